@@ -1,0 +1,53 @@
+# vigil build. `make` builds build/vigil; `make SAN=1` builds build/san/ with
+# ASan+UBSan (what the tests use). Entry points for people: scripts/run.
+CC      ?= cc
+PKGS    := sqlite3 yaml-0.1 jansson libsodium
+SAN     ?= 0
+ifeq ($(SAN),1)
+BUILD   ?= build/san
+OPT     := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+else
+BUILD   ?= build
+OPT     := -O2 -g
+endif
+CFLAGS  += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wformat=2 -MMD -MP \
+           $(OPT) -Isrc $(shell pkg-config --cflags $(PKGS))
+LDFLAGS += $(OPT)
+LDLIBS  += $(shell pkg-config --libs $(PKGS)) -lm -lpthread
+
+LIB_SRC  := $(shell find src -name '*.c' ! -name main.c | sort)
+LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
+UNIT_SRC := $(shell find tests -name 'test_*.c' | sort)
+UNIT_BIN := $(UNIT_SRC:%.c=$(BUILD)/%)
+BENCH_SRC := $(wildcard bench/*.c)
+BENCH_BIN := $(BENCH_SRC:%.c=$(BUILD)/%)
+
+.PHONY: all unit bench clean
+all: $(BUILD)/vigil
+unit: $(UNIT_BIN)
+bench: $(BUILD)/vigil $(BENCH_BIN)
+
+$(BUILD)/libvigil.a: $(LIB_OBJ)
+	@mkdir -p $(@D)
+	rm -f $@ && ar rcs $@ $^
+
+$(BUILD)/vigil: $(BUILD)/src/main.o $(BUILD)/libvigil.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/tests/%: tests/%.c $(BUILD)/libvigil.a
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(shell pkg-config --cflags cmocka) -o $@ $< $(BUILD)/libvigil.a \
+		$(LDLIBS) $(shell pkg-config --libs cmocka)
+
+$(BUILD)/bench/%: bench/%.c $(BUILD)/libvigil.a
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -o $@ $< $(BUILD)/libvigil.a $(LDLIBS)
+
+clean:
+	rm -rf build
+
+-include $(shell find build -name '*.d' 2>/dev/null)

@@ -1,0 +1,49 @@
+/* Subcommand interface: each subcommand is one file exposing a const struct cmd_ops,
+ * listed once in cmd/registry.c. main() parses global options into struct vg_ctx. */
+#ifndef VG_CMD_H
+#define VG_CMD_H
+
+#include "core/config.h"
+#include "core/log.h"
+
+#include <stdbool.h>
+
+/* Exit codes, documented in README and --help. */
+enum vg_exit {
+	VG_EXIT_OK = 0,		/* success, nothing found */
+	VG_EXIT_FOUND = 1,	/* ran fine and found alerts/findings */
+	VG_EXIT_USAGE = 2,	/* bad usage or configuration */
+	VG_EXIT_RUNTIME = 3,	/* runtime failure (I/O, store) */
+};
+
+/* What every subcommand receives; owned by main. */
+struct vg_ctx {
+	const char *config_path;	/* --config, or NULL for defaults */
+	bool json;			/* --json: machine-readable output on stdout */
+	struct vg_logger log;
+	const char *argv0;
+};
+
+struct cmd_ops {
+	const char *name;
+	const char *summary;	/* one line for `vigil --help` */
+	const char *help;	/* full text for `vigil CMD --help` (usage first) */
+	/* argv[0] is the command name; global options are already removed.
+	 * Returns an enum vg_exit value. */
+	int (*run)(struct vg_ctx *ctx, int argc, char **argv);
+};
+
+/* NULL-terminated table of subcommands. */
+extern const struct cmd_ops *const cmd_registry[];
+
+/* Loads ctx->config_path (or defaults) and prints any error; VG_EXIT_* code. */
+int cmd_load_config(struct vg_ctx *ctx, struct vg_config **out);
+
+/* Prints "vigil CMD: msg" and the command's usage line to stderr; returns VG_EXIT_USAGE. */
+int cmd_usage_error(const struct cmd_ops *cmd, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* True if argv holds -h or --help. */
+bool cmd_wants_help(int argc, char **argv);
+
+#endif

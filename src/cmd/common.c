@@ -1,0 +1,61 @@
+/* Helpers shared by the subcommands: config loading with error printing, usage errors. */
+#include "cmd/cmd.h"
+#include "core/err.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+bool
+cmd_wants_help(int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--") == 0)
+			return false;
+		if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0)
+			return true;
+	}
+	return false;
+}
+
+int
+cmd_usage_error(const struct cmd_ops *cmd, const char *fmt, ...)
+{
+	va_list ap;
+	const char *nl;
+
+	fprintf(stderr, "vigil %s: ", cmd->name);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	nl = strchr(cmd->help, '\n');
+	fprintf(stderr, "\n%.*s\n", nl ? (int)(nl - cmd->help) : (int)strlen(cmd->help),
+	    cmd->help);
+	return VG_EXIT_USAGE;
+}
+
+int
+cmd_load_config(struct vg_ctx *ctx, struct vg_config **out)
+{
+	char *errors = NULL, *warnings = NULL;
+	int r = vg_config_load(ctx->config_path, out, &errors, &warnings);
+
+	if (warnings) {
+		warnings[strcspn(warnings, "\0") - 1] = '\0';	/* vg_log adds the newline */
+		vg_warn(&ctx->log, "%s", warnings);
+	}
+	free(warnings);
+	if (r != VG_OK) {
+		fputs(errors ? errors : vg_strerror(r), stderr);
+		if (!errors || errors[strlen(errors) - 1] != '\n')
+			fputc('\n', stderr);
+		free(errors);
+		return r == VG_ERR_NOMEM ? VG_EXIT_RUNTIME : VG_EXIT_USAGE;
+	}
+	/* A config's log section applies unless -q/-v already chose a level. */
+	if (ctx->log.level == VG_LOG_WARN)
+		vg_log_level_parse((*out)->log.level, &ctx->log.level);
+	vg_log_format_parse((*out)->log.format, &ctx->log.format);
+	return VG_EXIT_OK;
+}

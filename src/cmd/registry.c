@@ -1,0 +1,13 @@
+/* The subcommand table: adding a command is adding a file and a row here. */
+#include "cmd/cmd.h"
+
+extern const struct cmd_ops cmd_check_config;
+extern const struct cmd_ops cmd_demo;
+extern const struct cmd_ops cmd_store;
+
+const struct cmd_ops *const cmd_registry[] = {
+	&cmd_demo,
+	&cmd_check_config,
+	&cmd_store,
+	NULL,
+};

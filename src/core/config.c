@@ -1,0 +1,801 @@
+/* Config loader. libyaml builds a document tree (which keeps line/column marks);
+ * a schema table per section maps keys to struct offsets, so the walker, the
+ * defaults and the free routine are generic and a new key is one table row.
+ * All errors are collected, not just the first, so one run shows every mistake. */
+#include "core/config.h"
+#include "core/buf.h"
+#include "core/err.h"
+
+#include <errno.h>
+#include <glob.h>
+#include <libgen.h>
+#include <limits.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <yaml.h>
+
+#define CONFIG_MAX_BYTES (1 << 20)
+#define CONFIG_MAX_NODES 100000	/* guards alias expansion ("billion laughs") */
+#define DIAG_MAX (64 << 10)
+
+enum cfg_type {
+	CFG_STR,
+	CFG_ENUM,	/* string restricted to choices */
+	CFG_PATH,	/* string, resolved against base_dir */
+	CFG_INT,
+	CFG_SIZE,	/* "64k" */
+	CFG_DURATION,	/* "5m" */
+	CFG_BOOL,
+	CFG_STRLIST,
+	CFG_PATHLIST,
+	CFG_MAP,	/* nested schema, in place */
+	CFG_SEQ,	/* sequence of maps, into struct vg_cfg_array */
+};
+
+/* What must exist at a CFG_PATH once resolved. */
+enum cfg_check {
+	CHECK_NONE,
+	CHECK_DIR,		/* an existing directory */
+	CHECK_FILE,		/* an existing file */
+	CHECK_LOG_SOURCE,	/* file or glob whose directory exists; a missing file only warns */
+	CHECK_PARENT_DIR,	/* file that may not exist yet, in a directory that may be created */
+};
+
+struct cfg_schema;
+
+struct cfg_field {
+	const char *key;
+	enum cfg_type type;
+	size_t offset;
+	const struct cfg_schema *sub;	/* CFG_MAP, CFG_SEQ */
+	const char *def;		/* default, parsed as if it came from the file */
+	const char *const *choices;	/* CFG_ENUM, NULL-terminated */
+	long long min, max;		/* numeric types */
+	enum cfg_check check;
+	bool required;
+};
+
+struct cfg_schema {
+	const struct cfg_field *fields;
+	size_t n_fields;
+	size_t elem_size;		/* for CFG_SEQ items */
+};
+
+#define FIELDS(arr) arr, sizeof(arr) / sizeof(arr[0])
+
+static const char *const source_formats[] = { "auto", "combined", "nginx", "apache", "sshd",
+	"syslog", "json", NULL };
+static const char *const webroot_policies[] = { "alert", "restore", "quarantine", NULL };
+static const char *const store_backends[] = { "sqlite", NULL };
+static const char *const log_levels[] = { "error", "warn", "info", "debug", NULL };
+static const char *const log_formats[] = { "text", "json", NULL };
+
+static const struct cfg_field source_fields[] = {
+	{ .key = "path", .type = CFG_PATH, .offset = offsetof(struct vg_source_cfg, path),
+	  .required = true, .check = CHECK_LOG_SOURCE },
+	{ .key = "name", .type = CFG_STR, .offset = offsetof(struct vg_source_cfg, name) },
+	{ .key = "format", .type = CFG_ENUM, .offset = offsetof(struct vg_source_cfg, format),
+	  .choices = source_formats, .def = "auto" },
+	{ .key = "log_format", .type = CFG_STR,
+	  .offset = offsetof(struct vg_source_cfg, log_format) },
+};
+static const struct cfg_schema source_schema = { FIELDS(source_fields),
+	sizeof(struct vg_source_cfg) };
+
+static const struct cfg_field webroot_fields[] = {
+	{ .key = "path", .type = CFG_PATH, .offset = offsetof(struct vg_webroot_cfg, path),
+	  .required = true, .check = CHECK_DIR },
+	{ .key = "name", .type = CFG_STR, .offset = offsetof(struct vg_webroot_cfg, name) },
+	{ .key = "policy", .type = CFG_ENUM, .offset = offsetof(struct vg_webroot_cfg, policy),
+	  .choices = webroot_policies, .def = "alert" },
+	{ .key = "exclude", .type = CFG_STRLIST,
+	  .offset = offsetof(struct vg_webroot_cfg, exclude) },
+};
+static const struct cfg_schema webroot_schema = { FIELDS(webroot_fields),
+	sizeof(struct vg_webroot_cfg) };
+
+static const struct cfg_field store_fields[] = {
+	{ .key = "backend", .type = CFG_ENUM, .offset = offsetof(struct vg_config, store.backend),
+	  .choices = store_backends, .def = "sqlite" },
+	{ .key = "path", .type = CFG_PATH, .offset = offsetof(struct vg_config, store.path),
+	  .def = "vigil.db", .check = CHECK_PARENT_DIR },
+};
+static const struct cfg_schema store_schema = { FIELDS(store_fields), 0 };
+
+static const struct cfg_field log_fields[] = {
+	{ .key = "level", .type = CFG_ENUM, .offset = offsetof(struct vg_config, log.level),
+	  .choices = log_levels, .def = "warn" },
+	{ .key = "format", .type = CFG_ENUM, .offset = offsetof(struct vg_config, log.format),
+	  .choices = log_formats, .def = "text" },
+};
+static const struct cfg_schema log_schema = { FIELDS(log_fields), 0 };
+
+static const struct cfg_field monitor_fields[] = {
+	{ .key = "sources", .type = CFG_SEQ, .offset = offsetof(struct vg_config, monitor.sources),
+	  .sub = &source_schema },
+	{ .key = "max_line", .type = CFG_SIZE, .offset = offsetof(struct vg_config, monitor.max_line),
+	  .def = "64k", .min = 256, .max = 64 << 20 },
+	{ .key = "rules", .type = CFG_PATH, .offset = offsetof(struct vg_config, monitor.rules) },
+	{ .key = "ioc_files", .type = CFG_PATHLIST,
+	  .offset = offsetof(struct vg_config, monitor.ioc_files), .check = CHECK_FILE },
+};
+static const struct cfg_schema monitor_schema = { FIELDS(monitor_fields), 0 };
+
+static const struct cfg_field protect_fields[] = {
+	{ .key = "backup_dir", .type = CFG_PATH,
+	  .offset = offsetof(struct vg_config, protect.backup_dir), .def = "vigil-backup",
+	  .check = CHECK_PARENT_DIR },
+	{ .key = "quarantine_dir", .type = CFG_PATH,
+	  .offset = offsetof(struct vg_config, protect.quarantine_dir), .def = "vigil-quarantine",
+	  .check = CHECK_PARENT_DIR },
+};
+static const struct cfg_schema protect_schema = { FIELDS(protect_fields), 0 };
+
+static const struct cfg_field console_fields[] = {
+	{ .key = "enabled", .type = CFG_BOOL, .offset = offsetof(struct vg_config, console.enabled),
+	  .def = "false" },
+	{ .key = "listen", .type = CFG_STR, .offset = offsetof(struct vg_config, console.listen),
+	  .def = "127.0.0.1" },
+	{ .key = "port", .type = CFG_INT, .offset = offsetof(struct vg_config, console.port),
+	  .def = "8470", .min = 1, .max = 65535 },
+};
+static const struct cfg_schema console_schema = { FIELDS(console_fields), 0 };
+
+static const struct cfg_field top_fields[] = {
+	{ .key = "store", .type = CFG_MAP, .sub = &store_schema },
+	{ .key = "log", .type = CFG_MAP, .sub = &log_schema },
+	{ .key = "monitor", .type = CFG_MAP, .sub = &monitor_schema },
+	{ .key = "webroots", .type = CFG_SEQ, .offset = offsetof(struct vg_config, webroots),
+	  .sub = &webroot_schema },
+	{ .key = "protect", .type = CFG_MAP, .sub = &protect_schema },
+	{ .key = "console", .type = CFG_MAP, .sub = &console_schema },
+};
+static const struct cfg_schema top_schema = { FIELDS(top_fields), sizeof(struct vg_config) };
+
+/* Parsing state for one load. */
+struct loader {
+	const char *name;	/* file name for messages */
+	const char *base_dir;
+	yaml_document_t *doc;
+	struct vg_buf *errors;
+	struct vg_buf *warnings;
+	size_t n_errors;
+	size_t nodes_seen;
+	bool nomem;
+};
+
+static void __attribute__((format(printf, 5, 6)))
+diag(struct loader *ld, bool is_error, const yaml_node_t *node, const char *key,
+    const char *fmt, ...)
+{
+	struct vg_buf *b = is_error ? ld->errors : ld->warnings;
+	va_list ap;
+
+	if (is_error)
+		ld->n_errors++;
+	if (node)
+		vg_buf_putf(b, "%s:%zu:%zu: ", ld->name, (size_t)node->start_mark.line + 1,
+		    (size_t)node->start_mark.column + 1);
+	else
+		vg_buf_putf(b, "%s: ", ld->name);
+	if (key && *key)
+		vg_buf_putf(b, "%s: ", key);
+	va_start(ap, fmt);
+	vg_buf_vputf(b, fmt, ap);
+	va_end(ap);
+	vg_buf_puts(b, "\n");
+}
+
+#define error_at(ld, node, key, ...) diag(ld, true, node, key, __VA_ARGS__)
+#define warn_at(ld, node, key, ...) diag(ld, false, node, key, __VA_ARGS__)
+
+static const char *
+node_kind(const yaml_node_t *n)
+{
+	switch (n->type) {
+	case YAML_SCALAR_NODE:	 return "a scalar";
+	case YAML_SEQUENCE_NODE: return "a list";
+	case YAML_MAPPING_NODE:	 return "a mapping";
+	default:		 return "empty";
+	}
+}
+
+static const char *
+scalar(const yaml_node_t *n)
+{
+	return (const char *)n->data.scalar.value;
+}
+
+static int
+parse_bool(const char *s, bool *out)
+{
+	static const char *const yes[] = { "true", "yes", "on", "True", "Yes", "On", "TRUE" };
+	static const char *const no[] = { "false", "no", "off", "False", "No", "Off", "FALSE" };
+	for (size_t i = 0; i < sizeof(yes) / sizeof(yes[0]); i++) {
+		if (strcmp(s, yes[i]) == 0) {
+			*out = true;
+			return VG_OK;
+		}
+		if (strcmp(s, no[i]) == 0) {
+			*out = false;
+			return VG_OK;
+		}
+	}
+	return VG_ERR_PARSE;
+}
+
+/* Splits "123k" into number and unit multiplier from table; VG_ERR_PARSE if unknown. */
+static int
+parse_with_unit(const char *s, const char *units, const long long *mult, long long *out)
+{
+	char num[32];
+	size_t n = strlen(s);
+	long long m = 1, v;
+
+	if (n == 0 || n >= sizeof(num))
+		return VG_ERR_PARSE;
+	memcpy(num, s, n + 1);
+	const char *u = strchr(units, num[n - 1]);
+	if (u && num[n - 1] != '\0') {
+		m = mult[u - units];
+		num[n - 1] = '\0';
+	}
+	if (vg_parse_ll(num, 0, INT64_MAX / m, &v) != VG_OK)
+		return VG_ERR_PARSE;
+	*out = v * m;
+	return VG_OK;
+}
+
+int
+vg_parse_duration(const char *s, long long *seconds)
+{
+	static const long long mult[] = { 1, 60, 3600, 86400 };
+	return parse_with_unit(s, "smhd", mult, seconds);
+}
+
+int
+vg_parse_size(const char *s, long long *bytes)
+{
+	static const long long mult[] = { 1024, 1024, 1 << 20, 1 << 20, 1 << 30, 1 << 30 };
+	return parse_with_unit(s, "kKmMgG", mult, bytes);
+}
+
+/* Resolves a relative path against base_dir; caller frees. */
+static char *
+resolve_path(const char *base_dir, const char *p)
+{
+	if (p[0] == '/' || !base_dir || !*base_dir || strcmp(base_dir, ".") == 0)
+		return strdup(p);
+	struct vg_buf *b = vg_buf_new(PATH_MAX * 2);
+	char *out = NULL;
+	if (b && vg_buf_putf(b, "%s/%s", base_dir, p) == VG_OK)
+		out = vg_buf_steal(b);
+	vg_buf_free(b);
+	return out;
+}
+
+static bool
+is_dir(const char *p)
+{
+	struct stat st;
+	return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+static void
+check_path(struct loader *ld, const yaml_node_t *node, const char *key, const char *path,
+    enum cfg_check check)
+{
+	struct stat st;
+	char *copy, *dir;
+
+	switch (check) {
+	case CHECK_NONE:
+		return;
+	case CHECK_DIR:
+		if (stat(path, &st) != 0)
+			error_at(ld, node, key, "directory not found: %s", path);
+		else if (!S_ISDIR(st.st_mode))
+			error_at(ld, node, key, "not a directory: %s", path);
+		return;
+	case CHECK_FILE:
+		if (stat(path, &st) != 0)
+			error_at(ld, node, key, "file not found: %s", path);
+		else if (S_ISDIR(st.st_mode))
+			error_at(ld, node, key, "is a directory, expected a file: %s", path);
+		return;
+	case CHECK_LOG_SOURCE:
+	case CHECK_PARENT_DIR:
+		copy = strdup(path);
+		if (!copy) {
+			ld->nomem = true;
+			return;
+		}
+		dir = dirname(copy);
+		if (check == CHECK_LOG_SOURCE && strpbrk(dir, "*?[")) {
+			error_at(ld, node, key, "wildcards are allowed in the file name only: %s",
+			    path);
+		} else if (check == CHECK_LOG_SOURCE && !is_dir(dir)) {
+			error_at(ld, node, key, "directory not found: %s", dir);
+		} else if (check == CHECK_LOG_SOURCE && !strpbrk(path, "*?[")) {
+			if (stat(path, &st) != 0)
+				warn_at(ld, node, key, "file not found yet (read when it appears): %s",
+				    path);
+			else if (S_ISDIR(st.st_mode))
+				error_at(ld, node, key, "is a directory, expected a log file: %s",
+				    path);
+		}
+		free(copy);
+		return;
+	}
+}
+
+static bool walk_map(struct loader *ld, const yaml_node_t *node, const struct cfg_schema *sch,
+    void *base, const char *prefix);
+
+static char *
+dup_scalar(struct loader *ld, const char *s)
+{
+	char *p = strdup(s);
+	if (!p)
+		ld->nomem = true;
+	return p;
+}
+
+/* Stores a list of strings from a sequence (or a single scalar, for convenience). */
+static void
+set_strlist(struct loader *ld, const yaml_node_t *node, const struct cfg_field *f, void *base,
+    const char *key)
+{
+	struct vg_cfg_strlist *list = (struct vg_cfg_strlist *)((char *)base + f->offset);
+	yaml_node_item_t *it;
+	size_t n;
+
+	if (node->type != YAML_SEQUENCE_NODE) {
+		error_at(ld, node, key, "expected a list of strings, got %s", node_kind(node));
+		return;
+	}
+	n = (size_t)(node->data.sequence.items.top - node->data.sequence.items.start);
+	list->items = calloc(n ? n : 1, sizeof(char *));
+	if (!list->items) {
+		ld->nomem = true;
+		return;
+	}
+	for (it = node->data.sequence.items.start; it < node->data.sequence.items.top; it++) {
+		yaml_node_t *child = yaml_document_get_node(ld->doc, *it);
+		char ckey[256];
+		if (snprintf(ckey, sizeof(ckey), "%s[%zu]", key, list->n) >= (int)sizeof(ckey))
+			ckey[sizeof(ckey) - 1] = '\0';	/* a cut key name is still useful */
+		if (!child || child->type != YAML_SCALAR_NODE) {
+			error_at(ld, child ? child : node, ckey, "expected a string, got %s",
+			    child ? node_kind(child) : "nothing");
+			continue;
+		}
+		char *v = f->type == CFG_PATHLIST ? resolve_path(ld->base_dir, scalar(child))
+						  : dup_scalar(ld, scalar(child));
+		if (!v) {
+			ld->nomem = true;
+			return;
+		}
+		if (f->type == CFG_PATHLIST)
+			check_path(ld, child, ckey, v, f->check);
+		list->items[list->n++] = v;
+	}
+}
+
+/* Parses one scalar into its typed slot; node NULL means the value is a default. */
+static void
+set_scalar(struct loader *ld, const yaml_node_t *node, const char *text,
+    const struct cfg_field *f, void *base, const char *key)
+{
+	void *slot = (char *)base + f->offset;
+	long long v = 0;
+	int r = VG_OK;
+
+	switch (f->type) {
+	case CFG_STR:
+	case CFG_ENUM:
+	case CFG_PATH: {
+		char **dst = slot;
+		if (f->type == CFG_ENUM) {
+			bool ok = false;
+			for (const char *const *c = f->choices; *c; c++)
+				ok = ok || strcmp(*c, text) == 0;
+			if (!ok) {
+				struct vg_buf *b = vg_buf_new(1024);
+				for (const char *const *c = f->choices; b && *c; c++)
+					vg_buf_putf(b, "%s%s", c == f->choices ? "" : ", ", *c);
+				error_at(ld, node, key, "unknown value '%s' (expected one of: %s)",
+				    text, b ? vg_buf_ptr(b) : "?");
+				vg_buf_free(b);
+				return;
+			}
+		}
+		free(*dst);
+		*dst = f->type == CFG_PATH ? resolve_path(ld->base_dir, text) : dup_scalar(ld, text);
+		if (!*dst)
+			ld->nomem = true;
+		else if (f->type == CFG_PATH && node)
+			check_path(ld, node, key, *dst, f->check);
+		return;
+	}
+	case CFG_BOOL: {
+		bool b;
+		if (parse_bool(text, &b) != VG_OK)
+			error_at(ld, node, key, "expected true or false, got '%s'", text);
+		else
+			*(bool *)slot = b;
+		return;
+	}
+	case CFG_INT:
+		r = vg_parse_ll(text, INT64_MIN, INT64_MAX, &v);
+		if (r != VG_OK) {
+			error_at(ld, node, key, "expected an integer, got '%s'", text);
+			return;
+		}
+		break;
+	case CFG_SIZE:
+		if (vg_parse_size(text, &v) != VG_OK) {
+			error_at(ld, node, key, "expected a size such as 4096, 64k or 1M, got '%s'",
+			    text);
+			return;
+		}
+		break;
+	case CFG_DURATION:
+		if (vg_parse_duration(text, &v) != VG_OK) {
+			error_at(ld, node, key, "expected a duration such as 30s, 5m, 2h, got '%s'",
+			    text);
+			return;
+		}
+		break;
+	default:
+		return;
+	}
+	if ((f->min || f->max) && (v < f->min || v > f->max)) {
+		error_at(ld, node, key, "%lld is out of range [%lld, %lld]", v, f->min, f->max);
+		return;
+	}
+	*(long long *)slot = v;
+}
+
+/* Applies schema defaults (recursing into nested maps). */
+static void
+apply_defaults(struct loader *ld, const struct cfg_schema *sch, void *base, const char *prefix)
+{
+	for (size_t i = 0; i < sch->n_fields; i++) {
+		const struct cfg_field *f = &sch->fields[i];
+		if (f->type == CFG_MAP)
+			apply_defaults(ld, f->sub, base, prefix);
+		else if (f->def)
+			set_scalar(ld, NULL, f->def, f, base, f->key);
+	}
+}
+
+static void
+walk_seq(struct loader *ld, const yaml_node_t *node, const struct cfg_field *f, void *base,
+    const char *key)
+{
+	struct vg_cfg_array *arr = (struct vg_cfg_array *)((char *)base + f->offset);
+	size_t n;
+
+	if (node->type != YAML_SEQUENCE_NODE) {
+		error_at(ld, node, key, "expected a list, got %s", node_kind(node));
+		return;
+	}
+	n = (size_t)(node->data.sequence.items.top - node->data.sequence.items.start);
+	arr->items = calloc(n ? n : 1, f->sub->elem_size);
+	if (!arr->items) {
+		ld->nomem = true;
+		return;
+	}
+	for (size_t i = 0; i < n; i++) {
+		yaml_node_t *child = yaml_document_get_node(ld->doc, node->data.sequence.items.start[i]);
+		void *elem = (char *)arr->items + arr->n * f->sub->elem_size;
+		char ckey[256];
+		if (snprintf(ckey, sizeof(ckey), "%s[%zu]", key, i) >= (int)sizeof(ckey))
+			ckey[sizeof(ckey) - 1] = '\0';
+		arr->n++;	/* counted before filling so free() sees partial items */
+		apply_defaults(ld, f->sub, elem, ckey);
+		if (child)
+			walk_map(ld, child, f->sub, elem, ckey);
+	}
+}
+
+static bool
+walk_map(struct loader *ld, const yaml_node_t *node, const struct cfg_schema *sch, void *base,
+    const char *prefix)
+{
+	yaml_node_pair_t *p;
+	bool seen[64] = { false };
+
+	if (++ld->nodes_seen > CONFIG_MAX_NODES) {
+		if (ld->nodes_seen == CONFIG_MAX_NODES + 1)
+			error_at(ld, node, prefix, "document too large (over %d nodes)",
+			    CONFIG_MAX_NODES);
+		return false;
+	}
+	if (node->type != YAML_MAPPING_NODE) {
+		if (node->type == YAML_SCALAR_NODE && scalar(node)[0] == '\0' && !*prefix)
+			return true;	/* empty document */
+		error_at(ld, node, prefix, "expected a mapping, got %s", node_kind(node));
+		return false;
+	}
+	for (p = node->data.mapping.pairs.start; p < node->data.mapping.pairs.top; p++) {
+		yaml_node_t *k = yaml_document_get_node(ld->doc, p->key);
+		yaml_node_t *v = yaml_document_get_node(ld->doc, p->value);
+		const struct cfg_field *f = NULL;
+		char key[256];
+		size_t fi;
+
+		if (!k || !v)
+			continue;
+		if (k->type != YAML_SCALAR_NODE) {
+			error_at(ld, k, prefix, "keys must be strings");
+			continue;
+		}
+		snprintf(key, sizeof(key), "%s%s%s", prefix, *prefix ? "." : "", scalar(k));
+		for (fi = 0; fi < sch->n_fields; fi++) {
+			if (strcmp(sch->fields[fi].key, scalar(k)) == 0) {
+				f = &sch->fields[fi];
+				break;
+			}
+		}
+		if (!f) {
+			struct vg_buf *b = vg_buf_new(1024);
+			for (size_t i = 0; b && i < sch->n_fields; i++)
+				vg_buf_putf(b, "%s%s", i ? ", " : "", sch->fields[i].key);
+			error_at(ld, k, key, "unknown key (known here: %s)", b ? vg_buf_ptr(b) : "?");
+			vg_buf_free(b);
+			continue;
+		}
+		if (fi < 64 && seen[fi]) {
+			error_at(ld, k, key, "duplicate key");
+			continue;
+		}
+		if (fi < 64)
+			seen[fi] = true;
+		switch (f->type) {
+		case CFG_MAP:
+			walk_map(ld, v, f->sub, base, key);
+			break;
+		case CFG_SEQ:
+			walk_seq(ld, v, f, base, key);
+			break;
+		case CFG_STRLIST:
+		case CFG_PATHLIST:
+			set_strlist(ld, v, f, base, key);
+			break;
+		default:
+			if (v->type != YAML_SCALAR_NODE)
+				error_at(ld, v, key, "expected a single value, got %s", node_kind(v));
+			else
+				set_scalar(ld, v, scalar(v), f, base, key);
+		}
+	}
+	for (size_t i = 0; i < sch->n_fields; i++) {
+		if (sch->fields[i].required && !(i < 64 && seen[i]))
+			error_at(ld, node, prefix, "missing required key '%s'", sch->fields[i].key);
+	}
+	return true;
+}
+
+static void
+free_fields(const struct cfg_schema *sch, void *base)
+{
+	for (size_t i = 0; i < sch->n_fields; i++) {
+		const struct cfg_field *f = &sch->fields[i];
+		void *slot = (char *)base + f->offset;
+		switch (f->type) {
+		case CFG_STR:
+		case CFG_ENUM:
+		case CFG_PATH:
+			free(*(char **)slot);
+			break;
+		case CFG_STRLIST:
+		case CFG_PATHLIST: {
+			struct vg_cfg_strlist *l = slot;
+			for (size_t j = 0; j < l->n; j++)
+				free(l->items[j]);
+			free(l->items);
+			break;
+		}
+		case CFG_MAP:
+			free_fields(f->sub, base);
+			break;
+		case CFG_SEQ: {
+			struct vg_cfg_array *a = slot;
+			for (size_t j = 0; j < a->n; j++)
+				free_fields(f->sub, (char *)a->items + j * f->sub->elem_size);
+			free(a->items);
+			break;
+		}
+		default:
+			break;
+		}
+	}
+}
+
+void
+vg_config_free(struct vg_config *cfg)
+{
+	if (!cfg)
+		return;
+	free_fields(&top_schema, cfg);
+	free(cfg->file);
+	free(cfg->base_dir);
+	free(cfg);
+}
+
+/* Cross-field rules that a table row cannot express. */
+static void
+validate(struct loader *ld, struct vg_config *cfg)
+{
+	for (size_t i = 0; i < cfg->monitor.sources.n; i++) {
+		struct vg_source_cfg *s = vg_config_source(cfg, i);
+		if (s->format && strcmp(s->format, "nginx") == 0 && !s->log_format) {
+			char key[64];
+			snprintf(key, sizeof(key), "monitor.sources[%zu]", i);
+			error_at(ld, NULL, key, "format nginx needs a log_format string");
+		}
+	}
+}
+
+static char *
+take_text(struct vg_buf *b)
+{
+	if (!b || vg_buf_len(b) == 0)
+		return NULL;
+	return vg_buf_steal(b);
+}
+
+int
+vg_config_load_string(const char *name, const char *text, size_t len, const char *base_dir,
+    struct vg_config **out, char **errors, char **warnings)
+{
+	struct loader ld = { .name = name, .base_dir = base_dir };
+	struct vg_config *cfg = NULL;
+	yaml_parser_t parser;
+	yaml_document_t doc;
+	bool parser_ok = false, doc_ok = false;
+	int ret = VG_ERR_CONFIG;
+
+	*out = NULL;
+	*errors = NULL;
+	if (warnings)
+		*warnings = NULL;
+	ld.errors = vg_buf_new(DIAG_MAX);
+	ld.warnings = vg_buf_new(DIAG_MAX);
+	cfg = calloc(1, sizeof(*cfg));
+	if (!ld.errors || !ld.warnings || !cfg) {
+		ret = VG_ERR_NOMEM;
+		goto out;
+	}
+	cfg->base_dir = strdup(base_dir ? base_dir : ".");
+	if (!cfg->base_dir) {
+		ret = VG_ERR_NOMEM;
+		goto out;
+	}
+	apply_defaults(&ld, &top_schema, cfg, "");
+
+	if (text) {
+		if (!yaml_parser_initialize(&parser)) {
+			ret = VG_ERR_NOMEM;
+			goto out;
+		}
+		parser_ok = true;
+		yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
+		if (!yaml_parser_load(&parser, &doc)) {
+			vg_buf_putf(ld.errors, "%s:%zu:%zu: YAML syntax error: %s%s%s\n", name,
+			    (size_t)parser.problem_mark.line + 1,
+			    (size_t)parser.problem_mark.column + 1,
+			    parser.problem ? parser.problem : "unknown",
+			    parser.context ? " " : "", parser.context ? parser.context : "");
+			ld.n_errors++;
+			goto out;
+		}
+		doc_ok = true;
+		ld.doc = &doc;
+		yaml_node_t *root = yaml_document_get_root_node(&doc);
+		if (root)
+			walk_map(&ld, root, &top_schema, cfg, "");
+	}
+	validate(&ld, cfg);
+	if (ld.nomem) {
+		ret = VG_ERR_NOMEM;
+		goto out;
+	}
+	if (ld.n_errors == 0) {
+		*out = cfg;
+		cfg = NULL;
+		ret = VG_OK;
+	}
+out:
+	if (doc_ok)
+		yaml_document_delete(&doc);
+	if (parser_ok)
+		yaml_parser_delete(&parser);
+	if (ret == VG_ERR_NOMEM && ld.errors)
+		vg_buf_puts(ld.errors, "out of memory while loading configuration\n");
+	if (ret != VG_OK)
+		*errors = take_text(ld.errors);
+	if (warnings)
+		*warnings = take_text(ld.warnings);
+	vg_buf_free(ld.errors);
+	vg_buf_free(ld.warnings);
+	vg_config_free(cfg);
+	return ret;
+}
+
+int
+vg_config_load(const char *path, struct vg_config **out, char **errors, char **warnings)
+{
+	struct vg_buf *text = NULL;
+	char *dir_copy = NULL;
+	FILE *f = NULL;
+	int ret;
+
+	*out = NULL;
+	*errors = NULL;
+	if (warnings)
+		*warnings = NULL;
+	if (!path)
+		return vg_config_load_string("(defaults)", NULL, 0, NULL, out, errors, warnings);
+
+	struct vg_buf *msg = vg_buf_new(PATH_MAX + 256);
+	text = vg_buf_new(CONFIG_MAX_BYTES);
+	if (!msg || !text) {
+		ret = VG_ERR_NOMEM;
+		goto out;
+	}
+	struct stat st;
+	f = fopen(path, "r");
+	if (!f || fstat(fileno(f), &st) != 0) {
+		vg_buf_putf(msg, "%s: cannot open config: %s\n", path, strerror(errno));
+		ret = VG_ERR_IO;
+		goto out;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		vg_buf_putf(msg, "%s: config is not a regular file\n", path);
+		ret = VG_ERR_CONFIG;
+		goto out;
+	}
+	char chunk[8192];
+	size_t n;
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
+		if (vg_buf_put(text, chunk, n) != VG_OK) {
+			vg_buf_putf(msg, "%s: config larger than %d bytes\n", path, CONFIG_MAX_BYTES);
+			ret = VG_ERR_CONFIG;
+			goto out;
+		}
+	}
+	if (ferror(f)) {
+		vg_buf_putf(msg, "%s: read error: %s\n", path, strerror(errno));
+		ret = VG_ERR_IO;
+		goto out;
+	}
+	dir_copy = strdup(path);
+	if (!dir_copy) {
+		ret = VG_ERR_NOMEM;
+		goto out;
+	}
+	ret = vg_config_load_string(path, vg_buf_ptr(text), vg_buf_len(text), dirname(dir_copy),
+	    out, errors, warnings);
+	if (ret == VG_OK && !((*out)->file = strdup(path))) {
+		vg_config_free(*out);
+		*out = NULL;
+		ret = VG_ERR_NOMEM;
+	}
+out:
+	if (ret != VG_OK && !*errors && msg)
+		*errors = take_text(msg);
+	if (f)
+		fclose(f);
+	free(dir_copy);
+	vg_buf_free(text);
+	vg_buf_free(msg);
+	return ret;
+}

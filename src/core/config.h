@@ -1,0 +1,98 @@
+/* vigil.yaml: parsed with libyaml into typed structs. Every section is described by
+ * a schema table in config.c, so adding a key is adding a row; errors name
+ * file:line:column and the dotted key, e.g. "vigil.yaml:14:5: monitor.sources[2].path: ...". */
+#ifndef VG_CONFIG_H
+#define VG_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* Generic array filled by the schema walker; use the typed accessors below. */
+struct vg_cfg_array {
+	void *items;
+	size_t n;
+};
+
+struct vg_cfg_strlist {
+	char **items;
+	size_t n;
+};
+
+/* monitor.sources[] */
+struct vg_source_cfg {
+	char *name;		/* label used in events; defaults to path */
+	char *path;		/* file or glob; resolved against the config's directory */
+	char *format;		/* auto|combined|nginx|apache|sshd|syslog|json */
+	char *log_format;	/* nginx log_format string, for format: nginx */
+};
+
+/* webroots[] */
+struct vg_webroot_cfg {
+	char *name;
+	char *path;
+	char *policy;		/* alert|restore|quarantine */
+	struct vg_cfg_strlist exclude;
+};
+
+struct vg_config {
+	char *file;		/* config path, or NULL when defaults only */
+	char *base_dir;		/* relative paths are resolved against this */
+	struct {
+		char *backend;	/* sqlite (postgresql later) */
+		char *path;
+	} store;
+	struct {
+		char *level;
+		char *format;
+	} log;
+	struct {
+		struct vg_cfg_array sources;	/* of struct vg_source_cfg */
+		long long max_line;		/* bytes; longer lines are truncated and flagged */
+		char *rules;			/* rules directory */
+		struct vg_cfg_strlist ioc_files;
+	} monitor;
+	struct vg_cfg_array webroots;	/* of struct vg_webroot_cfg */
+	struct {
+		char *backup_dir;
+		char *quarantine_dir;
+	} protect;
+	struct {
+		bool enabled;
+		char *listen;
+		long long port;
+	} console;
+};
+
+/* Loads path, or only defaults when path is NULL. On success *out is set and the
+ * caller frees it with vg_config_free(); *warnings (may be NULL on return) holds
+ * newline-separated warnings the caller frees. On failure returns VG_ERR_CONFIG or
+ * VG_ERR_IO, *out stays NULL and *errors holds one "file:line:col: key: message"
+ * per line, which the caller frees. */
+int vg_config_load(const char *path, struct vg_config **out, char **errors, char **warnings);
+
+/* Same as vg_config_load on an in-memory document; name is used in messages
+ * and base_dir for relative paths (NULL = current directory). */
+int vg_config_load_string(const char *name, const char *text, size_t len, const char *base_dir,
+    struct vg_config **out, char **errors, char **warnings);
+
+/* Accepts NULL. */
+void vg_config_free(struct vg_config *cfg);
+
+static inline struct vg_source_cfg *
+vg_config_source(const struct vg_config *cfg, size_t i)
+{
+	return &((struct vg_source_cfg *)cfg->monitor.sources.items)[i];
+}
+
+static inline struct vg_webroot_cfg *
+vg_config_webroot(const struct vg_config *cfg, size_t i)
+{
+	return &((struct vg_webroot_cfg *)cfg->webroots.items)[i];
+}
+
+/* Parses "30s", "5m", "2h", "1d" or plain seconds. 0 or VG_ERR_PARSE. */
+int vg_parse_duration(const char *s, long long *seconds);
+/* Parses "512", "64k", "1M", "2G" (binary units). 0 or VG_ERR_PARSE. */
+int vg_parse_size(const char *s, long long *bytes);
+
+#endif

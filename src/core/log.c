@@ -1,0 +1,69 @@
+/* Leveled logging. JSON lines go through jansson so messages are always escaped. */
+#include "core/log.h"
+#include "core/err.h"
+
+#include <jansson.h>
+#include <stdarg.h>
+#include <string.h>
+#include <time.h>
+
+static const char *const level_names[] = { "error", "warn", "info", "debug" };
+
+int
+vg_log_level_parse(const char *name, enum vg_log_level *out)
+{
+	for (size_t i = 0; i < sizeof(level_names) / sizeof(level_names[0]); i++) {
+		if (strcmp(name, level_names[i]) == 0) {
+			*out = (enum vg_log_level)i;
+			return VG_OK;
+		}
+	}
+	return VG_ERR_INVAL;
+}
+
+int
+vg_log_format_parse(const char *name, enum vg_log_format *out)
+{
+	if (strcmp(name, "text") == 0)
+		*out = VG_LOG_TEXT;
+	else if (strcmp(name, "json") == 0)
+		*out = VG_LOG_JSON;
+	else
+		return VG_ERR_INVAL;
+	return VG_OK;
+}
+
+void
+vg_log(const struct vg_logger *lg, enum vg_log_level level, const char *fmt, ...)
+{
+	enum vg_log_level max = lg ? lg->level : VG_LOG_WARN;
+	FILE *out = (lg && lg->out) ? lg->out : stderr;
+	char msg[2048];
+	va_list ap;
+
+	if (level > max)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+
+	if (lg && lg->format == VG_LOG_JSON) {
+		char stamp[32];
+		time_t now = time(NULL);
+		struct tm tm;
+		gmtime_r(&now, &tm);
+		strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%SZ", &tm);
+		json_t *o = json_pack("{s:s, s:s, s:s}", "@timestamp", stamp,
+		    "log.level", level_names[level], "message", msg);
+		if (o) {
+			char *s = json_dumps(o, JSON_COMPACT);
+			if (s)
+				fprintf(out, "%s\n", s);
+			free(s);
+			json_decref(o);
+		}
+	} else {
+		fprintf(out, "vigil: %s: %s\n", level_names[level], msg);
+	}
+	fflush(out);
+}
