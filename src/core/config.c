@@ -334,6 +334,19 @@ check_path(struct loader *ld, const yaml_node_t *node, const char *key, const ch
 	}
 }
 
+/* Counts a visited node; false once the document is over the node budget (aliases
+ * can make a small file expand into billions of nodes). Reported once. */
+static bool
+count_node(struct loader *ld, const yaml_node_t *node, const char *key)
+{
+	if (++ld->nodes_seen <= CONFIG_MAX_NODES)
+		return true;
+	if (ld->nodes_seen == CONFIG_MAX_NODES + 1)
+		error_at(ld, node, key, "document too large (over %d nodes once aliases are expanded)",
+		    CONFIG_MAX_NODES);
+	return false;
+}
+
 static bool walk_map(struct loader *ld, const yaml_node_t *node, const struct cfg_schema *sch,
     void *base, const char *prefix);
 
@@ -368,6 +381,8 @@ set_strlist(struct loader *ld, const yaml_node_t *node, const struct cfg_field *
 	for (it = node->data.sequence.items.start; it < node->data.sequence.items.top; it++) {
 		yaml_node_t *child = yaml_document_get_node(ld->doc, *it);
 		char ckey[256];
+		if (!count_node(ld, node, key))
+			return;
 		if (snprintf(ckey, sizeof(ckey), "%s[%zu]", key, list->n) >= (int)sizeof(ckey))
 			ckey[sizeof(ckey) - 1] = '\0';	/* a cut key name is still useful */
 		if (!child || child->type != YAML_SCALAR_NODE) {
@@ -496,6 +511,8 @@ walk_seq(struct loader *ld, const yaml_node_t *node, const struct cfg_field *f, 
 		yaml_node_t *child = yaml_document_get_node(ld->doc, node->data.sequence.items.start[i]);
 		void *elem = (char *)arr->items + arr->n * f->sub->elem_size;
 		char ckey[256];
+		if (!count_node(ld, node, key))
+			return;
 		if (snprintf(ckey, sizeof(ckey), "%s[%zu]", key, i) >= (int)sizeof(ckey))
 			ckey[sizeof(ckey) - 1] = '\0';
 		arr->n++;	/* counted before filling so free() sees partial items */
@@ -512,12 +529,8 @@ walk_map(struct loader *ld, const yaml_node_t *node, const struct cfg_schema *sc
 	yaml_node_pair_t *p;
 	bool seen[64] = { false };
 
-	if (++ld->nodes_seen > CONFIG_MAX_NODES) {
-		if (ld->nodes_seen == CONFIG_MAX_NODES + 1)
-			error_at(ld, node, prefix, "document too large (over %d nodes)",
-			    CONFIG_MAX_NODES);
+	if (!count_node(ld, node, prefix))
 		return false;
-	}
 	if (node->type != YAML_MAPPING_NODE) {
 		if (node->type == YAML_SCALAR_NODE && scalar(node)[0] == '\0' && !*prefix)
 			return true;	/* empty document */

@@ -106,13 +106,13 @@ vg_json_string_lossy(const char *s, size_t len)
 	json_t *j = json_stringn(s, len);
 	if (j)
 		return j;
-	/* Invalid UTF-8 or an embedded NUL: rebuild with U+FFFD for each bad byte. */
+	/* Invalid UTF-8: rebuild with U+FFFD for each bad byte. */
 	struct vg_buf *b = vg_buf_new(len * 3 + 1);
 	if (!b)
 		return NULL;
 	for (size_t i = 0; i < len;) {
 		size_t n = utf8_seq_len((const unsigned char *)s + i, len - i);
-		if (n == 0 || s[i] == '\0') {
+		if (n == 0) {
 			vg_buf_put(b, "\xEF\xBF\xBD", 3);
 			i++;
 		} else {

@@ -99,7 +99,8 @@ json_t *vg_alert_to_json(const struct vg_alert *a);
 /* Sets a dotted ECS path ("source.ip") in obj, creating nested objects; steals value.
  * 0 or VG_ERR_NOMEM. */
 int vg_json_set_path(json_t *obj, const char *path, json_t *value);
-/* JSON string from bytes that may not be valid UTF-8 (bad bytes become U+FFFD). */
+/* JSON string from bytes that may not be valid UTF-8 (bad bytes become U+FFFD;
+ * NUL bytes are kept, encoded as \u0000). */
 json_t *vg_json_string_lossy(const char *s, size_t len);
 
 #endif
