@@ -1,6 +1,7 @@
 /* Leveled logging. JSON lines go through jansson so messages are always escaped. */
 #include "core/log.h"
 #include "core/err.h"
+#include "core/event.h"
 
 #include <jansson.h>
 #include <stdarg.h>
@@ -53,8 +54,10 @@ vg_log(const struct vg_logger *lg, enum vg_log_level level, const char *fmt, ...
 		struct tm tm;
 		gmtime_r(&now, &tm);
 		strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%SZ", &tm);
-		json_t *o = json_pack("{s:s, s:s, s:s}", "@timestamp", stamp,
-		    "log.level", level_names[level], "message", msg);
+		/* Messages may quote log bytes: lossy encoding keeps them valid JSON. */
+		json_t *o = json_pack("{s:s, s:s, s:o}", "@timestamp", stamp,
+		    "log.level", level_names[level], "message",
+		    vg_json_string_lossy(msg, strlen(msg)));
 		if (o) {
 			char *s = json_dumps(o, JSON_COMPACT);
 			if (s)

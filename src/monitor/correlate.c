@@ -1,0 +1,524 @@
+/* Correlator. Sources live in a hash table (SipHash with a random key, so an attacker
+ * choosing addresses cannot degrade it) threaded on an LRU list; open aggregates sit
+ * on one FIFO in opening order, which is also their closing order because every
+ * window has the same length. Threshold state is allocated only when first needed. */
+#include "monitor/correlate.h"
+#include "core/buf.h"
+#include "core/err.h"
+
+#include <sodium.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define EVIDENCE_MAX 2048
+#define MATCHED_MAX 256
+
+/* Alerts raised by correlation itself; stable storage for their strings. */
+static const struct correlate_hit hit_dirbust = {
+	.rule_id = "http.scan.dirbust", .title = "Directory/file brute forcing (many distinct 404s)",
+	.category = "scanner", .mitre = "T1595.003", .severity = VG_SEV_MEDIUM,
+	.field = "url.original" };
+static const struct correlate_hit hit_bruteforce = {
+	.rule_id = "auth.bruteforce", .title = "Password brute force (many failed logins)",
+	.category = "bruteforce", .mitre = "T1110.001", .severity = VG_SEV_HIGH,
+	.field = "message" };
+static const struct correlate_hit hit_success_after_failures = {
+	.rule_id = "auth.success_after_failures", .title = "Login succeeded after repeated failures",
+	.category = "bruteforce", .mitre = "T1110", .severity = VG_SEV_CRITICAL,
+	.field = "message" };
+static const struct correlate_hit hit_attacker = {
+	.rule_id = "attacker.active", .title = "Active attacker: several distinct attack rules from one source",
+	.category = "attacker", .mitre = "T1190", .severity = VG_SEV_HIGH, .field = "rule.id" };
+
+struct agg {
+	struct correlate_hit rule;		/* copied; its strings borrowed from the rule table */
+	struct source *src;
+	struct agg *next_in_source;
+	struct agg *fifo_prev, *fifo_next;
+	uint64_t count;
+	int64_t first_us, last_us;
+	int64_t id;				/* set by the OPENED callback */
+	char field[48];
+	char matched[MATCHED_MAX];
+	char sensor[128];
+	char evidence[];			/* raw line of the first event */
+};
+
+struct stamp {
+	uint64_t key;	/* path hash or rule pointer */
+	int64_t ts;
+};
+
+struct source {
+	char ip[VG_IP_MAX];
+	uint64_t hash;
+	struct source *chain;			/* hash bucket chain */
+	struct source *lru_prev, *lru_next;	/* most recent at head */
+	struct agg *aggs;
+	size_t n_aggs;
+	struct stamp *paths404;			/* dirbust_paths entries, lazily allocated */
+	int64_t *failures;			/* bruteforce_failures ring, lazily */
+	size_t fail_next;
+	struct stamp *rules;			/* attacker_rules entries, lazily */
+};
+
+struct correlator {
+	struct correlate_config cfg;
+	unsigned char key[crypto_shorthash_KEYBYTES];
+	struct source **buckets;
+	size_t n_buckets;
+	struct source *lru_head, *lru_tail;
+	struct agg *fifo_head, *fifo_tail;
+	struct correlate_stats stats;
+};
+
+void
+correlate_config_default(struct correlate_config *cfg)
+{
+	*cfg = (struct correlate_config){
+		.max_sources = 100000,
+		.max_alerts_per_source = 32,
+		.window_us = 300 * 1000000LL,
+		.dirbust_paths = 20,
+		.dirbust_window_us = 60 * 1000000LL,
+		.bruteforce_failures = 10,
+		.bruteforce_window_us = 120 * 1000000LL,
+		.attacker_rules = 3,
+		.attacker_window_us = 600 * 1000000LL,
+	};
+}
+
+int
+correlator_new(const struct correlate_config *cfg, struct correlator **out)
+{
+	struct correlator *c;
+
+	*out = NULL;
+	if (sodium_init() < 0)
+		return VG_ERR_NOMEM;
+	c = calloc(1, sizeof(*c));
+	if (!c)
+		return VG_ERR_NOMEM;
+	if (cfg)
+		c->cfg = *cfg;
+	else
+		correlate_config_default(&c->cfg);
+	if (c->cfg.max_sources == 0 || c->cfg.dirbust_paths == 0 ||
+	    c->cfg.bruteforce_failures == 0 || c->cfg.attacker_rules == 0) {
+		free(c);
+		return VG_ERR_INVAL;
+	}
+	/* Load factor <= 1 at the cap. */
+	c->n_buckets = 1024;
+	while (c->n_buckets < c->cfg.max_sources)
+		c->n_buckets *= 2;
+	c->buckets = calloc(c->n_buckets, sizeof(*c->buckets));
+	if (!c->buckets) {
+		free(c);
+		return VG_ERR_NOMEM;
+	}
+	crypto_shorthash_keygen(c->key);
+	*out = c;
+	return VG_OK;
+}
+
+static uint64_t
+hash_bytes(const struct correlator *c, const void *data, size_t len)
+{
+	uint64_t h;
+	crypto_shorthash((unsigned char *)&h, data, len, c->key);
+	return h;
+}
+
+static void
+fifo_remove(struct correlator *c, struct agg *a)
+{
+	if (a->fifo_prev)
+		a->fifo_prev->fifo_next = a->fifo_next;
+	else
+		c->fifo_head = a->fifo_next;
+	if (a->fifo_next)
+		a->fifo_next->fifo_prev = a->fifo_prev;
+	else
+		c->fifo_tail = a->fifo_prev;
+}
+
+static void
+fill_alert(const struct agg *a, struct vg_alert *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->id = a->id;
+	out->rule_id = a->rule.rule_id;
+	out->title = a->rule.title;
+	out->category = a->rule.category;
+	out->mitre = a->rule.mitre;
+	out->severity = a->rule.severity;
+	vg_strlcpy(out->source_ip, a->src->ip, sizeof(out->source_ip));
+	out->sensor = a->sensor[0] ? a->sensor : NULL;
+	out->count = a->count;
+	out->first_seen_us = a->first_us;
+	out->last_seen_us = a->last_us;
+	out->field = a->field[0] ? a->field : NULL;
+	out->matched = a->matched[0] ? a->matched : NULL;
+	out->evidence = a->evidence[0] ? a->evidence : NULL;
+}
+
+/* Emits CLOSED and frees the aggregate; unlinks it from its source's list. */
+static int
+close_agg(struct correlator *c, struct agg *a, correlate_alert_fn fn, void *arg)
+{
+	struct vg_alert al;
+	struct agg **pp;
+	int r;
+
+	fill_alert(a, &al);
+	r = fn(CORRELATE_CLOSED, &al, arg);
+	c->stats.alerts_closed++;
+	for (pp = &a->src->aggs; *pp; pp = &(*pp)->next_in_source) {
+		if (*pp == a) {
+			*pp = a->next_in_source;
+			break;
+		}
+	}
+	a->src->n_aggs--;
+	fifo_remove(c, a);
+	free(a);
+	return r;
+}
+
+static int
+close_expired(struct correlator *c, int64_t now_us, correlate_alert_fn fn, void *arg)
+{
+	int ret = 0;
+	while (c->fifo_head && c->fifo_head->first_us + c->cfg.window_us <= now_us) {
+		int r = close_agg(c, c->fifo_head, fn, arg);
+		if (r && !ret)
+			ret = r;
+	}
+	return ret;
+}
+
+static void
+lru_unlink(struct correlator *c, struct source *s)
+{
+	if (s->lru_prev)
+		s->lru_prev->lru_next = s->lru_next;
+	else
+		c->lru_head = s->lru_next;
+	if (s->lru_next)
+		s->lru_next->lru_prev = s->lru_prev;
+	else
+		c->lru_tail = s->lru_prev;
+	s->lru_prev = s->lru_next = NULL;
+}
+
+static void
+lru_push_front(struct correlator *c, struct source *s)
+{
+	s->lru_next = c->lru_head;
+	if (c->lru_head)
+		c->lru_head->lru_prev = s;
+	c->lru_head = s;
+	if (!c->lru_tail)
+		c->lru_tail = s;
+}
+
+/* Removes a source: its open alerts are closed (reported), never lost. */
+static int
+evict(struct correlator *c, struct source *s, correlate_alert_fn fn, void *arg)
+{
+	struct source **pp = &c->buckets[s->hash & (c->n_buckets - 1)];
+	int ret = 0;
+
+	while (s->aggs) {
+		int r = close_agg(c, s->aggs, fn, arg);
+		if (r && !ret)
+			ret = r;
+	}
+	while (*pp && *pp != s)
+		pp = &(*pp)->chain;
+	if (*pp)
+		*pp = s->chain;
+	lru_unlink(c, s);
+	free(s->paths404);
+	free(s->failures);
+	free(s->rules);
+	free(s);
+	c->stats.sources--;
+	return ret;
+}
+
+/* Finds or creates the state for ip, moving it to the LRU front. NULL on ENOMEM. */
+static struct source *
+source_get(struct correlator *c, const char *ip, correlate_alert_fn fn, void *arg, int *cb_ret)
+{
+	size_t len = strnlen(ip, VG_IP_MAX - 1);
+	uint64_t h = hash_bytes(c, ip, len);
+	struct source *s;
+
+	for (s = c->buckets[h & (c->n_buckets - 1)]; s; s = s->chain) {
+		if (s->hash == h && strncmp(s->ip, ip, VG_IP_MAX) == 0) {
+			lru_unlink(c, s);
+			lru_push_front(c, s);
+			return s;
+		}
+	}
+	if (c->stats.sources >= c->cfg.max_sources) {
+		int r = evict(c, c->lru_tail, fn, arg);
+		if (r && !*cb_ret)
+			*cb_ret = r;
+		c->stats.evicted_sources++;
+	}
+	s = calloc(1, sizeof(*s));
+	if (!s)
+		return NULL;
+	memcpy(s->ip, ip, len);
+	s->hash = h;
+	s->chain = c->buckets[h & (c->n_buckets - 1)];
+	c->buckets[h & (c->n_buckets - 1)] = s;
+	lru_push_front(c, s);
+	c->stats.sources++;
+	return s;
+}
+
+static bool
+same_rule(const struct correlate_hit *a, const struct correlate_hit *b)
+{
+	return a->rule_id == b->rule_id || strcmp(a->rule_id, b->rule_id) == 0;
+}
+
+/* Adds one hit to its (rule, source) aggregate, opening one if needed. */
+static int
+aggregate(struct correlator *c, struct source *s, const struct vg_event *ev,
+    const struct correlate_hit *hit, correlate_alert_fn fn, void *arg)
+{
+	struct agg *a;
+	struct vg_alert al;
+	size_t ev_len;
+
+	for (a = s->aggs; a; a = a->next_in_source) {
+		if (same_rule(&a->rule, hit)) {
+			a->count++;
+			if (ev->ts_us > a->last_us)
+				a->last_us = ev->ts_us;
+			return 0;
+		}
+	}
+	if (s->n_aggs >= c->cfg.max_alerts_per_source) {
+		c->stats.dropped_hits++;
+		return 0;
+	}
+	ev_len = ev->raw ? ev->raw_len : 0;
+	if (ev_len >= EVIDENCE_MAX)
+		ev_len = EVIDENCE_MAX - 1;
+	a = calloc(1, sizeof(*a) + ev_len + 1);
+	if (!a)
+		return VG_ERR_NOMEM;
+	a->rule = *hit;
+	a->rule.text = NULL;
+	a->src = s;
+	a->count = 1;
+	a->first_us = a->last_us = ev->ts_us;
+	if (hit->field)
+		vg_strlcpy(a->field, hit->field, sizeof(a->field));
+	if (hit->text) {
+		size_t n = hit->text_len < MATCHED_MAX - 1 ? hit->text_len : MATCHED_MAX - 1;
+		memcpy(a->matched, hit->text, n);
+		a->matched[n] = '\0';
+	}
+	if (ev->source)
+		vg_strlcpy(a->sensor, ev->host ? ev->host : ev->source, sizeof(a->sensor));
+	else if (ev->host)
+		vg_strlcpy(a->sensor, ev->host, sizeof(a->sensor));
+	if (ev_len)
+		memcpy(a->evidence, ev->raw, ev_len);
+	a->next_in_source = s->aggs;
+	s->aggs = a;
+	s->n_aggs++;
+	a->fifo_prev = c->fifo_tail;
+	if (c->fifo_tail)
+		c->fifo_tail->fifo_next = a;
+	else
+		c->fifo_head = a;
+	c->fifo_tail = a;
+	c->stats.alerts_opened++;
+	fill_alert(a, &al);
+	int r = fn(CORRELATE_OPENED, &al, arg);
+	a->id = al.id;
+	return r;
+}
+
+/* Records key at ts in a fixed set of n stamps (replacing the oldest) and returns how
+ * many distinct keys fall inside the window ending at ts. */
+static unsigned
+distinct_in_window(struct stamp *set, unsigned n, uint64_t key, int64_t ts, int64_t window)
+{
+	unsigned oldest = 0, count = 0;
+	bool found = false;
+	for (unsigned i = 0; i < n; i++) {
+		if (set[i].ts && set[i].key == key) {
+			set[i].ts = ts;
+			found = true;
+		}
+		if (set[i].ts < set[oldest].ts)
+			oldest = i;
+	}
+	if (!found)
+		set[oldest] = (struct stamp){ .key = key, .ts = ts };
+	for (unsigned i = 0; i < n; i++)
+		if (set[i].ts && set[i].ts > ts - window)
+			count++;
+	return count;
+}
+
+static size_t
+path_len(const char *url)
+{
+	size_t n = strcspn(url, "?#");
+	return n;
+}
+
+enum auth_outcome { AUTH_NONE, AUTH_FAILURE, AUTH_SUCCESS };
+
+/* The sshd decoder states the outcome at the start of the message. */
+static enum auth_outcome
+auth_outcome(const struct vg_event *ev)
+{
+	const char *m = ev->message;
+	if (ev->kind != VG_EV_AUTH || !m)
+		return AUTH_NONE;
+	if (strncmp(m, "Failed ", 7) == 0 || strncmp(m, "Invalid user", 12) == 0 ||
+	    strstr(m, "authentication failure"))
+		return AUTH_FAILURE;
+	if (strncmp(m, "Accepted ", 9) == 0)
+		return AUTH_SUCCESS;
+	return AUTH_NONE;
+}
+
+/* Failures inside the window, after recording this one if is_failure. */
+static unsigned
+failures_in_window(struct correlator *c, struct source *s, int64_t ts, bool is_failure)
+{
+	unsigned n = c->cfg.bruteforce_failures, count = 0;
+	if (is_failure) {
+		s->failures[s->fail_next] = ts;
+		s->fail_next = (s->fail_next + 1) % n;
+	}
+	for (unsigned i = 0; i < n; i++)
+		if (s->failures[i] && s->failures[i] > ts - c->cfg.bruteforce_window_us)
+			count++;
+	return count;
+}
+
+static int
+thresholds(struct correlator *c, struct source *s, const struct vg_event *ev,
+    const struct correlate_hit *hits, size_t n_hits, correlate_alert_fn fn, void *arg)
+{
+	int ret = 0, r;
+	enum auth_outcome outcome;
+
+	if (ev->kind == VG_EV_HTTP && ev->http.status == 404 && ev->http.url) {
+		if (!s->paths404 && !(s->paths404 = calloc(c->cfg.dirbust_paths, sizeof(struct stamp))))
+			return VG_ERR_NOMEM;
+		uint64_t key = hash_bytes(c, ev->http.url, path_len(ev->http.url));
+		if (distinct_in_window(s->paths404, c->cfg.dirbust_paths, key, ev->ts_us,
+			c->cfg.dirbust_window_us) >= c->cfg.dirbust_paths &&
+		    (r = aggregate(c, s, ev, &hit_dirbust, fn, arg)) && !ret)
+			ret = r;
+	}
+	outcome = auth_outcome(ev);
+	if (outcome != AUTH_NONE) {
+		if (!s->failures && !(s->failures = calloc(c->cfg.bruteforce_failures, sizeof(int64_t))))
+			return VG_ERR_NOMEM;
+		unsigned fails = failures_in_window(c, s, ev->ts_us, outcome == AUTH_FAILURE);
+		const struct correlate_hit *h = NULL;
+		if (outcome == AUTH_FAILURE && fails >= c->cfg.bruteforce_failures)
+			h = &hit_bruteforce;
+		else if (outcome == AUTH_SUCCESS && fails >= 3)
+			h = &hit_success_after_failures;
+		if (h && (r = aggregate(c, s, ev, h, fn, arg)) && !ret)
+			ret = r;
+	}
+	if (n_hits == 0)
+		return ret;
+	if (!s->rules && !(s->rules = calloc(c->cfg.attacker_rules, sizeof(struct stamp))))
+		return VG_ERR_NOMEM;
+	unsigned distinct = 0;
+	for (size_t i = 0; i < n_hits; i++) {
+		uint64_t key = hash_bytes(c, hits[i].rule_id, strlen(hits[i].rule_id));
+		distinct = distinct_in_window(s->rules, c->cfg.attacker_rules, key, ev->ts_us,
+		    c->cfg.attacker_window_us);
+	}
+	if (distinct >= c->cfg.attacker_rules && (r = aggregate(c, s, ev, &hit_attacker, fn, arg)) &&
+	    !ret)
+		ret = r;
+	return ret;
+}
+
+int
+correlator_feed(struct correlator *c, const struct vg_event *ev,
+    const struct correlate_hit *hits, size_t n_hits, correlate_alert_fn fn, void *arg)
+{
+	struct source *s;
+	int ret, r;
+	const char *ip = ev->src_ip[0] ? ev->src_ip : "-";
+
+	ret = close_expired(c, ev->ts_us, fn, arg);
+	s = source_get(c, ip, fn, arg, &ret);
+	if (!s)
+		return VG_ERR_NOMEM;
+	for (size_t i = 0; i < n_hits; i++)
+		if ((r = aggregate(c, s, ev, &hits[i], fn, arg)) && !ret)
+			ret = r;
+	if ((r = thresholds(c, s, ev, hits, n_hits, fn, arg)) && !ret)
+		ret = r;
+	return ret;
+}
+
+int
+correlator_tick(struct correlator *c, int64_t now_us, correlate_alert_fn fn, void *arg)
+{
+	return close_expired(c, now_us, fn, arg);
+}
+
+int
+correlator_flush(struct correlator *c, correlate_alert_fn fn, void *arg)
+{
+	int ret = 0;
+	while (c->fifo_head) {
+		int r = close_agg(c, c->fifo_head, fn, arg);
+		if (r && !ret)
+			ret = r;
+	}
+	return ret;
+}
+
+void
+correlator_stats(const struct correlator *c, struct correlate_stats *out)
+{
+	*out = c->stats;
+}
+
+void
+correlator_free(struct correlator *c)
+{
+	if (!c)
+		return;
+	while (c->lru_head) {
+		struct source *s = c->lru_head;
+		struct agg *a = s->aggs;
+		while (a) {
+			struct agg *next = a->next_in_source;
+			free(a);
+			a = next;
+		}
+		c->lru_head = s->lru_next;
+		free(s->paths404);
+		free(s->failures);
+		free(s->rules);
+		free(s);
+	}
+	free(c->buckets);
+	free(c);
+}

@@ -1,0 +1,78 @@
+/* Correlation: turns per-event rule hits into aggregated alerts — one per (rule,
+ * source) per window with a count and first/last seen — and raises the alerts no
+ * single line shows (directory busting, brute force, login success after failures,
+ * one source firing many different attack rules). Time is the events' own time, so
+ * replaying an old log gives the same alerts as watching it live. State per source
+ * is bounded: an LRU with a hard cap, evictions counted. */
+#ifndef VG_CORRELATE_H
+#define VG_CORRELATE_H
+
+#include "core/event.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* A rule that matched one event. Strings must outlive the correlator (rule tables). */
+struct correlate_hit {
+	const char *rule_id;
+	const char *title;
+	const char *category;
+	const char *mitre;
+	enum vg_severity severity;
+	const char *field;	/* ECS name of the matched field */
+	const char *text;	/* matched text (copied, bounded) */
+	size_t text_len;
+};
+
+struct correlate_config {
+	size_t max_sources;		/* LRU cap on tracked source addresses */
+	size_t max_alerts_per_source;	/* open aggregates per source; more are counted dropped */
+	int64_t window_us;		/* aggregation window per (rule, source) */
+	unsigned dirbust_paths;		/* distinct 404 paths ... */
+	int64_t dirbust_window_us;	/* ... within this time = directory busting */
+	unsigned bruteforce_failures;	/* failed logins ... */
+	int64_t bruteforce_window_us;	/* ... within this time = brute force */
+	unsigned attacker_rules;	/* distinct attack rules from one source ... */
+	int64_t attacker_window_us;	/* ... within this time = active attacker */
+};
+
+/* Defaults: 100,000 sources, 32 aggregates each, 5 min windows, 20 distinct 404s
+ * in 60 s, 10 failures in 120 s, 3 distinct rules in 10 min. */
+void correlate_config_default(struct correlate_config *cfg);
+
+struct correlator;
+
+enum correlate_emit {
+	CORRELATE_OPENED,	/* first hit of a new aggregate: alert now (a->id is 0) */
+	CORRELATE_CLOSED,	/* window over (or flush/eviction): final count; a->id is what
+				   the OPENED callback stored in it, if anything */
+};
+
+/* Receives alerts. a and its strings are valid during the call only; the OPENED call
+ * may set a->id (e.g. the store id) and CLOSED will carry it back. A non-zero return
+ * is passed back to the caller of feed/tick/flush (the alert is still accounted). */
+typedef int (*correlate_alert_fn)(enum correlate_emit what, struct vg_alert *a, void *arg);
+
+/* cfg NULL = defaults. Caller frees with correlator_free. */
+int correlator_new(const struct correlate_config *cfg, struct correlator **out);
+void correlator_free(struct correlator *c);
+
+/* Feeds one event with the rules it matched (n_hits may be 0: the event still counts
+ * for thresholds). Windows that ended before ev->ts_us are closed first. */
+int correlator_feed(struct correlator *c, const struct vg_event *ev,
+    const struct correlate_hit *hits, size_t n_hits, correlate_alert_fn fn, void *arg);
+/* Closes windows that ended before now_us (watch mode calls this periodically). */
+int correlator_tick(struct correlator *c, int64_t now_us, correlate_alert_fn fn, void *arg);
+/* Closes everything (end of a batch scan, shutdown). */
+int correlator_flush(struct correlator *c, correlate_alert_fn fn, void *arg);
+
+struct correlate_stats {
+	uint64_t sources;		/* currently tracked */
+	uint64_t evicted_sources;	/* LRU evictions (their open alerts were closed first) */
+	uint64_t dropped_hits;		/* hits not aggregated: per-source aggregate cap */
+	uint64_t alerts_opened;
+	uint64_t alerts_closed;
+};
+void correlator_stats(const struct correlator *c, struct correlate_stats *out);
+
+#endif
