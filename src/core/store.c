@@ -65,7 +65,15 @@ int store_begin(struct vg_store *st) { return st->be->begin(st->impl); }
 int store_commit(struct vg_store *st) { return st->be->commit(st->impl); }
 int store_rollback(struct vg_store *st) { return st->be->rollback(st->impl); }
 int store_alert_add(struct vg_store *st, struct vg_alert *a) { return st->be->alert_add(st->impl, a); }
+int store_alert_update(struct vg_store *st, const struct vg_alert *a) { return st->be->alert_update(st->impl, a); }
 int store_stats(struct vg_store *st, json_t **out) { return st->be->stats(st->impl, out); }
+
+int
+store_alert_event_add(struct vg_store *st, int64_t alert_id, int64_t ts_us, const char *raw,
+    size_t raw_len)
+{
+	return st->be->alert_event_add(st->impl, alert_id, ts_us, raw, raw_len);
+}
 
 int
 store_offset_get(struct vg_store *st, const char *path, struct store_offset *out)

@@ -37,6 +37,11 @@ int store_rollback(struct vg_store *st);
 
 /* Saves an alert; sets a->id. Strings are copied. */
 int store_alert_add(struct vg_store *st, struct vg_alert *a);
+/* Updates a saved alert's count and last-seen time (its window grew). */
+int store_alert_update(struct vg_store *st, const struct vg_alert *a);
+/* Keeps one raw event as evidence for alert_id (raw may hold any bytes). */
+int store_alert_event_add(struct vg_store *st, int64_t alert_id, int64_t ts_us, const char *raw,
+    size_t raw_len);
 
 /* Read position of a tailed file, keyed by path. Absent → VG_ERR_NOTFOUND. */
 struct store_offset {

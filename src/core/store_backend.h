@@ -15,6 +15,9 @@ struct store_backend {
 	int (*commit)(void *impl);
 	int (*rollback)(void *impl);
 	int (*alert_add)(void *impl, struct vg_alert *a);
+	int (*alert_update)(void *impl, const struct vg_alert *a);
+	int (*alert_event_add)(void *impl, int64_t alert_id, int64_t ts_us, const char *raw,
+	    size_t raw_len);
 	int (*offset_get)(void *impl, const char *path, struct store_offset *out);
 	int (*offset_set)(void *impl, const char *path, const struct store_offset *off);
 	int (*audit)(void *impl, const char *actor, const char *action, const char *detail);

@@ -77,6 +77,8 @@ static const char *const stat_tables[] = { "assets", "services", "findings", "al
 
 enum stmt_id {
 	ST_ALERT_ADD,
+	ST_ALERT_UPDATE,
+	ST_ALERT_EVENT_ADD,
 	ST_OFFSET_GET,
 	ST_OFFSET_SET,
 	ST_AUDIT,
@@ -88,6 +90,8 @@ static const char *const stmt_sql[ST__COUNT] = {
 	[ST_ALERT_ADD] = "INSERT INTO alerts(rule_id, title, category, mitre, severity, source_ip,"
 			 " sensor, count, first_seen, last_seen, field, matched, evidence,"
 			 " created_at) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+	[ST_ALERT_UPDATE] = "UPDATE alerts SET count = ?, last_seen = ? WHERE id = ?",
+	[ST_ALERT_EVENT_ADD] = "INSERT INTO alert_events(alert_id, ts, raw) VALUES(?,?,?)",
 	[ST_OFFSET_GET] = "SELECT dev, ino, offset, fingerprint FROM source_offsets WHERE path = ?",
 	[ST_OFFSET_SET] = "INSERT INTO source_offsets(path, dev, ino, offset, fingerprint, updated_at)"
 			  " VALUES(?,?,?,?,?,?) ON CONFLICT(path) DO UPDATE SET dev = excluded.dev,"
@@ -372,6 +376,32 @@ sqlite_alert_add(void *impl, struct vg_alert *a)
 }
 
 static int
+sqlite_alert_update(void *impl, const struct vg_alert *a)
+{
+	struct sqlite_store *s = impl;
+	sqlite3_stmt *st = s->stmt[ST_ALERT_UPDATE];
+
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)a->count);
+	sqlite3_bind_int64(st, 2, a->last_seen_us);
+	sqlite3_bind_int64(st, 3, a->id);
+	return step_done(s, st, "alert update");
+}
+
+static int
+sqlite_alert_event_add(void *impl, int64_t alert_id, int64_t ts_us, const char *raw,
+    size_t raw_len)
+{
+	struct sqlite_store *s = impl;
+	sqlite3_stmt *st = s->stmt[ST_ALERT_EVENT_ADD];
+
+	sqlite3_bind_int64(st, 1, alert_id);
+	sqlite3_bind_int64(st, 2, ts_us);
+	/* A blob keeps the exact bytes; log lines need not be valid UTF-8. */
+	sqlite3_bind_blob(st, 3, raw, (int)raw_len, SQLITE_STATIC);
+	return step_done(s, st, "alert event insert");
+}
+
+static int
 sqlite_offset_get(void *impl, const char *path, struct store_offset *out)
 {
 	struct sqlite_store *s = impl;
@@ -515,6 +545,8 @@ const struct store_backend store_backend_sqlite = {
 	.commit = sqlite_commit,
 	.rollback = sqlite_rollback,
 	.alert_add = sqlite_alert_add,
+	.alert_update = sqlite_alert_update,
+	.alert_event_add = sqlite_alert_event_add,
 	.offset_get = sqlite_offset_get,
 	.offset_set = sqlite_offset_set,
 	.audit = sqlite_audit,

@@ -173,7 +173,7 @@ close_agg(struct correlator *c, struct agg *a, correlate_alert_fn fn, void *arg)
 	int r;
 
 	fill_alert(a, &al);
-	r = fn(CORRELATE_CLOSED, &al, arg);
+	r = fn(CORRELATE_CLOSED, &al, NULL, arg);
 	c->stats.alerts_closed++;
 	for (pp = &a->src->aggs; *pp; pp = &(*pp)->next_in_source) {
 		if (*pp == a) {
@@ -302,7 +302,8 @@ aggregate(struct correlator *c, struct source *s, const struct vg_event *ev,
 			a->count++;
 			if (ev->ts_us > a->last_us)
 				a->last_us = ev->ts_us;
-			return 0;
+			fill_alert(a, &al);
+			return fn(CORRELATE_UPDATED, &al, ev, arg);
 		}
 	}
 	if (s->n_aggs >= c->cfg.max_alerts_per_source) {
@@ -344,7 +345,7 @@ aggregate(struct correlator *c, struct source *s, const struct vg_event *ev,
 	c->fifo_tail = a;
 	c->stats.alerts_opened++;
 	fill_alert(a, &al);
-	int r = fn(CORRELATE_OPENED, &al, arg);
+	int r = fn(CORRELATE_OPENED, &al, ev, arg);
 	a->id = al.id;
 	return r;
 }

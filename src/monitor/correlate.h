@@ -44,14 +44,17 @@ struct correlator;
 
 enum correlate_emit {
 	CORRELATE_OPENED,	/* first hit of a new aggregate: alert now (a->id is 0) */
+	CORRELATE_UPDATED,	/* a later hit joined an open aggregate (a->count grew) */
 	CORRELATE_CLOSED,	/* window over (or flush/eviction): final count; a->id is what
 				   the OPENED callback stored in it, if anything */
 };
 
 /* Receives alerts. a and its strings are valid during the call only; the OPENED call
- * may set a->id (e.g. the store id) and CLOSED will carry it back. A non-zero return
+ * may set a->id (e.g. the store id) and UPDATED/CLOSED carry it back. For OPENED and
+ * UPDATED, ev is the event that caused it (NULL otherwise). A non-zero return
  * is passed back to the caller of feed/tick/flush (the alert is still accounted). */
-typedef int (*correlate_alert_fn)(enum correlate_emit what, struct vg_alert *a, void *arg);
+typedef int (*correlate_alert_fn)(enum correlate_emit what, struct vg_alert *a,
+    const struct vg_event *ev, void *arg);
 
 /* cfg NULL = defaults. Caller frees with correlator_free. */
 int correlator_new(const struct correlate_config *cfg, struct correlator **out);

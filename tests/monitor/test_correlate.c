@@ -20,13 +20,21 @@ struct sink {
 	uint64_t total_count;
 	int64_t next_id;
 	int dirbust, brute, success, attacker;
+	int updates;
 };
 
 static int
-on_alert(enum correlate_emit what, struct vg_alert *a, void *arg)
+on_alert(enum correlate_emit what, struct vg_alert *a, const struct vg_event *ev, void *arg)
 {
 	struct sink *s = arg;
+	if (what == CORRELATE_UPDATED) {
+		assert_non_null(ev);
+		assert_true(a->id > 0);
+		s->updates++;
+		return 0;
+	}
 	if (what == CORRELATE_OPENED) {
+		assert_non_null(ev);
 		s->opened++;
 		a->id = ++s->next_id;
 		return 0;
@@ -81,6 +89,7 @@ test_scan_of_20000_requests_is_one_alert_with_a_count(void **state)
 	assert_int_equal(s.opened, 1);
 	assert_int_equal(s.closed, 1);
 	assert_int_equal(s.last_count, 20000);
+	assert_int_equal(s.updates, 19999);
 	correlator_free(c);
 }
 
