@@ -90,6 +90,14 @@ else
 	expect_rc "unreadable store exits 3" 3
 fi
 
+# Logging: the config chooses JSON lines on stderr; -v raises the level to info.
+printf 'store: {path: %s/logged.db}\nlog: {format: json}\n' "$TMP" >"$TMP/jsonlog.yaml"
+run "$VIGIL" --config "$TMP/jsonlog.yaml" -v store migrate
+expect_rc "store migrate with JSON logging" 0
+expect_match "info log is a JSON line" err '^\{"@timestamp": ?"[0-9T:Z-]+", ?"log.level": ?"info", ?"message": ?"store .*migrated to schema 1"\}$'
+run "$VIGIL" --config "$TMP/jsonlog.yaml" -q store migrate "$TMP/quiet.db"
+expect_eq "-q silences info logs" "$ERR" ""
+
 run "$VIGIL" store bogus
 expect_rc "store with a bad verb exits 2" 2
 
