@@ -144,14 +144,11 @@ decode_line_reset(struct decode_line *ln)
 int
 decoder_decode(struct decoder *d, const char *line, size_t len, struct vg_event *ev)
 {
-	const char *source = ev->source, *reason = NULL;
-	bool truncated = ev->truncated;
+	const char *reason = NULL;
 	struct decode_line ln = { .raw = line, .raw_len = len };
 	int ret;
 
 	vg_event_init(ev);
-	ev->source = source;
-	ev->truncated = truncated;
 	ev->raw = line;
 	ev->raw_len = len;
 

@@ -56,8 +56,8 @@ int decoder_new(const char *format, const char *log_format, struct decoder **out
 
 /* Decodes one line (no trailing newline; may contain NULs/invalid UTF-8). Never modifies
  * line; ev's strings point into the decoder's own scratch (valid until the next call) and
- * ev->raw/raw_len = line. ev is cleared first except ev->source and ev->truncated, which
- * the caller may set before or after. Returns VG_OK, or VG_ERR_PARSE with
+ * ev->raw/raw_len = line. ev is cleared first (nothing from an earlier line survives);
+ * the caller sets ev->source and ev->truncated afterwards. Returns VG_OK, or VG_ERR_PARSE with
  * ev->kind = VG_EV_DECODE_ERROR, ev->message = the reason (raw still set) -- never
  * crashes, never drops. */
 int decoder_decode(struct decoder *d, const char *line, size_t len, struct vg_event *ev);

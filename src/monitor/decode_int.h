@@ -40,8 +40,8 @@ bool decode_is_text(const char *s, size_t len);
 /* Splits an HTTP request line "GET /x HTTP/1.1" in place into method, url, version
  * (each NULL if absent); "-" gives all NULL; a request without spaces is all url. */
 void decode_split_request(char *s, size_t len, struct vg_event *ev);
-/* Clears what a failed decoding attempt may have set, keeping raw, source and
- * truncated (auto and sshd try one layout after another). */
+/* Clears what a failed decoding attempt may have set, keeping raw (auto and sshd
+ * try one layout after another). */
 void decode_event_clear(struct vg_event *ev);
 /* Copies raw into ln->buf again (decoders cut fields in place, auto retries). */
 void decode_line_reset(struct decode_line *ln);
