@@ -309,6 +309,25 @@ assign(enum nginx_var var, char *v, size_t len, struct vg_event *ev, const char 
 	return VG_OK;
 }
 
+/* Next occurrence of the step's literal in [from, end). A quote escaped as \" (nginx's
+ * escape=json, or Apache-style logs) does not count as the closing quote. */
+static char *
+find_lit(char *from, char *end, const char *value_start, const struct nginx_step *st)
+{
+	for (;;) {
+		char *m = st->lit_len == 1 ? memchr(from, st->lit[0], (size_t)(end - from))
+		    : memmem(from, (size_t)(end - from), st->lit, st->lit_len);
+		if (!m || st->lit[0] != '"')
+			return m;
+		size_t bs = 0;
+		while (m - bs > value_start && m[-1 - (ptrdiff_t)bs] == '\\')
+			bs++;
+		if (bs % 2 == 0)
+			return m;
+		from = m + 1;
+	}
+}
+
 static int
 nginx_decode(void *state, struct decode_line *ln, struct vg_event *ev, const char **reason)
 {
@@ -337,8 +356,7 @@ nginx_decode(void *state, struct decode_line *ln, struct vg_event *ev, const cha
 			vend = end - st->lit_len;
 		} else {
 			char *from = (size_t)(end - p) >= st->min_len ? p + st->min_len : p;
-			vend = st->lit_len == 1 ? memchr(from, st->lit[0], (size_t)(end - from))
-			    : memmem(from, (size_t)(end - from), st->lit, st->lit_len);
+			vend = find_lit(from, end, p, st);
 			if (!vend) {
 				*reason = "nginx: line is missing a separator of the log_format";
 				return VG_ERR_PARSE;

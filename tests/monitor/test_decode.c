@@ -395,6 +395,20 @@ test_nginx_combined_format_matches_combined_decoder(void **state)
 }
 
 static void
+test_nginx_escaped_quote_does_not_end_a_field(void **state)
+{
+	(void)state;
+	struct decoder *d = new_decoder("nginx", "\"$http_user_agent\" $status \"$http_referer\" $remote_addr");
+	struct vg_event ev;
+	decode_ok(d, "\"a\\\" b\\\\\" 200 \"r\\\" 1\" 10.9.8.7", &ev);
+	assert_string_equal(ev.http.user_agent, "a\\\" b\\\\");
+	assert_int_equal(ev.http.status, 200);
+	assert_string_equal(ev.http.referer, "r\\\" 1");
+	assert_string_equal(ev.src_ip, "10.9.8.7");
+	decoder_free(d);
+}
+
+static void
 test_nginx_msec_and_unknown_variables(void **state)
 {
 	(void)state;
@@ -752,6 +766,7 @@ main(void)
 		cmocka_unit_test(test_unknown_format_is_rejected),
 		cmocka_unit_test(test_nginx_custom_format_maps_variables),
 		cmocka_unit_test(test_nginx_combined_format_matches_combined_decoder),
+		cmocka_unit_test(test_nginx_escaped_quote_does_not_end_a_field),
 		cmocka_unit_test(test_nginx_msec_and_unknown_variables),
 		cmocka_unit_test(test_nginx_bad_log_format_is_rejected_with_reason),
 		cmocka_unit_test(test_sshd_failed_password_syslog_prefixed),
