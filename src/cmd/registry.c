@@ -3,11 +3,13 @@
 
 extern const struct cmd_ops cmd_check_config;
 extern const struct cmd_ops cmd_demo;
+extern const struct cmd_ops cmd_rules;
 extern const struct cmd_ops cmd_store;
 
 const struct cmd_ops *const cmd_registry[] = {
 	&cmd_demo,
 	&cmd_check_config,
 	&cmd_store,
+	&cmd_rules,
 	NULL,
 };

@@ -1,0 +1,145 @@
+/* `vigil rules test|list [PATH]`: loads a rule set the way `watch` will, then runs
+ * every rule's embedded examples or lists the rules, so a rule edit is checked
+ * before it reaches a running monitor. */
+#include "cmd/cmd.h"
+#include "core/err.h"
+#include "monitor/rules.h"
+
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+extern const struct cmd_ops cmd_rules;
+
+/* PATH argument, else monitor.rules from --config, else $VIGIL_RULES, else ./rules. */
+static int
+rules_path(struct vg_ctx *ctx, const char *arg, char **out)
+{
+	const char *env = getenv("VIGIL_RULES");
+	struct vg_config *cfg = NULL;
+	int ret;
+
+	*out = NULL;
+	if (arg) {
+		*out = strdup(arg);
+		return *out ? VG_EXIT_OK : VG_EXIT_RUNTIME;
+	}
+	if (ctx->config_path) {
+		ret = cmd_load_config(ctx, &cfg);
+		if (ret != VG_EXIT_OK)
+			return ret;
+		if (cfg->monitor.rules)
+			*out = strdup(cfg->monitor.rules);
+		vg_config_free(cfg);
+		if (*out)
+			return VG_EXIT_OK;
+	}
+	*out = strdup(env && *env ? env : "rules");
+	return *out ? VG_EXIT_OK : VG_EXIT_RUNTIME;
+}
+
+static int
+print_list(const struct ruleset *rs, bool json)
+{
+	json_t *arr = json ? json_array() : NULL;
+
+	if (json && !arr)
+		return VG_EXIT_RUNTIME;
+	for (size_t i = 0; i < ruleset_count(rs); i++) {
+		const struct rule_info *r = ruleset_rule(rs, i);
+		if (json)
+			json_array_append_new(arr, json_pack("{s:s, s:s, s:s, s:s?, s:s}", "id",
+			    r->id, "severity", vg_severity_name(r->severity), "category",
+			    r->category, "mitre", r->mitre, "title", r->title));
+		else
+			printf("%-36s %-8s %-15s %-10s %s\n", r->id, vg_severity_name(r->severity),
+			    r->category, r->mitre ? r->mitre : "-", r->title);
+	}
+	if (json) {
+		json_dumpf(arr, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+		fputc('\n', stdout);
+		json_decref(arr);
+	}
+	return VG_EXIT_OK;
+}
+
+static int
+run(struct vg_ctx *ctx, int argc, char **argv)
+{
+	const char *sub = NULL, *arg = NULL;
+	unsigned flags = 0;
+	char *path = NULL, *errors = NULL;
+	struct ruleset *rs = NULL;
+	int ret, r;
+
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--keep-going") == 0 || strcmp(argv[i], "-k") == 0)
+			flags |= RULESET_KEEP_GOING;
+		else if (argv[i][0] == '-' && argv[i][1] != '\0')
+			return cmd_usage_error(&cmd_rules, "unknown option '%s'", argv[i]);
+		else if (!sub)
+			sub = argv[i];
+		else if (!arg)
+			arg = argv[i];
+		else
+			return cmd_usage_error(&cmd_rules, "expected at most one PATH");
+	}
+	if (!sub || (strcmp(sub, "test") != 0 && strcmp(sub, "list") != 0))
+		return cmd_usage_error(&cmd_rules, "expected 'test' or 'list'");
+	ret = rules_path(ctx, arg, &path);
+	if (ret != VG_EXIT_OK)
+		goto out;
+	r = ruleset_load(path, flags, &ctx->log, &rs, &errors);
+	if (errors)
+		fputs(errors, stderr);
+	if (r != VG_OK) {
+		fprintf(stderr, "vigil rules: %s: %s\n", path, r == VG_ERR_PARSE ?
+		    "rule set not loaded (fix the errors above, or use --keep-going)" :
+		    vg_strerror(r));
+		ret = r == VG_ERR_NOMEM ? VG_EXIT_RUNTIME : VG_EXIT_USAGE;
+		goto out;
+	}
+	if (strcmp(sub, "list") == 0) {
+		ret = print_list(rs, ctx->json);
+	} else {
+		size_t checked = 0;
+		r = ruleset_selftest(rs, stdout, &checked);
+		if (r < 0) {
+			fprintf(stderr, "vigil rules: self-test failed: %s\n", vg_strerror(r));
+			ret = VG_EXIT_RUNTIME;
+			goto out;
+		}
+		printf("%s: %zu rules, %zu examples checked, %d failed\n", path, ruleset_count(rs),
+		    checked, r);
+		ret = r ? VG_EXIT_FOUND : VG_EXIT_OK;
+	}
+out:
+	ruleset_free(rs);
+	free(errors);
+	free(path);
+	return ret;
+}
+
+const struct cmd_ops cmd_rules = {
+	.name = "rules",
+	.summary = "check (test) or list detection rules",
+	.help =
+	    "usage: vigil rules test|list [PATH] [--keep-going] [--json]\n"
+	    "\n"
+	    "Loads the detection rules from PATH (a .yaml file or a directory searched\n"
+	    "recursively). Without PATH: monitor.rules from --config, else $VIGIL_RULES,\n"
+	    "else ./rules (the shipped set when run from the source tree).\n"
+	    "\n"
+	    "  test   run every rule's match:/no_match: examples; each failure is printed\n"
+	    "         as FILE:LINE: rule ID: ..., then a summary line\n"
+	    "  list   print id, severity, category, ATT&CK technique and title of each rule\n"
+	    "         (a JSON array with --json)\n"
+	    "\n"
+	    "Load errors are printed as FILE:LINE:COL: rule ID: MESSAGE (a bad regex says\n"
+	    "'bad regex: ...'). By default any error refuses the whole set.\n"
+	    "  -k, --keep-going  skip broken rules (still reported) and use the rest\n"
+	    "\n"
+	    "exit: 0 ok, 1 an example failed, 2 rules did not load or bad usage, 3 runtime error.\n",
+	.run = run,
+};
