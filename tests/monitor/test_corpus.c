@@ -1,0 +1,174 @@
+/* Detection and false-positive rate of the shipped rule set on the committed
+ * corpora: every attack line must be flagged by a rule of its labelled category,
+ * and at most 0.1% of the benign lines may be flagged at all. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/err.h"
+#include "monitor/rules.h"
+
+struct hits {
+	const char *want_category;	/* NULL: count any hit */
+	int matched;
+	int any;
+	char first[200];
+};
+
+static int
+on_hit(const struct rule_hit *h, void *arg)
+{
+	struct hits *a = arg;
+	if (!a->any)
+		snprintf(a->first, sizeof(a->first), "%s on %.*s", h->rule->id,
+		    (int)(h->text_len > 80 ? 80 : h->text_len), h->text);
+	a->any++;
+	if (a->want_category && strcmp(h->rule->category, a->want_category) == 0)
+		a->matched++;
+	return 0;
+}
+
+static char *
+src_path(const char *rel)
+{
+	const char *root = getenv("SRCDIR");
+	size_t n = strlen(root ? root : ".") + strlen(rel) + 2;
+	char *p = malloc(n);
+	assert_non_null(p);
+	snprintf(p, n, "%s/%s", root ? root : ".", rel);
+	return p;
+}
+
+static struct ruleset *
+load_shipped(void)
+{
+	struct ruleset *rs = NULL;
+	char *errors = NULL, *path = src_path("rules");
+	int r = ruleset_load(path, 0, NULL, &rs, &errors);
+	if (errors)
+		fprintf(stderr, "%s", errors);
+	assert_int_equal(r, VG_OK);
+	free(errors);
+	free(path);
+	return rs;
+}
+
+/* Splits "a<TAB>b<TAB>c\n" in place into up to 3 fields; returns the count. */
+static int
+split(char *line, char *f[3])
+{
+	int n = 0;
+	line[strcspn(line, "\r\n")] = '\0';
+	f[0] = f[1] = f[2] = NULL;
+	while (n < 3) {
+		f[n++] = line;
+		line = strchr(line, '\t');
+		if (!line)
+			break;
+		*line++ = '\0';
+	}
+	return n;
+}
+
+static void
+test_every_attack_line_is_flagged_with_its_category(void **state)
+{
+	(void)state;
+	struct ruleset *rs = load_shipped();
+	struct rule_scratch *s = NULL;
+	char *path = src_path("tests/corpus/attack_urls.txt");
+	FILE *f = fopen(path, "r");
+	char line[8192];
+	int total = 0, missed = 0;
+
+	assert_non_null(f);
+	assert_int_equal(rule_scratch_new(rs, &s), VG_OK);
+	while (fgets(line, sizeof(line), f)) {
+		char *fl[3];
+		struct rule_input in = { { 0 }, { 0 } };
+		struct hits h = { 0 };
+		int n = split(line, fl);
+		if (n < 2 || fl[0][0] == '#')
+			continue;
+		h.want_category = fl[0];
+		in.v[RULE_F_URL] = fl[1];
+		in.len[RULE_F_URL] = strlen(fl[1]);
+		if (n == 3) {
+			in.v[RULE_F_USER_AGENT] = fl[2];
+			in.len[RULE_F_USER_AGENT] = strlen(fl[2]);
+		}
+		assert_int_equal(ruleset_match_input(rs, s, &in, on_hit, &h), 0);
+		total++;
+		if (!h.matched) {
+			missed++;
+			printf("# missed %s: %s%s%s (other hit: %s)\n", fl[0], fl[1], n == 3 ? " UA " : "",
+			    n == 3 ? fl[2] : "", h.any ? h.first : "none");
+		}
+	}
+	fclose(f);
+	printf("# attack corpus: %d lines, %d detected with their category (%.1f%%)\n", total,
+	    total - missed, total ? 100.0 * (total - missed) / total : 0.0);
+	assert_true(total >= 300);
+	assert_int_equal(missed, 0);
+	rule_scratch_free(s);
+	ruleset_free(rs);
+	free(path);
+}
+
+static void
+test_benign_corpus_false_positive_rate_is_at_most_0_1_percent(void **state)
+{
+	(void)state;
+	struct ruleset *rs = load_shipped();
+	struct rule_scratch *s = NULL;
+	char *path = src_path("tests/corpus/benign_urls.txt");
+	FILE *f = fopen(path, "r");
+	char line[8192];
+	int total = 0, flagged = 0;
+
+	assert_non_null(f);
+	assert_int_equal(rule_scratch_new(rs, &s), VG_OK);
+	while (fgets(line, sizeof(line), f)) {
+		char *fl[3];
+		struct rule_input in = { { 0 }, { 0 } };
+		struct hits h = { 0 };
+		int n = split(line, fl);
+		if (!fl[0][0])
+			continue;
+		in.v[RULE_F_URL] = fl[0];
+		in.len[RULE_F_URL] = strlen(fl[0]);
+		if (n >= 2) {
+			in.v[RULE_F_USER_AGENT] = fl[1];
+			in.len[RULE_F_USER_AGENT] = strlen(fl[1]);
+		}
+		assert_int_equal(ruleset_match_input(rs, s, &in, on_hit, &h), 0);
+		total++;
+		if (h.any) {
+			flagged++;
+			printf("# false positive: %s (%s)\n", fl[0], h.first);
+		}
+	}
+	fclose(f);
+	printf("# benign corpus: %d lines, %d flagged, false-positive rate %.3f%%\n", total,
+	    flagged, total ? 100.0 * flagged / total : 0.0);
+	assert_true(total >= 2000);
+	/* <= 0.1% */
+	assert_true(flagged * 1000 <= total);
+	rule_scratch_free(s);
+	ruleset_free(rs);
+	free(path);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_every_attack_line_is_flagged_with_its_category),
+		cmocka_unit_test(test_benign_corpus_false_positive_rate_is_at_most_0_1_percent),
+	};
+	return cmocka_run_group_tests_name("corpus", tests, NULL, NULL);
+}
