@@ -1,0 +1,91 @@
+#!/bin/bash
+# `vigil rules test|list`: the shipped rule set passes its own examples; a rule
+# file with a bad regex is refused with file:line and rule id, and --keep-going
+# loads the rest; a failing example exits 1 naming file:line.
+. "$SRCDIR/tests/lib.sh"
+
+run "$VIGIL" rules test "$SRCDIR/rules"
+expect_rc "shipped rules pass their examples" 0
+expect_match "summary counts rules and examples" out 'rules, [0-9]+ examples checked, 0 failed'
+expect_clean_stderr "shipped rules: clean stderr"
+
+n=$(grep -Eo '^[^:]+: ([0-9]+) rules' <<<"$OUT" | grep -Eo '[0-9]+ rules' | grep -Eo '[0-9]+')
+if [ "${n:-0}" -ge 30 ]; then ok "shipped set has $n rules"; else not_ok "shipped set has only '${n}' rules"; fi
+
+# default path: $VIGIL_RULES, and ./rules relative to the working directory
+(cd "$SRCDIR" && run "$VIGIL" rules list; echo "$RC" >"$TMP/rc"; echo "$OUT" >"$TMP/out")
+RC=$(cat "$TMP/rc"); OUT=$(cat "$TMP/out")
+expect_rc "rules list with ./rules default" 0
+expect_match "list shows id, severity, category, technique" out '^http\.sqli\.union +high +sqli +T1190 '
+run env VIGIL_RULES="$SRCDIR/rules/auth" "$VIGIL" --json rules list
+expect_rc "rules list via VIGIL_RULES" 0
+expect_match "json list names the ssh rule" out '"id": "auth.ssh.failed"'
+expect_no_match "VIGIL_RULES limits the set" out 'http\.sqli'
+
+mkdir -p "$TMP/cfg"
+ln -s "$SRCDIR/rules/auth" "$TMP/cfg/myrules"
+printf 'monitor:\n  rules: myrules\n' >"$TMP/cfg/vigil.yaml"
+run env VIGIL_RULES="$SRCDIR/rules" "$VIGIL" --config "$TMP/cfg/vigil.yaml" rules list
+expect_rc "rules list via monitor.rules" 0
+expect_match "monitor.rules (relative to the config) wins over VIGIL_RULES" out '^auth\.ssh\.failed'
+expect_no_match "monitor.rules set only" out 'http\.sqli'
+
+mkdir -p "$TMP/bad"
+cat >"$TMP/bad/a.yaml" <<'YAML'
+rules:
+  - id: t.good
+    title: good rule
+    severity: low
+    category: test
+    fields: [url]
+    patterns:
+      - literal: "/secret"
+    match: ["/secret/x"]
+  - id: t.broken
+    title: broken rule
+    severity: high
+    category: test
+    fields: [url]
+    patterns:
+      - regex: 'union(select'
+YAML
+run "$VIGIL" rules test "$TMP/bad"
+expect_rc "bad regex refuses the set (exit 2)" 2
+expect_match "error names file:line and rule id" err "$TMP/bad/a.yaml:16:[0-9]+: rule t.broken: bad regex:"
+expect_clean_stderr "bad regex: clean stderr"
+
+run "$VIGIL" rules test --keep-going "$TMP/bad"
+expect_rc "--keep-going loads the other rules and passes" 0
+expect_match "--keep-going still reports the broken rule" err 'rule t.broken: bad regex'
+expect_match "--keep-going tested the good rule" out '1 rules, 1 examples checked, 0 failed'
+
+cat >"$TMP/fail.yaml" <<'YAML'
+- id: t.wrong
+  title: example that does not match
+  severity: low
+  category: test
+  fields: [user_agent]
+  patterns: [{literal: "evilbot"}]
+  match:
+    - "GoodBot/1.0"
+YAML
+run "$VIGIL" rules test "$TMP/fail.yaml"
+expect_rc "failing example exits 1" 1
+expect_match "failure names file:line and rule" out "$TMP/fail.yaml:8: rule t.wrong: match example did not match: GoodBot/1.0"
+
+printf 'rules: [\x00\xff\xfe garbage' >"$TMP/garbage.yaml"
+run "$VIGIL" rules test "$TMP/garbage.yaml"
+expect_rc "binary garbage is a load error, not a crash" 2
+expect_match "garbage error names the file" err "garbage.yaml"
+expect_clean_stderr "garbage: clean stderr"
+
+run "$VIGIL" rules test "$TMP/nonexistent"
+expect_rc "missing path exits 2" 2
+expect_match "missing path is named" err "nonexistent: cannot read"
+
+run "$VIGIL" rules frobnicate
+expect_rc "unknown subcommand is a usage error" 2
+run "$VIGIL" rules --help
+expect_rc "rules --help" 0
+expect_match "help documents --keep-going and the default path" out 'keep-going.*|VIGIL_RULES'
+finish
