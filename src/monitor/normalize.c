@@ -147,6 +147,15 @@ html_entity(const char *s, size_t i, size_t n, char *o, size_t *olen)
 		*olen = cp ? put_utf8(o, cp) : 0;
 		return j - i;
 	}
+	/* '&' mostly separates query parameters: only a short name closed by ';' can be
+	 * an entity, so check that before walking the table. */
+	{
+		size_t k = j;
+		while (k < n && k - j < 8 && ((s[k] | 0x20) >= 'a' && (s[k] | 0x20) <= 'z'))
+			k++;
+		if (k == j || k >= n || s[k] != ';')
+			return 0;
+	}
 	for (size_t e = 0; e < sizeof(entities) / sizeof(entities[0]); e++) {
 		size_t l = strlen(entities[e].name);
 		if (j + l < n && strncasecmp(s + j, entities[e].name, l) == 0 && s[j + l] == ';') {
@@ -237,8 +246,15 @@ collapse_path(char *s, size_t n)
 {
 	size_t p = 0, w = 1, floor = 1, i = 1;
 
-	while (p < n && s[p] != '?' && s[p] != '#')
+	bool work = false;
+
+	while (p < n && s[p] != '?' && s[p] != '#') {
+		if (s[p] == '\\' || (s[p] == '/' && p + 1 < n && (s[p + 1] == '/' || s[p + 1] == '.')))
+			work = true;
 		p++;
+	}
+	if (!work)
+		return n;	/* the common case: nothing to resolve */
 	while (i < p) {
 		size_t start, len;
 		bool trailing;
@@ -287,18 +303,25 @@ normalize_field(const char *in, size_t len, char *out, size_t out_size, size_t *
 	if (!out || out_size == 0 || !out_len || (!in && len))
 		return VG_ERR_INVAL;
 	*out_len = 0;
+	bool encoded = false;
+
 	for (size_t i = 0; i < len; i++) {
+		char c = in[i];
 		if (n + 1 >= out_size) {
 			ret = VG_ERR_LIMIT;
 			break;
 		}
-		if (in[i] != '\0')
-			out[n++] = in[i];
+		if (c == '%' || c == '&' || c == '+')
+			encoded = true;
+		if (c != '\0')
+			out[n++] = c;
 	}
-	for (int round = 0; round < NORMALIZE_MAX_ROUNDS; round++) {
+	/* Most fields carry no escapes at all: skip the decoding rounds for them. */
+	for (int round = 0; encoded && round < NORMALIZE_MAX_ROUNDS; round++) {
 		bool changed = false;
 		n = url_decode(out, n, &changed);
-		n = html_decode(out, n, &changed);
+		if (memchr(out, '&', n))
+			n = html_decode(out, n, &changed);
 		if (!changed)
 			break;
 	}
