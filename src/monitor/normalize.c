@@ -190,52 +190,92 @@ html_decode(char *s, size_t n, bool *changed)
 	return w;
 }
 
-static bool
-is_space(unsigned char c)
-{
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
-}
+/* Bytes canon() has to look at; all others are copied unchanged. Also marks the
+ * bytes that mean the text may be encoded. */
+enum { K_COPY = 0, K_SPACE = 1, K_UPPER = 2, K_SLASH = 3, K_STAR = 4, K_NUL = 5, K_ENC = 6 };
+static const unsigned char kind[256] = {
+	[' '] = K_SPACE, ['\t'] = K_SPACE, ['\n'] = K_SPACE, ['\r'] = K_SPACE, ['\v'] = K_SPACE,
+	['\f'] = K_SPACE, ['A' ... 'Z'] = K_UPPER, ['/'] = K_SLASH, ['*'] = K_STAR,
+	['\0'] = K_NUL, ['%'] = K_ENC, ['&'] = K_ENC, ['+'] = K_ENC,
+};
 
-/* Lower-case, SQL comments to spaces, whitespace runs to one space. */
+/* Lower-case, SQL comments to spaces, whitespace runs to one space, NULs dropped;
+ * reads in[0..n) and writes out (which may be in: it never writes ahead of what
+ * it has read). Sets *encoded if a '%', '&' or '+' was seen. */
 static size_t
-canon(char *s, size_t n)
+canon(const char *in, size_t n, char *out, bool *encoded)
 {
 	size_t w = 0;
-	bool space = false;
+	bool space = false, unterminated = false;
 
 	for (size_t i = 0; i < n;) {
-		unsigned char c = (unsigned char)s[i];
-		if (c == '/' && i + 1 < n && s[i + 1] == '*') {
-			if (i + 2 < n && s[i + 2] == '!') {
-				/* MySQL executes versioned comments: drop the marker, keep the body. */
-				i += 3;
-				while (i < n && s[i] >= '0' && s[i] <= '9')
-					i++;
-			} else {
-				const char *end = NULL;
-				for (size_t k = i + 2; k + 1 < n; k++) {
-					if (s[k] == '*' && s[k + 1] == '/') {
-						end = s + k;
-						break;
-					}
-				}
-				i = end ? (size_t)(end - s) + 2 : i + 2;
-			}
-			c = ' ';
-		} else if (c == '*' && i + 1 < n && s[i + 1] == '/') {
-			i += 2;
-			c = ' ';
-		} else {
-			i++;
-		}
-		if (is_space(c)) {
-			if (!space)
-				s[w++] = ' ';
-			space = true;
+		unsigned char c;
+		/* Runs of ordinary bytes are the bulk of any field: keep them out of the switch. */
+		if (kind[(unsigned char)in[i]] <= K_UPPER && kind[(unsigned char)in[i]] != K_SPACE) {
+			do {
+				c = (unsigned char)in[i++];
+				out[w++] = (char)(c + ((unsigned)(c - 'A') < 26u ? 32 : 0));
+			} while (i < n && (kind[(unsigned char)in[i]] | K_UPPER) == K_UPPER);
+			space = false;
 			continue;
 		}
+		c = (unsigned char)in[i];
+		switch (kind[c]) {
+		case K_COPY:
+			break;
+		case K_ENC:
+			*encoded = true;
+			break;
+		case K_UPPER:
+			c = (unsigned char)(c + 32);
+			break;
+		case K_NUL:
+			i++;
+			continue;
+		case K_SLASH:
+			if (i + 1 < n && in[i + 1] == '*') {
+				if (i + 2 < n && in[i + 2] == '!') {
+					/* MySQL executes versioned comments: drop the marker, keep the body. */
+					i += 3;
+					while (i < n && in[i] >= '0' && in[i] <= '9')
+						i++;
+				} else {
+					const char *end = NULL;
+					/* Once a search failed, later ones would too: without this,
+					 * many unterminated comment openers would cost O(n^2). */
+					for (size_t k = i + 2; !unterminated && k + 1 < n; k++) {
+						if (in[k] == '*' && in[k + 1] == '/') {
+							end = in + k;
+							break;
+						}
+					}
+					if (!end)
+						unterminated = true;
+					i = end ? (size_t)(end - in) + 2 : i + 2;
+				}
+				c = ' ';
+				goto space;
+			}
+			break;
+		case K_STAR:
+			if (i + 1 < n && in[i + 1] == '/') {
+				i += 2;
+				c = ' ';
+				goto space;
+			}
+			break;
+		case K_SPACE:
+			i++;
+			goto space;
+		}
 		space = false;
-		s[w++] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+		out[w++] = (char)c;
+		i++;
+		continue;
+space:
+		if (!space)
+			out[w++] = ' ';
+		space = true;
 	}
 	return w;
 }
@@ -299,24 +339,19 @@ normalize_field(const char *in, size_t len, char *out, size_t out_size, size_t *
 {
 	size_t n = 0;
 	int ret = VG_OK;
+	bool encoded = false;
 
 	if (!out || out_size == 0 || !out_len || (!in && len))
 		return VG_ERR_INVAL;
 	*out_len = 0;
-	bool encoded = false;
-
-	for (size_t i = 0; i < len; i++) {
-		char c = in[i];
-		if (n + 1 >= out_size) {
-			ret = VG_ERR_LIMIT;
-			break;
-		}
-		if (c == '%' || c == '&' || c == '+')
-			encoded = true;
-		if (c != '\0')
-			out[n++] = c;
+	n = len;
+	if (n > out_size - 1) {
+		n = out_size - 1;
+		ret = VG_ERR_LIMIT;
 	}
-	/* Most fields carry no escapes at all: skip the decoding rounds for them. */
+	/* One pass does it for the common field without escapes; decoding, when
+	 * needed, is followed by a second canon() for what it revealed. */
+	n = canon(in ? in : "", n, out, &encoded);
 	for (int round = 0; encoded && round < NORMALIZE_MAX_ROUNDS; round++) {
 		bool changed = false;
 		n = url_decode(out, n, &changed);
@@ -324,8 +359,10 @@ normalize_field(const char *in, size_t len, char *out, size_t out_size, size_t *
 			n = html_decode(out, n, &changed);
 		if (!changed)
 			break;
+		/* decoded text may hold NULs, case, comments and whitespace again */
+		bool again = false;
+		n = canon(out, n, out, &again);
 	}
-	n = canon(out, n);
 	if (n > 0 && out[0] == '/')
 		n = collapse_path(out, n);
 	out[n] = '\0';

@@ -4,7 +4,9 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <cmocka.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "core/err.h"
 #include "monitor/normalize.h"
@@ -152,6 +154,30 @@ test_garbage_input_stays_in_bounds(void **state)
 	}
 }
 
+/* Many unterminated comment openers must stay linear: a quadratic scan would
+ * let one 200 KB request stall a worker for seconds. */
+static void
+test_unterminated_comments_stay_linear(void **state)
+{
+	(void)state;
+	const size_t len = 200000;
+	char *in = malloc(len), *out = malloc(len + 1);
+	struct timespec a, b;
+	size_t n;
+
+	assert_non_null(in);
+	assert_non_null(out);
+	for (size_t i = 0; i < len; i++)
+		in[i] = "/*a"[i % 3];
+	clock_gettime(CLOCK_MONOTONIC, &a);
+	assert_int_equal(normalize_field(in, len, out, len + 1, &n), VG_OK);
+	clock_gettime(CLOCK_MONOTONIC, &b);
+	assert_true(n > 0 && n < len);
+	assert_true((b.tv_sec - a.tv_sec) * 1000 + (b.tv_nsec - a.tv_nsec) / 1000000 < 2000);
+	free(in);
+	free(out);
+}
+
 int
 main(void)
 {
@@ -165,6 +191,7 @@ main(void)
 		cmocka_unit_test(test_truncation_never_writes_past_out_size),
 		cmocka_unit_test(test_bad_arguments_are_rejected),
 		cmocka_unit_test(test_garbage_input_stays_in_bounds),
+		cmocka_unit_test(test_unterminated_comments_stay_linear),
 	};
 	return cmocka_run_group_tests_name("normalize", tests, NULL, NULL);
 }
