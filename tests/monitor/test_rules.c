@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <cmocka.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -469,6 +470,52 @@ test_directory_load_is_recursive_sorted_and_selftest_reports_failures(void **sta
 	ruleset_free(rs);
 }
 
+struct thread_arg {
+	struct ruleset *rs;
+	int hits;
+	int rc;
+};
+
+static void *
+thread_match(void *p)
+{
+	struct thread_arg *a = p;
+	struct rule_scratch *s = NULL;
+	struct collect c;
+
+	a->rc = rule_scratch_new(a->rs, &s);
+	for (int i = 0; a->rc == 0 && i < 2000; i++) {
+		a->rc = match_url(a->rs, s, i % 2 ? "/x?id=1 union select 2" : "/x?q=union", &c);
+		a->hits += c.n;
+	}
+	rule_scratch_free(s);
+	return NULL;
+}
+
+/* One ruleset, one scratch per thread: concurrent matching gives the same answers. */
+static void
+test_threads_share_a_ruleset_with_own_scratch(void **state)
+{
+	struct tmpdir *t = *state;
+	char path[160], *errors = NULL;
+	struct ruleset *rs = NULL;
+	pthread_t th[2];
+	struct thread_arg args[2];
+
+	write_file(t, "r0.yaml", good_rule, path, sizeof(path));
+	assert_int_equal(ruleset_load(path, 0, NULL, &rs, &errors), VG_OK);
+	for (int i = 0; i < 2; i++) {
+		args[i] = (struct thread_arg){ .rs = rs };
+		assert_int_equal(pthread_create(&th[i], NULL, thread_match, &args[i]), 0);
+	}
+	for (int i = 0; i < 2; i++) {
+		pthread_join(th[i], NULL);
+		assert_int_equal(args[i].rc, 0);
+		assert_int_equal(args[i].hits, 1000);
+	}
+	ruleset_free(rs);
+}
+
 int
 main(void)
 {
@@ -489,6 +536,8 @@ main(void)
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_directory_load_is_recursive_sorted_and_selftest_reports_failures, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_threads_share_a_ruleset_with_own_scratch, setup,
 		    teardown),
 	};
 	return cmocka_run_group_tests_name("rules", tests, NULL, NULL);
