@@ -3,6 +3,7 @@
  * before it reaches a running monitor. */
 #include "cmd/cmd.h"
 #include "core/err.h"
+#include "monitor/ioc.h"
 #include "monitor/rules.h"
 
 #include <jansson.h>
@@ -64,6 +65,91 @@ print_list(const struct ruleset *rs, bool json)
 	return VG_EXIT_OK;
 }
 
+/* `rules ioc [FILE...] [--lookup VALUE]`: validates IOC files (default
+ * monitor.ioc_files) and optionally looks one address or domain up. */
+static int
+run_ioc(struct vg_ctx *ctx, int argc, char **argv)
+{
+	struct vg_config *cfg = NULL;
+	struct ioc_set *set = NULL;
+	const char *lookup = NULL;
+	const char **files = NULL;
+	size_t nfiles = 0;
+	int ret = VG_EXIT_OK;
+	bool bad = false;
+
+	files = calloc((size_t)argc + 1, sizeof(*files));
+	if (!files)
+		return VG_EXIT_RUNTIME;
+	for (int i = 2; i < argc; i++) {
+		if (strcmp(argv[i], "--lookup") == 0 && i + 1 < argc)
+			lookup = argv[++i];
+		else if (argv[i][0] == '-') {
+			free(files);
+			return cmd_usage_error(&cmd_rules, "unknown option '%s'", argv[i]);
+		} else
+			files[nfiles++] = argv[i];
+	}
+	if (nfiles == 0) {
+		ret = cmd_load_config(ctx, &cfg);
+		if (ret != VG_EXIT_OK)
+			goto out;
+		const char **g = realloc(files, (cfg->monitor.ioc_files.n + 1) * sizeof(*g));
+		if (!g) {
+			ret = VG_EXIT_RUNTIME;
+			goto out;
+		}
+		files = g;
+		for (size_t i = 0; i < cfg->monitor.ioc_files.n; i++)
+			files[nfiles++] = cfg->monitor.ioc_files.items[i];
+		if (nfiles == 0) {
+			fprintf(stderr, "vigil rules ioc: no FILE given and no monitor.ioc_files "
+			    "configured\n");
+			ret = VG_EXIT_USAGE;
+			goto out;
+		}
+	}
+	if (ioc_set_new(&set) != VG_OK) {
+		ret = VG_EXIT_RUNTIME;
+		goto out;
+	}
+	for (size_t i = 0; i < nfiles; i++) {
+		char *errors = NULL;
+		struct ioc_stats before, after;
+		ioc_get_stats(set, &before);
+		int r = ioc_load_file(set, files[i], &errors);
+		ioc_get_stats(set, &after);
+		if (errors)
+			fputs(errors, stderr);
+		free(errors);
+		if (r == VG_ERR_NOMEM) {
+			ret = VG_EXIT_RUNTIME;
+			goto out;
+		}
+		if (r != VG_OK || after.bad_lines > before.bad_lines ||
+		    after.dropped > before.dropped)
+			bad = true;
+		printf("%s: %zu addresses/networks, %zu domains, %zu bad lines\n", files[i],
+		    after.prefixes - before.prefixes, after.domains - before.domains,
+		    after.bad_lines - before.bad_lines);
+	}
+	if (lookup) {
+		unsigned plen = 0;
+		bool hit = ioc_match_ip(set, lookup, &plen) ||
+		    ioc_match_domain(set, lookup, strlen(lookup), NULL);
+		printf("%s: %s\n", lookup, hit ? "listed" : "not listed");
+		if (hit && !bad)
+			ret = VG_EXIT_FOUND;
+	}
+	if (bad)
+		ret = VG_EXIT_USAGE;
+out:
+	ioc_set_free(set);
+	vg_config_free(cfg);
+	free(files);
+	return ret;
+}
+
 static int
 run(struct vg_ctx *ctx, int argc, char **argv)
 {
@@ -73,6 +159,8 @@ run(struct vg_ctx *ctx, int argc, char **argv)
 	struct ruleset *rs = NULL;
 	int ret, r;
 
+	if (argc > 1 && strcmp(argv[1], "ioc") == 0)
+		return run_ioc(ctx, argc, argv);
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--keep-going") == 0 || strcmp(argv[i], "-k") == 0)
 			flags |= RULESET_KEEP_GOING;
@@ -123,9 +211,10 @@ out:
 
 const struct cmd_ops cmd_rules = {
 	.name = "rules",
-	.summary = "check (test) or list detection rules",
+	.summary = "check (test) or list detection rules, check IOC lists",
 	.help =
 	    "usage: vigil rules test|list [PATH] [--keep-going] [--json]\n"
+	    "       vigil rules ioc [FILE...] [--lookup ADDRESS|DOMAIN]\n"
 	    "\n"
 	    "Loads the detection rules from PATH (a .yaml file or a directory searched\n"
 	    "recursively). Without PATH: monitor.rules from --config, else $VIGIL_RULES,\n"
@@ -140,6 +229,13 @@ const struct cmd_ops cmd_rules = {
 	    "'bad regex: ...'). By default any error refuses the whole set.\n"
 	    "  -k, --keep-going  skip broken rules (still reported) and use the rest\n"
 	    "\n"
-	    "exit: 0 ok, 1 an example failed, 2 rules did not load or bad usage, 3 runtime error.\n",
+	    "  ioc    load IOC lists (FILEs, else monitor.ioc_files from --config): one IPv4/\n"
+	    "         IPv6 address or CIDR, domain (matches its subdomains too) or =exact.name\n"
+	    "         per line, '#' comments. Prints counts; bad lines go to stderr as\n"
+	    "         FILE:LINE: reason. --lookup tells whether a value is listed.\n"
+	    "\n"
+	    "exit: 0 ok, 1 an example failed (test) or the --lookup value is listed (ioc),\n"
+	    "      2 rules did not load, an IOC file has bad lines, or bad usage;\n"
+	    "      3 runtime error.\n",
 	.run = run,
 };

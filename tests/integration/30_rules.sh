@@ -83,6 +83,27 @@ run "$VIGIL" rules test "$TMP/nonexistent"
 expect_rc "missing path exits 2" 2
 expect_match "missing path is named" err "nonexistent: cannot read"
 
+# IOC lists
+mkdir -p "$TMP/ioc"
+printf '# feed\n203.0.113.0/24\n2001:db8:bad::/48\nevil.example\n' >"$TMP/ioc/a.txt"
+printf 'c2.example.net\n' >"$TMP/ioc/b.txt"
+printf 'monitor:\n  ioc_files: [a.txt, b.txt]\n' >"$TMP/ioc/vigil.yaml"
+run "$VIGIL" --config "$TMP/ioc/vigil.yaml" rules ioc --lookup cdn.evil.example
+expect_rc "ioc lookup of a listed subdomain exits 1" 1
+expect_match "ioc counts per file" out 'a.txt: 2 addresses/networks, 1 domains, 0 bad lines'
+expect_match "ioc lookup says listed" out 'cdn.evil.example: listed'
+run "$VIGIL" rules ioc "$TMP/ioc/a.txt" --lookup 2001:db8:bad:1::1
+expect_rc "ioc lookup of an address in a v6 network" 1
+run "$VIGIL" rules ioc "$TMP/ioc/a.txt" --lookup 198.51.100.1
+expect_rc "ioc lookup of an unlisted address exits 0" 0
+expect_match "unlisted" out '198.51.100.1: not listed'
+printf '10.0.0.0/8\n10.0.0.0/40\nnot a domain\n' >"$TMP/ioc/bad.txt"
+run "$VIGIL" rules ioc "$TMP/ioc/bad.txt"
+expect_rc "ioc file with bad lines exits 2" 2
+expect_match "bad IOC line named by file:line" err "bad.txt:2: prefix length must be 0-32: '10.0.0.0/40'"
+expect_match "second bad IOC line" err "bad.txt:3: not an address, CIDR or domain name"
+expect_clean_stderr "ioc: clean stderr"
+
 run "$VIGIL" rules frobnicate
 expect_rc "unknown subcommand is a usage error" 2
 run "$VIGIL" rules --help
