@@ -17,7 +17,6 @@ extern const struct cmd_ops cmd_rules;
 static int
 rules_path(struct vg_ctx *ctx, const char *arg, char **out)
 {
-	const char *env = getenv("VIGIL_RULES");
 	struct vg_config *cfg = NULL;
 	int ret;
 
@@ -30,13 +29,9 @@ rules_path(struct vg_ctx *ctx, const char *arg, char **out)
 		ret = cmd_load_config(ctx, &cfg);
 		if (ret != VG_EXIT_OK)
 			return ret;
-		if (cfg->monitor.rules)
-			*out = strdup(cfg->monitor.rules);
-		vg_config_free(cfg);
-		if (*out)
-			return VG_EXIT_OK;
 	}
-	*out = strdup(env && *env ? env : "rules");
+	*out = strdup(ruleset_default_path(cfg ? cfg->monitor.rules : NULL));
+	vg_config_free(cfg);
 	return *out ? VG_EXIT_OK : VG_EXIT_RUNTIME;
 }
 

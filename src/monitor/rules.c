@@ -192,6 +192,16 @@ ruleset_rule(const struct ruleset *rs, size_t index)
 
 /* ---- loading ---- */
 
+const char *
+ruleset_default_path(const char *configured)
+{
+	const char *env = getenv("VIGIL_RULES");
+
+	if (configured && *configured)
+		return configured;
+	return env && *env ? env : "rules";
+}
+
 struct loader {
 	struct ruleset *rs;
 	struct vg_buf *errs;

@@ -33,6 +33,11 @@ enum rule_field {
 const char *rule_field_name(enum rule_field f);
 const char *rule_field_ecs(enum rule_field f);
 
+/* Where rules are loaded from when no path is given on the command line:
+ * configured (monitor.rules) if non-NULL, else $VIGIL_RULES if set and non-empty,
+ * else "rules" (relative to the working directory). Borrowed string. */
+const char *ruleset_default_path(const char *configured);
+
 /* Loads path: a .yaml/.yml file, or a directory searched recursively for them
  * (sorted, so rule order is stable). On success returns 0 and sets *out (caller
  * frees with ruleset_free). Problems are collected in *errors as newline-separated
