@@ -13,26 +13,28 @@
 
 extern const struct cmd_ops cmd_rules;
 
-/* PATH argument, else monitor.rules from --config, else $VIGIL_RULES, else ./rules. */
+/* PATH argument, else monitor.rules from --config, else $VIGIL_RULES, else ./rules;
+ * the cache directory from --cache, else monitor.rules_cache. */
 static int
-rules_path(struct vg_ctx *ctx, const char *arg, char **out)
+rules_paths(struct vg_ctx *ctx, const char *arg, const char *cache_arg, char **out,
+    char **cache)
 {
 	struct vg_config *cfg = NULL;
 	int ret;
 
-	*out = NULL;
-	if (arg) {
-		*out = strdup(arg);
-		return *out ? VG_EXIT_OK : VG_EXIT_RUNTIME;
-	}
+	*out = *cache = NULL;
 	if (ctx->config_path) {
 		ret = cmd_load_config(ctx, &cfg);
 		if (ret != VG_EXIT_OK)
 			return ret;
 	}
-	*out = strdup(ruleset_default_path(cfg ? cfg->monitor.rules : NULL));
+	*out = strdup(arg ? arg : ruleset_default_path(cfg ? cfg->monitor.rules : NULL));
+	if (cache_arg || (cfg && cfg->monitor.rules_cache))
+		*cache = strdup(cache_arg ? cache_arg : cfg->monitor.rules_cache);
+	ret = !*out || (!*cache && (cache_arg || (cfg && cfg->monitor.rules_cache))) ?
+	    VG_EXIT_RUNTIME : VG_EXIT_OK;
 	vg_config_free(cfg);
-	return *out ? VG_EXIT_OK : VG_EXIT_RUNTIME;
+	return ret;
 }
 
 static int
@@ -148,9 +150,9 @@ out:
 static int
 run(struct vg_ctx *ctx, int argc, char **argv)
 {
-	const char *sub = NULL, *arg = NULL;
+	const char *sub = NULL, *arg = NULL, *cache_arg = NULL;
 	unsigned flags = 0;
-	char *path = NULL, *errors = NULL;
+	char *path = NULL, *errors = NULL, *cache = NULL;
 	struct ruleset *rs = NULL;
 	int ret, r;
 
@@ -159,6 +161,8 @@ run(struct vg_ctx *ctx, int argc, char **argv)
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--keep-going") == 0 || strcmp(argv[i], "-k") == 0)
 			flags |= RULESET_KEEP_GOING;
+		else if (strcmp(argv[i], "--cache") == 0 && i + 1 < argc)
+			cache_arg = argv[++i];
 		else if (argv[i][0] == '-' && argv[i][1] != '\0')
 			return cmd_usage_error(&cmd_rules, "unknown option '%s'", argv[i]);
 		else if (!sub)
@@ -170,10 +174,10 @@ run(struct vg_ctx *ctx, int argc, char **argv)
 	}
 	if (!sub || (strcmp(sub, "test") != 0 && strcmp(sub, "list") != 0))
 		return cmd_usage_error(&cmd_rules, "expected 'test' or 'list'");
-	ret = rules_path(ctx, arg, &path);
+	ret = rules_paths(ctx, arg, cache_arg, &path, &cache);
 	if (ret != VG_EXIT_OK)
 		goto out;
-	r = ruleset_load(path, flags, &ctx->log, &rs, &errors);
+	r = ruleset_load_cached(path, flags, cache, &ctx->log, &rs, &errors);
 	if (errors)
 		fputs(errors, stderr);
 	if (r != VG_OK) {
@@ -201,6 +205,7 @@ out:
 	ruleset_free(rs);
 	free(errors);
 	free(path);
+	free(cache);
 	return ret;
 }
 
@@ -208,7 +213,7 @@ const struct cmd_ops cmd_rules = {
 	.name = "rules",
 	.summary = "check (test) or list detection rules, check IOC lists",
 	.help =
-	    "usage: vigil rules test|list [PATH] [--keep-going] [--json]\n"
+	    "usage: vigil rules test|list [PATH] [--keep-going] [--cache DIR] [--json]\n"
 	    "       vigil rules ioc [FILE...] [--lookup ADDRESS|DOMAIN]\n"
 	    "\n"
 	    "Loads the detection rules from PATH (a .yaml file or a directory searched\n"
@@ -223,6 +228,9 @@ const struct cmd_ops cmd_rules = {
 	    "Load errors are printed as FILE:LINE:COL: rule ID: MESSAGE (a bad regex says\n"
 	    "'bad regex: ...'). By default any error refuses the whole set.\n"
 	    "  -k, --keep-going  skip broken rules (still reported) and use the rest\n"
+	    "  --cache DIR       keep compiled rule databases in DIR (default:\n"
+	    "                    monitor.rules_cache) so unchanged rules load without\n"
+	    "                    recompiling; DIR must belong to you, closed to others\n"
 	    "\n"
 	    "  ioc    load IOC lists (FILEs, else monitor.ioc_files from --config): one IPv4/\n"
 	    "         IPv6 address or CIDR, domain (matches its subdomains too) or =exact.name\n"

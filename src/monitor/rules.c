@@ -5,6 +5,7 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include "monitor/rules.h"
 #include "monitor/normalize.h"
+#include "monitor/rules_cache.h"
 #include "core/buf.h"
 #include "core/err.h"
 
@@ -853,7 +854,7 @@ out:
 
 /* One Vectorscan database per field over every pattern of every rule using it. */
 static int
-compile_dbs(struct loader *ld)
+compile_dbs(struct loader *ld, const char *cache_dir, const struct vg_logger *log)
 {
 	struct ruleset *rs = ld->rs;
 	const char **exprs = NULL;
@@ -897,6 +898,12 @@ compile_dbs(struct loader *ld)
 		if (n == 0)
 			continue;
 		rs->used_fields |= 1u << f;
+		struct rules_cache_key key;
+		if (cache_dir) {
+			rules_cache_key(exprs, flags, n, &key);
+			if (rules_cache_get(cache_dir, &key, &fd->db, log) == VG_OK)
+				continue;
+		}
 		if (hs_compile_multi(exprs, flags, ids, (unsigned)n, HS_MODE_BLOCK, NULL, &fd->db,
 		    &cerr) != HS_SUCCESS) {
 			const struct rule *r = cerr && cerr->expression >= 0 ?
@@ -909,6 +916,8 @@ compile_dbs(struct loader *ld)
 			ret = VG_ERR_PARSE;
 			goto out;
 		}
+		if (cache_dir)
+			rules_cache_put(cache_dir, &key, fd->db, log);
 	}
 out:
 	free(exprs);
@@ -920,6 +929,13 @@ out:
 int
 ruleset_load(const char *path, unsigned flags, const struct vg_logger *log,
     struct ruleset **out, char **errors)
+{
+	return ruleset_load_cached(path, flags, NULL, log, out, errors);
+}
+
+int
+ruleset_load_cached(const char *path, unsigned flags, const char *cache_dir,
+    const struct vg_logger *log, struct ruleset **out, char **errors)
 {
 	struct loader ld = { .flags = flags };
 	int ret;
@@ -946,7 +962,9 @@ ruleset_load(const char *path, unsigned flags, const struct vg_logger *log,
 		ret = VG_ERR_NOTFOUND;
 		goto out;
 	}
-	ret = compile_dbs(&ld);
+	if (cache_dir && rules_cache_dir_ok(cache_dir, log) != VG_OK)
+		cache_dir = NULL;
+	ret = compile_dbs(&ld, cache_dir, log);
 	if (ret)
 		goto out;
 	if (ld.nerrors)

@@ -47,6 +47,13 @@ const char *ruleset_default_path(const char *configured);
  * VG_ERR_NOTFOUND when no rule loaded, VG_ERR_IO when path is unreadable. */
 int ruleset_load(const char *path, unsigned flags, const struct vg_logger *log,
     struct ruleset **out, char **errors);
+/* Same, keeping compiled Vectorscan databases in cache_dir (created 0700 if
+ * missing; NULL = no cache) so an unchanged rule set loads without recompiling.
+ * The directory must be owned by the caller's user and closed to group/others,
+ * else the cache is skipped with a warning. Cache problems are never fatal. */
+int ruleset_load_cached(const char *path, unsigned flags, const char *cache_dir,
+    const struct vg_logger *log, struct ruleset **out, char **errors);
+
 /* Accepts NULL. */
 void ruleset_free(struct ruleset *rs);
 size_t ruleset_count(const struct ruleset *rs);

@@ -83,6 +83,20 @@ run "$VIGIL" rules test "$TMP/nonexistent"
 expect_rc "missing path exits 2" 2
 expect_match "missing path is named" err "nonexistent: cannot read"
 
+# compiled-rules cache: second run loads it, a corrupted entry is recompiled
+run "$VIGIL" rules test --cache "$TMP/cache" "$SRCDIR/rules/auth"
+expect_rc "rules test with a new cache dir" 0
+n=$(ls "$TMP/cache" | grep -c '^vigil-hs-.*\.db$')
+expect_eq "cache holds one database per used field" "$n" 1
+run "$VIGIL" -vv rules test --cache "$TMP/cache" "$SRCDIR/rules/auth"
+expect_rc "rules test from the cache" 0
+expect_match "second run is a cache hit" err 'rules cache hit'
+for f in "$TMP"/cache/vigil-hs-*.db; do printf 'garbage' >"$f"; done
+run "$VIGIL" rules test --cache "$TMP/cache" "$SRCDIR/rules/auth"
+expect_rc "corrupted cache entry is recompiled" 0
+expect_match "corruption is reported" err 'unusable entry, recompiling'
+expect_clean_stderr "cache: clean stderr"
+
 # IOC lists
 mkdir -p "$TMP/ioc"
 printf '# feed\n203.0.113.0/24\n2001:db8:bad::/48\nevil.example\n' >"$TMP/ioc/a.txt"

@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <cmocka.h>
+#include <dirent.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -516,6 +517,88 @@ test_threads_share_a_ruleset_with_own_scratch(void **state)
 	ruleset_free(rs);
 }
 
+static size_t
+count_cache_entries(const char *dir, char *first, size_t first_size)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	size_t n = 0;
+
+	if (!d)
+		return 0;
+	while ((de = readdir(d))) {
+		if (strncmp(de->d_name, "vigil-hs-", 9) != 0)
+			continue;
+		if (n++ == 0 && first)
+			snprintf(first, first_size, "%s/%s", dir, de->d_name);
+	}
+	closedir(d);
+	return n;
+}
+
+static void
+remove_cache(const char *dir)
+{
+	char f[512];
+	while (count_cache_entries(dir, f, sizeof(f)) > 0)
+		assert_int_equal(unlink(f), 0);
+	rmdir(dir);
+}
+
+/* The compiled-database cache: a second load reuses it with identical results, a
+ * corrupted entry is recompiled, and a directory others can write is not used. */
+static void
+test_compiled_cache_is_reused_and_survives_corruption(void **state)
+{
+	struct tmpdir *t = *state;
+	char path[160], cache[200], entry[512];
+	struct ruleset *rs = NULL;
+	struct rule_scratch *s = NULL;
+	struct collect c;
+	char *errors = NULL;
+	FILE *f;
+
+	write_file(t, "r0.yaml", good_rule, path, sizeof(path));
+	snprintf(cache, sizeof(cache), "%s/cache", t->path);
+	for (int pass = 0; pass < 3; pass++) {
+		char *logtext = NULL;
+		size_t loglen = 0;
+		struct vg_logger lg = { .level = VG_LOG_DEBUG, .out = open_memstream(&logtext,
+		    &loglen) };
+		assert_non_null(lg.out);
+		assert_int_equal(ruleset_load_cached(path, 0, cache, &lg, &rs, &errors), VG_OK);
+		fclose(lg.out);
+		/* pass 0 compiles and stores, 1 loads, 2 finds the corrupted entry */
+		assert_true((strstr(logtext, "rules cache hit") != NULL) == (pass == 1));
+		assert_true((strstr(logtext, "unusable entry") != NULL) == (pass == 2));
+		free(logtext);
+		assert_int_equal(count_cache_entries(cache, entry, sizeof(entry)), 1);
+		assert_int_equal(rule_scratch_new(rs, &s), VG_OK);
+		assert_int_equal(match_url(rs, s, "/x?id=1 union select 2", &c), 0);
+		assert_int_equal(c.n, 1);
+		assert_int_equal(match_url(rs, s, "/x?q=union", &c), 0);
+		assert_int_equal(c.n, 0);
+		rule_scratch_free(s);
+		ruleset_free(rs);
+		if (pass == 1) {
+			/* truncate the entry to garbage */
+			f = fopen(entry, "w");
+			assert_non_null(f);
+			fputs("not a database", f);
+			fclose(f);
+		}
+	}
+	remove_cache(cache);
+
+	/* group-writable: skipped, nothing written, load still fine */
+	assert_int_equal(mkdir(cache, 0770), 0);
+	assert_int_equal(chmod(cache, 0770), 0);
+	assert_int_equal(ruleset_load_cached(path, 0, cache, NULL, &rs, &errors), VG_OK);
+	assert_int_equal(count_cache_entries(cache, NULL, 0), 0);
+	ruleset_free(rs);
+	rmdir(cache);
+}
+
 int
 main(void)
 {
@@ -539,6 +622,8 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_threads_share_a_ruleset_with_own_scratch, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_compiled_cache_is_reused_and_survives_corruption,
+		    setup, teardown),
 	};
 	return cmocka_run_group_tests_name("rules", tests, NULL, NULL);
 }
