@@ -4,6 +4,7 @@
 extern const struct cmd_ops cmd_check_config;
 extern const struct cmd_ops cmd_decode;
 extern const struct cmd_ops cmd_demo;
+extern const struct cmd_ops cmd_rules;
 extern const struct cmd_ops cmd_store;
 
 const struct cmd_ops *const cmd_registry[] = {
@@ -11,5 +12,6 @@ const struct cmd_ops *const cmd_registry[] = {
 	&cmd_check_config,
 	&cmd_store,
 	&cmd_decode,
+	&cmd_rules,
 	NULL,
 };

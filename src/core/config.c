@@ -121,6 +121,8 @@ static const struct cfg_field monitor_fields[] = {
 	{ .key = "max_line", .type = CFG_SIZE, .offset = offsetof(struct vg_config, monitor.max_line),
 	  .def = "64k", .min = 256, .max = 64 << 20 },
 	{ .key = "rules", .type = CFG_PATH, .offset = offsetof(struct vg_config, monitor.rules) },
+	{ .key = "rules_cache", .type = CFG_PATH,
+	  .offset = offsetof(struct vg_config, monitor.rules_cache) },
 	{ .key = "ioc_files", .type = CFG_PATHLIST,
 	  .offset = offsetof(struct vg_config, monitor.ioc_files), .check = CHECK_FILE },
 };

@@ -49,6 +49,7 @@ struct vg_config {
 		struct vg_cfg_array sources;	/* of struct vg_source_cfg */
 		long long max_line;		/* bytes; longer lines are truncated and flagged */
 		char *rules;			/* rules directory */
+		char *rules_cache;		/* compiled-rules cache directory; NULL = none */
 		struct vg_cfg_strlist ioc_files;
 	} monitor;
 	struct vg_cfg_array webroots;	/* of struct vg_webroot_cfg */

@@ -1,0 +1,629 @@
+/* Unit tests for the rule engine: load errors name file:line and rule id, broken
+ * rules are skipped only with RULESET_KEEP_GOING, PCRE2 confirms what Vectorscan
+ * prefilters, conditions span fields, and one scratch serves many events. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <dirent.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "core/err.h"
+#include "monitor/rules.h"
+
+struct tmpdir {
+	char path[64];
+};
+
+static int
+setup(void **state)
+{
+	struct tmpdir *t = calloc(1, sizeof(*t));
+	if (!t)
+		return -1;
+	snprintf(t->path, sizeof(t->path), "/tmp/vigil-rules.XXXXXX");
+	if (!mkdtemp(t->path))
+		return -1;
+	*state = t;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	struct tmpdir *t = *state;
+	const char *dir = t->path;	/* only the files this suite created */
+	for (int i = 0; i < 8; i++) {
+		char f[160];
+		snprintf(f, sizeof(f), "%s/r%d.yaml", dir, i);
+		unlink(f);
+		snprintf(f, sizeof(f), "%s/sub/r%d.yaml", dir, i);
+		unlink(f);
+	}
+	{
+		char f[160];
+		snprintf(f, sizeof(f), "%s/sub/notes.txt", dir);
+		unlink(f);
+		snprintf(f, sizeof(f), "%s/sub", dir);
+		rmdir(f);
+	}
+	rmdir(t->path);
+	free(t);
+	return 0;
+}
+
+/* Writes text to DIR/name; the full path goes to path. */
+static void
+write_file(const struct tmpdir *t, const char *name, const char *text, char *path, size_t size)
+{
+	FILE *f;
+	snprintf(path, size, "%s/%s", t->path, name);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+static const char good_rule[] =
+    "- id: t.good\n"
+    "  title: good\n"
+    "  severity: high\n"
+    "  category: sqli\n"
+    "  mitre: T1190\n"
+    "  fields: [url]\n"
+    "  patterns:\n"
+    "    - regex: 'union\\s+select'\n"
+    "  match: [\"/x?id=1+UNION+SELECT+2\"]\n"
+    "  no_match: [\"/x?q=union\"]\n";
+
+static const char bad_regex_rule[] =
+    "- id: t.badre\n"
+    "  title: bad\n"
+    "  severity: low\n"
+    "  category: x\n"
+    "  fields: [url]\n"
+    "  patterns:\n"
+    "    - regex: 'foo(bar'\n";
+
+struct collect {
+	int n;
+	const char *ids[8];
+	const char *fields[8];
+	char text[8][RULE_HIT_TEXT_MAX + 1];
+	int stop_after;
+};
+
+static int
+collect(const struct rule_hit *h, void *arg)
+{
+	struct collect *c = arg;
+	if (c->n < 8) {
+		c->ids[c->n] = h->rule->id;
+		c->fields[c->n] = h->field;
+		memcpy(c->text[c->n], h->text, h->text_len);
+		c->text[c->n][h->text_len] = '\0';
+	}
+	c->n++;
+	if (c->stop_after && c->n >= c->stop_after)
+		return 42;
+	return 0;
+}
+
+static int
+match_url(struct ruleset *rs, struct rule_scratch *s, const char *url, struct collect *c)
+{
+	struct rule_input in = { { 0 }, { 0 } };
+	in.v[RULE_F_URL] = url;
+	in.len[RULE_F_URL] = strlen(url);
+	memset(c, 0, sizeof(*c));
+	return ruleset_match_input(rs, s, &in, collect, c);
+}
+
+static void
+test_bad_regex_fails_load_naming_file_line_and_rule(void **state)
+{
+	struct tmpdir *t = *state;
+	char path[160], text[1024];
+	struct ruleset *rs = (struct ruleset *)1;
+	char *errors = NULL;
+
+	snprintf(text, sizeof(text), "%s%s", good_rule, bad_regex_rule);
+	write_file(t, "r0.yaml", text, path, sizeof(path));
+	assert_int_equal(ruleset_load(path, 0, NULL, &rs, &errors), VG_ERR_PARSE);
+	assert_null(rs);
+	assert_non_null(errors);
+	/* the bad pattern is on line 17 of the file, column 14 */
+	char want[256];
+	snprintf(want, sizeof(want), "%s:17:14: rule t.badre: bad regex:", path);
+	assert_non_null(strstr(errors, want));
+	free(errors);
+}
+
+static void
+test_keep_going_loads_the_other_rules(void **state)
+{
+	struct tmpdir *t = *state;
+	char path[160], text[1024];
+	struct ruleset *rs = NULL;
+	struct rule_scratch *s = NULL;
+	struct collect c;
+	char *errors = NULL;
+
+	snprintf(text, sizeof(text), "%s%s", bad_regex_rule, good_rule);
+	write_file(t, "r1.yaml", text, path, sizeof(path));
+	assert_int_equal(ruleset_load(path, RULESET_KEEP_GOING, NULL, &rs, &errors), VG_OK);
+	assert_non_null(rs);
+	assert_int_equal(ruleset_count(rs), 1);
+	assert_string_equal(ruleset_rule(rs, 0)->id, "t.good");
+	assert_non_null(errors);
+	assert_non_null(strstr(errors, "rule t.badre: bad regex"));
+	assert_int_equal(rule_scratch_new(rs, &s), VG_OK);
+	assert_int_equal(match_url(rs, s, "/x?id=1%20union%20select%202", &c), 0);
+	assert_int_equal(c.n, 1);
+	assert_string_equal(c.ids[0], "t.good");
+	assert_string_equal(c.fields[0], "url.original");
+	assert_string_equal(c.text[0], "union select");
+	rule_scratch_free(s);
+	ruleset_free(rs);
+	free(errors);
+}
+
+static void
+test_schema_errors_are_reported_per_rule(void **state)
+{
+	struct tmpdir *t = *state;
+	char path[160];
+	struct ruleset *rs = NULL;
+	char *errors = NULL;
+
+	write_file(t, "r2.yaml",
+	    "rules:\n"
+	    "  - id: t.a\n"
+	    "    title: a\n"
+	    "    severity: urgent\n"
+	    "    category: x\n"
+	    "    mitre: 1190\n"
+	    "    fields: [url, cookie]\n"
+	    "    patterns: [{literal: a}]\n"
+	    "    colour: red\n"
+	    "  - id: t.b\n"
+	    "    severity: low\n"
+	    "    category: x\n"
+	    "    fields: url\n"
+	    "    patterns: [{glob: a}]\n"
+	    "  - id: t.c\n"
+	    "    title: c\n"
+	    "    severity: low\n"
+	    "    category: x\n"
+	    "    fields: url\n"
+	    "    patterns: [{literal: a}]\n"
+	    "  - id: t.c\n"
+	    "    title: dup\n"
+	    "    severity: low\n"
+	    "    category: x\n"
+	    "    fields: url\n"
+	    "    patterns: [{literal: a}]\n",
+	    path, sizeof(path));
+	assert_int_equal(ruleset_load(path, 0, NULL, &rs, &errors), VG_ERR_PARSE);
+	assert_non_null(errors);
+	assert_non_null(strstr(errors, ":4:15: rule t.a: severity 'urgent'"));
+	assert_non_null(strstr(errors, ":6:12: rule t.a: mitre '1190'"));
+	assert_non_null(strstr(errors, "rule t.a: fields: unknown field 'cookie'"));
+	assert_non_null(strstr(errors, ":9:5: rule t.a: unknown keyword 'colour'"));
+	assert_non_null(strstr(errors, "rule t.b: missing 'title'"));
+	assert_non_null(strstr(errors, "rule t.b: patterns[0]: unknown kind 'glob'"));
+	assert_non_null(strstr(errors, "rule t.c: duplicate id (first defined at "));
+	free(errors);
+	errors = NULL;
+
+	write_file(t, "r3.yaml", "- id: [unclosed\n", path, sizeof(path));
+	assert_int_equal(ruleset_load(path, RULESET_KEEP_GOING, NULL, &rs, &errors),
+	    VG_ERR_NOTFOUND);
+	assert_non_null(strstr(errors, "yaml:"));
+	free(errors);
+	errors = NULL;
+	assert_int_equal(ruleset_load("/nonexistent/rules", 0, NULL, &rs, &errors), VG_ERR_IO);
+	assert_non_null(strstr(errors, "/nonexistent/rules: cannot read"));
+	free(errors);
+}
+
+static void
+test_pcre_confirms_what_vectorscan_prefilters(void **state)
+{
+	struct tmpdir *t = *state;
+	char path[160];
+	struct ruleset *rs = NULL;
+	struct rule_scratch *s = NULL;
+	struct collect c;
+	char *errors = NULL;
+
+	/* A backreference: Vectorscan can only prefilter it. */
+	write_file(t, "r4.yaml",
+	    "- id: t.backref\n"
+	    "  title: tautology\n"
+	    "  severity: high\n"
+	    "  category: sqli\n"
+	    "  fields: [url]\n"
+	    "  patterns:\n"
+	    "    - regex: '\\bor\\s+(\\d+)=\\1\\b'\n"
+	    "- id: t.rulepcre\n"
+	    "  title: rule-level pcre\n"
+	    "  severity: low\n"
+	    "  category: x\n"
+	    "  fields: [url]\n"
+	    "  patterns: [{literal: 'admin'}]\n"
+	    "  pcre: 'admin(?!istrator)'\n",
+	    path, sizeof(path));
+	assert_int_equal(ruleset_load(path, 0, NULL, &rs, &errors), VG_OK);
+	assert_null(errors);
+	assert_int_equal(rule_scratch_new(rs, &s), VG_OK);
+	assert_int_equal(match_url(rs, s, "/x?id=1 or 42=42", &c), 0);
+	assert_int_equal(c.n, 1);
+	assert_string_equal(c.ids[0], "t.backref");
+	assert_string_equal(c.text[0], "or 42=42");
+	assert_int_equal(match_url(rs, s, "/x?id=1 or 42=43", &c), 0);
+	assert_int_equal(c.n, 0);
+	assert_int_equal(match_url(rs, s, "/ADMIN/login", &c), 0);
+	assert_int_equal(c.n, 1);
+	assert_string_equal(c.ids[0], "t.rulepcre");
+	assert_int_equal(match_url(rs, s, "/administrator/", &c), 0);
+	assert_int_equal(c.n, 0);
+	rule_scratch_free(s);
+	ruleset_free(rs);
+}
+
+static void
+test_multi_field_rules_and_all_condition(void **state)
+{
+	struct tmpdir *t = *state;
+	char path[160];
+	struct ruleset *rs = NULL;
+	struct rule_scratch *s = NULL;
+	struct collect c;
+	char *errors = NULL;
+	struct rule_input in = { { 0 }, { 0 } };
+
+	write_file(t, "r5.yaml",
+	    "- id: t.any\n"
+	    "  title: either header\n"
+	    "  severity: medium\n"
+	    "  category: scanner\n"
+	    "  fields: [user_agent, referer]\n"
+	    "  patterns: [{literal: 'evilscan'}]\n"
+	    "  match:\n"
+	    "    - 'EvilScan/1.0'\n"
+	    "    - {referer: 'http://evilscan.example/'}\n"
+	    "  no_match: ['Mozilla/5.0']\n"
+	    "- id: t.all\n"
+	    "  title: POST body and url together\n"
+	    "  severity: high\n"
+	    "  category: webshell\n"
+	    "  fields: [url, body]\n"
+	    "  condition: all\n"
+	    "  patterns:\n"
+	    "    - regex: '\\.php$'\n"
+	    "    - literal: 'z0='\n"
+	    "  match:\n"
+	    "    - {url: '/up/x.php', body: 'z0=abc'}\n"
+	    "  no_match:\n"
+	    "    - {url: '/up/x.php', body: 'name=bob'}\n"
+	    "    - '/up/x.php'\n",
+	    path, sizeof(path));
+	assert_int_equal(ruleset_load(path, 0, NULL, &rs, &errors), VG_OK);
+	assert_int_equal(rule_scratch_new(rs, &s), VG_OK);
+
+	in.v[RULE_F_REFERER] = "https://EVILSCAN.example/";
+	in.len[RULE_F_REFERER] = strlen(in.v[RULE_F_REFERER]);
+	memset(&c, 0, sizeof(c));
+	assert_int_equal(ruleset_match_input(rs, s, &in, collect, &c), 0);
+	assert_int_equal(c.n, 1);
+	assert_string_equal(c.fields[0], "http.request.referrer");
+	assert_string_equal(c.text[0], "evilscan");
+
+	memset(&in, 0, sizeof(in));
+	in.v[RULE_F_URL] = "/up/x.php";
+	in.len[RULE_F_URL] = 9;
+	in.v[RULE_F_BODY] = "a=1&z0=QGluaV9zZXQ";
+	in.len[RULE_F_BODY] = strlen(in.v[RULE_F_BODY]);
+	memset(&c, 0, sizeof(c));
+	assert_int_equal(ruleset_match_input(rs, s, &in, collect, &c), 0);
+	assert_int_equal(c.n, 1);
+	assert_string_equal(c.ids[0], "t.all");
+
+	/* the embedded examples pass */
+	size_t checked = 0;
+	assert_int_equal(ruleset_selftest(rs, NULL, &checked), 0);
+	assert_int_equal(checked, 6);
+	rule_scratch_free(s);
+	ruleset_free(rs);
+}
+
+static void
+test_scratch_reuse_keeps_events_independent(void **state)
+{
+	struct tmpdir *t = *state;
+	char path[160], text[2048];
+	struct ruleset *rs = NULL;
+	struct rule_scratch *s = NULL;
+	struct collect c;
+	char *errors = NULL;
+
+	snprintf(text, sizeof(text), "%s"
+	    "- id: t.two\n"
+	    "  title: two patterns\n"
+	    "  severity: low\n"
+	    "  category: x\n"
+	    "  fields: [url]\n"
+	    "  condition: all\n"
+	    "  patterns: [{literal: alpha}, {literal: beta}]\n", good_rule);
+	write_file(t, "r6.yaml", text, path, sizeof(path));
+	assert_int_equal(ruleset_load(path, 0, NULL, &rs, &errors), VG_OK);
+	assert_int_equal(rule_scratch_new(rs, &s), VG_OK);
+	for (int i = 0; i < 300; i++) {
+		/* alpha in one event and beta in the next must not add up */
+		assert_int_equal(match_url(rs, s, i % 2 ? "/alpha" : "/beta", &c), 0);
+		assert_int_equal(c.n, 0);
+		assert_int_equal(match_url(rs, s, "/x?a=union select&b=alpha-beta", &c), 0);
+		assert_int_equal(c.n, 2);
+		assert_string_equal(c.ids[0], "t.good");	/* load order */
+		assert_string_equal(c.ids[1], "t.two");
+	}
+	/* a non-zero callback value stops matching and is returned */
+	struct rule_input in = { { 0 }, { 0 } };
+	in.v[RULE_F_URL] = "/x?a=union select&b=alpha-beta";
+	in.len[RULE_F_URL] = strlen(in.v[RULE_F_URL]);
+	memset(&c, 0, sizeof(c));
+	c.stop_after = 1;
+	assert_int_equal(ruleset_match_input(rs, s, &in, collect, &c), 42);
+	assert_int_equal(c.n, 1);
+
+	/* a scratch made for another ruleset is refused */
+	struct ruleset *rs2 = NULL;
+	assert_int_equal(ruleset_load(path, 0, NULL, &rs2, &errors), VG_OK);
+	assert_int_equal(ruleset_match_input(rs2, s, &in, collect, &c), VG_ERR_INVAL);
+	ruleset_free(rs2);
+	rule_scratch_free(s);
+	ruleset_free(rs);
+}
+
+static void
+test_match_event_uses_event_fields_and_bounds_text(void **state)
+{
+	struct tmpdir *t = *state;
+	char path[160];
+	struct ruleset *rs = NULL;
+	struct rule_scratch *s = NULL;
+	struct collect c = { 0 };
+	char *errors = NULL, *longurl;
+	struct vg_event ev;
+
+	write_file(t, "r7.yaml",
+	    "- id: t.ua\n"
+	    "  title: ua\n"
+	    "  severity: low\n"
+	    "  category: scanner\n"
+	    "  fields: [user_agent]\n"
+	    "  patterns: [{regex: 'sqlmap/[\\d.]+'}]\n"
+	    "- id: t.long\n"
+	    "  title: long run of a\n"
+	    "  severity: low\n"
+	    "  category: x\n"
+	    "  fields: [url_raw]\n"
+	    "  patterns: [{regex: 'a{300,}'}]\n",
+	    path, sizeof(path));
+	assert_int_equal(ruleset_load(path, 0, NULL, &rs, &errors), VG_OK);
+	assert_int_equal(rule_scratch_new(rs, &s), VG_OK);
+	vg_event_init(&ev);
+	ev.http.user_agent = "SQLMap/1.7.2#stable";
+	longurl = malloc(2001);
+	assert_non_null(longurl);
+	memset(longurl, 'a', 2000);
+	longurl[2000] = '\0';
+	ev.http.url = longurl;
+	assert_int_equal(ruleset_match_event(rs, s, &ev, collect, &c), 0);
+	assert_int_equal(c.n, 2);
+	assert_string_equal(c.ids[0], "t.ua");
+	assert_string_equal(c.text[0], "sqlmap/1.7.2");
+	assert_string_equal(c.fields[0], "user_agent.original");
+	assert_string_equal(c.ids[1], "t.long");
+	assert_int_equal(strlen(c.text[1]), RULE_HIT_TEXT_MAX);
+	free(longurl);
+	rule_scratch_free(s);
+	ruleset_free(rs);
+}
+
+static void
+test_directory_load_is_recursive_sorted_and_selftest_reports_failures(void **state)
+{
+	struct tmpdir *t = *state;
+	char path[160], sub[160];
+	struct ruleset *rs = NULL;
+	char *errors = NULL, *out = NULL;
+	size_t outlen = 0, checked = 0;
+	FILE *mem;
+
+	snprintf(sub, sizeof(sub), "%s/sub", t->path);
+	assert_int_equal(mkdir(sub, 0700), 0);
+	write_file(t, "sub/r1.yaml",
+	    "- id: t.z\n  title: z\n  severity: info\n  category: x\n  fields: [message]\n"
+	    "  patterns: [{literal: 'zzz'}]\n"
+	    "  match: ['no such text']\n",
+	    path, sizeof(path));
+	write_file(t, "sub/notes.txt", "not yaml: [", path, sizeof(path));
+	write_file(t, "r0.yaml", good_rule, path, sizeof(path));
+	assert_int_equal(ruleset_load(t->path, 0, NULL, &rs, &errors), VG_OK);
+	assert_null(errors);
+	assert_int_equal(ruleset_count(rs), 2);
+	assert_string_equal(ruleset_rule(rs, 0)->id, "t.good");
+	assert_string_equal(ruleset_rule(rs, 1)->id, "t.z");
+	mem = open_memstream(&out, &outlen);
+	assert_non_null(mem);
+	assert_int_equal(ruleset_selftest(rs, mem, &checked), 1);
+	fclose(mem);
+	assert_int_equal(checked, 3);
+	assert_non_null(strstr(out, "sub/r1.yaml:7: rule t.z: match example did not match"));
+	free(out);
+	ruleset_free(rs);
+}
+
+struct thread_arg {
+	struct ruleset *rs;
+	int hits;
+	int rc;
+};
+
+static void *
+thread_match(void *p)
+{
+	struct thread_arg *a = p;
+	struct rule_scratch *s = NULL;
+	struct collect c;
+
+	a->rc = rule_scratch_new(a->rs, &s);
+	for (int i = 0; a->rc == 0 && i < 2000; i++) {
+		a->rc = match_url(a->rs, s, i % 2 ? "/x?id=1 union select 2" : "/x?q=union", &c);
+		a->hits += c.n;
+	}
+	rule_scratch_free(s);
+	return NULL;
+}
+
+/* One ruleset, one scratch per thread: concurrent matching gives the same answers. */
+static void
+test_threads_share_a_ruleset_with_own_scratch(void **state)
+{
+	struct tmpdir *t = *state;
+	char path[160], *errors = NULL;
+	struct ruleset *rs = NULL;
+	pthread_t th[2];
+	struct thread_arg args[2];
+
+	write_file(t, "r0.yaml", good_rule, path, sizeof(path));
+	assert_int_equal(ruleset_load(path, 0, NULL, &rs, &errors), VG_OK);
+	for (int i = 0; i < 2; i++) {
+		args[i] = (struct thread_arg){ .rs = rs };
+		assert_int_equal(pthread_create(&th[i], NULL, thread_match, &args[i]), 0);
+	}
+	for (int i = 0; i < 2; i++) {
+		pthread_join(th[i], NULL);
+		assert_int_equal(args[i].rc, 0);
+		assert_int_equal(args[i].hits, 1000);
+	}
+	ruleset_free(rs);
+}
+
+static size_t
+count_cache_entries(const char *dir, char *first, size_t first_size)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	size_t n = 0;
+
+	if (!d)
+		return 0;
+	while ((de = readdir(d))) {
+		if (strncmp(de->d_name, "vigil-hs-", 9) != 0)
+			continue;
+		if (n++ == 0 && first)
+			snprintf(first, first_size, "%s/%s", dir, de->d_name);
+	}
+	closedir(d);
+	return n;
+}
+
+static void
+remove_cache(const char *dir)
+{
+	char f[512];
+	while (count_cache_entries(dir, f, sizeof(f)) > 0)
+		assert_int_equal(unlink(f), 0);
+	rmdir(dir);
+}
+
+/* The compiled-database cache: a second load reuses it with identical results, a
+ * corrupted entry is recompiled, and a directory others can write is not used. */
+static void
+test_compiled_cache_is_reused_and_survives_corruption(void **state)
+{
+	struct tmpdir *t = *state;
+	char path[160], cache[200], entry[512];
+	struct ruleset *rs = NULL;
+	struct rule_scratch *s = NULL;
+	struct collect c;
+	char *errors = NULL;
+	FILE *f;
+
+	write_file(t, "r0.yaml", good_rule, path, sizeof(path));
+	snprintf(cache, sizeof(cache), "%s/cache", t->path);
+	for (int pass = 0; pass < 3; pass++) {
+		char *logtext = NULL;
+		size_t loglen = 0;
+		struct vg_logger lg = { .level = VG_LOG_DEBUG, .out = open_memstream(&logtext,
+		    &loglen) };
+		assert_non_null(lg.out);
+		assert_int_equal(ruleset_load_cached(path, 0, cache, &lg, &rs, &errors), VG_OK);
+		fclose(lg.out);
+		/* pass 0 compiles and stores, 1 loads, 2 finds the corrupted entry */
+		assert_true((strstr(logtext, "rules cache hit") != NULL) == (pass == 1));
+		assert_true((strstr(logtext, "unusable entry") != NULL) == (pass == 2));
+		free(logtext);
+		assert_int_equal(count_cache_entries(cache, entry, sizeof(entry)), 1);
+		assert_int_equal(rule_scratch_new(rs, &s), VG_OK);
+		assert_int_equal(match_url(rs, s, "/x?id=1 union select 2", &c), 0);
+		assert_int_equal(c.n, 1);
+		assert_int_equal(match_url(rs, s, "/x?q=union", &c), 0);
+		assert_int_equal(c.n, 0);
+		rule_scratch_free(s);
+		ruleset_free(rs);
+		if (pass == 1) {
+			/* truncate the entry to garbage */
+			f = fopen(entry, "w");
+			assert_non_null(f);
+			fputs("not a database", f);
+			fclose(f);
+		}
+	}
+	remove_cache(cache);
+
+	/* group-writable: skipped, nothing written, load still fine */
+	assert_int_equal(mkdir(cache, 0770), 0);
+	assert_int_equal(chmod(cache, 0770), 0);
+	assert_int_equal(ruleset_load_cached(path, 0, cache, NULL, &rs, &errors), VG_OK);
+	assert_int_equal(count_cache_entries(cache, NULL, 0), 0);
+	ruleset_free(rs);
+	rmdir(cache);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_bad_regex_fails_load_naming_file_line_and_rule,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_keep_going_loads_the_other_rules, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_schema_errors_are_reported_per_rule, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_pcre_confirms_what_vectorscan_prefilters, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_multi_field_rules_and_all_condition, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_scratch_reuse_keeps_events_independent, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_match_event_uses_event_fields_and_bounds_text,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_directory_load_is_recursive_sorted_and_selftest_reports_failures, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_threads_share_a_ruleset_with_own_scratch, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_compiled_cache_is_reused_and_survives_corruption,
+		    setup, teardown),
+	};
+	return cmocka_run_group_tests_name("rules", tests, NULL, NULL);
+}
