@@ -5,11 +5,15 @@ extern const struct cmd_ops cmd_check_config;
 extern const struct cmd_ops cmd_decode;
 extern const struct cmd_ops cmd_demo;
 extern const struct cmd_ops cmd_store;
+extern const struct cmd_ops cmd_scan;
+extern const struct cmd_ops cmd_quarantine;
 
 const struct cmd_ops *const cmd_registry[] = {
 	&cmd_demo,
 	&cmd_check_config,
 	&cmd_store,
 	&cmd_decode,
+	&cmd_scan,
+	&cmd_quarantine,
 	NULL,
 };
