@@ -77,13 +77,13 @@ rule asp_db_manager
         $ado and $conn and $q
 }
 
-rule asp_reverse_shell
+rule asp_cmd_output
 {
     meta:
-        family = "reverse-shell"
+        family = "exec-sink"
         weight = 45
         lang = "asp"
-        description = "cmd.exe run with output piped back to the page"
+        description = "cmd.exe run with its output piped back to the page"
     strings:
         $sh = /CreateObject\s{0,3}\(\s{0,3}"WScript\.Shell"/ nocase
         $cmd = "cmd.exe /c" ascii nocase

@@ -99,7 +99,7 @@ rule aspx_upload_form
 {
     meta:
         family = "upload-form"
-        weight = 35
+        weight = 40
         lang = "aspx"
         description = "upload saved under the client-given file name"
     strings:

@@ -88,10 +88,10 @@ rule jsp_file_manager
         lang = "jsp"
         description = "files listed, written or deleted at a path taken from the request"
     strings:
-        $f = /new\s{1,3}File\s{0,3}\(\s{0,3}request\s{0,3}\.\s{0,3}getParameter/
+        $f = /new\s{1,3}(java\.io\.)?File\s{0,3}\(\s{0,3}request\s{0,3}\.\s{0,3}getParameter/
         $op1 = /\.listFiles\s{0,3}\(/
         $op2 = /\.delete\s{0,3}\(\s{0,3}\)/
-        $op3 = /new\s{1,3}FileOutputStream\s{0,3}\(/
+        $op3 = /new\s{1,3}(java\.io\.)?FileOutputStream\s{0,3}\(/
         $op4 = /\.renameTo\s{0,3}\(/
     condition:
         $f and 2 of ($op*)
@@ -101,13 +101,13 @@ rule jsp_upload_form
 {
     meta:
         family = "upload-form"
-        weight = 35
+        weight = 40
         lang = "jsp"
         description = "raw multipart upload written to disk under a request-given name"
     strings:
         $form = /multipart\/form-data/ nocase
         $in = /request\s{0,3}\.\s{0,3}getInputStream\s{0,3}\(/
-        $out = /new\s{1,3}FileOutputStream\s{0,3}\([^;]{0,80}(getParameter|filename)/
+        $out = /new\s{1,3}(java\.io\.)?FileOutputStream\s{0,3}\([^;]{0,80}(getParameter|filename)/
     condition:
         $form and $in and $out
 }

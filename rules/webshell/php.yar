@@ -207,7 +207,7 @@ rule php_upload_form
 {
     meta:
         family = "upload-form"
-        weight = 35
+        weight = 40
         lang = "php"
         description = "upload form saving the file under the client-given name, no checks"
     strings:

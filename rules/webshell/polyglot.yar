@@ -5,7 +5,7 @@ rule image_polyglot_script
 {
     meta:
         family = "polyglot"
-        weight = 60
+        weight = 70
         lang = "any"
         description = "GIF/JPEG/PNG header followed by a server-side script tag"
     strings:

@@ -507,7 +507,8 @@ file_stats(const unsigned char *d, size_t n, struct webshell_finding *f)
 
 	/* Binary files (images, archives) look random by nature; their statistics
 	 * say nothing about scripts, so they only count for text-like files. */
-	if (n < 256 || f->nonprint_share >= 0.30)
+	/* "Binary" as git and grep decide it: a NUL byte near the start. */
+	if (n < 256 || memchr(d, '\0', n < 8192 ? n : 8192) || f->nonprint_share >= 0.10)
 		return 0;
 	if (ent >= 5.8)
 		score += 10;
