@@ -444,6 +444,7 @@ run(struct vg_ctx *ctx, int argc, char **argv)
 		goto out;
 	}
 	webshell_scanner_set_limits(ws, max_size, (int)timeout);
+	webshell_scanner_set_hash_all(ws, r.all);
 	vg_info(&ctx->log, "scan: %zu rules from %s", webshell_scanner_rule_count(ws), rules);
 
 	double t0 = now_s();

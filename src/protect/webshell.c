@@ -37,6 +37,7 @@ struct webshell_scanner {
 	const struct vg_logger *log;
 	long long max_size;
 	int timeout_s;
+	bool hash_all;			/* SHA-256 of clean files too */
 	size_t nrules;
 	pthread_mutex_t lock;		/* guards pool */
 	struct pool_slot *pool;
@@ -302,6 +303,12 @@ webshell_find_rules(char *out, size_t size)
 	return VG_ERR_NOTFOUND;
 }
 
+void
+webshell_scanner_set_hash_all(struct webshell_scanner *s, bool on)
+{
+	s->hash_all = on;
+}
+
 size_t
 webshell_scanner_rule_count(const struct webshell_scanner *s)
 {
@@ -460,14 +467,16 @@ file_stats(const unsigned char *d, size_t n, struct webshell_finding *f)
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = d[i];
 		hist[c]++;
-		if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v') {
+		if (c == ' ' || (c >= '\t' && c <= '\r')) {
 			run = 0;
 		} else if (++run > longest) {
 			longest = run;
 		}
-		if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7f)
-			nonprint++;
 	}
+	for (int c = 0; c < 0x20; c++)
+		if (c != '\t' && c != '\n' && c != '\r')
+			nonprint += hist[c];
+	nonprint += hist[0x7f];
 	double ent = 0;
 	for (int i = 0; i < 256 && n; i++) {
 		if (!hist[i])
@@ -479,11 +488,16 @@ file_stats(const unsigned char *d, size_t n, struct webshell_finding *f)
 	f->longest_token = longest;
 	f->nonprint_share = n ? (double)nonprint / (double)n : 0;
 
+	/* Binary files (images, fonts, archives) look random by nature; their
+	 * statistics say nothing about scripts, so they add nothing. "Binary" as git
+	 * and grep decide it: a NUL byte near the start. */
+	f->compress_ratio = 0;
+	if (n < 256 || memchr(d, '\0', n < 8192 ? n : 8192) || f->nonprint_share >= 0.10)
+		return 0;
 	/* Compression estimate: share of 4-grams not seen before in the prefix, via a
 	 * bitset sized to the input (collisions only make data look more compressible). */
 	size_t m = n < NGRAM_PREFIX ? n : NGRAM_PREFIX;
-	f->compress_ratio = 0;
-	if (m >= 8) {
+	{
 		size_t bits = 1024;
 		while (bits < m * 8)
 			bits <<= 1;
@@ -505,11 +519,6 @@ file_stats(const unsigned char *d, size_t n, struct webshell_finding *f)
 		}
 	}
 
-	/* Binary files (images, archives) look random by nature; their statistics
-	 * say nothing about scripts, so they only count for text-like files. */
-	/* "Binary" as git and grep decide it: a NUL byte near the start. */
-	if (n < 256 || memchr(d, '\0', n < 8192 ? n : 8192) || f->nonprint_share >= 0.10)
-		return 0;
 	if (ent >= 5.8)
 		score += 10;
 	else if (ent >= 5.5)
@@ -546,8 +555,6 @@ webshell_scan_mem(struct webshell_scanner *s, const char *path, const unsigned c
 	if (!s || (!data && len))
 		return VG_ERR_INVAL;
 	f->size = (long long)len;
-	crypto_hash_sha256(hash, data, len);
-	sodium_bin2hex(f->sha256, sizeof(f->sha256), hash, sizeof(hash));
 	f->stats_score = file_stats(data, len, f);
 
 	if (!(slot = slot_get(s)))
@@ -574,6 +581,12 @@ webshell_scan_mem(struct webshell_scanner *s, const char *path, const unsigned c
 	if (f->score > 100)
 		f->score = 100;
 	f->level = webshell_level(f->score);
+	/* SHA-256 costs more than the YARA pass on clean trees; only what gets
+	 * reported (or everything, on request) is hashed. */
+	if (s->hash_all || f->score >= WEBSHELL_SUSPICIOUS) {
+		crypto_hash_sha256(hash, data, len);
+		sodium_bin2hex(f->sha256, sizeof(f->sha256), hash, sizeof(hash));
+	}
 	return VG_OK;
 }
 

@@ -35,11 +35,12 @@ struct webshell_finding {
 	char rules[512];		/* comma-separated matched rule names */
 	bool lists_truncated;		/* families/rules did not fit */
 	long long size;			/* bytes */
-	char sha256[65];		/* hex */
+	char sha256[65];		/* hex; "" for clean files unless hash_all */
 	double entropy;			/* Shannon entropy, bits per byte (0..8) */
 	size_t longest_token;		/* longest run of bytes without whitespace */
 	double compress_ratio;		/* estimate in 0..1: share of 4-byte sequences never
-					 * seen earlier; ~1 for packed/encoded data */
+					 * seen earlier; ~1 for packed/encoded data;
+					 * 0 = not computed (binary or < 256 bytes) */
 	double nonprint_share;		/* share of control bytes other than \t \n \r */
 	bool yara_limited;		/* YARA hit its timeout or match limit: partial result */
 };
@@ -55,6 +56,10 @@ int webshell_scanner_new(const char *rules_path, const struct vg_logger *log,
  * VG_ERR_LIMIT (never read), YARA gets timeout_s seconds per file. 0 keeps the
  * current value. */
 void webshell_scanner_set_limits(struct webshell_scanner *s, long long max_size, int timeout_s);
+
+/* By default only suspicious and malicious files get their SHA-256 computed
+ * (hashing is the most expensive step on a clean tree); on = hash every file. */
+void webshell_scanner_set_hash_all(struct webshell_scanner *s, bool on);
 
 /* Scans one file. Only regular files are opened (lstat first, then open with
  * O_NOFOLLOW|O_NONBLOCK and fstat again, so a FIFO, device or symlink is never
