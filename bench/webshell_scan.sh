@@ -10,7 +10,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SRCDIR=$PWD
-VIGIL=${VIGIL:-$PWD/build/vigil}
+VIGIL=${VIGIL:-$PWD/${BUILD:-build}/vigil}
 RUNS=${RUNS:-3}
 RULES=$PWD/rules/webshell
 TREE=${1:-}
