@@ -1,5 +1,7 @@
 /* vigil webshell rules for classic ASP (VBScript/JScript), written for vigil.
- * Weights as in php.yar: >= 70 malicious alone, 40..69 suspicious, < 40 weak. */
+ * Weights as in php.yar: >= 70 malicious alone, 40..69 suspicious, < 40 weak.
+ * Every rule needs an ASP code tag ($asp_tag): the VBScript words they look for
+ * (Execute, Request) are ordinary identifiers in other languages. */
 
 rule asp_exec_sink_request
 {
@@ -9,11 +11,12 @@ rule asp_exec_sink_request
         lang = "asp"
         description = "Execute/ExecuteGlobal/Eval of request input"
     strings:
-        $ex = /(Execute|ExecuteGlobal|Eval)\s{0,3}\(?\s{0,3}(Request|Session)\s{0,3}(\.\s{0,3}(Form|QueryString|Item)\s{0,3})?\(/ nocase
+        $asp_tag = /<%|runat\s{0,2}=\s{0,2}["']?server/ nocase
+        $ex = /[^\w.](Execute|ExecuteGlobal|Eval)(\s{1,3}|\s{0,3}\(\s{0,3})(Request|Session)\s{0,3}(\.\s{0,3}(Form|QueryString|Item)\s{0,3})?\(/ nocase
         $sh = /CreateObject\s{0,3}\(\s{0,3}"WScript\.Shell"\s{0,3}\)/ nocase
         $shrun = /\.(Exec|Run)\s{0,3}\(?\s{0,3}("cmd(\.exe)?\s{1,3}\/c\s{0,3}"\s{0,3}&\s{0,3})?Request/ nocase
     condition:
-        $ex or ($sh and $shrun)
+        $asp_tag and ($ex or ($sh and $shrun))
 }
 
 rule asp_china_chopper
@@ -37,10 +40,11 @@ rule asp_obfuscation
         lang = "asp"
         description = "Execute of a string built from Chr() chains, StrReverse or Replace"
     strings:
-        $ex = /(Execute|ExecuteGlobal|Eval)\s{0,3}\(?\s{0,3}(Chr|ChrW|ChrB|StrReverse|Replace|Unescape|Decode)\w{0,10}\s{0,3}\(/ nocase
+        $asp_tag = /<%|runat\s{0,2}=\s{0,2}["']?server/ nocase
+        $ex = /[^\w.](Execute|ExecuteGlobal|Eval)(\s{1,3}|\s{0,3}\(\s{0,3})(Chr|ChrW|ChrB|StrReverse|Replace|Unescape|Decode)\w{0,10}\s{0,3}\(/ nocase
         $chain = /Chr[WB]?\s{0,2}\(\s{0,2}\d{2,3}\s{0,2}\)\s{0,2}&\s{0,2}Chr[WB]?\s{0,2}\(\s{0,2}\d{2,3}\s{0,2}\)\s{0,2}&\s{0,2}Chr[WB]?\s{0,2}\(\s{0,2}\d{2,3}\s{0,2}\)\s{0,2}&\s{0,2}Chr/ nocase
     condition:
-        $ex or $chain
+        $asp_tag and ($ex or $chain)
 }
 
 rule asp_file_manager
@@ -51,6 +55,7 @@ rule asp_file_manager
         lang = "asp"
         description = "FileSystemObject driven by request parameters, with writes/deletes"
     strings:
+        $asp_tag = /<%|runat\s{0,2}=\s{0,2}["']?server/ nocase
         $fso = /CreateObject\s{0,3}\(\s{0,3}"Scripting\.FileSystemObject"/ nocase
         $req = /Request\s{0,3}(\.\s{0,3}(Form|QueryString))?\s{0,3}\(/ nocase
         $op1 = /\.DeleteFile\s{0,3}\(?\s{0,3}Request/ nocase
@@ -59,7 +64,7 @@ rule asp_file_manager
         $op4 = /\.GetFolder\s{0,3}\(\s{0,3}Request/ nocase
         $op5 = /ADODB\.Stream/ nocase
     condition:
-        $fso and $req and 2 of ($op*)
+        $asp_tag and ($fso and $req and 2 of ($op*))
 }
 
 rule asp_db_manager
@@ -70,11 +75,12 @@ rule asp_db_manager
         lang = "asp"
         description = "ADODB connection string and SQL both from the request"
     strings:
+        $asp_tag = /<%|runat\s{0,2}=\s{0,2}["']?server/ nocase
         $conn = /\.Open\s{0,3}\(?\s{0,3}Request/ nocase
         $ado = /ADODB\.Connection/ nocase
         $q = /\.Execute\s{0,3}\(\s{0,3}Request/ nocase
     condition:
-        $ado and $conn and $q
+        $asp_tag and ($ado and $conn and $q)
 }
 
 rule asp_cmd_output
@@ -85,9 +91,10 @@ rule asp_cmd_output
         lang = "asp"
         description = "cmd.exe run with its output piped back to the page"
     strings:
+        $asp_tag = /<%|runat\s{0,2}=\s{0,2}["']?server/ nocase
         $sh = /CreateObject\s{0,3}\(\s{0,3}"WScript\.Shell"/ nocase
         $cmd = "cmd.exe /c" ascii nocase
         $out = /\.StdOut\s{0,3}\.\s{0,3}ReadAll/ nocase
     condition:
-        $sh and $cmd and $out
+        $asp_tag and ($sh and $cmd and $out)
 }

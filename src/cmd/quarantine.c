@@ -56,8 +56,12 @@ do_list(struct vg_ctx *ctx, const char *vault)
 		struct tm tm;
 		gmtime_r(&t, &tm);
 		strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S", &tm);
-		printf("%-30s %-20s %5d  %-9s %s\n", e->id, when, e->score,
-		    e->restored_to[0] ? "restored" : "held", e->original_path);
+		printf("%-30s %-20s %5d  %-9s ", e->id, when, e->score,
+		    e->restored_to[0] ? "restored" : "held");
+		/* Attacker-chosen name: no control bytes to the terminal. */
+		for (const char *p = e->original_path; *p; p++)
+			putchar((unsigned char)*p < 0x20 || *p == 0x7f ? '?' : *p);
+		putchar('\n');
 	}
 	if (!ctx->json && n == 0)
 		printf("quarantine vault %s is empty\n", vault);
@@ -126,6 +130,8 @@ run(struct vg_ctx *ctx, int argc, char **argv)
 			fprintf(stderr, "vigil quarantine: %s\n", err[0] ? err : vg_strerror(rc));
 			ret = VG_EXIT_RUNTIME;
 		} else {
+			if (err[0])
+				fprintf(stderr, "vigil quarantine: warning: %s\n", err);
 			printf("quarantined %s as %s\n", args[1], id);
 			ret = VG_EXIT_OK;
 		}

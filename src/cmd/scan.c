@@ -222,6 +222,15 @@ comma_list_json(const char *s)
 	return a;
 }
 
+/* A file name is attacker-chosen: control bytes would drive the operator's
+ * terminal, so the text table shows them as '?'. JSON escapes them anyway. */
+static void
+print_path_safely(const char *p)
+{
+	for (; *p; p++)
+		putchar((unsigned char)*p < 0x20 || *p == 0x7f ? '?' : *p);
+}
+
 static void
 print_finding(struct scan_run *r, const struct webshell_finding *f, const char *qid)
 {
@@ -247,9 +256,11 @@ print_finding(struct scan_run *r, const struct webshell_finding *f, const char *
 			printf("%-10s %5s  %-40s %s\n", "LEVEL", "SCORE", "FAMILIES", "PATH");
 			r->header_printed = true;
 		}
-		printf("%-10s %5d  %-40s %s%s%s\n", f->level, f->score,
-		    f->families[0] ? f->families : "-", f->path, qid && qid[0] ? "  -> quarantined " : "",
-		    qid ? qid : "");
+		printf("%-10s %5d  %-40s ", f->level, f->score, f->families[0] ? f->families : "-");
+		print_path_safely(f->path);
+		if (qid && qid[0])
+			printf("  -> quarantined %s", qid);
+		putchar('\n');
 	}
 	fflush(stdout);
 }
@@ -282,10 +293,13 @@ scan_one(struct scan_run *r, const char *path)
 	if (!f)
 		return;
 	ret = webshell_scan_file(r->ws, path, f);
+	int err_no = errno;
 	if (ret == VG_OK && r->vault && f->score >= WEBSHELL_MALICIOUS) {
 		if (quarantine_file(r->vault, path, f, qid, qerr, sizeof(qerr)) != VG_OK) {
 			vg_error(&r->ctx->log, "scan: quarantine failed: %s", qerr);
 			qid[0] = '\0';
+		} else if (qerr[0]) {
+			vg_warn(&r->ctx->log, "scan: quarantine: %s", qerr);
 		}
 	}
 	pthread_mutex_lock(&r->out_lock);
@@ -324,7 +338,7 @@ scan_one(struct scan_run *r, const char *path)
 		break;
 	default:
 		r->unreadable++;
-		vg_warn(&r->ctx->log, "scan: %s: %s", path, vg_strerror(ret));
+		vg_warn(&r->ctx->log, "scan: %s: %s (%s)", path, vg_strerror(ret), strerror(err_no));
 		break;
 	}
 	if (r->progress)

@@ -354,6 +354,10 @@ quarantine_file(const char *vault, const char *path, const struct webshell_findi
 		goto out;
 	}
 	vg_strlcpy(id_out, e->id, QUARANTINE_ID_MAX);
+	/* Other hard links still expose the same bytes elsewhere; say so. */
+	if (st.st_nlink > 1)
+		snprintf(err, err_size, "%s: quarantined, but %lu other hard link(s) to the same "
+		    "file remain elsewhere", path, (unsigned long)st.st_nlink - 1);
 	ret = VG_OK;
 out:
 	if (ret != VG_OK && moved && fd >= 0 && access(tmp, F_OK) == 0)

@@ -670,8 +670,12 @@ webshell_scan_file(struct webshell_scanner *s, const char *path, struct webshell
 out:
 	if (ret != VG_OK && f->size == 0)
 		f->size = (long long)st.st_size;
-	free(data);
-	if (fd >= 0)
-		close(fd);
+	{
+		int saved = errno;	/* the caller may report why */
+		free(data);
+		if (fd >= 0)
+			close(fd);
+		errno = saved;
+	}
 	return ret;
 }

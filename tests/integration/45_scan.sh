@@ -47,6 +47,14 @@ run "$VIGIL" scan "$SAMPLES/php/chopper.php"
 expect_rc "text output: exit 1" 1
 expect_match "text output: table row" out '^malicious +[0-9]+ +.*china-chopper.* .*chopper\.php$'
 
+# A file name carrying a terminal escape is shown defused in the table.
+mkdir -p "$TMP/esc"
+cp "$SAMPLES/php/chopper.php" "$TMP/esc/evil"$'\e'"[2Jx.php"
+run "$VIGIL" scan "$TMP/esc"
+expect_match "control bytes in a file name are shown as ?" out 'evil\?\[2Jx\.php$'
+run "$VIGIL" scan --json "$TMP/esc"
+expect_match "JSON escapes control bytes in a file name" out 'evil\\u001B\[2Jx\.php'
+
 # A tree with a FIFO, a device-like entry, a symlink loop and a link out of the tree.
 mkdir -p "$TMP/root/sub"
 cp "$SAMPLES/php/exec_sink.php" "$TMP/root/sub/"
@@ -137,6 +145,15 @@ expect_match "restore --to reports the target" out "to $TMP/copy.php"
 run "$VIGIL" --config "$TMP/vigil.yaml" quarantine restore deadbeef
 expect_rc "unknown id exits 2" 2
 expect_match "unknown id is named" err 'deadbeef: no such quarantined file'
+
+mkdir -p "$TMP/links"
+cp "$SAMPLES/php/exec_sink.php" "$TMP/links/a.php"
+ln "$TMP/links/a.php" "$TMP/links/b.php"
+run "$VIGIL" quarantine --vault "$TMP/vault" add "$TMP/links/a.php"
+expect_rc "quarantine add exits 0" 0
+expect_match "quarantine add warns about remaining hard links" err '1 other hard link'
+[ ! -e "$TMP/links/a.php" ]
+expect_eq "quarantine add removes the path" "$?" 0
 
 run "$VIGIL" --config "$TMP/vigil.yaml" quarantine list
 expect_match "list shows the restored state" out "restored +$TMP/www/chopper\.php"
