@@ -50,7 +50,7 @@ teardown(void **state)
 {
 	struct fixture *fx = *state;
 	static const char *const names[] = { "fifo", "link", "big", "bomb", "bad/bad.yar", "bad",
-		NULL };
+		"slow/slow.yar", "slow", "slowdata", NULL };
 
 	webshell_scanner_free(fx->ws);
 	for (size_t i = 0; names[i]; i++) {
@@ -374,6 +374,41 @@ test_bad_rule_file_reports_file_and_line(void **state)
 	assert_non_null(strstr(err, "/nonexistent/rules"));
 }
 
+/* A rule whose regex explodes on this input: the per-file timeout (or YARA's fiber
+ * limit) stops it, the scan still returns, flagged partial. */
+static void
+test_yara_time_limit_stops_a_slow_rule(void **state)
+{
+	struct fixture *fx = *state;
+	struct webshell_scanner *ws = NULL;
+	struct webshell_finding f;
+	char dir[512], p[600], err[512];
+	const char *rule = "rule slow { strings: $a = /aa[a-z]{1,60}Q/ condition: $a }\n";
+	size_t n = 4 * 1024 * 1024;
+	char *d = malloc(n);
+	struct timespec a, b;
+
+	assert_non_null(d);
+	memset(d, 'a', n);
+	snprintf(dir, sizeof(dir), "%s/slow", fx->tmp);
+	assert_int_equal(mkdir(dir, 0700), 0);
+	snprintf(p, sizeof(p), "%s/slow.yar", dir);
+	write_file(p, rule, strlen(rule));
+	snprintf(p, sizeof(p), "%s/slowdata", fx->tmp);
+	write_file(p, d, n);
+	free(d);
+	assert_int_equal(webshell_scanner_new(dir, NULL, &ws, err, sizeof(err)), VG_OK);
+	webshell_scanner_set_limits(ws, 0, 1);
+	clock_gettime(CLOCK_MONOTONIC, &a);
+	assert_int_equal(webshell_scan_file(ws, p, &f), VG_OK);
+	clock_gettime(CLOCK_MONOTONIC, &b);
+	double secs = (double)(b.tv_sec - a.tv_sec) + (double)(b.tv_nsec - a.tv_nsec) / 1e9;
+	print_message("# slow rule stopped after %.2f s\n", secs);
+	assert_true(f.yara_limited);
+	assert_true(secs < 5.0);
+	webshell_scanner_free(ws);
+}
+
 int
 main(void)
 {
@@ -392,6 +427,7 @@ main(void)
 		cmocka_unit_test(test_percent_tag_bomb_is_bounded),
 		cmocka_unit_test(test_scanner_is_shared_safely_between_threads),
 		cmocka_unit_test(test_bad_rule_file_reports_file_and_line),
+		cmocka_unit_test(test_yara_time_limit_stops_a_slow_rule),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
