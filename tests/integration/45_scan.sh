@@ -159,4 +159,13 @@ run "$VIGIL" --config "$TMP/vigil.yaml" quarantine list
 expect_match "list shows the restored state" out "restored +$TMP/www/chopper\.php"
 expect_clean_stderr "quarantine: no sanitizer reports"
 
+# The demo drops a defanged webshell and quarantines it.
+run "$VIGIL" demo
+expect_rc "demo exits 0" 0
+expect_match "demo: the dropped webshell is found" out 'vigil scan: malicious, score [0-9]+, families .*china-chopper'
+expect_match "demo: and quarantined" out 'quarantined as [0-9a-f]{16}-[0-9]+ into .*/quarantine \(mode 000\)'
+ws=$(sed -n 's/^== vigil demo: workspace //p' <<<"$OUT")
+[ -n "$ws" ] && [ ! -e "$ws" ]
+expect_eq "demo: workspace and its vault removed" "$?" 0
+
 finish
