@@ -7,10 +7,11 @@ rule jsp_exec_sink_request
         family = "exec-sink"
         weight = 85
         lang = "jsp"
-        description = "Runtime.exec / ProcessBuilder run on a request parameter"
+        description = "Runtime.exec / ProcessBuilder / ScriptEngine.eval run on a request parameter"
     strings:
         $rt = /Runtime\s{0,3}\.\s{0,3}getRuntime\s{0,3}\(\s{0,3}\)\s{0,3}\.\s{0,3}exec\s{0,3}\(\s{0,3}(new\s{1,3}String\[\]\s{0,3}\{[^}]{0,80})?request\s{0,3}\.\s{0,3}getParameter/
         $pb = /new\s{1,3}ProcessBuilder\s{0,3}\([^;]{0,120}request\s{0,3}\.\s{0,3}getParameter/
+        $se = /getEngineByName\s{0,3}\([^)]{1,40}\)\s{0,3}\.\s{0,3}eval\s{0,3}\(\s{0,3}request\s{0,3}\.\s{0,3}getParameter/
     condition:
         any of them
 }

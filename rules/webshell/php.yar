@@ -28,10 +28,10 @@ rule php_exec_sink_variable
         family = "exec-sink"
         weight = 30
         lang = "php"
-        description = "eval/assert of a variable in a file that also reads request input"
+        description = "eval/assert/system of a variable in a file that also reads request input"
     strings:
         $php = "<?" ascii
-        $sink = /[^\w>:$](eval|assert)\s{0,5}\(\s{0,5}(@\s{0,3})?\$[A-Za-z_]/ nocase
+        $sink = /[^\w>:$](eval|assert|system|passthru|shell_exec|popen|proc_open|pcntl_exec)\s{0,5}\(\s{0,5}(@\s{0,3})?\$[A-Za-z_]/ nocase
         $in1 = "$_POST" ascii
         $in2 = "$_REQUEST" ascii
         $in3 = "$_GET" ascii
@@ -250,4 +250,19 @@ rule php_reverse_shell
         $wire2 = /(shell_exec|passthru|system|popen)\s{0,3}\(/ nocase
     condition:
         any of ($sock*) and any of ($sh*) and any of ($wire*)
+}
+
+rule php_small_file_exec_request
+{
+    meta:
+        family = "exec-sink"
+        weight = 45
+        lang = "php"
+        description = "tiny PHP file whose only job is to pass request input to an exec sink via a variable"
+    strings:
+        $php = "<?" ascii
+        $sink = /[^\w>:$](eval|assert|system|passthru|shell_exec|popen|proc_open|pcntl_exec)\s{0,5}\(\s{0,5}(@\s{0,3})?\$[A-Za-z_]/ nocase
+        $in = /\$_(POST|GET|REQUEST|COOKIE)\s{0,3}\[/
+    condition:
+        filesize < 2048 and $php and $sink and $in
 }
