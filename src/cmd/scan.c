@@ -458,7 +458,7 @@ run(struct vg_ctx *ctx, int argc, char **argv)
 		goto out;
 	}
 	webshell_scanner_set_limits(ws, max_size, (int)timeout);
-	webshell_scanner_set_hash_all(ws, r.all);
+	webshell_scanner_set_full(ws, r.all);
 	vg_info(&ctx->log, "scan: %zu rules from %s", webshell_scanner_rule_count(ws), rules);
 
 	double t0 = now_s();
@@ -555,7 +555,9 @@ const struct cmd_ops cmd_scan = {
 	    "                     /usr/share/vigil/rules/webshell)\n"
 	    "  --max-size SIZE    skip larger files (default 8M; k/M/G suffixes)\n"
 	    "  --timeout SECS     YARA time limit per file (default 5)\n"
-	    "  --all              also print clean files\n"
+	    "  --all              also print clean files, with statistics and sha256 for\n"
+	    "                     every file (slower; by default only files a rule matched\n"
+	    "                     get statistics and only reported files are hashed)\n"
 	    "  --no-progress      no progress bar\n"
 	    "\n"
 	    "exit: 0 nothing found, 1 suspicious or malicious files found, 2 usage or rule\n"

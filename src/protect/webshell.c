@@ -37,7 +37,7 @@ struct webshell_scanner {
 	const struct vg_logger *log;
 	long long max_size;
 	int timeout_s;
-	bool hash_all;			/* SHA-256 of clean files too */
+	bool full;			/* statistics and SHA-256 for every file */
 	size_t nrules;
 	pthread_mutex_t lock;		/* guards pool */
 	struct pool_slot *pool;
@@ -304,9 +304,9 @@ webshell_find_rules(char *out, size_t size)
 }
 
 void
-webshell_scanner_set_hash_all(struct webshell_scanner *s, bool on)
+webshell_scanner_set_full(struct webshell_scanner *s, bool on)
 {
-	s->hash_all = on;
+	s->full = on;
 }
 
 size_t
@@ -555,8 +555,6 @@ webshell_scan_mem(struct webshell_scanner *s, const char *path, const unsigned c
 	if (!s || (!data && len))
 		return VG_ERR_INVAL;
 	f->size = (long long)len;
-	f->stats_score = file_stats(data, len, f);
-
 	if (!(slot = slot_get(s)))
 		return VG_ERR_NOMEM;
 	yr_scanner_set_callback(slot->ys, yara_cb, &m);
@@ -577,13 +575,18 @@ webshell_scan_mem(struct webshell_scanner *s, const char *path, const unsigned c
 		return yr == ERROR_INSUFFICIENT_MEMORY ? VG_ERR_NOMEM : VG_ERR_IO;
 	}
 	f->rule_score = m.weight_sum > 100 ? 100 : m.weight_sum;
+	/* Statistics alone stay below "suspicious" (WEBSHELL_STATS_MAX), so for a file
+	 * no rule touched they cannot change the level: skip them unless asked for a
+	 * full report. Clean files, the bulk of any tree, then cost only the YARA pass. */
+	if (f->rule_score > 0 || s->full)
+		f->stats_score = file_stats(data, len, f);
 	f->score = f->rule_score + f->stats_score;
 	if (f->score > 100)
 		f->score = 100;
 	f->level = webshell_level(f->score);
 	/* SHA-256 costs more than the YARA pass on clean trees; only what gets
 	 * reported (or everything, on request) is hashed. */
-	if (s->hash_all || f->score >= WEBSHELL_SUSPICIOUS) {
+	if (s->full || f->score >= WEBSHELL_SUSPICIOUS) {
 		crypto_hash_sha256(hash, data, len);
 		sodium_bin2hex(f->sha256, sizeof(f->sha256), hash, sizeof(hash));
 	}

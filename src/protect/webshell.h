@@ -29,13 +29,15 @@ struct webshell_finding {
 	char path[4096];
 	int score;			/* 0..100: rule weights + statistics, capped */
 	int rule_score;			/* the part from YARA rules (capped at 100) */
-	int stats_score;		/* the part from statistics (<= WEBSHELL_STATS_MAX) */
+	int stats_score;		/* the part from statistics (<= WEBSHELL_STATS_MAX);
+					 * the statistics below are 0 when not computed (no
+					 * rule matched and not full) */
 	const char *level;		/* static: "clean", "suspicious" or "malicious" */
 	char families[256];		/* comma-separated, de-duplicated, e.g. "exec-sink,polyglot" */
 	char rules[512];		/* comma-separated matched rule names */
 	bool lists_truncated;		/* families/rules did not fit */
 	long long size;			/* bytes */
-	char sha256[65];		/* hex; "" for clean files unless hash_all */
+	char sha256[65];		/* hex; "" for clean files unless full */
 	double entropy;			/* Shannon entropy, bits per byte (0..8) */
 	size_t longest_token;		/* longest run of bytes without whitespace */
 	double compress_ratio;		/* estimate in 0..1: share of 4-byte sequences never
@@ -57,9 +59,11 @@ int webshell_scanner_new(const char *rules_path, const struct vg_logger *log,
  * current value. */
 void webshell_scanner_set_limits(struct webshell_scanner *s, long long max_size, int timeout_s);
 
-/* By default only suspicious and malicious files get their SHA-256 computed
- * (hashing is the most expensive step on a clean tree); on = hash every file. */
-void webshell_scanner_set_hash_all(struct webshell_scanner *s, bool on);
+/* By default statistics are computed only for files at least one rule matched
+ * (alone they are capped below "suspicious", so they cannot change the level of
+ * the rest) and SHA-256 only for suspicious and malicious files: on a clean tree
+ * that leaves just the YARA pass. on = both for every file (a full report). */
+void webshell_scanner_set_full(struct webshell_scanner *s, bool on);
 
 /* Scans one file. Only regular files are opened (lstat first, then open with
  * O_NOFOLLOW|O_NONBLOCK and fstat again, so a FIFO, device or symlink is never

@@ -187,10 +187,19 @@ test_statistics_alone_never_alarm(void **state)
 	srand(11);
 	for (size_t i = 0; i < n; i++)
 		d[i] = (unsigned char)b64[rand() % 64];
+	/* Full mode computes the statistics even though no rule matched... */
+	webshell_scanner_set_full(fx->ws, true);
 	assert_int_equal(webshell_scan_mem(fx->ws, "rand.txt", d, n, &f), VG_OK);
+	webshell_scanner_set_full(fx->ws, false);
 	assert_int_equal(f.stats_score, WEBSHELL_STATS_MAX);
 	assert_int_equal(f.rule_score, 0);
 	assert_string_equal(f.level, "clean");
+	assert_int_equal(strlen(f.sha256), 64);
+	/* ...and the default mode skips them, with the same level. */
+	assert_int_equal(webshell_scan_mem(fx->ws, "rand.txt", d, n, &f), VG_OK);
+	assert_int_equal(f.stats_score, 0);
+	assert_string_equal(f.level, "clean");
+	assert_string_equal(f.sha256, "");
 	free(d);
 }
 
