@@ -230,6 +230,25 @@ out:
 	return ret;
 }
 
+/* Fallback when the move failed (vault unwritable, disk full): strip every
+ * permission bit so the web server can neither run nor serve the file. Opened with
+ * O_NOFOLLOW and checked to be the same inode, so a symlink swapped in meanwhile
+ * cannot redirect the chmod to some other file. */
+static int
+neutralise_in_place(const char *path, const struct stat *orig)
+{
+	struct stat st;
+	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC), ret = VG_ERR_IO;
+
+	if (fd < 0)
+		return VG_ERR_IO;
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_ino == orig->st_ino &&
+	    st.st_dev == orig->st_dev && fchmod(fd, 0) == 0)
+		ret = VG_OK;
+	close(fd);
+	return ret;
+}
+
 int
 quarantine_file(const char *vault, const char *path, const struct webshell_finding *f,
     char *id_out, char *err, size_t err_size)
@@ -239,7 +258,7 @@ quarantine_file(const char *vault, const char *path, const struct webshell_findi
 	struct quarantine_entry *e = NULL;
 	struct stat st, st2;
 	int fd = -1, ret;
-	bool moved = false;
+	bool moved = false, is_reg = false;
 
 	if (id_out)
 		id_out[0] = '\0';
@@ -264,6 +283,7 @@ quarantine_file(const char *vault, const char *path, const struct webshell_findi
 		ret = VG_ERR_FORMAT;
 		goto out;
 	}
+	is_reg = true;
 	if ((ret = absolute_path(path, e->original_path, sizeof(e->original_path))) != VG_OK) {
 		snprintf(err, err_size, "%s: cannot resolve directory: %s", path, strerror(errno));
 		goto out;
@@ -362,6 +382,11 @@ quarantine_file(const char *vault, const char *path, const struct webshell_findi
 out:
 	if (ret != VG_OK && moved && fd >= 0 && access(tmp, F_OK) == 0)
 		chmod(tmp, 0);	/* whatever happened, leave nothing executable */
+	if (ret != VG_OK && is_reg && neutralise_in_place(path, &st) == VG_OK) {
+		size_t l = strlen(err);
+		snprintf(err + l, err_size - l, "; the file stays but its permissions were "
+		    "removed (mode 000)");
+	}
 	if (fd >= 0)
 		close(fd);
 	free(e);

@@ -34,7 +34,9 @@ struct quarantine_entry {
  * if given, its score/rules/families go into the sidecar. The original path is gone
  * on success: rename(2) on the same file system, else copy + fsync + unlink. The
  * object is stored mode 000 under its SHA-256; id_out (QUARANTINE_ID_MAX bytes) gets
- * the new id. On failure err holds a one-line reason naming the path; on success
+ * the new id. If the move fails, the file is left in place with mode 000 (so it can
+ * be neither run nor served) and err says so. On failure err holds a one-line
+ * reason naming the path; on success
  * err is "" or a warning (e.g. other hard links to the file remain). */
 int quarantine_file(const char *vault, const char *path, const struct webshell_finding *f,
     char *id_out, char *err, size_t err_size);

@@ -159,6 +159,25 @@ run "$VIGIL" --config "$TMP/vigil.yaml" quarantine list
 expect_match "list shows the restored state" out "restored +$TMP/www/chopper\.php"
 expect_clean_stderr "quarantine: no sanitizer reports"
 
+# A full disk under the vault (a 16 KiB tmpfs, so also another file system: the copy
+# path): the move fails, the webshell is neutralised in place (mode 000), the scan
+# goes on and says so.
+if need_root && mkdir -p "$TMP/full" && mount -t tmpfs -o size=16k tmpfs "$TMP/full" 2>/dev/null; then
+	trap 'umount "$TMP/full" 2>/dev/null; rm -rf "$TMP"' EXIT
+	dd if=/dev/zero of="$TMP/full/filler" bs=4k count=64 2>/dev/null || true
+	mkdir -p "$TMP/www2"
+	cp "$SAMPLES/php/chopper.php" "$SAMPLES/php/exec_sink.php" "$TMP/www2/"
+	run "$VIGIL" scan --vault "$TMP/full/vault" "$TMP/www2"
+	expect_rc "full vault: scan still reports the findings (exit 1)" 1
+	expect_match "full vault: the failure is named" err 'quarantine failed: .*chopper\.php.*(No space|cannot)'
+	expect_match "full vault: the file is neutralised in place" err 'permissions were removed \(mode 000\)'
+	expect_eq "full vault: webshells left mode 000" "$(stat -c '%a' "$TMP"/www2/*.php | sort -u | tr '\n' ' ')" "0 "
+	expect_clean_stderr "full vault: no sanitizer reports"
+	umount "$TMP/full"
+else
+	skip "full vault neutralises in place" "needs root and tmpfs mounts"
+fi
+
 # The demo drops a defanged webshell and quarantines it.
 run "$VIGIL" demo
 expect_rc "demo exits 0" 0

@@ -267,6 +267,26 @@ test_cross_filesystem_move_copies_and_unlinks(void **state)
 	rmdir(dir);
 }
 
+/* The vault cannot be created (its path is a file): the webshell cannot be moved,
+ * so it is neutralised where it is. */
+static void
+test_failed_move_leaves_file_mode_000(void **state)
+{
+	struct fixture *fx = *state;
+	char p[512], vault[512], id[QUARANTINE_ID_MAX], err[512];
+	struct stat st;
+
+	snprintf(vault, sizeof(vault), "%s/not-a-dir", fx->root);
+	write_file(vault, "x", 0644);
+	snprintf(p, sizeof(p), "%s/s.php", fx->root);
+	write_file(p, shell, 0755);
+	assert_int_equal(quarantine_file(vault, p, NULL, id, err, sizeof(err)), VG_ERR_IO);
+	assert_non_null(strstr(err, "cannot create vault"));
+	assert_non_null(strstr(err, "mode 000"));
+	assert_int_equal(stat(p, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0);
+}
+
 static void
 test_empty_or_absent_vault_lists_nothing(void **state)
 {
@@ -291,6 +311,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_symlink_and_fifo_are_not_quarantined, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unknown_id_and_missing_file_are_reported, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_cross_filesystem_move_copies_and_unlinks, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_failed_move_leaves_file_mode_000, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_empty_or_absent_vault_lists_nothing, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
