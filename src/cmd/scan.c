@@ -292,16 +292,14 @@ scan_one(struct scan_run *r, const char *path)
 
 	if (!f)
 		return;
-	ret = webshell_scan_file(r->ws, path, f);
+	ret = quarantine_scan_and_act(r->ws, r->vault, path, f, qid, qerr, sizeof(qerr));
 	int err_no = errno;
-	if (ret == VG_OK && r->vault && f->score >= WEBSHELL_MALICIOUS) {
-		if (quarantine_file(r->vault, path, f, qid, qerr, sizeof(qerr)) != VG_OK) {
-			vg_error(&r->ctx->log, "scan: quarantine failed: %s", qerr);
-			qid[0] = '\0';
-		} else if (qerr[0]) {
-			vg_warn(&r->ctx->log, "scan: quarantine: %s", qerr);
-		}
-	}
+	if (ret == 1 && qerr[0])
+		vg_warn(&r->ctx->log, "scan: quarantine: %s", qerr);
+	else if (ret == 0 && qerr[0])
+		vg_error(&r->ctx->log, "scan: quarantine failed: %s", qerr);
+	if (ret > 0)
+		ret = VG_OK;
 	pthread_mutex_lock(&r->out_lock);
 	r->done++;
 	switch (ret) {

@@ -393,6 +393,21 @@ out:
 	return ret;
 }
 
+int
+quarantine_scan_and_act(struct webshell_scanner *s, const char *vault, const char *path,
+    struct webshell_finding *f, char *id_out, char *err, size_t err_size)
+{
+	int ret;
+
+	id_out[0] = '\0';
+	err[0] = '\0';
+	if ((ret = webshell_scan_file(s, path, f)) != VG_OK)
+		return ret;
+	if (!vault || f->score < WEBSHELL_MALICIOUS)
+		return 0;
+	return quarantine_file(vault, path, f, id_out, err, err_size) == VG_OK ? 1 : 0;
+}
+
 static void
 json_str(json_t *o, const char *key, char *dst, size_t size)
 {

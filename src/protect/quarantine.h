@@ -41,6 +41,14 @@ struct quarantine_entry {
 int quarantine_file(const char *vault, const char *path, const struct webshell_finding *f,
     char *id_out, char *err, size_t err_size);
 
+/* The on-change step (vigil watch's file hook, vigil scan --quarantine): scans path
+ * with s and, if it is malicious and vault is not NULL, quarantines it. Returns 1 if
+ * the file was moved into the vault (id_out set), 0 if it was left where it is (f
+ * says why: clean, suspicious, or err holds the failed move), negative VG_ERR_* if
+ * it could not be scanned (vanished, special file, too big, unreadable). */
+int quarantine_scan_and_act(struct webshell_scanner *s, const char *vault, const char *path,
+    struct webshell_finding *f, char *id_out, char *err, size_t err_size);
+
 /* Reads every sidecar of vault, sorted by quarantine time. *out (caller frees with
  * free()) may be NULL when *n is 0. An absent vault is an empty list. Unreadable
  * sidecars are skipped and counted in *bad (may be NULL). */

@@ -287,6 +287,37 @@ test_failed_move_leaves_file_mode_000(void **state)
 	assert_int_equal(st.st_mode & 07777, 0);
 }
 
+/* The step vigil watch and scan --quarantine share: malicious files go, clean
+ * ones stay, special files are refused unopened. */
+static void
+test_scan_and_act_moves_only_malicious_files(void **state)
+{
+	struct fixture *fx = *state;
+	struct webshell_scanner *ws = NULL;
+	struct webshell_finding f;
+	char rules[4096], p[512], id[QUARANTINE_ID_MAX], err[512];
+	const char *src = getenv("SRCDIR");
+	struct stat st;
+
+	snprintf(rules, sizeof(rules), "%s/rules/webshell", src && *src ? src : ".");
+	assert_int_equal(webshell_scanner_new(rules, NULL, &ws, err, sizeof(err)), VG_OK);
+	snprintf(p, sizeof(p), "%s/shell.php", fx->root);
+	write_file(p, "<?php @eval($_POST[DEFANGED 'x']);?>\n", 0644);
+	assert_int_equal(quarantine_scan_and_act(ws, fx->vault, p, &f, id, err, sizeof(err)), 1);
+	assert_true(id[0] != '\0');
+	assert_int_equal(lstat(p, &st), -1);
+	snprintf(p, sizeof(p), "%s/index.php", fx->root);
+	write_file(p, "<?php echo 'hello';\n", 0644);
+	assert_int_equal(quarantine_scan_and_act(ws, fx->vault, p, &f, id, err, sizeof(err)), 0);
+	assert_string_equal(f.level, "clean");
+	assert_int_equal(lstat(p, &st), 0);
+	snprintf(p, sizeof(p), "%s/fifo.php", fx->root);
+	assert_int_equal(mkfifo(p, 0600), 0);
+	assert_int_equal(quarantine_scan_and_act(ws, fx->vault, p, &f, id, err, sizeof(err)),
+	    VG_ERR_FORMAT);
+	webshell_scanner_free(ws);
+}
+
 static void
 test_empty_or_absent_vault_lists_nothing(void **state)
 {
@@ -312,6 +343,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_unknown_id_and_missing_file_are_reported, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_cross_filesystem_move_copies_and_unlinks, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_failed_move_leaves_file_mode_000, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_scan_and_act_moves_only_malicious_files, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_empty_or_absent_vault_lists_nothing, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
