@@ -5,7 +5,8 @@
 # zero malicious findings. Prints the number of files scanned and every suspicious
 # file. Skips with a message when apt is unavailable or the download fails.
 # The unpacked tree is kept in $VIGIL_FP_CACHE (default /var/tmp/vigil-webshell-fp) so
-# reruns and bench/webshell_scan.sh do not download again.
+# reruns and bench/webshell_scan.sh do not download again. Run alone:
+#   SRCDIR=$PWD VIGIL=$PWD/build/vigil bash tests/webshell/fp.sh
 source "$SRCDIR/tests/lib.sh"
 export VIGIL_WEBSHELL_RULES=$SRCDIR/rules/webshell
 CACHE=${VIGIL_FP_CACHE:-/var/tmp/vigil-webshell-fp}
