@@ -5,6 +5,10 @@
 #include "core/buf.h"
 #include "core/err.h"
 #include "core/store.h"
+#include "protect/quarantine.h"
+#include "protect/webshell.h"
+
+#include <ftw.h>
 
 #include <errno.h>
 #include <stdio.h>
@@ -47,6 +51,51 @@ write_file(const char *dir, const char *name, const char *text)
 		return VG_ERR_IO;
 	fputs(text, f);
 	return fclose(f) == 0 ? VG_OK : VG_ERR_IO;
+}
+
+/* A China Chopper style one-liner as an attacker would drop it, defanged: the
+ * stray word inside the brackets is a PHP syntax error, so it can never run. */
+static const char demo_webshell[] = "<?php @eval($_POST[DEFANGED 'pass']);?>\n";
+
+/* Drops the defanged webshell into the web root, scans the root and quarantines
+ * what is malicious, the way `vigil scan --quarantine` does. */
+static void
+demo_webshell_step(struct vg_ctx *ctx, const char *workspace)
+{
+	struct webshell_scanner *ws = NULL;
+	struct webshell_finding f;
+	char rules[4096], err[512], path[4096], vault[4096], id[QUARANTINE_ID_MAX];
+
+	if (webshell_find_rules(rules, sizeof(rules)) != VG_OK ||
+	    webshell_scanner_new(rules, &ctx->log, &ws, err, sizeof(err)) != VG_OK) {
+		printf("== webshell: skipped (no rules found; set VIGIL_WEBSHELL_RULES)\n");
+		return;
+	}
+	snprintf(path, sizeof(path), "%s/www/upload", workspace);
+	mkdir(path, 0755);
+	snprintf(path, sizeof(path), "%s/www", workspace);
+	if (write_file(path, "upload/avatar.php", demo_webshell) != VG_OK)
+		goto out;
+	snprintf(path, sizeof(path), "%s/www/upload/avatar.php", workspace);
+	printf("== webshell: an attacker drops %s\n", path);
+	if (webshell_scan_file(ws, path, &f) != VG_OK)
+		goto out;
+	printf("   vigil scan: %s, score %d, families %s\n", f.level, f.score, f.families);
+	snprintf(vault, sizeof(vault), "%s/quarantine", workspace);
+	if (f.score >= WEBSHELL_MALICIOUS &&
+	    quarantine_file(vault, path, &f, id, err, sizeof(err)) == VG_OK)
+		printf("   quarantined as %s into %s (mode 000); %s is gone\n", id, vault, path);
+out:
+	webshell_scanner_free(ws);
+}
+
+static int
+rm_entry(const char *p, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	return remove(p);
 }
 
 static int
@@ -92,6 +141,7 @@ run(struct vg_ctx *ctx, int argc, char **argv)
 	store_audit(st, "demo", "demo.start", workspace);
 	printf("== store: %s created at schema version %d (%zu tables)\n", path, version,
 	    json_object_size(stats));
+	demo_webshell_step(ctx, workspace);
 	ret = VG_EXIT_OK;
 out:
 	json_decref(stats);
@@ -101,8 +151,10 @@ out:
 	} else {
 		char cmd_path[4200];
 		/* Only files the demo itself created are removed. */
-		const char *names[] = { "www/index.html", "access.log", "vigil.db", "vigil.db-wal",
-			"vigil.db-shm", "www" };
+		const char *names[] = { "www/index.html", "www/upload/avatar.php", "www/upload",
+			"access.log", "vigil.db", "vigil.db-wal", "vigil.db-shm", "www" };
+		snprintf(cmd_path, sizeof(cmd_path), "%s/quarantine", workspace);
+		nftw(cmd_path, rm_entry, 8, FTW_DEPTH | FTW_PHYS);	/* the demo's own vault */
 		for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
 			snprintf(cmd_path, sizeof(cmd_path), "%s/%s", workspace, names[i]);
 			remove(cmd_path);

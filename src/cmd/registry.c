@@ -6,6 +6,8 @@ extern const struct cmd_ops cmd_decode;
 extern const struct cmd_ops cmd_demo;
 extern const struct cmd_ops cmd_rules;
 extern const struct cmd_ops cmd_store;
+extern const struct cmd_ops cmd_scan;
+extern const struct cmd_ops cmd_quarantine;
 
 const struct cmd_ops *const cmd_registry[] = {
 	&cmd_demo,
@@ -13,5 +15,7 @@ const struct cmd_ops *const cmd_registry[] = {
 	&cmd_store,
 	&cmd_decode,
 	&cmd_rules,
+	&cmd_scan,
+	&cmd_quarantine,
 	NULL,
 };

