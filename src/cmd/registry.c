@@ -4,10 +4,16 @@
 extern const struct cmd_ops cmd_check_config;
 extern const struct cmd_ops cmd_demo;
 extern const struct cmd_ops cmd_store;
+extern const struct cmd_ops cmd_backup;
+extern const struct cmd_ops cmd_fim;
+extern const struct cmd_ops cmd_publish;
 
 const struct cmd_ops *const cmd_registry[] = {
 	&cmd_demo,
 	&cmd_check_config,
 	&cmd_store,
+	&cmd_backup,
+	&cmd_fim,
+	&cmd_publish,
 	NULL,
 };
