@@ -158,14 +158,17 @@ do_verify(struct vg_ctx *ctx, struct protect *p, struct protect_root **sel, size
 		char subdir[PATH_MAX + 8];
 		if (strlen(a->d_name) != 2)
 			continue;
-		snprintf(subdir, sizeof(subdir), "%s/%s", dir, a->d_name);
+		if (snprintf(subdir, sizeof(subdir), "%s/%s", dir, a->d_name) >= (int)sizeof(subdir))
+			continue;
 		if (!(sub = opendir(subdir)))
 			continue;
 		while ((b = readdir(sub))) {
 			char hex[OBJ_HEX_SIZE + 8];
 			if (strlen(b->d_name) != 62)
 				continue;
-			snprintf(hex, sizeof(hex), "%s%s", a->d_name, b->d_name);
+			if (snprintf(hex, sizeof(hex), "%s%s", a->d_name, b->d_name) >=
+			    (int)sizeof(hex))
+				continue;
 			objects++;
 			int r = objstore_verify(p->backup_dir, hex, p->buf, OBJ_BUF_SIZE);
 			if (r == VG_OK)

@@ -38,6 +38,8 @@ static const struct tamper_pattern patterns[] = {
 	{ TAMPER_OBFUSCATED_JS, "obfuscated-js", "obfuscated script",
 	  "\\beval\\s*\\(\\s*(?:atob|unescape|String\\.fromCharCode)\\b|"
 	  "document\\.write\\s*\\(\\s*(?:unescape|atob)\\b" },
+	{ TAMPER_DEFACE_TEXT, "deface-text", "defacement message",
+	  "\\b(?:hacked|owned|defaced|pwned)\\s+by\\b|被黑|黑客攻击|已被入侵" },
 };
 #define N_PATTERNS (sizeof(patterns) / sizeof(patterns[0]))
 
@@ -156,7 +158,7 @@ tamper_describe(const struct tamper_result *res, struct vg_buf *out)
 	/* the headline flags first */
 	static const enum tamper_flag order[] = { TAMPER_HIDDEN_LINK, TAMPER_SPAM_WORDS,
 		TAMPER_EXT_SCRIPT, TAMPER_IFRAME, TAMPER_JS_REDIRECT, TAMPER_META_REFRESH,
-		TAMPER_OBFUSCATED_JS, TAMPER_HIDDEN_STYLE, TAMPER_OFFSCREEN, TAMPER_TINY_FONT };
+		TAMPER_OBFUSCATED_JS, TAMPER_DEFACE_TEXT, TAMPER_HIDDEN_STYLE, TAMPER_OFFSCREEN, TAMPER_TINY_FONT };
 	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]) && r == VG_OK; i++) {
 		enum tamper_flag f = order[i];
 		if (!(res->flags & (1u << f)))

@@ -20,6 +20,7 @@ enum tamper_flag {
 	TAMPER_JS_REDIRECT,		/* location.href = / location.replace( */
 	TAMPER_META_REFRESH,
 	TAMPER_OBFUSCATED_JS,		/* eval(atob(..)), document.write(unescape(..)) */
+	TAMPER_DEFACE_TEXT,		/* "hacked by", 被黑 */
 	TAMPER__COUNT
 };
 
