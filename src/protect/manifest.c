@@ -500,7 +500,7 @@ int
 manifest_load(const char *path, struct manifest **out, char *err, size_t err_size)
 {
 	json_error_t jerr;
-	json_t *root = NULL, *entries, *v;
+	json_t *root = NULL, *entries, *v, *wr = NULL;
 	struct manifest *m = NULL;
 	const char *webroot = NULL, *rootp = NULL;
 	json_int_t created = 0;
@@ -514,11 +514,12 @@ manifest_load(const char *path, struct manifest **out, char *err, size_t err_siz
 		snprintf(err, err_size, "%s:%d:%d: %s", path, jerr.line, jerr.column, jerr.text);
 		return access(path, R_OK) == 0 ? VG_ERR_FORMAT : VG_ERR_IO;
 	}
-	if (json_unpack_ex(root, &jerr, 0, "{s?s, s:s, s?I, s:o}", "webroot", &webroot, "root",
+	if (json_unpack_ex(root, &jerr, 0, "{s?o, s:s, s?I, s:o}", "webroot", &wr, "root",
 	    &rootp, "created_us", &created, "entries", &entries) != 0 || !json_is_array(entries)) {
 		snprintf(err, err_size, "%s: not a vigil manifest: %s", path, jerr.text);
 		goto out;
 	}
+	webroot = json_string_value(wr);	/* NULL when absent or null */
 	if (!(m = calloc(1, sizeof(*m))) || !(m->root = strdup(rootp)) ||
 	    (webroot && !(m->webroot = strdup(webroot))) ||
 	    !(m->e = calloc(json_array_size(entries) + 1, sizeof(*m->e)))) {
