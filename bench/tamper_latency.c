@@ -59,7 +59,7 @@ main(int argc, char **argv)
 {
 	const char *vigil = argc > 1 ? argv[1] : "build/vigil";
 	int n = argc > 2 ? (int)strtol(argv[2], NULL, 10) : 1000;
-	char dir[] = "/tmp/vigil-bench-lat.XXXXXX", www[256], cfg[256], idx[256], cmd[512];
+	char dir[] = "/tmp/vigil-bench-lat.XXXXXX", www[64], cfg[96], idx[96], cmd[512];
 	const char *good = "<html><body><h1>Official site</h1><p>Notice</p></body></html>\n";
 	int out[2], err[2];
 
