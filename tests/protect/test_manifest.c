@@ -238,6 +238,60 @@ test_per_path_policy_override(void **state)
 	free(warnings);
 }
 
+static int quarantined, hooked;
+
+static int
+fake_quarantine(void *arg, const struct protect_root *r, const char *abs, const char *rel)
+{
+	(void)r;
+	(void)rel;
+	char dst[PATH_MAX];
+	snprintf(dst, sizeof(dst), "%s/vault-%d", (const char *)arg, quarantined);
+	quarantined++;
+	return rename(abs, dst) == 0 ? 0 : -1;
+}
+
+static int
+count_hook(void *arg, const struct protect_root *r, const char *abs, const char *rel,
+    unsigned kinds)
+{
+	(void)arg;
+	(void)r;
+	(void)abs;
+	assert_string_equal(rel, "up/shell.php");
+	assert_int_equal(kinds, FIM_ADDED);
+	hooked++;
+	return 0;
+}
+
+static void
+test_quarantine_policy_calls_hooks(void **state)
+{
+	struct fx *f = *state;
+	struct protect_root *r = protect_root_find(f->p, "site");
+	struct protect_snapshot_stats st;
+	char id[PROTECT_ID_SIZE], path[PATH_MAX];
+	size_t n = 0;
+	snprintf(path, sizeof(path), "%s/up", f->www);
+	mkdir(path, 0755);
+	assert_int_equal(protect_snapshot_create(f->p, r, 1, false, id, &st), VG_OK);
+	write_file(f->www, "up/shell.php", "<?php ?>\n");
+	r->policy = POLICY_QUARANTINE;
+	f->p->quarantine = fake_quarantine;
+	f->p->quarantine_arg = f->dir;
+	f->p->file_hook = count_hook;
+	struct reconcile_opts ro = { .mode = RECONCILE_POLICY, .hooks = true, .fn = collect };
+	seen_action = ACT_NONE;
+	quarantined = hooked = 0;
+	assert_int_equal(protect_reconcile(f->p, r, r->base, "up", &ro, &n), VG_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(hooked, 1);
+	assert_int_equal(quarantined, 1);
+	assert_int_equal(seen_action, ACT_QUARANTINED);
+	snprintf(path, sizeof(path), "%s/up/shell.php", f->www);
+	assert_int_not_equal(access(path, F_OK), 0);
+}
+
 int
 main(void)
 {
@@ -254,6 +308,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_publish_window_records_instead_of_restoring,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_per_path_policy_override, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_quarantine_policy_calls_hooks, setup,
+		    teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
