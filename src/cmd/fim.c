@@ -161,6 +161,7 @@ do_watch(struct vg_ctx *ctx, struct vg_config *cfg, struct protect *p,
 	    err, sizeof(err)) != VG_OK)
 		vg_warn(&ctx->log, "store: %s; alerts go to stdout only", err);
 	fo.arg = &w;
+	signal(SIGPIPE, SIG_IGN);	/* a closed stdout must not kill the watcher */
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGINT);
 	sigaddset(&mask, SIGTERM);

@@ -23,6 +23,7 @@
     IN_EXCL_UNLINK)
 #define UNWATCHED_MAX 1024
 #define DEFER_MAX_MS 2000	/* a file written without pause is judged after this */
+#define RETRY_MAX 8		/* a failed restore is retried with backoff 0.5 s .. 64 s */
 
 struct wslot {
 	int wd;			/* 0 empty, -1 deleted */
@@ -34,6 +35,7 @@ struct pending {
 	int root;
 	char *rel;
 	int64_t first_ms, due_ms;
+	int retries;		/* failed policy actions so far (full disk, EBUSY...) */
 };
 
 struct root_state {
@@ -55,6 +57,7 @@ struct fimwatch {
 	struct root_state *rs;
 	bool rescan_all;
 	int64_t next_scan_ms;
+	int cur_retries;	/* retries of the pending entry being reconciled */
 	struct fimwatch_stats st;
 };
 
@@ -279,13 +282,37 @@ refresh_baseline(struct fimwatch *fw, int root)
 	}
 }
 
+static void enqueue(struct fimwatch *fw, int root, const char *rel, bool now_, int64_t now);
+
+/* Re-queues a path whose policy action failed, with exponential backoff. */
+static void
+retry_later(struct fimwatch *fw, int root, const char *rel)
+{
+	int64_t now = fimwatch_now_ms();
+	size_t before = fw->n_pend;
+	enqueue(fw, root, rel, true, now);
+	for (size_t i = 0; i < fw->n_pend; i++) {
+		struct pending *pe = &fw->pend[i];
+		if (pe->root != root || strcmp(pe->rel, rel) != 0)
+			continue;
+		if (fw->n_pend > before) {	/* new entry: schedule it in the future */
+			pe->retries = fw->cur_retries + 1;
+			pe->due_ms = pe->first_ms = now + (500LL << fw->cur_retries);
+		}
+		break;
+	}
+}
+
 static void
 on_change(void *arg, const struct fim_change *ch)
 {
 	struct fimwatch *fw = arg;
 	fw->st.changes++;
-	if (ch->action == ACT_FAILED)
+	if (ch->action == ACT_FAILED) {
 		fw->st.failed++;
+		if (fw->cur_retries < RETRY_MAX)
+			retry_later(fw, (int)(ch->root - fw->p->roots), ch->path);
+	}
 	if (fw->o.fn)
 		fw->o.fn(fw->o.arg, ch);
 }
@@ -349,7 +376,7 @@ enqueue(struct fimwatch *fw, int root, const char *rel, bool now_, int64_t now)
 		fw->rescan_all = true;
 		return;
 	}
-	fw->pend[fw->n_pend++] = (struct pending){ root, copy, now, due };
+	fw->pend[fw->n_pend++] = (struct pending){ root, copy, now, due, 0 };
 }
 
 int
@@ -508,7 +535,9 @@ fimwatch_tick(struct fimwatch *fw, int64_t now)
 			continue;
 		}
 		fw->pend[i] = fw->pend[--fw->n_pend];
+		fw->cur_retries = pe.retries;
 		reconcile(fw, pe.root, pe.rel);
+		fw->cur_retries = 0;
 		free(pe.rel);
 	}
 	if (now >= fw->next_scan_ms) {

@@ -473,7 +473,7 @@ protect_restore_entry(struct protect *p, const char *dest_root, const struct mf_
 
 	*attempts = 0;
 	if (path_join(full, sizeof(full), dest_root, e->path) != VG_OK)
-		return VG_ERR_LIMIT;
+		return VG_ERR_INVAL;	/* path too long */
 	vg_strlcpy(dir, full, sizeof(dir));
 	char *slash = strrchr(dir, '/');
 	if (slash)
@@ -494,7 +494,7 @@ protect_restore_entry(struct protect *p, const char *dest_root, const struct mf_
 			char got[PATH_MAX];
 			if (snprintf(tmp, sizeof(tmp), "%s/.vigil-restore.%d.%ld", dir, (int)getpid(),
 			    (long)random()) >= (int)sizeof(tmp))
-				return VG_ERR_LIMIT;
+				return VG_ERR_INVAL;
 			(*attempts)++;
 			if (symlink(e->target ? e->target : "", tmp) != 0)
 				return VG_ERR_IO;
@@ -521,7 +521,7 @@ protect_restore_entry(struct protect *p, const char *dest_root, const struct mf_
 	for (int i = 0; i < PROTECT_RESTORE_ATTEMPTS; i++) {
 		int fd;
 		if (snprintf(tmp, sizeof(tmp), "%s/.vigil-restore.XXXXXX", dir) >= (int)sizeof(tmp))
-			return VG_ERR_LIMIT;
+			return VG_ERR_INVAL;
 		if ((fd = mkostemp(tmp, O_CLOEXEC)) < 0)
 			return errno == ENOSPC || errno == EDQUOT ? VG_ERR_LIMIT : VG_ERR_IO;
 		(*attempts)++;
@@ -700,7 +700,8 @@ restore_change(struct protect *p, struct protect_root *r, struct fim_change *ch,
 		snprintf(detail, dsize, "%s", ret == VG_ERR_FORMAT && ch->base &&
 		    ch->base->type == MF_FILE ? "backup object is corrupted or missing; not restored"
 		    : ret == VG_ERR_BUSY ? "file kept being rewritten while restoring"
-		    : ret == VG_ERR_LIMIT ? "no space left (or path too long)"
+		    : ret == VG_ERR_LIMIT ? "no space left on the device"
+		    : ret == VG_ERR_INVAL ? "path too long"
 		    : ret == VG_ERR_FORMAT ? "special files are not recreated"
 		    : ret == VG_ERR_NOTFOUND ? "no backup copy (unreadable at snapshot time)"
 		    : strerror(errno));
