@@ -552,6 +552,72 @@ protect_restore_entry(struct protect *p, const char *dest_root, const struct mf_
 	return ret;
 }
 
+/* Copies src (not following symlinks) to dst, then removes src; a directory is done
+ * recursively. Special files are removed without a copy: there is nothing to keep. */
+static int
+copy_out(struct protect *p, const char *src, const char *dst, int depth)
+{
+	struct stat st;
+	int ret = VG_OK;
+
+	if (lstat(src, &st) != 0)
+		return errno == ENOENT ? VG_OK : VG_ERR_IO;
+	if (S_ISDIR(st.st_mode)) {
+		DIR *d;
+		struct dirent *de;
+		if (depth > MF_MAX_DEPTH)
+			return VG_ERR_LIMIT;
+		if ((mkdir(dst, 0700) != 0 && errno != EEXIST) || !(d = opendir(src)))
+			return VG_ERR_IO;
+		while ((de = readdir(d)) && ret == VG_OK) {
+			char s2[PATH_MAX], d2[PATH_MAX];
+			if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+				continue;
+			if (snprintf(s2, sizeof(s2), "%s/%s", src, de->d_name) >= (int)sizeof(s2) ||
+			    snprintf(d2, sizeof(d2), "%s/%s", dst, de->d_name) >= (int)sizeof(d2))
+				ret = VG_ERR_LIMIT;
+			else
+				ret = copy_out(p, s2, d2, depth + 1);
+		}
+		closedir(d);
+		if (ret == VG_OK && rmdir(src) != 0)
+			ret = VG_ERR_IO;
+		return ret;
+	}
+	if (S_ISLNK(st.st_mode)) {
+		char t[PATH_MAX];
+		ssize_t n = readlink(src, t, sizeof(t) - 1);
+		if (n < 0)
+			return VG_ERR_IO;
+		t[n] = '\0';
+		if (symlink(t, dst) != 0 && errno != EEXIST)
+			return VG_ERR_IO;
+	} else if (S_ISREG(st.st_mode)) {
+		int in = open(src, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC), out;
+		ssize_t n;
+		if (in < 0)
+			return VG_ERR_IO;
+		if ((out = open(dst, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600)) < 0) {
+			close(in);
+			return VG_ERR_IO;
+		}
+		while ((n = read(in, p->buf, OBJ_BUF_SIZE)) > 0)
+			if (write(out, p->buf, (size_t)n) != n) {
+				ret = errno == ENOSPC ? VG_ERR_LIMIT : VG_ERR_IO;
+				break;
+			}
+		if (n < 0 || fsync(out) != 0)
+			ret = VG_ERR_IO;
+		close(in);
+		close(out);
+		if (ret != VG_OK) {
+			unlink(dst);
+			return ret;
+		}
+	}
+	return unlink(src) == 0 ? VG_OK : VG_ERR_IO;
+}
+
 /* Moves root/rel into backup_dir/removed/<root>/<time>/<rel>; out gets the new path. */
 static int
 move_aside(struct protect *p, const struct protect_root *r, const char *rel, char *out,
@@ -575,14 +641,8 @@ move_aside(struct protect *p, const struct protect_root *r, const char *rel, cha
 		return VG_ERR_NOTFOUND;
 	if (errno != EXDEV)
 		return VG_ERR_IO;
-	/* other file system: a regular file is copied then unlinked; a directory cannot
-	 * be moved safely and is reported */
-	char hex[OBJ_HEX_SIZE];
-	if ((ret = objstore_put_path(p->backup_dir, src, p->buf, OBJ_BUF_SIZE, hex)) != VG_OK)
-		return ret;
-	snprintf(out, size, "%s/objects/%.2s/%s (object; original on another file system)",
-	    p->backup_dir, hex, hex + 2);
-	return unlink(src) == 0 ? VG_OK : VG_ERR_IO;
+	/* another file system (backup_dir on a different mount): copy, then remove */
+	return copy_out(p, src, out, 0);
 }
 
 static int

@@ -122,6 +122,15 @@ rm "$W/news/2024/a.html"
 if wait_for 10 test -f "$W/news/2024/a.html"; then ok "deleted file is restored"
 else not_ok "deleted file is restored"; fi
 
+mv "$W/news" "$W/news-moved"
+if wait_for 10 content_is "$W/news/2024/a.html" "<p>old news</p>" && wait_for 10 test ! -e "$W/news-moved"; then
+	ok "a renamed directory is put back and the new name moved aside"
+else not_ok "a renamed directory is put back and the new name moved aside"; ls -R "$W" | sed 's/^/# /'; fi
+echo 'deep tamper' >"$W/news/2024/a.html"
+if wait_for 10 content_is "$W/news/2024/a.html" "<p>old news</p>"; then
+	ok "the restored directory is watched again"
+else not_ok "the restored directory is watched again"; fi
+
 # a file written in several chunks is judged once, after it went quiet
 { printf 'part1 '; sleep 0.05; printf 'part2 '; sleep 0.05; printf 'part3\n'; } >"$W/css/site.css"
 if wait_for 10 content_is "$W/css/site.css" 'body { color: #333 }'; then

@@ -93,6 +93,13 @@ YAML
 		ok "the failed restore is retried once space is back"
 	else not_ok "the failed restore is retried once space is back"; fi
 	expect_eq "no temp files are left behind" "$(find "$S" -name '.vigil-restore*' | wc -l)" 0
+	# backup_dir is on another file system: an added directory is copied out, then removed
+	mkdir "$S/filler-dir"; echo 'shell' >"$S/filler-dir/x.php"	# excluded while built
+	mv "$S/filler-dir" "$S/evil"
+	if wait_for 10 test ! -e "$S/evil"; then ok "added directory is moved across file systems"
+	else not_ok "added directory is moved across file systems"; sed 's/^/# /' "$TMP/s.out"; fi
+	kept=$(find "$TMP/backup-small/removed" -path '*/evil/x.php' | head -1)
+	expect_eq "its file is kept under removed/" "$(cat "$kept" 2>/dev/null)" "shell"
 	kill -TERM $SPID; wait $SPID
 	ERR=$(cat "$TMP/s.err")
 	expect_clean_stderr "watcher is sanitizer-clean on a full disk"
