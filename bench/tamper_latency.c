@@ -2,7 +2,8 @@
  * tampers index.html N times and measures write→alert (the watcher's JSON alert line
  * read from its stdout) and write→restored (the restore's rename seen by this
  * program's own inotify watch, content checked). Prints p50/p99/max in ms.
- * usage: build/bench/tamper_latency [VIGIL] [N]    (default build/vigil, 1000) */
+ * usage: build/bench/tamper_latency [VIGIL] [N] [store]
+ * (default build/vigil, 1000; "store" also records every alert in SQLite) */
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -59,6 +60,7 @@ main(int argc, char **argv)
 {
 	const char *vigil = argc > 1 ? argv[1] : "build/vigil";
 	int n = argc > 2 ? (int)strtol(argv[2], NULL, 10) : 1000;
+	int with_store = argc > 3 && strcmp(argv[3], "store") == 0;
 	char dir[] = "/tmp/vigil-bench-lat.XXXXXX", www[64], cfg[96], idx[96], cmd[512];
 	const char *good = "<html><body><h1>Official site</h1><p>Notice</p></body></html>\n";
 	int out[2], err[2];
@@ -83,8 +85,11 @@ main(int argc, char **argv)
 	if (pid == 0) {
 		dup2(out[1], 1);
 		dup2(err[1], 2);
-		execl(vigil, vigil, "--config", cfg, "--json", "fim", "watch", "--no-store",
-		    (char *)NULL);
+		if (with_store)
+			execl(vigil, vigil, "--config", cfg, "--json", "fim", "watch", (char *)NULL);
+		else
+			execl(vigil, vigil, "--config", cfg, "--json", "fim", "watch", "--no-store",
+			    (char *)NULL);
 		_exit(127);
 	}
 	close(out[1]);
@@ -162,7 +167,8 @@ main(int argc, char **argv)
 	}
 	kill(pid, SIGTERM);
 	waitpid(pid, NULL, 0);
-	printf("tamper latency, %d tampers of index.html (policy restore):\n", n);
+	printf("tamper latency, %d tampers of index.html (policy restore, alerts %s):\n", n,
+	    with_store ? "also stored in SQLite" : "on stdout only");
 	report("write -> alert", alert, na);
 	report("write -> restored", rest, nr);
 	printf("missed (no alert or no restore within 2 s): %d\n", missed);
