@@ -90,9 +90,11 @@ sha_final(EVP_MD_CTX *c, char hex[OBJ_HEX_SIZE])
 	to_hex(h, hex);
 }
 
-int
-objstore_hash_fd(int fd, unsigned char *buf, size_t bufsz, char hex[OBJ_HEX_SIZE],
-    uint64_t *size)
+/* Hashes fd; with short_is_eof (regular files), a short read is taken as the end, which
+ * saves the final empty read on the many files smaller than the buffer. */
+static int
+hash_fd(int fd, unsigned char *buf, size_t bufsz, char hex[OBJ_HEX_SIZE], uint64_t *size,
+    bool short_is_eof)
 {
 	EVP_MD_CTX *st = sha_new();
 	uint64_t total = 0;
@@ -112,12 +114,21 @@ objstore_hash_fd(int fd, unsigned char *buf, size_t bufsz, char hex[OBJ_HEX_SIZE
 			break;
 		EVP_DigestUpdate(st, buf, (size_t)n);
 		total += (uint64_t)n;
+		if (short_is_eof && (size_t)n < bufsz)
+			break;
 	}
 	sha_final(st, hex);
 	EVP_MD_CTX_free(st);
 	if (size)
 		*size = total;
 	return VG_OK;
+}
+
+int
+objstore_hash_fd(int fd, unsigned char *buf, size_t bufsz, char hex[OBJ_HEX_SIZE],
+    uint64_t *size)
+{
+	return hash_fd(fd, buf, bufsz, hex, size, false);
 }
 
 /* Opens a regular file for reading without following a final symlink and without
@@ -148,8 +159,7 @@ objstore_hash_path(const char *path, unsigned char *buf, size_t bufsz, char hex[
 
 	if (fd < 0)
 		return fd;
-	posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
-	r = objstore_hash_fd(fd, buf, bufsz, hex, size);
+	r = hash_fd(fd, buf, bufsz, hex, size, true);
 	close(fd);
 	return r;
 }

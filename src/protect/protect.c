@@ -365,6 +365,8 @@ protect_snapshot_create(struct protect *p, struct protect_root *r, int threads, 
 	int ret, nt = threads > 0 ? (threads > 8 ? 8 : threads) : 2, started = 0;
 
 	memset(stats, 0, sizeof(*stats));
+	struct timespec t0, t1, t2;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	if ((ret = manifest_scan(r->path, "", &so, &m)) != VG_OK) {
 		vg_error(p->log, "%s: cannot scan: %s", r->path, vg_strerror(ret));
 		return ret;
@@ -373,9 +375,14 @@ protect_snapshot_create(struct protect *p, struct protect_root *r, int threads, 
 	for (int t = 1; t < nt; t++)
 		if (pthread_create(&tid[started], NULL, put_worker, &pt) == 0)
 			started++;
+	clock_gettime(CLOCK_MONOTONIC, &t1);
 	put_worker(&pt);
 	for (int t = 0; t < started; t++)
 		pthread_join(tid[t], NULL);
+	clock_gettime(CLOCK_MONOTONIC, &t2);
+	vg_debug(p->log, "%s: scan+hash %.3f s, store objects %.3f s", r->name,
+	    (double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9,
+	    (double)(t2.tv_sec - t1.tv_sec) + (t2.tv_nsec - t1.tv_nsec) / 1e9);
 	if (pt.err) {
 		vg_error(p->log, "%s: cannot store objects in %s: %s", r->path, p->backup_dir,
 		    vg_strerror(pt.err));
