@@ -445,8 +445,8 @@ utf8_valid(const unsigned char *s, size_t n)
 	return true;
 }
 
-/* Writes s as a JSON string. Names that are not UTF-8 are written lossily (the
- * manifest says so with "path_lossy"); returns false in that case. */
+/* Writes s as a JSON string. Names that are not UTF-8 are written lossily and false
+ * is returned; the caller then adds the exact bytes in hex. */
 static bool
 put_json_string(FILE *f, const char *s)
 {
@@ -504,13 +504,22 @@ manifest_save(const struct manifest *m, const char *path)
 		fprintf(f, ",\"type\":\"%s\",\"mode\":%u,\"uid\":%u,\"gid\":%u,\"size\":%llu,"
 		    "\"mtime\":%lld", type_name(e->type), (unsigned)e->mode, (unsigned)e->uid,
 		    (unsigned)e->gid, (unsigned long long)e->size, (long long)e->mtime);
-		if (!exact)
-			fputs(",\"path_lossy\":true", f);
+		if (!exact) {	/* the exact bytes, so a GBK file name round-trips */
+			fputs(",\"path_hex\":\"", f);
+			for (const unsigned char *q = (const unsigned char *)e->path; *q; q++)
+				fprintf(f, "%02x", *q);
+			fputc('"', f);
+		}
 		if (e->type == MF_FILE && e->sha256[0])
 			fprintf(f, ",\"sha256\":\"%s\"", e->sha256);
 		if (e->target) {
 			fputs(",\"target\":", f);
-			put_json_string(f, e->target);
+			if (!put_json_string(f, e->target)) {
+				fputs(",\"target_hex\":\"", f);
+				for (const unsigned char *q = (const unsigned char *)e->target; *q; q++)
+					fprintf(f, "%02x", *q);
+				fputc('"', f);
+			}
 		}
 		if (e->err)
 			fprintf(f, ",\"error\":\"%s\"", vg_strerror(e->err));
@@ -527,6 +536,25 @@ manifest_save(const struct manifest *m, const char *path)
 		unlink(tmp);
 		return VG_ERR_IO;
 	}
+	return VG_OK;
+}
+
+/* Decodes lowercase hex into a NUL-terminated string; a NUL byte is refused. */
+static int
+hex_decode(const char *hex, char *out, size_t size)
+{
+	size_t n = strlen(hex), j = 0;
+	if (n % 2 || n / 2 >= size)
+		return VG_ERR_FORMAT;
+	for (size_t i = 0; i < n; i += 2) {
+		int hi = hex[i] >= 'a' && hex[i] <= 'f' ? hex[i] - 'a' + 10 : hex[i] - '0';
+		int lo = hex[i + 1] >= 'a' && hex[i + 1] <= 'f' ? hex[i + 1] - 'a' + 10
+		    : hex[i + 1] - '0';
+		if (hi < 0 || hi > 15 || lo < 0 || lo > 15 || (hi == 0 && lo == 0))
+			return VG_ERR_FORMAT;
+		out[j++] = (char)(hi << 4 | lo);
+	}
+	out[j] = '\0';
 	return VG_OK;
 }
 
@@ -563,19 +591,24 @@ manifest_load(const char *path, struct manifest **out, char *err, size_t err_siz
 	m->cap = json_array_size(entries) + 1;
 	m->created_us = created;
 	json_array_foreach(entries, i, v) {
-		const char *p, *type, *sha = NULL, *target = NULL;
+		const char *p, *type, *sha = NULL, *target = NULL, *phex = NULL, *thex = NULL;
+		char raw[PATH_MAX], traw[PATH_MAX];
 		json_int_t mode, uid, gid, size, mtime;
 		struct mf_entry *e = &m->e[m->n];
-		if (json_unpack_ex(v, &jerr, 0, "{s:s, s:s, s:I, s:I, s:I, s:I, s:I, s?s, s?s}",
-		    "path", &p, "type", &type, "mode", &mode, "uid", &uid, "gid", &gid, "size",
-		    &size, "mtime", &mtime, "sha256", &sha, "target", &target) != 0 ||
+		if (json_unpack_ex(v, &jerr, 0, "{s:s, s:s, s:I, s:I, s:I, s:I, s:I, s?s, s?s, s?s, "
+		    "s?s}", "path", &p, "type", &type, "mode", &mode, "uid", &uid, "gid", &gid,
+		    "size", &size, "mtime", &mtime, "sha256", &sha, "target", &target, "path_hex",
+		    &phex, "target_hex", &thex) != 0 ||
+		    (phex && hex_decode(phex, raw, sizeof(raw)) != VG_OK) ||
+		    (thex && hex_decode(thex, traw, sizeof(traw)) != VG_OK) ||
 		    type_parse(type, &e->type) != VG_OK ||
 		    (sha && (strlen(sha) != 64))) {
 			snprintf(err, err_size, "%s: entry %zu is malformed%s%s", path, i,
 			    jerr.text[0] ? ": " : "", jerr.text);
 			goto out;
 		}
-		if (!(e->path = strdup(p)) || (target && !(e->target = strdup(target)))) {
+		if (!(e->path = strdup(phex ? raw : p)) ||
+		    (target && !(e->target = strdup(thex ? traw : target)))) {
 			free(e->path);
 			ret = VG_ERR_NOMEM;
 			goto out;

@@ -119,6 +119,27 @@ test_saved_manifest_loads_back_identical(void **state)
 }
 
 static void
+test_non_utf8_file_name_round_trips(void **state)
+{
+	struct fx *f = *state;
+	struct mf_scan_opts so = { .hash = true };
+	struct manifest *m = NULL, *l = NULL;
+	char path[256], err[256];
+	write_file(f->www, "\xb9\xab\xb8\xe6.html", "<p>GBK name</p>\n");	/* 公告 in GBK */
+	char lnk[256];
+	snprintf(lnk, sizeof(lnk), "%s/gbk-link", f->www);
+	assert_int_equal(symlink("\xb9\xab\xb8\xe6.html", lnk), 0);
+	snprintf(path, sizeof(path), "%s/m.json", f->dir);
+	assert_int_equal(manifest_scan(f->www, "", &so, &m), VG_OK);
+	assert_int_equal(manifest_save(m, path), VG_OK);
+	assert_int_equal(manifest_load(path, &l, err, sizeof(err)), VG_OK);
+	assert_non_null(manifest_find(l, "\xb9\xab\xb8\xe6.html"));
+	assert_string_equal(manifest_find(l, "gbk-link")->target, "\xb9\xab\xb8\xe6.html");
+	manifest_free(m);
+	manifest_free(l);
+}
+
+static void
 test_malformed_manifest_is_a_format_error(void **state)
 {
 	struct fx *f = *state;
@@ -301,6 +322,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_saved_manifest_loads_back_identical, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_malformed_manifest_is_a_format_error, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_non_utf8_file_name_round_trips, setup,
 		    teardown),
 		cmocka_unit_test(test_diff_entry_classifies_each_change),
 		cmocka_unit_test_setup_teardown(test_restore_reverts_changes_and_moves_added_aside,
