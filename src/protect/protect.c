@@ -826,10 +826,28 @@ act(struct protect *p, struct protect_root *r, const struct reconcile_opts *o,
 	restore_change(p, r, ch, detail, dsize);
 }
 
+/* If an ancestor of rel is no longer a plain directory (an attacker swapped it for a
+ * symlink), shortens rel to that ancestor: working below it would follow the link out
+ * of the web root. */
+static void
+lift_to_safe_ancestor(const char *root, char *rel)
+{
+	char full[PATH_MAX];
+	struct stat st;
+	for (char *slash = strchr(rel, '/'); slash; slash = strchr(slash + 1, '/')) {
+		*slash = '\0';
+		if (snprintf(full, sizeof(full), "%s/%s", root, rel) >= (int)sizeof(full) ||
+		    lstat(full, &st) != 0 || !S_ISDIR(st.st_mode))
+			return;	/* rel now names the offending ancestor */
+		*slash = '/';
+	}
+}
+
 int
 protect_reconcile(struct protect *p, struct protect_root *r, const struct manifest *base,
-    const char *rel, const struct reconcile_opts *o, size_t *n_changes)
+    const char *rel_in, const struct reconcile_opts *o, size_t *n_changes)
 {
+	char rel[PATH_MAX];
 	struct mf_scan_opts so = { .exclude = &r->cfg->exclude, .threads = o->threads,
 		.hash = true, .progress = o->progress, .log = p->log };
 	struct manifest *cur = NULL;
@@ -841,6 +859,11 @@ protect_reconcile(struct protect *p, struct protect_root *r, const struct manife
 
 	if (n_changes)
 		*n_changes = 0;
+	if (vg_strlcpy(rel, rel_in, sizeof(rel)) != VG_OK) {
+		ret = VG_ERR_LIMIT;
+		goto out;
+	}
+	lift_to_safe_ancestor(r->path, rel);
 	if (!diffbuf || !injbuf) {
 		ret = VG_ERR_NOMEM;
 		goto out;

@@ -259,6 +259,39 @@ test_per_path_policy_override(void **state)
 	free(warnings);
 }
 
+static void
+test_restore_never_follows_a_swapped_in_symlink(void **state)
+{
+	struct fx *f = *state;
+	struct protect_root *r = protect_root_find(f->p, "site");
+	struct protect_snapshot_stats st;
+	char id[PROTECT_ID_SIZE], css[256], outside[256], aside[PATH_MAX];
+	size_t n = 0;
+	assert_int_equal(protect_snapshot_create(f->p, r, 1, false, id, &st), VG_OK);
+	snprintf(css, sizeof(css), "%s/css", f->www);
+	snprintf(aside, sizeof(aside), "%s/css-old", f->dir);
+	snprintf(outside, sizeof(outside), "%s/outside", f->dir);
+	mkdir(outside, 0755);
+	write_file(outside, "a.css", "untouched\n");
+	assert_int_equal(rename(css, aside), 0);
+	assert_int_equal(symlink(outside, css), 0);
+	struct reconcile_opts ro = { .mode = RECONCILE_RESTORE };
+	/* the watcher may see the file's event before the directory's */
+	assert_int_equal(protect_reconcile(f->p, r, r->base, "css/a.css", &ro, &n), VG_OK);
+	char got[64] = "";
+	snprintf(aside, sizeof(aside), "%s/a.css", outside);
+	FILE *fp = fopen(aside, "r");
+	assert_non_null(fp);
+	assert_non_null(fgets(got, sizeof(got), fp));
+	fclose(fp);
+	assert_string_equal(got, "untouched\n");
+	struct stat sb;
+	assert_int_equal(lstat(css, &sb), 0);
+	assert_true(S_ISDIR(sb.st_mode));	/* the real directory is back */
+	snprintf(aside, sizeof(aside), "%s/css/a.css", f->www);
+	assert_int_equal(access(aside, F_OK), 0);
+}
+
 static int quarantined, hooked;
 
 static int
@@ -333,6 +366,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_per_path_policy_override, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_quarantine_policy_calls_hooks, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_restore_never_follows_a_swapped_in_symlink,
+		    setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
