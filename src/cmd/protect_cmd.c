@@ -195,6 +195,14 @@ pcmd_change_store(struct vg_store *st, const struct fim_change *ch)
 
 	if (!st)
 		return;
+	if (ch->action == ACT_RECORDED) {
+		/* a publishing window is open: an audit row, not an alert (no flood) */
+		char detail[PATH_MAX + 256];
+		snprintf(detail, sizeof(detail), "%s/%s: %s", ch->root->path, ch->path,
+		    fim_kind_names(ch->kinds, kinds, sizeof(kinds)));
+		store_audit(st, "fimwatch", "publish.change", detail);
+		return;
+	}
 	snprintf(rule, sizeof(rule), "fim.%s", fim_kind_word(ch->kinds));
 	snprintf(title, sizeof(title), "web root %s: %s %s%s%s", ch->root->name, ch->path,
 	    fim_kind_word(ch->kinds), ch->injected ? "; injected: " : "",

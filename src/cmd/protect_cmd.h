@@ -23,7 +23,8 @@ json_t *pcmd_change_json(const struct fim_change *ch, const char *baseline);
 /* Prints one change as a JSON line or a text line (+ diff when with_diff). */
 void pcmd_change_print(FILE *out, const struct fim_change *ch, bool json, bool with_diff,
     const char *baseline);
-/* Saves an alert (and an audit row for any action taken); st may be NULL. */
+/* Saves an alert (and an audit row for any action taken); a change recorded during a
+ * publishing window is only an audit row. st may be NULL. */
 void pcmd_change_store(struct vg_store *st, const struct fim_change *ch);
 
 /* Value of "--opt VALUE" at argv[*i]; advances *i. NULL (and usage error printed)

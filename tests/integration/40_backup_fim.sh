@@ -95,7 +95,7 @@ expect_eq "the subtree file is there" "$(cat "$TMP/copy/news/2024/a.html")" "<p>
 # ---- realtime ----
 "$VIGIL" "${C[@]}" fim watch --debounce 10 >"$TMP/watch.out" 2>"$TMP/watch.err" &
 WPID=$!
-wait_for 20 grep -q "watching" "$TMP/watch.err"
+wait_for 20 grep -qs "watching" "$TMP/watch.err"
 expect_match_file() { if grep -Eq -- "$3" "$2"; then ok "$1"; else not_ok "$1"; sed 's/^/# /' "$2" | head -30; fi; }
 expect_match_file "watcher reports it is watching all directories" "$TMP/watch.err" "watching 4 directories"
 
@@ -103,14 +103,14 @@ good=$(cat "$W/index.html")
 echo '<html><body>HACKED BY nobody<iframe src="http://evil.example/"></iframe></body></html>' >"$W/index.html"
 if wait_for 10 content_is "$W/index.html" "$good"; then ok "tampered page is restored by the watcher"
 else not_ok "tampered page is restored by the watcher"; fi
-wait_for 5 grep -q "index.html: modified" "$TMP/watch.out"
+wait_for 5 grep -qs "index.html: modified" "$TMP/watch.out"
 expect_match_file "watch alert says restored and what was injected" "$TMP/watch.out" \
 	"index.html: modified \[content\] -> restored; injected: .*iframe"
 
 echo '<?php /* dropped */ ?>' >"$W/css/drop.php"
 if wait_for 10 test ! -e "$W/css/drop.php"; then ok "added file is moved aside by the watcher"
 else not_ok "added file is moved aside by the watcher"; fi
-wait_for 5 grep -q "drop.php: added" "$TMP/watch.out"
+wait_for 5 grep -qs "drop.php: added" "$TMP/watch.out"
 expect_eq "the moved-aside file is kept in removed/" \
 	"$(find "$TMP/backup/removed" -name drop.php | wc -l)" 1
 
@@ -142,7 +142,7 @@ run "$VIGIL" "${C[@]}" publish begin --note "test release"
 expect_rc "publish begin" 0
 echo '<p>fresh news</p>' >"$W/news/2024/a.html"
 echo '<p>brand new page</p>' >"$W/news/b.html"
-wait_for 5 grep -q "news/b.html: added \[added\] -> recorded" "$TMP/watch.out"
+wait_for 5 grep -qs "news/b.html: added \[added\] -> recorded" "$TMP/watch.out"
 expect_match_file "during publishing, changes are recorded" "$TMP/watch.out" "news/b.html: added \[added\] -> recorded"
 expect_eq "during publishing, the edit stays" "$(cat "$W/news/2024/a.html")" "<p>fresh news</p>"
 run "$VIGIL" "${C[@]}" publish diff
@@ -161,6 +161,18 @@ test -f "$W/news/b.html" && ok "the published new page stays" || not_ok "the pub
 
 kill -TERM $WPID; wait $WPID; WRC=$?
 expect_eq "watcher stops cleanly on SIGTERM" "$WRC" 0
+if command -v sqlite3 >/dev/null; then
+	expect_eq "the restore is an alert in the store" \
+		"$(sqlite3 "$TMP/vigil.db" "select count(*) from alerts where rule_id='fim.modified' and title like '%index.html%iframe%'")" 1
+	expect_eq "publishing changes are audit rows, not alerts" \
+		"$(sqlite3 "$TMP/vigil.db" "select count(*) from alerts where title like '%news/b.html%'")" 0
+	run sqlite3 "$TMP/vigil.db" "select action, detail from audit"
+	expect_match "the audit log names each action" out "moved-aside\|.*css/drop.php"
+	expect_match "the audit log holds the publishing changes" out "publish.change\|.*news/b.html: added"
+	expect_match "the audit log holds publish begin and commit" out "publish.commit\|site"
+else
+	skip "store checks" "sqlite3 CLI not installed"
+fi
 ERR=$(cat "$TMP/watch.err")
 expect_clean_stderr "watcher is sanitizer-clean"
 expect_match "watcher prints its counters on exit" err "stopped; [0-9]+ events"
@@ -177,7 +189,7 @@ expect_rc "abort puts the baseline back" 0
 # watch-limit fallback: with one watch only, subdirectories are scanned periodically
 "$VIGIL" "${C[@]}" fim watch --max-watches 1 --scan-interval 1 --no-store >"$TMP/w2.out" 2>"$TMP/w2.err" &
 WPID=$!
-wait_for 20 grep -q "watching" "$TMP/w2.err"
+wait_for 20 grep -qs "watching" "$TMP/w2.err"
 expect_match_file "watch limit is reported with the fallback" "$TMP/w2.err" "scanned every 1 s instead"
 echo 'tampered deep' >"$W/news/2024/a.html"
 if wait_for 10 content_is "$W/news/2024/a.html" "<p>fresh news</p>"; then
