@@ -175,12 +175,6 @@ do_watch(struct vg_ctx *ctx, struct vg_config *cfg, struct protect *p,
 	fprintf(stderr, "vigil fim watch: watching %zu directories in %zu web root%s "
 	    "(%zu left to periodic scans)\n", fs.watches, p->n_roots, p->n_roots == 1 ? "" : "s",
 	    fs.unwatched);
-	/* changes made while vigil was not running */
-	for (size_t i = 0; i < p->n_roots; i++) {
-		struct reconcile_opts ro = { .mode = RECONCILE_POLICY, .analyze = true,
-			.hooks = true, .threads = 2, .fn = on_watch_change, .arg = &w };
-		protect_reconcile(p, &p->roots[i], p->roots[i].base, "", &ro, NULL);
-	}
 	int64_t end = o->duration ? fimwatch_now_ms() + o->duration * 1000 : 0;
 	for (;;) {
 		int64_t now = fimwatch_now_ms();

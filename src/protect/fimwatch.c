@@ -404,9 +404,19 @@ fimwatch_new(struct protect *p, const struct fimwatch_opts *o, struct fimwatch *
 		return VG_ERR_IO;
 	}
 	for (size_t i = 0; i < p->n_roots; i++) {
+		char err[512];
+		int r;
 		snap_mtime(fw, (int)i, &fw->rs[i].snap_mtime);
+		if (!p->roots[i].base &&
+		    (r = protect_load_baseline(p, &p->roots[i], err, sizeof(err))) != VG_OK) {
+			vg_error(p->log, "%s", err);
+			fimwatch_free(fw);
+			return r;
+		}
 		watch_tree(fw, (int)i, "", 0);
 	}
+	/* the first tick reconciles everything: changes made while nobody watched */
+	fw->rescan_all = true;
 	fw->next_scan_ms = fimwatch_now_ms() + (int64_t)fw->o.scan_interval_s * 1000;
 	*out = fw;
 	return VG_OK;

@@ -28,9 +28,15 @@ struct fimwatch_stats {
 
 struct fimwatch;
 
-/* Sets up watches on every web root of p (whose baselines must be loaded; p must
- * outlive the watcher). Roots that cannot be watched completely are logged and
- * scanned every scan_interval_s. Caller frees with fimwatch_free. */
+/* Sets up watches on every web root of p (p must outlive the watcher; baselines not
+ * yet loaded are loaded here: VG_ERR_NOTFOUND, logged, if a root has no snapshot).
+ * Roots that cannot be watched completely are logged and scanned every
+ * scan_interval_s. The first fimwatch_tick reconciles every root once, so changes
+ * made while nothing watched are handled too. Caller frees with fimwatch_free.
+ * Embedding: poll fimwatch_fd() for POLLIN and call fimwatch_process(); otherwise
+ * call fimwatch_tick(fw, fimwatch_now_ms()) after fimwatch_timeout_ms(). Set
+ * p->file_hook / p->quarantine before the first tick to plug in webshell scanning
+ * and the quarantine vault. */
 int fimwatch_new(struct protect *p, const struct fimwatch_opts *o, struct fimwatch **out);
 void fimwatch_free(struct fimwatch *fw);
 

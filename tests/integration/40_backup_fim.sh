@@ -93,11 +93,16 @@ expect_rc "restore of one subtree into another directory" 0
 expect_eq "the subtree file is there" "$(cat "$TMP/copy/news/2024/a.html")" "<p>old news</p>"
 
 # ---- realtime ----
+echo 'changed while nobody watched' >"$W/css/site.css"
 "$VIGIL" "${C[@]}" fim watch --debounce 10 >"$TMP/watch.out" 2>"$TMP/watch.err" &
 WPID=$!
 wait_for 20 grep -qs "watching" "$TMP/watch.err"
 expect_match_file() { if grep -Eq -- "$3" "$2"; then ok "$1"; else not_ok "$1"; sed 's/^/# /' "$2" | head -30; fi; }
 expect_match_file "watcher reports it is watching all directories" "$TMP/watch.err" "watching 4 directories"
+
+if wait_for 10 content_is "$W/css/site.css" 'body { color: #333 }'; then
+	ok "a change made before the watcher started is restored at start"
+else not_ok "a change made before the watcher started is restored at start"; fi
 
 good=$(cat "$W/index.html")
 echo '<html><body>HACKED BY nobody<iframe src="http://evil.example/"></iframe></body></html>' >"$W/index.html"
