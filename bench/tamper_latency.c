@@ -6,6 +6,7 @@
  * (default build/vigil, 1000; "store" also records every alert in SQLite) */
 #include <errno.h>
 #include <fcntl.h>
+#include <ftw.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -16,6 +17,32 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+
+static int
+rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+	(void)sb;
+	(void)flag;
+	(void)ftw;
+	return remove(path);
+}
+
+/* Runs argv, waits; its exit status or -1. */
+static int
+run_wait(char *const argv[])
+{
+	int st;
+	pid_t pid = fork();
+	if (pid == 0) {
+		int null = open("/dev/null", O_WRONLY);
+		dup2(null, 1);
+		execv(argv[0], argv);
+		_exit(127);
+	}
+	if (pid < 0 || waitpid(pid, &st, 0) < 0)
+		return -1;
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
 
 static double
 now_ms(void)
@@ -61,7 +88,7 @@ main(int argc, char **argv)
 	const char *vigil = argc > 1 ? argv[1] : "build/vigil";
 	int n = argc > 2 ? (int)strtol(argv[2], NULL, 10) : 1000;
 	int with_store = argc > 3 && strcmp(argv[3], "store") == 0;
-	char dir[] = "/tmp/vigil-bench-lat.XXXXXX", www[64], cfg[96], idx[96], cmd[512];
+	char dir[] = "/tmp/vigil-bench-lat.XXXXXX", www[64], cfg[96], idx[96];
 	const char *good = "<html><body><h1>Official site</h1><p>Notice</p></body></html>\n";
 	int out[2], err[2];
 
@@ -76,8 +103,8 @@ main(int argc, char **argv)
 	snprintf(yaml, sizeof(yaml), "store: {path: %s/vigil.db}\nwebroots: [{path: %s, name: "
 	    "lat, policy: restore}]\nprotect: {backup_dir: %s/backup}\n", dir, www, dir);
 	write_file(cfg, yaml);
-	snprintf(cmd, sizeof(cmd), "'%s' --config '%s' backup create >/dev/null", vigil, cfg);
-	if (system(cmd) != 0)	/* bench setup: runs the binary under test */
+	char *create[] = { (char *)vigil, "--config", cfg, "backup", "create", NULL };
+	if (run_wait(create) != 0)
 		return 1;
 	if (pipe(out) || pipe(err))
 		return 1;
@@ -174,6 +201,6 @@ main(int argc, char **argv)
 	printf("missed (no alert or no restore within 2 s): %d\n", missed);
 	free(alert);
 	free(rest);
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	return system(cmd) == 0 && missed == 0 ? 0 : 1;
+	nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+	return missed == 0 ? 0 : 1;
 }
