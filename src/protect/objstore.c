@@ -4,6 +4,7 @@
  * A put copies into tmp/ while hashing, so the name is the hash of the bytes actually
  * stored even if the source file is being rewritten during the copy. */
 #include "protect/objstore.h"
+#include "core/buf.h"
 #include "core/err.h"
 
 #include <errno.h>
@@ -209,9 +210,12 @@ write_all(int fd, const unsigned char *p, size_t n)
 	return VG_OK;
 }
 
-int
-objstore_put_path(const char *dir, const char *path, unsigned char *buf, size_t bufsz,
-    char hex[OBJ_HEX_SIZE])
+/* Copies path into tmp/ while hashing. With staged NULL the copy is fsynced and
+ * renamed into place now; otherwise its temp name goes to staged ("" if the object
+ * already existed) and objstore_commit_staged finishes it after one objstore_sync. */
+static int
+put_path(const char *dir, const char *path, unsigned char *buf, size_t bufsz,
+    char hex[OBJ_HEX_SIZE], char *staged, size_t staged_size)
 {
 	char tmp[PATH_MAX], final[PATH_MAX], sub[PATH_MAX];
 	EVP_MD_CTX *st = NULL;
@@ -219,6 +223,8 @@ objstore_put_path(const char *dir, const char *path, unsigned char *buf, size_t 
 	ssize_t n;
 
 	hex[0] = '\0';
+	if (staged)
+		staged[0] = '\0';
 	if (snprintf(tmp, sizeof(tmp), "%s/tmp/put.XXXXXX", dir) >= (int)sizeof(tmp))
 		return VG_ERR_LIMIT;
 	if ((in = open_regular(path)) < 0)
@@ -253,6 +259,15 @@ objstore_put_path(const char *dir, const char *path, unsigned char *buf, size_t 
 		ret = VG_OK;
 		goto out;
 	}
+	if (staged) {
+		if (fchmod(out, 0400) != 0 || vg_strlcpy(staged, tmp, staged_size) != VG_OK) {
+			ret = VG_ERR_IO;
+			goto out;
+		}
+		tmp[0] = '\0';	/* kept for the commit */
+		ret = VG_OK;
+		goto out;
+	}
 	snprintf(sub, sizeof(sub), "%s/objects/%.2s", dir, hex);
 	if (mkdir(sub, 0700) != 0 && errno != EEXIST) {
 		ret = VG_ERR_IO;
@@ -274,6 +289,51 @@ out:
 	if (ret != VG_OK && ret != VG_ERR_IO)
 		hex[0] = '\0';
 	return ret;
+}
+
+int
+objstore_put_path(const char *dir, const char *path, unsigned char *buf, size_t bufsz,
+    char hex[OBJ_HEX_SIZE])
+{
+	return put_path(dir, path, buf, bufsz, hex, NULL, 0);
+}
+
+int
+objstore_stage_path(const char *dir, const char *path, unsigned char *buf, size_t bufsz,
+    char hex[OBJ_HEX_SIZE], char *staged, size_t staged_size)
+{
+	return put_path(dir, path, buf, bufsz, hex, staged, staged_size);
+}
+
+int
+objstore_sync(const char *dir)
+{
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC), r;
+	if (fd < 0)
+		return VG_ERR_IO;
+	r = syncfs(fd);
+	close(fd);
+	return r == 0 ? VG_OK : VG_ERR_IO;
+}
+
+int
+objstore_commit_staged(const char *dir, const char *staged, const char *hex)
+{
+	char final[PATH_MAX], sub[PATH_MAX];
+	int ret;
+
+	if ((ret = objstore_path(dir, hex, final, sizeof(final))) != VG_OK)
+		return ret;
+	if (snprintf(sub, sizeof(sub), "%s/objects/%.2s", dir, hex) >= (int)sizeof(sub))
+		return VG_ERR_LIMIT;
+	if (mkdir(sub, 0700) != 0 && errno != EEXIST)
+		return VG_ERR_IO;
+	/* two files with the same content may both be staged: same bytes, either wins */
+	if (rename(staged, final) != 0) {
+		unlink(staged);
+		return VG_ERR_IO;
+	}
+	return VG_OK;
 }
 
 /* Streams object hex to out_fd (or nowhere when out_fd < 0), verifying its hash. */

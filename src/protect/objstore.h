@@ -40,6 +40,15 @@ bool objstore_has(const char *dir, const char *hex);
 int objstore_put_path(const char *dir, const char *path, unsigned char *buf, size_t bufsz,
     char hex[OBJ_HEX_SIZE]);
 
+/* Batched puts (a first backup of 50k files): stage copies into tmp/ without fsync,
+ * then objstore_sync() once (syncfs: every staged byte is durable), then commit each
+ * (rename into objects/), then objstore_sync() again before a manifest names them.
+ * staged (staged_size bytes) gets the temp path, "" if the object already existed. */
+int objstore_stage_path(const char *dir, const char *path, unsigned char *buf, size_t bufsz,
+    char hex[OBJ_HEX_SIZE], char *staged, size_t staged_size);
+int objstore_sync(const char *dir);
+int objstore_commit_staged(const char *dir, const char *staged, const char *hex);
+
 /* Re-hashes one object. 0 ok, VG_ERR_NOTFOUND missing, VG_ERR_FORMAT corrupted. */
 int objstore_verify(const char *dir, const char *hex, unsigned char *buf, size_t bufsz);
 

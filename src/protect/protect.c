@@ -296,6 +296,7 @@ struct putter {
 	int err;		/* first error, atomic-ish: any non-zero is enough */
 	uint64_t new_bytes;	/* atomic */
 	size_t new_objects;	/* atomic */
+	char **staged;		/* per entry: temp copy waiting for the batched sync */
 };
 
 static void *
@@ -303,7 +304,7 @@ put_worker(void *arg)
 {
 	struct putter *pt = arg;
 	unsigned char *buf = malloc(OBJ_BUF_SIZE);
-	char path[PATH_MAX], hex[OBJ_HEX_SIZE];
+	char path[PATH_MAX], hex[OBJ_HEX_SIZE], tmp[PATH_MAX];
 	size_t i;
 
 	if (!buf) {
@@ -315,7 +316,8 @@ put_worker(void *arg)
 		if (e->type != MF_FILE || !e->sha256[0] || objstore_has(pt->p->backup_dir, e->sha256))
 			continue;
 		snprintf(path, sizeof(path), "%s/%s", pt->m->root, e->path);
-		int r = objstore_put_path(pt->p->backup_dir, path, buf, OBJ_BUF_SIZE, hex);
+		int r = objstore_stage_path(pt->p->backup_dir, path, buf, OBJ_BUF_SIZE, hex, tmp,
+		    sizeof(tmp));
 		if (r == VG_ERR_NOTFOUND || r == VG_ERR_FORMAT) {
 			e->sha256[0] = '\0';	/* vanished since the scan */
 			e->err = VG_ERR_NOTFOUND;
@@ -323,6 +325,11 @@ put_worker(void *arg)
 		}
 		if (r != VG_OK) {
 			pt->err = r;
+			continue;
+		}
+		if (tmp[0] && !(pt->staged[i] = strdup(tmp))) {
+			unlink(tmp);
+			pt->err = VG_ERR_NOMEM;
 			continue;
 		}
 		if (strcmp(hex, e->sha256) != 0) {
@@ -372,6 +379,10 @@ protect_snapshot_create(struct protect *p, struct protect_root *r, int threads, 
 		return ret;
 	}
 	pt.m = m;
+	if (!(pt.staged = calloc(m->n + 1, sizeof(char *)))) {
+		ret = VG_ERR_NOMEM;
+		goto out;
+	}
 	for (int t = 1; t < nt; t++)
 		if (pthread_create(&tid[started], NULL, put_worker, &pt) == 0)
 			started++;
@@ -379,6 +390,23 @@ protect_snapshot_create(struct protect *p, struct protect_root *r, int threads, 
 	put_worker(&pt);
 	for (int t = 0; t < started; t++)
 		pthread_join(tid[t], NULL);
+	/* one syncfs makes every staged copy durable, then they get their names, then a
+	 * second syncfs makes the names durable before the manifest refers to them */
+	if (!pt.err && pt.new_objects && objstore_sync(p->backup_dir) != VG_OK)
+		pt.err = VG_ERR_IO;
+	for (size_t i = 0; i < m->n; i++) {
+		if (!pt.staged[i])
+			continue;
+		if (!pt.err && objstore_commit_staged(p->backup_dir, pt.staged[i],
+		    m->e[i].sha256) != VG_OK)
+			pt.err = VG_ERR_IO;
+		else if (pt.err)
+			unlink(pt.staged[i]);
+		free(pt.staged[i]);
+		pt.staged[i] = NULL;
+	}
+	if (!pt.err && pt.new_objects && objstore_sync(p->backup_dir) != VG_OK)
+		pt.err = VG_ERR_IO;
 	clock_gettime(CLOCK_MONOTONIC, &t2);
 	vg_debug(p->log, "%s: scan+hash %.3f s, store objects %.3f s", r->name,
 	    (double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9,
@@ -429,6 +457,10 @@ protect_snapshot_create(struct protect *p, struct protect_root *r, int threads, 
 	if (id_out)
 		memcpy(id_out, id, sizeof(id));
 out:
+	if (pt.staged)
+		for (size_t i = 0; m && i < m->n; i++)
+			free(pt.staged[i]);
+	free(pt.staged);
 	manifest_free(m);
 	return ret;
 }
