@@ -65,7 +65,7 @@ vc=$(t "$VIGIL" --config "$D/vigil.yaml" fim check --no-diff)
 aide=$(t aide --init -c "$D/aide.conf")
 sum=$(t sh -c "find '$D/www' -type f -print0 | xargs -0 -P2 -n 500 sha256sum")
 
-printf '%-52s %8.2f s\n' "vigil backup create, first (hash + copy + fsync)" "$first"
+printf '%-52s %8.2f s\n' "vigil backup create, first (hash + copy + sync)" "$first"
 printf '%-52s %8.2f s\n' "vigil fim baseline (hash, objects already stored)" "$vb"
 printf '%-52s %8.2f s\n' "vigil fim check (hash + compare)" "$vc"
 printf '%-52s %8.2f s\n' "aide --init (sha256 only)" "$aide"
