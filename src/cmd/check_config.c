@@ -30,11 +30,19 @@ config_json(const struct vg_config *cfg)
 	}
 	for (size_t i = 0; i < cfg->webroots.n; i++) {
 		const struct vg_webroot_cfg *w = vg_config_webroot(cfg, i);
-		json_array_append_new(webroots, json_pack("{s:s, s:s?, s:s, s:o}", "path", w->path,
-		    "name", w->name, "policy", w->policy, "exclude", strlist_json(&w->exclude)));
+		json_t *pols = json_array();
+		for (size_t k = 0; pols && k < w->policies.n; k++) {
+			const struct vg_webroot_policy_cfg *pc =
+			    &((const struct vg_webroot_policy_cfg *)w->policies.items)[k];
+			json_array_append_new(pols, json_pack("{s:s, s:s}", "path", pc->path,
+			    "policy", pc->policy));
+		}
+		json_array_append_new(webroots, json_pack("{s:s, s:s?, s:s, s:o, s:o}", "path",
+		    w->path, "name", w->name, "policy", w->policy, "exclude",
+		    strlist_json(&w->exclude), "policies", pols));
 	}
 	return json_pack("{s:s?, s:{s:s, s:s}, s:{s:s, s:s}, s:{s:o, s:I, s:s?, s:s?, s:o}, s:o,"
-			 " s:{s:s, s:s}, s:{s:b, s:s, s:I}}",
+			 " s:{s:s, s:s, s:I, s:I}, s:{s:b, s:s, s:I}}",
 	    "file", cfg->file,
 	    "store", "backend", cfg->store.backend, "path", cfg->store.path,
 	    "log", "level", cfg->log.level, "format", cfg->log.format,
@@ -44,6 +52,8 @@ config_json(const struct vg_config *cfg)
 	    "webroots", webroots,
 	    "protect", "backup_dir", cfg->protect.backup_dir,
 	    "quarantine_dir", cfg->protect.quarantine_dir,
+	    "debounce_ms", (json_int_t)cfg->protect.debounce_ms,
+	    "scan_interval", (json_int_t)cfg->protect.scan_interval,
 	    "console", "enabled", cfg->console.enabled, "listen", cfg->console.listen,
 	    "port", (json_int_t)cfg->console.port);
 }

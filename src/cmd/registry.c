@@ -8,6 +8,9 @@ extern const struct cmd_ops cmd_rules;
 extern const struct cmd_ops cmd_store;
 extern const struct cmd_ops cmd_scan;
 extern const struct cmd_ops cmd_quarantine;
+extern const struct cmd_ops cmd_backup;
+extern const struct cmd_ops cmd_fim;
+extern const struct cmd_ops cmd_publish;
 
 const struct cmd_ops *const cmd_registry[] = {
 	&cmd_demo,
@@ -17,5 +20,8 @@ const struct cmd_ops *const cmd_registry[] = {
 	&cmd_rules,
 	&cmd_scan,
 	&cmd_quarantine,
+	&cmd_backup,
+	&cmd_fim,
+	&cmd_publish,
 	NULL,
 };

@@ -87,6 +87,16 @@ static const struct cfg_field source_fields[] = {
 static const struct cfg_schema source_schema = { FIELDS(source_fields),
 	sizeof(struct vg_source_cfg) };
 
+static const struct cfg_field webroot_policy_fields[] = {
+	{ .key = "path", .type = CFG_STR, .offset = offsetof(struct vg_webroot_policy_cfg, path),
+	  .required = true },
+	{ .key = "policy", .type = CFG_ENUM,
+	  .offset = offsetof(struct vg_webroot_policy_cfg, policy), .choices = webroot_policies,
+	  .required = true },
+};
+static const struct cfg_schema webroot_policy_schema = { FIELDS(webroot_policy_fields),
+	sizeof(struct vg_webroot_policy_cfg) };
+
 static const struct cfg_field webroot_fields[] = {
 	{ .key = "path", .type = CFG_PATH, .offset = offsetof(struct vg_webroot_cfg, path),
 	  .required = true, .check = CHECK_DIR },
@@ -95,6 +105,8 @@ static const struct cfg_field webroot_fields[] = {
 	  .choices = webroot_policies, .def = "alert" },
 	{ .key = "exclude", .type = CFG_STRLIST,
 	  .offset = offsetof(struct vg_webroot_cfg, exclude) },
+	{ .key = "policies", .type = CFG_SEQ, .offset = offsetof(struct vg_webroot_cfg, policies),
+	  .sub = &webroot_policy_schema },
 };
 static const struct cfg_schema webroot_schema = { FIELDS(webroot_fields),
 	sizeof(struct vg_webroot_cfg) };
@@ -135,6 +147,12 @@ static const struct cfg_field protect_fields[] = {
 	{ .key = "quarantine_dir", .type = CFG_PATH,
 	  .offset = offsetof(struct vg_config, protect.quarantine_dir), .def = "vigil-quarantine",
 	  .check = CHECK_PARENT_DIR },
+	{ .key = "debounce_ms", .type = CFG_INT,
+	  .offset = offsetof(struct vg_config, protect.debounce_ms), .def = "20", .min = 0,
+	  .max = 10000 },
+	{ .key = "scan_interval", .type = CFG_DURATION,
+	  .offset = offsetof(struct vg_config, protect.scan_interval), .def = "60s", .min = 1,
+	  .max = 86400 },
 };
 static const struct cfg_schema protect_schema = { FIELDS(protect_fields), 0 };
 

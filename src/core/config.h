@@ -26,12 +26,19 @@ struct vg_source_cfg {
 	char *log_format;	/* nginx log_format string, for format: nginx */
 };
 
+/* webroots[].policies[]: a per-path override of the web root's policy */
+struct vg_webroot_policy_cfg {
+	char *path;		/* glob against the path relative to the web root */
+	char *policy;		/* alert|restore|quarantine */
+};
+
 /* webroots[] */
 struct vg_webroot_cfg {
 	char *name;
 	char *path;
 	char *policy;		/* alert|restore|quarantine */
 	struct vg_cfg_strlist exclude;
+	struct vg_cfg_array policies;	/* of struct vg_webroot_policy_cfg; first match wins */
 };
 
 struct vg_config {
@@ -56,6 +63,8 @@ struct vg_config {
 	struct {
 		char *backup_dir;
 		char *quarantine_dir;
+		long long debounce_ms;		/* quiet time before acting on a written file */
+		long long scan_interval;	/* seconds between scans of unwatched parts */
 	} protect;
 	struct {
 		bool enabled;

@@ -1,0 +1,401 @@
+/* `vigil backup create|list|verify|restore`: versioned, content-addressed backups of
+ * the configured web roots. The newest snapshot is the integrity baseline. */
+#include "cmd/protect_cmd.h"
+#include "core/err.h"
+#include "protect/objstore.h"
+
+#include <dirent.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+extern const struct cmd_ops cmd_backup;
+
+struct bopts {
+	const char *webroot, *snapshot, *to, *path;
+	long long threads;
+	bool dry_run;
+};
+
+static int
+parse_opts(int argc, char **argv, struct bopts *o)
+{
+	long long v;
+	for (int i = 2; i < argc; i++) {
+		const char *a = argv[i], *val;
+		if (strcmp(a, "--webroot") == 0 || strcmp(a, "--snapshot") == 0 ||
+		    strcmp(a, "--to") == 0 || strcmp(a, "--path") == 0 ||
+		    strcmp(a, "--threads") == 0) {
+			if (!(val = pcmd_optarg(&cmd_backup, argc, argv, &i)))
+				return VG_EXIT_USAGE;
+			if (a[2] == 'w')
+				o->webroot = val;
+			else if (a[2] == 's')
+				o->snapshot = val;
+			else if (a[2] == 'p')
+				o->path = val;
+			else if (strcmp(a, "--to") == 0)
+				o->to = val;
+			else if (vg_parse_ll(val, 1, 8, &v) != VG_OK)
+				return cmd_usage_error(&cmd_backup, "--threads: expected 1..8");
+			else
+				o->threads = v;
+		} else if (strcmp(a, "--dry-run") == 0) {
+			o->dry_run = true;
+		} else {
+			return cmd_usage_error(&cmd_backup, "unknown argument '%s'", a);
+		}
+	}
+	return VG_EXIT_OK;
+}
+
+static int
+do_create(struct vg_ctx *ctx, struct protect *p, struct protect_root **sel, size_t n,
+    const struct bopts *o)
+{
+	int ret = VG_EXIT_OK;
+	for (size_t i = 0; i < n; i++) {
+		struct protect_snapshot_stats s;
+		char id[PROTECT_ID_SIZE];
+		struct timespec t0, t1;
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		int r = protect_snapshot_create(p, sel[i], (int)o->threads, !ctx->json, id, &s);
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		double secs = (double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9;
+		if (r != VG_OK) {
+			fprintf(stderr, "vigil backup: %s (%s): %s\n", sel[i]->name, sel[i]->path,
+			    vg_strerror(r));
+			ret = VG_EXIT_RUNTIME;
+			continue;
+		}
+		if (ctx->json) {
+			json_t *j = json_pack("{s:s, s:s, s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:I, "
+			    "s:I, s:f}", "webroot", sel[i]->name, "path", sel[i]->path, "snapshot", id,
+			    "files", (json_int_t)s.files, "dirs", (json_int_t)s.dirs, "symlinks",
+			    (json_int_t)s.links, "other", (json_int_t)s.other, "bytes",
+			    (json_int_t)s.bytes, "new_objects", (json_int_t)s.new_objects,
+			    "new_bytes", (json_int_t)s.new_bytes, "unreadable",
+			    (json_int_t)s.unreadable, "seconds", secs);
+			json_dumpf(j, stdout, JSON_COMPACT);
+			fputc('\n', stdout);
+			json_decref(j);
+		} else {
+			printf("%s: snapshot %s: %zu files (%.1f MiB), %zu dirs, %zu symlinks, %zu "
+			    "other; %zu new objects (%.1f MiB) in %.2f s\n", sel[i]->name, id,
+			    s.files, (double)s.bytes / 1048576.0, s.dirs, s.links, s.other,
+			    s.new_objects, (double)s.new_bytes / 1048576.0, secs);
+		}
+		if (s.unreadable)
+			fprintf(stderr, "vigil backup: %s: %zu entries could not be read and have "
+			    "no backup copy\n", sel[i]->name, s.unreadable);
+	}
+	return ret;
+}
+
+static int
+do_list(struct vg_ctx *ctx, struct protect *p, struct protect_root **sel, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		char **ids = NULL, err[512];
+		size_t cnt = 0;
+		if (protect_snapshot_list(p, sel[i], &ids, &cnt) != VG_OK) {
+			fprintf(stderr, "vigil backup: %s: cannot list snapshots\n", sel[i]->name);
+			return VG_EXIT_RUNTIME;
+		}
+		if (!ctx->json)
+			printf("%s (%s): %zu snapshot%s\n", sel[i]->name, sel[i]->path, cnt,
+			    cnt == 1 ? "" : "s");
+		for (size_t k = 0; k < cnt; k++) {
+			struct manifest *m = NULL;
+			uint64_t bytes = 0;
+			size_t files = 0;
+			int r = protect_snapshot_load(p, sel[i], ids[k], &m, NULL, err, sizeof(err));
+			for (size_t e = 0; m && e < m->n; e++)
+				if (m->e[e].type == MF_FILE) {
+					files++;
+					bytes += m->e[e].size;
+				}
+			if (ctx->json) {
+				json_t *j = json_pack("{s:s, s:s, s:b, s:I, s:I, s:s?}", "webroot",
+				    sel[i]->name, "snapshot", ids[k], "baseline", k + 1 == cnt,
+				    "files", (json_int_t)files, "bytes", (json_int_t)bytes, "error",
+				    r == VG_OK ? NULL : err);
+				json_dumpf(j, stdout, JSON_COMPACT);
+				fputc('\n', stdout);
+				json_decref(j);
+			} else if (r == VG_OK) {
+				printf("  %s  %8zu files %10.1f MiB%s\n", ids[k], files,
+				    (double)bytes / 1048576.0, k + 1 == cnt ? "  (baseline)" : "");
+			} else {
+				printf("  %s  unreadable: %s\n", ids[k], err);
+			}
+			manifest_free(m);
+		}
+		protect_ids_free(ids, cnt);
+	}
+	return VG_EXIT_OK;
+}
+
+/* Re-hashes every object in the store, then checks that every object a snapshot
+ * needs is present and sound. */
+static int
+do_verify(struct vg_ctx *ctx, struct protect *p, struct protect_root **sel, size_t n)
+{
+	char dir[PATH_MAX], err[512];
+	size_t objects = 0, corrupted = 0, missing = 0;
+	DIR *top, *sub;
+	struct dirent *a, *b;
+
+	snprintf(dir, sizeof(dir), "%s/objects", p->backup_dir);
+	if (!(top = opendir(dir))) {
+		fprintf(stderr, "vigil backup: %s: cannot open\n", dir);
+		return VG_EXIT_RUNTIME;
+	}
+	while ((a = readdir(top))) {
+		char subdir[PATH_MAX + 8];
+		if (strlen(a->d_name) != 2)
+			continue;
+		if (snprintf(subdir, sizeof(subdir), "%s/%s", dir, a->d_name) >= (int)sizeof(subdir))
+			continue;
+		if (!(sub = opendir(subdir)))
+			continue;
+		while ((b = readdir(sub))) {
+			char hex[OBJ_HEX_SIZE + 8];
+			if (strlen(b->d_name) != 62)
+				continue;
+			if (snprintf(hex, sizeof(hex), "%s%s", a->d_name, b->d_name) >=
+			    (int)sizeof(hex))
+				continue;
+			objects++;
+			int r = objstore_verify(p->backup_dir, hex, p->buf, OBJ_BUF_SIZE);
+			if (r == VG_OK)
+				continue;
+			corrupted++;
+			if (ctx->json)
+				printf("{\"object\":\"%s\",\"status\":\"corrupted\"}\n", hex);
+			else
+				printf("corrupted object %s/%s (%s)\n", subdir, b->d_name,
+				    vg_strerror(r));
+		}
+		closedir(sub);
+	}
+	closedir(top);
+	for (size_t i = 0; i < n; i++) {
+		char **ids = NULL;
+		size_t cnt = 0;
+		protect_snapshot_list(p, sel[i], &ids, &cnt);
+		for (size_t k = 0; k < cnt; k++) {
+			struct manifest *m = NULL;
+			if (protect_snapshot_load(p, sel[i], ids[k], &m, NULL, err, sizeof(err)) !=
+			    VG_OK) {
+				printf("%s: snapshot %s unreadable: %s\n", sel[i]->name, ids[k], err);
+				corrupted++;
+				continue;
+			}
+			for (size_t e = 0; e < m->n; e++) {
+				const struct mf_entry *en = &m->e[e];
+				if (en->type != MF_FILE || !en->sha256[0] ||
+				    objstore_has(p->backup_dir, en->sha256))
+					continue;
+				missing++;
+				if (ctx->json)
+					printf("{\"webroot\":\"%s\",\"snapshot\":\"%s\",\"object\":"
+					    "\"%s\",\"status\":\"missing\"}\n", sel[i]->name, ids[k],
+					    en->sha256);
+				else
+					printf("%s: snapshot %s: %s: object %s missing\n",
+					    sel[i]->name, ids[k], en->path, en->sha256);
+			}
+			manifest_free(m);
+		}
+		protect_ids_free(ids, cnt);
+	}
+	if (!ctx->json)
+		printf("%zu objects checked: %zu corrupted, %zu missing\n", objects, corrupted,
+		    missing);
+	return corrupted || missing ? VG_EXIT_FOUND : VG_EXIT_OK;
+}
+
+static void
+print_change(void *arg, const struct fim_change *ch)
+{
+	struct vg_ctx *ctx = arg;
+	pcmd_change_print(stdout, ch, ctx->json, false, NULL);
+}
+
+static int
+do_restore(struct vg_ctx *ctx, struct protect *p, struct protect_root *r,
+    const struct bopts *o)
+{
+	struct manifest *m = NULL;
+	char err[512], id[PROTECT_ID_SIZE];
+	int ret = VG_EXIT_OK, rr;
+	const char *rel = o->path ? o->path : "";
+
+	while (rel[0] == '/')
+		rel++;
+	if (strstr(rel, "..")) {
+		fprintf(stderr, "vigil backup: --path must be relative to the web root, without "
+		    "'..'\n");
+		return VG_EXIT_USAGE;
+	}
+	if ((rr = protect_snapshot_load(p, r, o->snapshot, &m, id, err, sizeof(err))) != VG_OK) {
+		fprintf(stderr, "vigil backup: %s\n", err[0] ? err : vg_strerror(rr));
+		return rr == VG_ERR_NOTFOUND || rr == VG_ERR_INVAL ? VG_EXIT_USAGE : VG_EXIT_RUNTIME;
+	}
+	if (*rel && !manifest_find(m, rel)) {
+		fprintf(stderr, "vigil backup: %s: snapshot %s has no '%s'\n", r->name, id, rel);
+		manifest_free(m);
+		return VG_EXIT_USAGE;
+	}
+	if (o->to) {
+		/* into another directory: write every entry of the snapshot (or of rel) */
+		size_t done = 0, failed = 0;
+		if (objstore_mkdir_p(o->to, 0755) != VG_OK) {
+			fprintf(stderr, "vigil backup: %s: cannot create\n", o->to);
+			manifest_free(m);
+			return VG_EXIT_RUNTIME;
+		}
+		for (size_t i = manifest_lower_bound(m, rel); i < m->n; i++) {
+			const struct mf_entry *e = &m->e[i];
+			int attempts;
+			if (!mf_path_within(e->path, rel))
+				break;
+			if (!*e->path)
+				continue;	/* the root itself is o->to */
+			if (o->dry_run) {
+				printf("would restore %s/%s\n", o->to, e->path);
+				continue;
+			}
+			if (e->type == MF_DIR && *rel && strchr(e->path, '/')) {
+				/* parents of a single path */
+				char par[PATH_MAX];
+				snprintf(par, sizeof(par), "%s/%s", o->to, e->path);
+				objstore_mkdir_p(par, 0755);
+			} else if (*rel) {
+				char par[PATH_MAX], *s;
+				snprintf(par, sizeof(par), "%s/%s", o->to, e->path);
+				if ((s = strrchr(par, '/')) && s != par) {
+					*s = '\0';
+					objstore_mkdir_p(par, 0755);
+				}
+			}
+			rr = protect_restore_entry(p, o->to, e, &attempts);
+			if (rr == VG_OK) {
+				done++;
+			} else {
+				failed++;
+				fprintf(stderr, "vigil backup: %s: %s\n", e->path,
+				    rr == VG_ERR_FORMAT && e->type == MF_FILE ?
+				    "backup object corrupted or missing; not restored" :
+				    vg_strerror(rr));
+			}
+		}
+		if (!ctx->json && !o->dry_run)
+			printf("%s: snapshot %s: %zu entries restored into %s, %zu failed\n",
+			    r->name, id, done, o->to, failed);
+		ret = failed ? VG_EXIT_RUNTIME : VG_EXIT_OK;
+	} else {
+		struct reconcile_opts ro = { .mode = o->dry_run ? RECONCILE_REPORT
+						 : RECONCILE_RESTORE, .threads = 2,
+			.fn = print_change, .arg = ctx };
+		size_t changes = 0;
+		rr = protect_reconcile(p, r, m, rel, &ro, &changes);
+		if (rr != VG_OK) {
+			fprintf(stderr, "vigil backup: %s: %s\n", r->path, vg_strerror(rr));
+			ret = VG_EXIT_RUNTIME;
+		} else if (!ctx->json) {
+			printf("%s: %zu change%s %s snapshot %s\n", r->name, changes,
+			    changes == 1 ? "" : "s", o->dry_run ? "differ from" : "reverted to",
+			    id);
+		}
+	}
+	manifest_free(m);
+	return ret;
+}
+
+static int
+run(struct vg_ctx *ctx, int argc, char **argv)
+{
+	struct vg_config *cfg = NULL;
+	struct protect *p = NULL;
+	struct protect_root *sel[64];
+	struct bopts o = { 0 };
+	size_t n = 0;
+	int ret;
+
+	if (argc < 2)
+		return cmd_usage_error(&cmd_backup, "expected create, list, verify or restore");
+	const char *sub = argv[1];
+	if (strcmp(sub, "create") && strcmp(sub, "list") && strcmp(sub, "verify") &&
+	    strcmp(sub, "restore"))
+		return cmd_usage_error(&cmd_backup, "unknown subcommand '%s'", sub);
+	if ((ret = parse_opts(argc, argv, &o)) != VG_EXIT_OK)
+		return ret;
+	if ((ret = pcmd_open(ctx, &cmd_backup, &cfg, &p)) != VG_EXIT_OK)
+		return ret;
+	if (p->n_roots > 64) {
+		fprintf(stderr, "vigil backup: at most 64 web roots\n");
+		ret = VG_EXIT_USAGE;
+		goto out;
+	}
+	if ((ret = pcmd_select(p, o.webroot, &cmd_backup, sel, &n)) != VG_EXIT_OK)
+		goto out;
+	if (strcmp(sub, "create") == 0) {
+		ret = do_create(ctx, p, sel, n, &o);
+	} else if (strcmp(sub, "list") == 0) {
+		ret = do_list(ctx, p, sel, n);
+	} else if (strcmp(sub, "verify") == 0) {
+		ret = do_verify(ctx, p, sel, n);
+	} else {
+		if (n != 1) {
+			ret = cmd_usage_error(&cmd_backup, "restore: choose a web root with "
+			    "--webroot NAME");
+			goto out;
+		}
+		ret = do_restore(ctx, p, sel[0], &o);
+	}
+out:
+	protect_free(p);
+	vg_config_free(cfg);
+	return ret;
+}
+
+const struct cmd_ops cmd_backup = {
+	.name = "backup",
+	.summary = "versioned backups of the web roots (create, list, verify, restore)",
+	.help =
+	    "usage: vigil backup create|list|verify|restore [--webroot NAME] [options]\n"
+	    "\n"
+	    "Backs up the web roots of the config (webroots:) into protect.backup_dir: file\n"
+	    "bodies go into a content-addressed object store (objects/ab/cdef..., named by\n"
+	    "SHA-256, stored once, written to a temp file, fsynced and renamed); each backup\n"
+	    "is a snapshot manifest (path, type, mode, owner, size, mtime, SHA-256, symlink\n"
+	    "target) in snapshots/NAME/ID.json. The newest snapshot is the baseline that\n"
+	    "`vigil fim check` and `vigil fim watch` compare against.\n"
+	    "\n"
+	    "  create            snapshot every web root (or --webroot NAME)\n"
+	    "  list              list snapshots, newest last (the baseline)\n"
+	    "  verify            re-hash every stored object; report corrupted objects and\n"
+	    "                    objects a snapshot needs that are missing\n"
+	    "  restore           put a snapshot back (needs --webroot when several exist):\n"
+	    "                    changed and deleted files are restored atomically, added\n"
+	    "                    files are moved into BACKUP_DIR/removed/ (never deleted)\n"
+	    "\n"
+	    "options:\n"
+	    "  --webroot NAME    only this web root\n"
+	    "  --snapshot ID     restore this snapshot instead of the newest\n"
+	    "  --path REL        restore only this file or directory (relative to the root)\n"
+	    "  --to DIR          restore into DIR instead of over the web root\n"
+	    "  --dry-run         restore: only show what would change\n"
+	    "  --threads N       create: hashing/copying threads (default 2)\n"
+	    "  --json            one JSON object per snapshot / finding / change\n"
+	    "\n"
+	    "A corrupted object is never restored: the file is reported and left alone.\n"
+	    "exit: 0 ok, 1 verify found corrupted or missing objects, 2 usage or config\n"
+	    "error, 3 runtime error.\n",
+	.run = run,
+};

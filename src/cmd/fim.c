@@ -1,0 +1,304 @@
+/* `vigil fim check|watch|baseline`: integrity of the web roots against their baseline
+ * snapshot, once (check) or in real time with the configured policy (watch). */
+#include "cmd/protect_cmd.h"
+#include "core/err.h"
+#include "protect/fimwatch.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <unistd.h>
+
+extern const struct cmd_ops cmd_fim;
+
+struct fopts {
+	const char *webroot;
+	long long debounce_ms, scan_interval, max_watches, duration;
+	bool no_diff, no_store;
+};
+
+static int
+parse_opts(int argc, char **argv, struct fopts *o)
+{
+	for (int i = 2; i < argc; i++) {
+		const char *a = argv[i], *val;
+		long long *dst = NULL, lo = 0, hi = 0;
+		if (strcmp(a, "--no-diff") == 0) {
+			o->no_diff = true;
+			continue;
+		}
+		if (strcmp(a, "--no-store") == 0) {
+			o->no_store = true;
+			continue;
+		}
+		if (strcmp(a, "--webroot") == 0) {
+			if (!(o->webroot = pcmd_optarg(&cmd_fim, argc, argv, &i)))
+				return VG_EXIT_USAGE;
+			continue;
+		}
+		if (strcmp(a, "--debounce") == 0)
+			dst = &o->debounce_ms, lo = 0, hi = 10000;
+		else if (strcmp(a, "--scan-interval") == 0)
+			dst = &o->scan_interval, lo = 1, hi = 86400;
+		else if (strcmp(a, "--max-watches") == 0)
+			dst = &o->max_watches, lo = 1, hi = 100000000;
+		else if (strcmp(a, "--duration") == 0)
+			dst = &o->duration, lo = 1, hi = 100000000;
+		else
+			return cmd_usage_error(&cmd_fim, "unknown argument '%s'", a);
+		if (!(val = pcmd_optarg(&cmd_fim, argc, argv, &i)))
+			return VG_EXIT_USAGE;
+		if (vg_parse_ll(val, lo, hi, dst) != VG_OK)
+			return cmd_usage_error(&cmd_fim, "%s: expected a number in [%lld, %lld]", a,
+			    lo, hi);
+	}
+	return VG_EXIT_OK;
+}
+
+struct check_ctx {
+	struct vg_ctx *ctx;
+	const struct fopts *o;
+	const char *baseline;
+};
+
+static void
+print_check(void *arg, const struct fim_change *ch)
+{
+	struct check_ctx *c = arg;
+	pcmd_change_print(stdout, ch, c->ctx->json, !c->o->no_diff, c->baseline);
+}
+
+static int
+do_check(struct vg_ctx *ctx, struct protect *p, struct protect_root **sel, size_t n,
+    const struct fopts *o)
+{
+	size_t total = 0;
+	int ret = VG_EXIT_OK;
+	char err[512];
+
+	for (size_t i = 0; i < n; i++) {
+		struct check_ctx c = { ctx, o, NULL };
+		struct reconcile_opts ro = { .mode = RECONCILE_REPORT, .analyze = !o->no_diff,
+			.threads = 2, .progress = true, .fn = print_check, .arg = &c };
+		size_t changes = 0;
+		int r = protect_load_baseline(p, sel[i], err, sizeof(err));
+		if (r != VG_OK) {
+			fprintf(stderr, "vigil fim: %s\n", err);
+			ret = VG_EXIT_RUNTIME;
+			continue;
+		}
+		c.baseline = sel[i]->base_id;
+		r = protect_reconcile(p, sel[i], sel[i]->base, "", &ro, &changes);
+		if (r != VG_OK) {
+			fprintf(stderr, "vigil fim: %s: %s\n", sel[i]->path, vg_strerror(r));
+			ret = VG_EXIT_RUNTIME;
+			continue;
+		}
+		if (!ctx->json)
+			fprintf(stderr, "%s: %zu change%s against snapshot %s\n", sel[i]->name,
+			    changes, changes == 1 ? "" : "s", sel[i]->base_id);
+		total += changes;
+	}
+	if (ret == VG_EXIT_OK && total)
+		ret = VG_EXIT_FOUND;
+	return ret;
+}
+
+struct watch_ctx {
+	struct vg_ctx *ctx;
+	struct vg_store *st;
+	const struct fopts *o;
+};
+
+static void
+on_watch_change(void *arg, const struct fim_change *ch)
+{
+	struct watch_ctx *w = arg;
+	pcmd_change_print(stdout, ch, w->ctx->json, !w->o->no_diff && !w->ctx->json,
+	    ch->root->base_id);
+	pcmd_change_store(w->st, ch);
+}
+
+static int
+do_watch(struct vg_ctx *ctx, struct vg_config *cfg, struct protect *p,
+    struct protect_root **sel, size_t n, const struct fopts *o)
+{
+	struct fimwatch_opts fo = {
+		.debounce_ms = o->debounce_ms >= 0 ? (int)o->debounce_ms : (int)cfg->protect.debounce_ms,
+		.scan_interval_s = o->scan_interval ? (int)o->scan_interval
+						    : (int)cfg->protect.scan_interval,
+		.max_watches = (size_t)o->max_watches,
+		.fn = on_watch_change,
+	};
+	struct watch_ctx w = { ctx, NULL, o };
+	struct fimwatch *fw = NULL;
+	char err[512];
+	int sfd = -1, ret = VG_EXIT_RUNTIME;
+	sigset_t mask;
+
+	if (n != p->n_roots) {
+		/* watch only the selected root: drop the others from the context */
+		struct protect_root keep = *sel[0];
+		for (size_t i = 0; i < p->n_roots; i++)
+			if (&p->roots[i] != sel[0]) {
+				free(p->roots[i].name);
+				free(p->roots[i].path);
+				manifest_free(p->roots[i].base);
+			}
+		p->roots[0] = keep;
+		p->n_roots = 1;
+	}
+	for (size_t i = 0; i < p->n_roots; i++)
+		if (protect_load_baseline(p, &p->roots[i], err, sizeof(err)) != VG_OK) {
+			fprintf(stderr, "vigil fim: %s\n", err);
+			return VG_EXIT_USAGE;
+		}
+	if (!o->no_store && store_open(cfg->store.backend, cfg->store.path, &ctx->log, &w.st,
+	    err, sizeof(err)) != VG_OK)
+		vg_warn(&ctx->log, "store: %s; alerts go to stdout only", err);
+	fo.arg = &w;
+	signal(SIGPIPE, SIG_IGN);	/* a closed stdout must not kill the watcher */
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGTERM);
+	sigprocmask(SIG_BLOCK, &mask, NULL);
+	if ((sfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK)) < 0)
+		goto out;
+	if (fimwatch_new(p, &fo, &fw) != VG_OK)
+		goto out;
+	struct fimwatch_stats fs;
+	fimwatch_get_stats(fw, &fs);
+	fprintf(stderr, "vigil fim watch: watching %zu directories in %zu web root%s "
+	    "(%zu left to periodic scans)\n", fs.watches, p->n_roots, p->n_roots == 1 ? "" : "s",
+	    fs.unwatched);
+	int64_t end = o->duration ? fimwatch_now_ms() + o->duration * 1000 : 0;
+	for (;;) {
+		int64_t now = fimwatch_now_ms();
+		int timeout = fimwatch_timeout_ms(fw, now);
+		if (end) {
+			if (now >= end)
+				break;
+			if (timeout < 0 || timeout > end - now)
+				timeout = (int)(end - now);
+		}
+		struct pollfd pfd[2] = { { fimwatch_fd(fw), POLLIN, 0 }, { sfd, POLLIN, 0 } };
+		int pr = poll(pfd, 2, timeout);
+		if (pr < 0 && errno != EINTR)
+			goto out;
+		if (pfd[1].revents & POLLIN)
+			break;
+		if (pfd[0].revents & POLLIN)
+			fimwatch_process(fw);
+		else
+			fimwatch_tick(fw, fimwatch_now_ms());
+	}
+	fimwatch_get_stats(fw, &fs);
+	fprintf(stderr, "vigil fim watch: stopped; %llu events, %llu changes, %llu failed "
+	    "actions, %llu queue overflows, %llu rescans, %llu paths dropped from the queue\n",
+	    (unsigned long long)fs.events, (unsigned long long)fs.changes,
+	    (unsigned long long)fs.failed, (unsigned long long)fs.overflows,
+	    (unsigned long long)fs.rescans, (unsigned long long)fs.pending_dropped);
+	ret = VG_EXIT_OK;
+out:
+	if (ret != VG_EXIT_OK)
+		fprintf(stderr, "vigil fim watch: %s\n", strerror(errno));
+	fimwatch_free(fw);
+	if (sfd >= 0)
+		close(sfd);
+	store_close(w.st);
+	return ret;
+}
+
+static int
+run(struct vg_ctx *ctx, int argc, char **argv)
+{
+	struct vg_config *cfg = NULL;
+	struct protect *p = NULL;
+	struct protect_root *sel[64];
+	struct fopts o = { .debounce_ms = -1 };
+	size_t n = 0;
+	int ret;
+
+	if (argc < 2 || (strcmp(argv[1], "check") && strcmp(argv[1], "watch") &&
+	    strcmp(argv[1], "baseline")))
+		return cmd_usage_error(&cmd_fim, "expected check, watch or baseline");
+	if ((ret = parse_opts(argc, argv, &o)) != VG_EXIT_OK)
+		return ret;
+	if ((ret = pcmd_open(ctx, &cmd_fim, &cfg, &p)) != VG_EXIT_OK)
+		return ret;
+	if (p->n_roots > 64) {
+		ret = VG_EXIT_USAGE;
+		goto out;
+	}
+	if ((ret = pcmd_select(p, o.webroot, &cmd_fim, sel, &n)) != VG_EXIT_OK)
+		goto out;
+	if (strcmp(argv[1], "check") == 0) {
+		ret = do_check(ctx, p, sel, n, &o);
+	} else if (strcmp(argv[1], "watch") == 0) {
+		ret = do_watch(ctx, cfg, p, sel, n, &o);
+	} else {
+		ret = VG_EXIT_OK;
+		for (size_t i = 0; i < n; i++) {
+			struct protect_snapshot_stats s;
+			char id[PROTECT_ID_SIZE];
+			if (protect_snapshot_create(p, sel[i], 2, !ctx->json, id, &s) != VG_OK) {
+				ret = VG_EXIT_RUNTIME;
+				continue;
+			}
+			printf("%s: baseline %s: %zu files, %zu new objects\n", sel[i]->name, id,
+			    s.files, s.new_objects);
+		}
+	}
+out:
+	protect_free(p);
+	vg_config_free(cfg);
+	return ret;
+}
+
+const struct cmd_ops cmd_fim = {
+	.name = "fim",
+	.summary = "web-root integrity: check against the baseline, or watch in real time",
+	.help =
+	    "usage: vigil fim check|watch|baseline [--webroot NAME] [options]\n"
+	    "\n"
+	    "Compares the web roots (webroots: in the config) with their baseline, the newest\n"
+	    "snapshot made by `vigil backup create` (or `vigil fim baseline`).\n"
+	    "\n"
+	    "  check     one pass: every added, deleted, modified file, mode/owner change\n"
+	    "            and symlink retarget; text files get a unified diff and tamper\n"
+	    "            flags (hidden links, injected scripts/iframes, gambling/porn words,\n"
+	    "            JS redirects, meta refresh). Progress on stderr when a terminal.\n"
+	    "  watch     real time with inotify until SIGINT/SIGTERM: new directories are\n"
+	    "            watched as they appear, writes are debounced, and each change gets\n"
+	    "            the web root's policy: alert (report), restore (put the baseline\n"
+	    "            back atomically; added files are moved into BACKUP_DIR/removed/),\n"
+	    "            quarantine (hand added/changed files to the quarantine, restore the\n"
+	    "            rest). During `vigil publish begin` changes are only recorded.\n"
+	    "            At start it first reconciles each root once, so changes made while\n"
+	    "            vigil was not running are handled too. A failed action (full disk)\n"
+	    "            is retried with backoff (0.5 s doubling, 8 times).\n"
+	    "            Alerts go to stdout and to the store; a new baseline is picked up\n"
+	    "            automatically. If inotify watches run out, the unwatched part is\n"
+	    "            scanned every protect.scan_interval; a queue overflow rescans.\n"
+	    "  baseline  take a new snapshot now (same as `vigil backup create`)\n"
+	    "\n"
+	    "options:\n"
+	    "  --webroot NAME       only this web root\n"
+	    "  --json               one JSON line per change (ECS-style fields, with diff)\n"
+	    "  --no-diff            do not diff or analyse changed text files\n"
+	    "  --debounce MS        watch: quiet time before judging a written file\n"
+	    "                       (default protect.debounce_ms, 20)\n"
+	    "  --scan-interval SEC  watch: period of scans of unwatched parts\n"
+	    "                       (default protect.scan_interval, 60s)\n"
+	    "  --max-watches N      watch: use at most N inotify watches (tests the fallback)\n"
+	    "  --duration SEC       watch: stop after SEC seconds\n"
+	    "  --no-store           watch: do not record alerts in the store\n"
+	    "\n"
+	    "exit: check: 0 no change, 1 changes found; 2 usage/config error (or no baseline\n"
+	    "for watch); 3 runtime error.\n",
+	.run = run,
+};

@@ -1,0 +1,34 @@
+/* Helpers shared by the web-root protection commands (backup, fim, publish): opening
+ * the protect context, choosing web roots, and printing/storing change records. */
+#ifndef VG_PROTECT_CMD_H
+#define VG_PROTECT_CMD_H
+
+#include "cmd/cmd.h"
+#include "core/store.h"
+#include "protect/protect.h"
+
+#include <jansson.h>
+#include <stdio.h>
+
+/* Loads the config and opens the protect context; prints errors. VG_EXIT_*. */
+int pcmd_open(struct vg_ctx *ctx, const struct cmd_ops *cmd, struct vg_config **cfg,
+    struct protect **p);
+
+/* Web roots selected by name (NULL = all): fills sel (p->n_roots slots). VG_EXIT_*. */
+int pcmd_select(struct protect *p, const char *name, const struct cmd_ops *cmd,
+    struct protect_root **sel, size_t *n);
+
+/* JSON object for a change (caller decrefs). */
+json_t *pcmd_change_json(const struct fim_change *ch, const char *baseline);
+/* Prints one change as a JSON line or a text line (+ diff when with_diff). */
+void pcmd_change_print(FILE *out, const struct fim_change *ch, bool json, bool with_diff,
+    const char *baseline);
+/* Saves an alert (and an audit row for any action taken); a change recorded during a
+ * publishing window is only an audit row. st may be NULL. */
+void pcmd_change_store(struct vg_store *st, const struct fim_change *ch);
+
+/* Value of "--opt VALUE" at argv[*i]; advances *i. NULL (and usage error printed)
+ * if the value is missing. */
+const char *pcmd_optarg(const struct cmd_ops *cmd, int argc, char **argv, int *i);
+
+#endif

@@ -1,0 +1,258 @@
+/* `vigil publish begin|status|diff|commit|abort`: a change window for legitimate site
+ * updates. While open, the watcher records changes instead of reverting them; commit
+ * makes the published tree the new baseline, abort puts the old baseline back. */
+#include "cmd/protect_cmd.h"
+#include "core/err.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+extern const struct cmd_ops cmd_publish;
+
+struct popts {
+	const char *webroot, *note;
+};
+
+struct pctx {
+	struct vg_ctx *ctx;
+	bool diff;
+	const char *baseline;
+};
+
+static void
+print_change(void *arg, const struct fim_change *ch)
+{
+	struct pctx *c = arg;
+	pcmd_change_print(stdout, ch, c->ctx->json, c->diff, c->baseline);
+}
+
+static void
+audit(struct vg_config *cfg, struct vg_ctx *ctx, const char *action, const char *detail)
+{
+	struct vg_store *st = NULL;
+	char err[512];
+	if (store_open(cfg->store.backend, cfg->store.path, &ctx->log, &st, err, sizeof(err)) !=
+	    VG_OK) {
+		vg_warn(&ctx->log, "store: %s; %s not recorded", err, action);
+		return;
+	}
+	const char *user = getenv("SUDO_USER") ? getenv("SUDO_USER") : getenv("USER");
+	store_audit(st, user ? user : "cli", action, detail);
+	store_close(st);
+}
+
+static int
+begin(struct vg_ctx *ctx, struct vg_config *cfg, struct protect *p, struct protect_root *r,
+    const struct popts *o)
+{
+	char path[PATH_MAX], err[512], ts[40];
+	FILE *f;
+	int fd;
+
+	if (protect_load_baseline(p, r, err, sizeof(err)) != VG_OK) {
+		fprintf(stderr, "vigil publish: %s\n", err);
+		return VG_EXIT_USAGE;
+	}
+	protect_publish_state_path(p, r, path, sizeof(path));
+	if ((fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600)) < 0) {
+		if (errno == EEXIST) {
+			fprintf(stderr, "vigil publish: a publishing window is already open for %s "
+			    "(%s)\n", r->name, path);
+			return VG_EXIT_USAGE;
+		}
+		fprintf(stderr, "vigil publish: %s: %s\n", path, strerror(errno));
+		return VG_EXIT_RUNTIME;
+	}
+	vg_time_format(vg_now_us(), ts, sizeof(ts));
+	json_t *j = json_pack("{s:s, s:s, s:s, s:s?}", "webroot", r->name, "since", ts,
+	    "baseline", r->base_id, "note", o->note);
+	if (!(f = fdopen(fd, "w"))) {
+		close(fd);
+		json_decref(j);
+		return VG_EXIT_RUNTIME;
+	}
+	json_dumpf(j, f, JSON_COMPACT);
+	fputc('\n', f);
+	fclose(f);
+	json_decref(j);
+	audit(cfg, ctx, "publish.begin", r->name);
+	if (!ctx->json)
+		printf("%s: publishing window open since %s (baseline %s); changes are recorded, "
+		    "not reverted, until `vigil publish commit` or `abort`\n", r->name, ts,
+		    r->base_id);
+	else
+		printf("{\"webroot\":\"%s\",\"publishing\":true,\"since\":\"%s\"}\n", r->name, ts);
+	return VG_EXIT_OK;
+}
+
+static int
+show(struct vg_ctx *ctx, struct protect *p, struct protect_root *r, bool diff)
+{
+	char err[512], path[PATH_MAX];
+	struct pctx c = { ctx, diff, NULL };
+	struct reconcile_opts ro = { .mode = RECONCILE_REPORT, .analyze = diff, .threads = 2,
+		.fn = print_change, .arg = &c };
+	size_t changes = 0;
+	bool open_ = protect_publish_active(p, r);
+	int rr;
+
+	if (protect_load_baseline(p, r, err, sizeof(err)) != VG_OK) {
+		fprintf(stderr, "vigil publish: %s\n", err);
+		return VG_EXIT_USAGE;
+	}
+	c.baseline = r->base_id;
+	if (!ctx->json && !diff) {
+		protect_publish_state_path(p, r, path, sizeof(path));
+		json_t *st = open_ ? json_load_file(path, 0, NULL) : NULL;
+		const char *since = st ? json_string_value(json_object_get(st, "since")) : NULL;
+		printf("%s: publishing window %s%s%s; baseline %s\n", r->name,
+		    open_ ? "open" : "closed", since ? " since " : "", since ? since : "",
+		    r->base_id);
+		json_decref(st);
+	}
+	if ((rr = protect_reconcile(p, r, r->base, "", &ro, &changes)) != VG_OK) {
+		fprintf(stderr, "vigil publish: %s: %s\n", r->path, vg_strerror(rr));
+		return VG_EXIT_RUNTIME;
+	}
+	if (!ctx->json)
+		printf("%zu change%s against the baseline\n", changes, changes == 1 ? "" : "s");
+	return VG_EXIT_OK;
+}
+
+static int
+end(struct vg_ctx *ctx, struct vg_config *cfg, struct protect *p, struct protect_root *r,
+    bool commit)
+{
+	char path[PATH_MAX], err[512], id[PROTECT_ID_SIZE];
+	int rr;
+
+	protect_publish_state_path(p, r, path, sizeof(path));
+	if (!protect_publish_active(p, r)) {
+		fprintf(stderr, "vigil publish: no publishing window is open for %s (run `vigil "
+		    "publish begin`)\n", r->name);
+		return VG_EXIT_USAGE;
+	}
+	if (commit) {
+		/* the snapshot is written before the window closes, so a watcher never sees
+		 * the window closed with the old baseline still current */
+		struct protect_snapshot_stats s;
+		if ((rr = protect_snapshot_create(p, r, 2, false, id, &s)) != VG_OK) {
+			fprintf(stderr, "vigil publish: %s: snapshot failed: %s; window left open\n",
+			    r->name, vg_strerror(rr));
+			return VG_EXIT_RUNTIME;
+		}
+		if (!ctx->json)
+			printf("%s: committed as snapshot %s (%zu files, %zu new objects); the "
+			    "new baseline\n", r->name, id, s.files, s.new_objects);
+		else
+			printf("{\"webroot\":\"%s\",\"committed\":\"%s\"}\n", r->name, id);
+	} else {
+		struct pctx c = { ctx, false, NULL };
+		struct reconcile_opts ro = { .mode = RECONCILE_RESTORE, .threads = 2,
+			.fn = print_change, .arg = &c };
+		size_t changes = 0;
+		if (protect_load_baseline(p, r, err, sizeof(err)) != VG_OK) {
+			fprintf(stderr, "vigil publish: %s\n", err);
+			return VG_EXIT_RUNTIME;
+		}
+		c.baseline = r->base_id;
+		if ((rr = protect_reconcile(p, r, r->base, "", &ro, &changes)) != VG_OK) {
+			fprintf(stderr, "vigil publish: %s: %s; window left open\n", r->path,
+			    vg_strerror(rr));
+			return VG_EXIT_RUNTIME;
+		}
+		if (!ctx->json)
+			printf("%s: aborted; %zu change%s reverted to baseline %s\n", r->name,
+			    changes, changes == 1 ? "" : "s", r->base_id);
+	}
+	if (unlink(path) != 0) {
+		fprintf(stderr, "vigil publish: %s: %s\n", path, strerror(errno));
+		return VG_EXIT_RUNTIME;
+	}
+	audit(cfg, ctx, commit ? "publish.commit" : "publish.abort", r->name);
+	return VG_EXIT_OK;
+}
+
+static int
+run(struct vg_ctx *ctx, int argc, char **argv)
+{
+	struct vg_config *cfg = NULL;
+	struct protect *p = NULL;
+	struct protect_root *sel[64];
+	struct popts o = { 0 };
+	size_t n = 0;
+	int ret;
+	static const char *const subs[] = { "begin", "status", "diff", "commit", "abort" };
+	int sub = -1;
+
+	for (int i = 0; argc >= 2 && i < 5; i++)
+		if (strcmp(argv[1], subs[i]) == 0)
+			sub = i;
+	if (sub < 0)
+		return cmd_usage_error(&cmd_publish, "expected begin, status, diff, commit or "
+		    "abort");
+	for (int i = 2; i < argc; i++) {
+		if (strcmp(argv[i], "--webroot") == 0) {
+			if (!(o.webroot = pcmd_optarg(&cmd_publish, argc, argv, &i)))
+				return VG_EXIT_USAGE;
+		} else if (strcmp(argv[i], "--note") == 0) {
+			if (!(o.note = pcmd_optarg(&cmd_publish, argc, argv, &i)))
+				return VG_EXIT_USAGE;
+		} else {
+			return cmd_usage_error(&cmd_publish, "unknown argument '%s'", argv[i]);
+		}
+	}
+	if ((ret = pcmd_open(ctx, &cmd_publish, &cfg, &p)) != VG_EXIT_OK)
+		return ret;
+	if (p->n_roots > 64 || (ret = pcmd_select(p, o.webroot, &cmd_publish, sel, &n)) !=
+	    VG_EXIT_OK) {
+		ret = VG_EXIT_USAGE;
+		goto out;
+	}
+	if (n != 1) {
+		ret = cmd_usage_error(&cmd_publish, "several web roots: choose one with --webroot");
+		goto out;
+	}
+	switch (sub) {
+	case 0: ret = begin(ctx, cfg, p, sel[0], &o); break;
+	case 1: ret = show(ctx, p, sel[0], false); break;
+	case 2: ret = show(ctx, p, sel[0], true); break;
+	case 3: ret = end(ctx, cfg, p, sel[0], true); break;
+	default: ret = end(ctx, cfg, p, sel[0], false); break;
+	}
+out:
+	protect_free(p);
+	vg_config_free(cfg);
+	return ret;
+}
+
+const struct cmd_ops cmd_publish = {
+	.name = "publish",
+	.summary = "change window for legitimate site updates (begin, diff, commit, abort)",
+	.help =
+	    "usage: vigil publish begin|status|diff|commit|abort [--webroot NAME] [--note TEXT]\n"
+	    "\n"
+	    "Opens a publishing window so the team can update a site during the event without\n"
+	    "alert floods and without switching protection off elsewhere. While the window is\n"
+	    "open, `vigil fim watch` records changes to that web root (action \"recorded\")\n"
+	    "instead of applying its policy; other web roots stay protected.\n"
+	    "\n"
+	    "  begin    open the window (state file BACKUP_DIR/publish/NAME.json)\n"
+	    "  status   show whether it is open and list the changes so far\n"
+	    "  diff     the changes with unified diffs of text files and tamper flags, so\n"
+	    "           a reviewer sees exactly what goes live\n"
+	    "  commit   snapshot the web root as the new baseline, then close the window\n"
+	    "  abort    put the baseline back (added files go to BACKUP_DIR/removed/), then\n"
+	    "           close the window\n"
+	    "\n"
+	    "--webroot is needed when several web roots are configured. --note TEXT is kept\n"
+	    "in the state file. begin, commit and abort are written to the store's audit log.\n"
+	    "exit: 0 ok, 2 usage error (no window open, already open, no baseline), 3 runtime\n"
+	    "error.\n",
+	.run = run,
+};

@@ -1,0 +1,587 @@
+/* inotify watcher. Watch descriptors map to (root, relative dir) in an open-addressing
+ * table; a path event becomes a pending entry that is due at once for close/delete/
+ * move/attrib and after debounce_ms of quiet for plain writes (capped, so a slow
+ * writer cannot postpone the check forever). Directories that cannot be watched
+ * (ENOSPC, or max_watches) are listed and reconciled on a timer instead. */
+#include "protect/fimwatch.h"
+#include "core/err.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/inotify.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#define WATCH_MASK (IN_CREATE | IN_DELETE | IN_MODIFY | IN_CLOSE_WRITE | IN_MOVED_FROM | \
+    IN_MOVED_TO | IN_ATTRIB | IN_DELETE_SELF | IN_MOVE_SELF | IN_DONT_FOLLOW | IN_ONLYDIR | \
+    IN_EXCL_UNLINK)
+#define UNWATCHED_MAX 1024
+#define DEFER_MAX_MS 2000	/* a file written without pause is judged after this */
+#define RETRY_MAX 8		/* a failed restore is retried with backoff 0.5 s .. 64 s */
+
+struct wslot {
+	int wd;			/* 0 empty, -1 deleted */
+	int root;
+	char *rel;
+};
+
+struct pending {
+	int root;
+	char *rel;
+	int64_t first_ms, due_ms;
+	int retries;		/* failed policy actions so far (full disk, EBUSY...) */
+};
+
+struct root_state {
+	char **unwatched;	/* directories left to periodic scans */
+	size_t n_unwatched;
+	bool scan_all;		/* the unwatched list overflowed: scan the whole root */
+	bool warned;
+	struct timespec snap_mtime;	/* snapshots dir mtime when the baseline was loaded */
+};
+
+struct fimwatch {
+	struct protect *p;
+	struct fimwatch_opts o;
+	int fd;
+	struct wslot *slots;
+	size_t cap, used, live;
+	struct pending *pend;
+	size_t n_pend;
+	struct root_state *rs;
+	bool rescan_all;
+	int64_t next_scan_ms;
+	int cur_retries;	/* retries of the pending entry being reconciled */
+	struct fimwatch_stats st;
+};
+
+int64_t
+fimwatch_now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static size_t
+hash_wd(int wd, size_t cap)
+{
+	return ((size_t)wd * 2654435761u) & (cap - 1);
+}
+
+static struct wslot *
+slot_find(const struct fimwatch *fw, int wd)
+{
+	for (size_t i = hash_wd(wd, fw->cap), k = 0; k < fw->cap; i = (i + 1) & (fw->cap - 1), k++) {
+		if (fw->slots[i].wd == 0)
+			return NULL;
+		if (fw->slots[i].wd == wd)
+			return &fw->slots[i];
+	}
+	return NULL;
+}
+
+static int
+slot_grow(struct fimwatch *fw)
+{
+	size_t ncap = fw->cap ? fw->cap * 2 : 256;
+	struct wslot *ns = calloc(ncap, sizeof(*ns)), *old = fw->slots;
+	size_t ocap = fw->cap;
+
+	if (!ns)
+		return VG_ERR_NOMEM;
+	if (fw->live * 4 < ocap)	/* mostly tombstones: rehash at the same size */
+		ncap = ocap;
+	fw->slots = ns;
+	fw->cap = ncap;
+	fw->used = fw->live = 0;
+	for (size_t i = 0; i < ocap; i++) {
+		if (old[i].wd <= 0)
+			continue;
+		size_t j = hash_wd(old[i].wd, ncap);
+		while (ns[j].wd != 0)
+			j = (j + 1) & (ncap - 1);
+		ns[j] = old[i];
+		fw->used++;
+		fw->live++;
+	}
+	free(old);
+	return VG_OK;
+}
+
+/* Records wd → (root, rel); an existing wd (the same directory again) is renamed. */
+static int
+slot_set(struct fimwatch *fw, int wd, int root, const char *rel)
+{
+	struct wslot *s = slot_find(fw, wd);
+	char *copy = strdup(rel);
+
+	if (!copy)
+		return VG_ERR_NOMEM;
+	if (s) {
+		free(s->rel);
+		s->rel = copy;
+		s->root = root;
+		return VG_OK;
+	}
+	if ((fw->used + 1) * 2 > fw->cap && slot_grow(fw) != VG_OK) {
+		free(copy);
+		return VG_ERR_NOMEM;
+	}
+	size_t i = hash_wd(wd, fw->cap);
+	while (fw->slots[i].wd > 0)
+		i = (i + 1) & (fw->cap - 1);
+	if (fw->slots[i].wd == 0)
+		fw->used++;
+	fw->slots[i] = (struct wslot){ wd, root, copy };
+	fw->live++;
+	return VG_OK;
+}
+
+static void
+slot_del(struct fimwatch *fw, struct wslot *s)
+{
+	free(s->rel);
+	s->rel = NULL;
+	s->wd = -1;
+	fw->live--;
+}
+
+static void
+add_unwatched(struct fimwatch *fw, int root, const char *rel, const char *why)
+{
+	struct root_state *rs = &fw->rs[root];
+	const struct protect_root *r = &fw->p->roots[root];
+
+	if (!rs->warned) {
+		vg_warn(fw->p->log, "%s: cannot watch %s/%s (%s); the parts not watched are "
+		    "scanned every %d s instead (raise fs.inotify.max_user_watches)", r->name,
+		    r->path, rel, why, fw->o.scan_interval_s);
+		rs->warned = true;
+	}
+	for (size_t i = 0; i < rs->n_unwatched; i++)
+		if (mf_path_within(rel, rs->unwatched[i]))
+			return;
+	if (rs->n_unwatched >= UNWATCHED_MAX || rs->scan_all) {
+		rs->scan_all = true;
+		return;
+	}
+	char **nv = realloc(rs->unwatched, (rs->n_unwatched + 1) * sizeof(char *));
+	if (!nv || !(nv[rs->n_unwatched] = strdup(rel))) {
+		if (nv)
+			rs->unwatched = nv;
+		rs->scan_all = true;
+		return;
+	}
+	rs->unwatched = nv;
+	rs->n_unwatched++;
+	fw->st.unwatched++;
+}
+
+/* Watches root/rel and every directory below it (not following symlinks). */
+static void
+watch_tree(struct fimwatch *fw, int root, const char *rel, int depth)
+{
+	const struct protect_root *r = &fw->p->roots[root];
+	char full[PATH_MAX], child[PATH_MAX];
+	int wd;
+
+	if (*rel && mf_excluded(&r->cfg->exclude, rel))
+		return;
+	if ((*rel ? snprintf(full, sizeof(full), "%s/%s", r->path, rel)
+		  : snprintf(full, sizeof(full), "%s", r->path)) >= (int)sizeof(full))
+		return;
+	if (fw->o.max_watches && fw->live >= fw->o.max_watches) {
+		add_unwatched(fw, root, rel, "watch limit reached");
+		return;
+	}
+	wd = inotify_add_watch(fw->fd, full, WATCH_MASK);
+	if (wd < 0) {
+		if (errno == ENOSPC)
+			add_unwatched(fw, root, rel, "inotify watch limit reached");
+		else if (errno != ENOENT && errno != ENOTDIR)
+			add_unwatched(fw, root, rel, strerror(errno));
+		return;
+	}
+	if (slot_set(fw, wd, root, rel) != VG_OK)
+		return;
+	if (depth >= MF_MAX_DEPTH)
+		return;
+	DIR *d = opendir(full);
+	struct dirent *de;
+	if (!d)
+		return;
+	while ((de = readdir(d))) {
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		if (de->d_type != DT_DIR && de->d_type != DT_UNKNOWN)
+			continue;
+		if ((*rel ? snprintf(child, sizeof(child), "%s/%s", rel, de->d_name)
+			  : snprintf(child, sizeof(child), "%s", de->d_name)) >= (int)sizeof(child))
+			continue;
+		if (de->d_type == DT_UNKNOWN) {
+			struct stat st;
+			if (fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0 ||
+			    !S_ISDIR(st.st_mode))
+				continue;
+		}
+		watch_tree(fw, root, child, depth + 1);
+	}
+	closedir(d);
+}
+
+/* Forgets watches on rel and below (a directory moved or deleted away). */
+static void
+unwatch_tree(struct fimwatch *fw, int root, const char *rel)
+{
+	for (size_t i = 0; i < fw->cap; i++) {
+		struct wslot *s = &fw->slots[i];
+		if (s->wd > 0 && s->root == root && *rel && mf_path_within(s->rel, rel)) {
+			inotify_rm_watch(fw->fd, s->wd);
+			slot_del(fw, s);
+		}
+	}
+}
+
+static void
+snap_mtime(const struct fimwatch *fw, int root, struct timespec *ts)
+{
+	char dir[PATH_MAX];
+	struct stat st;
+	memset(ts, 0, sizeof(*ts));
+	if (protect_snapshot_path(fw->p, &fw->p->roots[root], NULL, dir, sizeof(dir)) == VG_OK &&
+	    stat(dir, &st) == 0)
+		*ts = st.st_mtim;
+}
+
+/* A publish commit writes a new snapshot before it closes the window, so checking
+ * here, before any policy is applied, never restores an outdated baseline. */
+static void
+refresh_baseline(struct fimwatch *fw, int root)
+{
+	struct timespec ts;
+	char err[512];
+
+	snap_mtime(fw, root, &ts);
+	if (ts.tv_sec == fw->rs[root].snap_mtime.tv_sec &&
+	    ts.tv_nsec == fw->rs[root].snap_mtime.tv_nsec)
+		return;
+	if (protect_load_baseline(fw->p, &fw->p->roots[root], err, sizeof(err)) == VG_OK) {
+		fw->rs[root].snap_mtime = ts;
+		vg_info(fw->p->log, "%s: baseline is now snapshot %s", fw->p->roots[root].name,
+		    fw->p->roots[root].base_id);
+	} else {
+		vg_warn(fw->p->log, "%s: keeping the old baseline: %s", fw->p->roots[root].name,
+		    err);
+	}
+}
+
+static void enqueue(struct fimwatch *fw, int root, const char *rel, bool now_, int64_t now);
+
+/* Re-queues a path whose policy action failed, with exponential backoff. */
+static void
+retry_later(struct fimwatch *fw, int root, const char *rel)
+{
+	int64_t now = fimwatch_now_ms();
+	size_t before = fw->n_pend;
+	enqueue(fw, root, rel, true, now);
+	for (size_t i = 0; i < fw->n_pend; i++) {
+		struct pending *pe = &fw->pend[i];
+		if (pe->root != root || strcmp(pe->rel, rel) != 0)
+			continue;
+		if (fw->n_pend > before) {	/* new entry: schedule it in the future */
+			pe->retries = fw->cur_retries + 1;
+			pe->due_ms = pe->first_ms = now + (500LL << fw->cur_retries);
+		}
+		break;
+	}
+}
+
+static void
+on_change(void *arg, const struct fim_change *ch)
+{
+	struct fimwatch *fw = arg;
+	fw->st.changes++;
+	if (ch->action == ACT_FAILED) {
+		fw->st.failed++;
+		if (fw->cur_retries < RETRY_MAX)
+			retry_later(fw, (int)(ch->root - fw->p->roots), ch->path);
+	}
+	if (fw->o.fn)
+		fw->o.fn(fw->o.arg, ch);
+}
+
+static void
+reconcile(struct fimwatch *fw, int root, const char *rel)
+{
+	struct protect_root *r = &fw->p->roots[root];
+	struct reconcile_opts ro = { .mode = RECONCILE_POLICY, .analyze = true, .hooks = true,
+		.threads = 2, .fn = on_change, .arg = fw };
+	char full[PATH_MAX];
+	struct stat st;
+	int ret;
+
+	refresh_baseline(fw, root);
+	ret = protect_reconcile(fw->p, r, r->base, rel, &ro, NULL);
+	if (ret != VG_OK)
+		vg_warn(fw->p->log, "%s: check of %s/%s failed: %s", r->name, r->path, rel,
+		    vg_strerror(ret));
+	/* a directory that appeared, or that a restore put back, gets watched */
+	if (snprintf(full, sizeof(full), "%s/%s", r->path, rel) < (int)sizeof(full) &&
+	    lstat(full, &st) == 0 && S_ISDIR(st.st_mode))
+		watch_tree(fw, root, rel, 1);
+}
+
+static void
+enqueue(struct fimwatch *fw, int root, const char *rel, bool now_, int64_t now)
+{
+	int64_t due = now_ ? now : now + fw->o.debounce_ms;
+	size_t max = fw->o.max_pending ? fw->o.max_pending : 4096;
+
+	for (size_t i = 0; i < fw->n_pend; i++) {
+		struct pending *pe = &fw->pend[i];
+		if (pe->root != root || strcmp(pe->rel, rel) != 0)
+			continue;
+		if (now_ || due < pe->due_ms)
+			pe->due_ms = now_ ? now : pe->due_ms;
+		else
+			pe->due_ms = due;
+		if (pe->due_ms > pe->first_ms + DEFER_MAX_MS)
+			pe->due_ms = pe->first_ms + DEFER_MAX_MS;
+		return;
+	}
+	if (fw->n_pend >= max) {
+		/* full: a rescan of the root covers whatever we drop */
+		if (fw->st.pending_dropped++ == 0)
+			vg_warn(fw->p->log, "more than %zu paths waiting; rescanning instead", max);
+		fw->rescan_all = true;
+		return;
+	}
+	if (fw->n_pend % 64 == 0) {
+		struct pending *np = realloc(fw->pend, (fw->n_pend + 64) * sizeof(*np));
+		if (!np) {
+			fw->rescan_all = true;
+			return;
+		}
+		fw->pend = np;
+	}
+	char *copy = strdup(rel);
+	if (!copy) {
+		fw->rescan_all = true;
+		return;
+	}
+	fw->pend[fw->n_pend++] = (struct pending){ root, copy, now, due, 0 };
+}
+
+int
+fimwatch_new(struct protect *p, const struct fimwatch_opts *o, struct fimwatch **out)
+{
+	struct fimwatch *fw = calloc(1, sizeof(*fw));
+
+	*out = NULL;
+	if (!fw)
+		return VG_ERR_NOMEM;
+	fw->p = p;
+	fw->o = *o;
+	if (fw->o.scan_interval_s <= 0)
+		fw->o.scan_interval_s = 60;
+	if (fw->o.debounce_ms < 0)
+		fw->o.debounce_ms = 0;
+	if (!(fw->rs = calloc(p->n_roots + 1, sizeof(*fw->rs))) || slot_grow(fw) != VG_OK) {
+		fimwatch_free(fw);
+		return VG_ERR_NOMEM;
+	}
+	fw->fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+	if (fw->fd < 0) {
+		vg_error(p->log, "inotify: %s", strerror(errno));
+		fimwatch_free(fw);
+		return VG_ERR_IO;
+	}
+	for (size_t i = 0; i < p->n_roots; i++) {
+		char err[512];
+		int r;
+		snap_mtime(fw, (int)i, &fw->rs[i].snap_mtime);
+		if (!p->roots[i].base &&
+		    (r = protect_load_baseline(p, &p->roots[i], err, sizeof(err))) != VG_OK) {
+			vg_error(p->log, "%s", err);
+			fimwatch_free(fw);
+			return r;
+		}
+		watch_tree(fw, (int)i, "", 0);
+	}
+	/* the first tick reconciles everything: changes made while nobody watched */
+	fw->rescan_all = true;
+	fw->next_scan_ms = fimwatch_now_ms() + (int64_t)fw->o.scan_interval_s * 1000;
+	*out = fw;
+	return VG_OK;
+}
+
+void
+fimwatch_free(struct fimwatch *fw)
+{
+	if (!fw)
+		return;
+	if (fw->fd >= 0)
+		close(fw->fd);
+	for (size_t i = 0; i < fw->cap; i++)
+		free(fw->slots[i].rel);
+	free(fw->slots);
+	for (size_t i = 0; i < fw->n_pend; i++)
+		free(fw->pend[i].rel);
+	free(fw->pend);
+	for (size_t i = 0; fw->rs && i < fw->p->n_roots; i++) {
+		for (size_t j = 0; j < fw->rs[i].n_unwatched; j++)
+			free(fw->rs[i].unwatched[j]);
+		free(fw->rs[i].unwatched);
+	}
+	free(fw->rs);
+	free(fw);
+}
+
+int
+fimwatch_fd(const struct fimwatch *fw)
+{
+	return fw->fd;
+}
+
+static void
+handle_event(struct fimwatch *fw, const struct inotify_event *ev, int64_t now)
+{
+	struct wslot *s;
+	char rel[PATH_MAX];
+
+	fw->st.events++;
+	if (ev->mask & IN_Q_OVERFLOW) {
+		fw->st.overflows++;
+		vg_warn(fw->p->log, "inotify queue overflowed; rescanning every web root");
+		fw->rescan_all = true;
+		return;
+	}
+	if (!(s = slot_find(fw, ev->wd)))
+		return;
+	int root = s->root;
+	if (ev->mask & IN_IGNORED) {
+		slot_del(fw, s);
+		return;
+	}
+	if (ev->mask & (IN_DELETE_SELF | IN_MOVE_SELF)) {
+		if (!*s->rel) {
+			vg_warn(fw->p->log, "%s: the web root %s itself was removed or moved",
+			    fw->p->roots[root].name, fw->p->roots[root].path);
+			fw->rescan_all = true;
+		}
+		return;
+	}
+	if (ev->len == 0 || !ev->name[0])
+		return;
+	if ((*s->rel ? snprintf(rel, sizeof(rel), "%s/%s", s->rel, ev->name)
+		     : snprintf(rel, sizeof(rel), "%s", ev->name)) >= (int)sizeof(rel))
+		return;
+	if (mf_excluded(&fw->p->roots[root].cfg->exclude, rel))
+		return;
+	bool now_ = (ev->mask & (IN_CLOSE_WRITE | IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO |
+	    IN_ATTRIB | IN_ISDIR)) != 0;
+	if ((ev->mask & IN_ISDIR) && (ev->mask & (IN_DELETE | IN_MOVED_FROM)))
+		unwatch_tree(fw, root, rel);
+	if ((ev->mask & IN_ISDIR) && (ev->mask & (IN_CREATE | IN_MOVED_TO)))
+		watch_tree(fw, root, rel, 1);	/* before files appear in it */
+	if ((ev->mask & IN_CREATE) && !(ev->mask & IN_ISDIR)) {
+		/* a symlink or FIFO is complete when created; a file is written next */
+		char full[PATH_MAX];
+		struct stat st;
+		if (snprintf(full, sizeof(full), "%s/%s", fw->p->roots[root].path, rel) <
+		    (int)sizeof(full) && lstat(full, &st) == 0 && !S_ISREG(st.st_mode))
+			now_ = true;
+	}
+	enqueue(fw, root, rel, now_, now);
+}
+
+int
+fimwatch_process(struct fimwatch *fw)
+{
+	char buf[64 * 1024] __attribute__((aligned(__alignof__(struct inotify_event))));
+	int64_t now = fimwatch_now_ms();
+
+	for (;;) {
+		ssize_t n = read(fw->fd, buf, sizeof(buf));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && errno == EAGAIN)
+			break;
+		if (n <= 0)
+			return VG_ERR_IO;
+		for (char *p = buf; p < buf + n;) {
+			const struct inotify_event *ev = (const struct inotify_event *)p;
+			handle_event(fw, ev, now);
+			p += sizeof(*ev) + ev->len;
+		}
+	}
+	return fimwatch_tick(fw, fimwatch_now_ms());
+}
+
+int
+fimwatch_tick(struct fimwatch *fw, int64_t now)
+{
+	if (fw->rescan_all) {
+		fw->rescan_all = false;
+		fw->st.rescans++;
+		for (size_t i = 0; i < fw->n_pend; i++)
+			free(fw->pend[i].rel);
+		fw->n_pend = 0;
+		for (size_t i = 0; i < fw->p->n_roots; i++)
+			reconcile(fw, (int)i, "");
+	}
+	/* due entries: take them out first, reconcile may enqueue nothing but be safe */
+	for (size_t i = 0; i < fw->n_pend;) {
+		struct pending pe = fw->pend[i];
+		if (pe.due_ms > now) {
+			i++;
+			continue;
+		}
+		fw->pend[i] = fw->pend[--fw->n_pend];
+		fw->cur_retries = pe.retries;
+		reconcile(fw, pe.root, pe.rel);
+		fw->cur_retries = 0;
+		free(pe.rel);
+	}
+	if (now >= fw->next_scan_ms) {
+		fw->next_scan_ms = now + (int64_t)fw->o.scan_interval_s * 1000;
+		for (size_t i = 0; i < fw->p->n_roots; i++) {
+			struct root_state *rs = &fw->rs[i];
+			if (rs->scan_all) {
+				reconcile(fw, (int)i, "");
+				continue;
+			}
+			for (size_t j = 0; j < rs->n_unwatched; j++)
+				reconcile(fw, (int)i, rs->unwatched[j]);
+		}
+	}
+	return VG_OK;
+}
+
+int
+fimwatch_timeout_ms(const struct fimwatch *fw, int64_t now)
+{
+	int64_t next = fw->next_scan_ms;
+	if (fw->rescan_all)
+		return 0;
+	for (size_t i = 0; i < fw->n_pend; i++)
+		if (fw->pend[i].due_ms < next)
+			next = fw->pend[i].due_ms;
+	if (next <= now)
+		return 0;
+	return next - now > 3600000 ? 3600000 : (int)(next - now);
+}
+
+void
+fimwatch_get_stats(const struct fimwatch *fw, struct fimwatch_stats *st)
+{
+	*st = fw->st;
+	st->watches = fw->live;
+}

@@ -1,0 +1,55 @@
+/* Realtime web-root watcher: recursive inotify watches (new directories are watched as
+ * they appear), debounced so a file written in chunks is judged once it is quiet or
+ * closed, each changed path reconciled against the baseline with the root's policy.
+ * Runs standalone (`vigil fim watch`) or inside another loop through fimwatch_fd(),
+ * fimwatch_process() and fimwatch_tick(). */
+#ifndef VG_FIMWATCH_H
+#define VG_FIMWATCH_H
+
+#include "protect/protect.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct fimwatch_opts {
+	int debounce_ms;	/* quiet time after the last write; 0 = act at once */
+	int scan_interval_s;	/* periodic scan of parts that could not be watched */
+	size_t max_watches;	/* 0 = as many as the kernel allows (a lower cap tests the
+				 * fallback the way ENOSPC would) */
+	size_t max_pending;	/* paths waiting for debounce; 0 = 4096 */
+	fim_change_fn fn;	/* every change found, with the action taken */
+	void *arg;
+};
+
+struct fimwatch_stats {
+	uint64_t events, overflows, rescans, pending_dropped, changes, failed;
+	size_t watches, unwatched;	/* directories watched / left to periodic scans */
+};
+
+struct fimwatch;
+
+/* Sets up watches on every web root of p (p must outlive the watcher; baselines not
+ * yet loaded are loaded here: VG_ERR_NOTFOUND, logged, if a root has no snapshot).
+ * Roots that cannot be watched completely are logged and scanned every
+ * scan_interval_s. The first fimwatch_tick reconciles every root once, so changes
+ * made while nothing watched are handled too. Caller frees with fimwatch_free.
+ * Embedding: poll fimwatch_fd() for POLLIN and call fimwatch_process(); otherwise
+ * call fimwatch_tick(fw, fimwatch_now_ms()) after fimwatch_timeout_ms(). Set
+ * p->file_hook / p->quarantine before the first tick to plug in webshell scanning
+ * and the quarantine vault. */
+int fimwatch_new(struct protect *p, const struct fimwatch_opts *o, struct fimwatch **out);
+void fimwatch_free(struct fimwatch *fw);
+
+/* The inotify descriptor to poll for POLLIN. */
+int fimwatch_fd(const struct fimwatch *fw);
+/* Reads pending inotify events, then does any work that is due. 0 or VG_ERR_IO. */
+int fimwatch_process(struct fimwatch *fw);
+/* Does due work: debounced paths, overflow rescans, periodic scans. */
+int fimwatch_tick(struct fimwatch *fw, int64_t now_ms);
+/* Milliseconds until fimwatch_tick has work (-1: none scheduled). */
+int fimwatch_timeout_ms(const struct fimwatch *fw, int64_t now_ms);
+/* Monotonic milliseconds, the clock the functions above use. */
+int64_t fimwatch_now_ms(void);
+void fimwatch_get_stats(const struct fimwatch *fw, struct fimwatch_stats *st);
+
+#endif

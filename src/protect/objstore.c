@@ -1,0 +1,448 @@
+/* Object store on plain files. SHA-256 comes from OpenSSL's libcrypto rather than
+ * libsodium: libcrypto uses the CPU's SHA extensions (about 2 GB/s per core here,
+ * several times libsodium's portable code), and baseline hashing is bound by it.
+ * A put copies into tmp/ while hashing, so the name is the hash of the bytes actually
+ * stored even if the source file is being rewritten during the copy. */
+#include "protect/objstore.h"
+#include "core/buf.h"
+#include "core/err.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <openssl/evp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static const char *const subdirs[] = { "objects", "tmp", "snapshots", "removed", "publish" };
+
+int
+objstore_mkdir_p(const char *path, unsigned mode)
+{
+	char tmp[PATH_MAX];
+	size_t n = strlen(path);
+
+	if (n == 0 || n >= sizeof(tmp))
+		return VG_ERR_INVAL;
+	memcpy(tmp, path, n + 1);
+	for (char *p = tmp + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(tmp, mode) != 0 && errno != EEXIST)
+			return VG_ERR_IO;
+		*p = '/';
+	}
+	if (mkdir(tmp, mode) != 0 && errno != EEXIST)
+		return VG_ERR_IO;
+	return VG_OK;
+}
+
+int
+objstore_init(const char *dir)
+{
+	char p[PATH_MAX];
+
+	if (objstore_mkdir_p(dir, 0700) != VG_OK)
+		return VG_ERR_IO;
+	for (size_t i = 0; i < sizeof(subdirs) / sizeof(subdirs[0]); i++) {
+		if (snprintf(p, sizeof(p), "%s/%s", dir, subdirs[i]) >= (int)sizeof(p))
+			return VG_ERR_LIMIT;
+		if (mkdir(p, 0700) != 0 && errno != EEXIST)
+			return VG_ERR_IO;
+	}
+	return VG_OK;
+}
+
+#define SHA256_LEN 32
+
+static void
+to_hex(const unsigned char *h, char hex[OBJ_HEX_SIZE])
+{
+	static const char digits[] = "0123456789abcdef";
+	for (int i = 0; i < SHA256_LEN; i++) {
+		hex[2 * i] = digits[h[i] >> 4];
+		hex[2 * i + 1] = digits[h[i] & 15];
+	}
+	hex[64] = '\0';
+}
+
+/* A SHA-256 context; NULL on allocation failure. */
+static EVP_MD_CTX *
+sha_new(void)
+{
+	EVP_MD_CTX *c = EVP_MD_CTX_new();
+	if (c && EVP_DigestInit_ex(c, EVP_sha256(), NULL) != 1) {
+		EVP_MD_CTX_free(c);
+		c = NULL;
+	}
+	return c;
+}
+
+static void
+sha_final(EVP_MD_CTX *c, char hex[OBJ_HEX_SIZE])
+{
+	unsigned char h[EVP_MAX_MD_SIZE];
+	unsigned int n = 0;
+	EVP_DigestFinal_ex(c, h, &n);
+	to_hex(h, hex);
+}
+
+/* Hashes fd; with short_is_eof (regular files), a short read is taken as the end, which
+ * saves the final empty read on the many files smaller than the buffer. */
+static int
+hash_fd(int fd, unsigned char *buf, size_t bufsz, char hex[OBJ_HEX_SIZE], uint64_t *size,
+    bool short_is_eof)
+{
+	EVP_MD_CTX *st = sha_new();
+	uint64_t total = 0;
+	ssize_t n;
+
+	if (!st)
+		return VG_ERR_NOMEM;
+	for (;;) {
+		n = read(fd, buf, bufsz);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			EVP_MD_CTX_free(st);
+			return VG_ERR_IO;
+		}
+		if (n == 0)
+			break;
+		EVP_DigestUpdate(st, buf, (size_t)n);
+		total += (uint64_t)n;
+		if (short_is_eof && (size_t)n < bufsz)
+			break;
+	}
+	sha_final(st, hex);
+	EVP_MD_CTX_free(st);
+	if (size)
+		*size = total;
+	return VG_OK;
+}
+
+int
+objstore_hash_fd(int fd, unsigned char *buf, size_t bufsz, char hex[OBJ_HEX_SIZE],
+    uint64_t *size)
+{
+	return hash_fd(fd, buf, bufsz, hex, size, false);
+}
+
+/* Opens a regular file for reading without following a final symlink and without
+ * blocking on a FIFO; returns fd or a negative VG_ERR_*. */
+static int
+open_regular(const char *path)
+{
+	struct stat st;
+	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOATIME);
+
+	if (fd < 0 && errno == EPERM)	/* O_NOATIME needs ownership */
+		fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0)
+		return errno == ENOENT || errno == ENOTDIR ? VG_ERR_NOTFOUND
+		    : errno == ELOOP ? VG_ERR_FORMAT : VG_ERR_IO;
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return VG_ERR_FORMAT;
+	}
+	return fd;
+}
+
+int
+objstore_hash_path(const char *path, unsigned char *buf, size_t bufsz, char hex[OBJ_HEX_SIZE],
+    uint64_t *size)
+{
+	int fd = open_regular(path), r;
+
+	if (fd < 0)
+		return fd;
+	r = hash_fd(fd, buf, bufsz, hex, size, true);
+	close(fd);
+	return r;
+}
+
+static bool
+valid_hex(const char *hex)
+{
+	if (!hex || strlen(hex) != 64)
+		return false;
+	for (const char *p = hex; *p; p++)
+		if (!((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'f')))
+			return false;
+	return true;
+}
+
+int
+objstore_path(const char *dir, const char *hex, char *out, size_t out_size)
+{
+	if (!valid_hex(hex))
+		return VG_ERR_INVAL;
+	if (snprintf(out, out_size, "%s/objects/%.2s/%s", dir, hex, hex + 2) >= (int)out_size)
+		return VG_ERR_LIMIT;
+	return VG_OK;
+}
+
+bool
+objstore_has(const char *dir, const char *hex)
+{
+	char p[PATH_MAX];
+	struct stat st;
+	return objstore_path(dir, hex, p, sizeof(p)) == VG_OK && stat(p, &st) == 0 &&
+	    S_ISREG(st.st_mode);
+}
+
+static int
+write_all(int fd, const unsigned char *p, size_t n)
+{
+	while (n > 0) {
+		ssize_t w = write(fd, p, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0)
+			return VG_ERR_IO;
+		p += w;
+		n -= (size_t)w;
+	}
+	return VG_OK;
+}
+
+/* Copies path into tmp/ while hashing. With staged NULL the copy is fsynced and
+ * renamed into place now; otherwise its temp name goes to staged ("" if the object
+ * already existed) and objstore_commit_staged finishes it after one objstore_sync. */
+static int
+put_path(const char *dir, const char *path, unsigned char *buf, size_t bufsz,
+    char hex[OBJ_HEX_SIZE], char *staged, size_t staged_size)
+{
+	char tmp[PATH_MAX], final[PATH_MAX], sub[PATH_MAX];
+	EVP_MD_CTX *st = NULL;
+	int in = -1, out = -1, ret;
+	ssize_t n;
+
+	hex[0] = '\0';
+	if (staged)
+		staged[0] = '\0';
+	if (snprintf(tmp, sizeof(tmp), "%s/tmp/put.XXXXXX", dir) >= (int)sizeof(tmp))
+		return VG_ERR_LIMIT;
+	if ((in = open_regular(path)) < 0)
+		return in;
+	if ((out = mkostemp(tmp, O_CLOEXEC)) < 0) {
+		ret = VG_ERR_IO;
+		tmp[0] = '\0';
+		goto out;
+	}
+	if (!(st = sha_new())) {
+		ret = VG_ERR_NOMEM;
+		goto out;
+	}
+	for (;;) {
+		n = read(in, buf, bufsz);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			ret = VG_ERR_IO;
+			goto out;
+		}
+		if (n == 0)
+			break;
+		EVP_DigestUpdate(st, buf, (size_t)n);
+		if ((ret = write_all(out, buf, (size_t)n)) != VG_OK)
+			goto out;
+	}
+	sha_final(st, hex);
+	if ((ret = objstore_path(dir, hex, final, sizeof(final))) != VG_OK)
+		goto out;
+	if (objstore_has(dir, hex)) {	/* dedup: keep the existing copy */
+		ret = VG_OK;
+		goto out;
+	}
+	if (staged) {
+		if (fchmod(out, 0400) != 0 || vg_strlcpy(staged, tmp, staged_size) != VG_OK) {
+			ret = VG_ERR_IO;
+			goto out;
+		}
+		tmp[0] = '\0';	/* kept for the commit */
+		ret = VG_OK;
+		goto out;
+	}
+	snprintf(sub, sizeof(sub), "%s/objects/%.2s", dir, hex);
+	if (mkdir(sub, 0700) != 0 && errno != EEXIST) {
+		ret = VG_ERR_IO;
+		goto out;
+	}
+	if (fchmod(out, 0400) != 0 || fsync(out) != 0 || rename(tmp, final) != 0) {
+		ret = VG_ERR_IO;
+		goto out;
+	}
+	tmp[0] = '\0';
+	ret = VG_OK;
+out:
+	EVP_MD_CTX_free(st);
+	if (out >= 0)
+		close(out);
+	if (tmp[0])
+		unlink(tmp);
+	close(in);
+	if (ret != VG_OK && ret != VG_ERR_IO)
+		hex[0] = '\0';
+	return ret;
+}
+
+int
+objstore_put_path(const char *dir, const char *path, unsigned char *buf, size_t bufsz,
+    char hex[OBJ_HEX_SIZE])
+{
+	return put_path(dir, path, buf, bufsz, hex, NULL, 0);
+}
+
+int
+objstore_stage_path(const char *dir, const char *path, unsigned char *buf, size_t bufsz,
+    char hex[OBJ_HEX_SIZE], char *staged, size_t staged_size)
+{
+	return put_path(dir, path, buf, bufsz, hex, staged, staged_size);
+}
+
+int
+objstore_sync(const char *dir)
+{
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC), r;
+	if (fd < 0)
+		return VG_ERR_IO;
+	r = syncfs(fd);
+	close(fd);
+	return r == 0 ? VG_OK : VG_ERR_IO;
+}
+
+int
+objstore_commit_staged(const char *dir, const char *staged, const char *hex)
+{
+	char final[PATH_MAX], sub[PATH_MAX];
+	int ret;
+
+	if ((ret = objstore_path(dir, hex, final, sizeof(final))) != VG_OK)
+		return ret;
+	if (snprintf(sub, sizeof(sub), "%s/objects/%.2s", dir, hex) >= (int)sizeof(sub))
+		return VG_ERR_LIMIT;
+	if (mkdir(sub, 0700) != 0 && errno != EEXIST)
+		return VG_ERR_IO;
+	/* two files with the same content may both be staged: same bytes, either wins */
+	if (rename(staged, final) != 0) {
+		unlink(staged);
+		return VG_ERR_IO;
+	}
+	return VG_OK;
+}
+
+/* Streams object hex to out_fd (or nowhere when out_fd < 0), verifying its hash. */
+static int
+stream_object(const char *dir, const char *hex, int out_fd, unsigned char *buf, size_t bufsz)
+{
+	char p[PATH_MAX], got[OBJ_HEX_SIZE];
+	EVP_MD_CTX *st = NULL;
+	int fd, ret = VG_OK;
+	ssize_t n;
+
+	if ((ret = objstore_path(dir, hex, p, sizeof(p))) != VG_OK)
+		return ret;
+	fd = open_regular(p);
+	if (fd == VG_ERR_FORMAT)
+		return VG_ERR_FORMAT;
+	if (fd < 0)
+		return fd;
+	if (!(st = sha_new())) {
+		ret = VG_ERR_NOMEM;
+		goto out;
+	}
+	for (;;) {
+		n = read(fd, buf, bufsz);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			ret = VG_ERR_IO;
+			goto out;
+		}
+		if (n == 0)
+			break;
+		EVP_DigestUpdate(st, buf, (size_t)n);
+		if (out_fd >= 0 && (ret = write_all(out_fd, buf, (size_t)n)) != VG_OK)
+			goto out;
+	}
+	sha_final(st, got);
+	ret = strcmp(got, hex) == 0 ? VG_OK : VG_ERR_FORMAT;
+out:
+	EVP_MD_CTX_free(st);
+	close(fd);
+	return ret;
+}
+
+int
+objstore_verify(const char *dir, const char *hex, unsigned char *buf, size_t bufsz)
+{
+	return stream_object(dir, hex, -1, buf, bufsz);
+}
+
+int
+objstore_copy_to_fd(const char *dir, const char *hex, int out_fd, unsigned char *buf,
+    size_t bufsz)
+{
+	return stream_object(dir, hex, out_fd, buf, bufsz);
+}
+
+int
+objstore_read(const char *dir, const char *hex, size_t max, char **out, size_t *len)
+{
+	char p[PATH_MAX], got[OBJ_HEX_SIZE];
+	unsigned char h[EVP_MAX_MD_SIZE];
+	struct stat st;
+	char *data = NULL;
+	size_t have = 0;
+	int fd, ret;
+
+	*out = NULL;
+	*len = 0;
+	if ((ret = objstore_path(dir, hex, p, sizeof(p))) != VG_OK)
+		return ret;
+	if ((fd = open_regular(p)) < 0)
+		return fd;
+	if (fstat(fd, &st) != 0) {
+		ret = VG_ERR_IO;
+		goto out;
+	}
+	if ((uint64_t)st.st_size > max) {
+		ret = VG_ERR_LIMIT;
+		goto out;
+	}
+	if (!(data = malloc((size_t)st.st_size + 1))) {
+		ret = VG_ERR_NOMEM;
+		goto out;
+	}
+	while (have < (size_t)st.st_size) {
+		ssize_t n = read(fd, data + have, (size_t)st.st_size - have);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		have += (size_t)n;
+	}
+	data[have] = '\0';
+	if (EVP_Digest(data, have, h, NULL, EVP_sha256(), NULL) != 1) {
+		ret = VG_ERR_NOMEM;
+		goto out;
+	}
+	to_hex(h, got);
+	if (strcmp(got, hex) != 0) {
+		ret = VG_ERR_FORMAT;
+		goto out;
+	}
+	*out = data;
+	*len = have;
+	data = NULL;
+	ret = VG_OK;
+out:
+	free(data);
+	close(fd);
+	return ret;
+}

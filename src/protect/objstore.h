@@ -1,0 +1,65 @@
+/* Content-addressed object store for web-root backups: every file body is kept once,
+ * named by its SHA-256 (objects/ab/cdef...), written to a temp file, fsynced and
+ * renamed so a crash never leaves a half object under a real name. */
+#ifndef VG_OBJSTORE_H
+#define VG_OBJSTORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define OBJ_HEX_SIZE 65		/* 64 hex digits + NUL */
+#define OBJ_BUF_SIZE (1 << 20)	/* read buffer: big reads keep the hash fed */
+
+/* Creates dir and its objects/, tmp/, snapshots/, removed/, publish/ subdirectories
+ * (mode 0700). 0 or VG_ERR_IO. */
+int objstore_init(const char *dir);
+
+/* mkdir -p with mode for each created level. 0 or VG_ERR_IO / VG_ERR_INVAL. */
+int objstore_mkdir_p(const char *path, unsigned mode);
+
+/* Hashes what remains of fd with SHA-256 using buf (bufsz bytes, caller's); sets hex
+ * and *size. 0 or VG_ERR_IO. */
+int objstore_hash_fd(int fd, unsigned char *buf, size_t bufsz, char hex[OBJ_HEX_SIZE],
+    uint64_t *size);
+
+/* Opens path without following symlinks and refusing anything but a regular file
+ * (a FIFO or device is never opened for reading), then hashes it. VG_ERR_FORMAT if
+ * not a regular file, VG_ERR_NOTFOUND if it vanished, VG_ERR_IO otherwise. */
+int objstore_hash_path(const char *path, unsigned char *buf, size_t bufsz,
+    char hex[OBJ_HEX_SIZE], uint64_t *size);
+
+/* Writes "dir/objects/ab/cdef..." into out. 0 or VG_ERR_LIMIT / VG_ERR_INVAL. */
+int objstore_path(const char *dir, const char *hex, char *out, size_t out_size);
+
+bool objstore_has(const char *dir, const char *hex);
+
+/* Copies the file at path into the store, hashing while copying; hex receives the
+ * hash of what was actually stored (it may differ from an earlier hash if the file
+ * changed meanwhile). Deduplicated: an existing object is kept. 0 or VG_ERR_*. */
+int objstore_put_path(const char *dir, const char *path, unsigned char *buf, size_t bufsz,
+    char hex[OBJ_HEX_SIZE]);
+
+/* Batched puts (a first backup of 50k files): stage copies into tmp/ without fsync,
+ * then objstore_sync() once (syncfs: every staged byte is durable), then commit each
+ * (rename into objects/), then objstore_sync() again before a manifest names them.
+ * staged (staged_size bytes) gets the temp path, "" if the object already existed. */
+int objstore_stage_path(const char *dir, const char *path, unsigned char *buf, size_t bufsz,
+    char hex[OBJ_HEX_SIZE], char *staged, size_t staged_size);
+int objstore_sync(const char *dir);
+int objstore_commit_staged(const char *dir, const char *staged, const char *hex);
+
+/* Re-hashes one object. 0 ok, VG_ERR_NOTFOUND missing, VG_ERR_FORMAT corrupted. */
+int objstore_verify(const char *dir, const char *hex, unsigned char *buf, size_t bufsz);
+
+/* Copies object hex into out_fd (from its current offset), checking the hash on the
+ * way. VG_ERR_FORMAT if the object is corrupted: the caller must then discard what was
+ * written, never install it. VG_ERR_NOTFOUND if missing. */
+int objstore_copy_to_fd(const char *dir, const char *hex, int out_fd, unsigned char *buf,
+    size_t bufsz);
+
+/* Reads object hex into a malloc'd NUL-terminated buffer if it is at most max bytes
+ * (VG_ERR_LIMIT otherwise); checks the hash. Caller frees *out. */
+int objstore_read(const char *dir, const char *hex, size_t max, char **out, size_t *len);
+
+#endif
