@@ -841,7 +841,8 @@ load_path(struct loader *ld, const char *path, int depth)
 		}
 		names[n++] = full;
 	}
-	qsort(names, n, sizeof(*names), cmp_str);
+	if (n > 1)	/* qsort may not take NULL, and an empty directory has no array */
+		qsort(names, n, sizeof(*names), cmp_str);
 	for (size_t i = 0; i < n && !ret; i++)
 		ret = load_path(ld, names[i], depth + 1);
 out:
