@@ -4,10 +4,12 @@
 extern const struct cmd_ops cmd_check_config;
 extern const struct cmd_ops cmd_demo;
 extern const struct cmd_ops cmd_store;
+extern const struct cmd_ops cmd_tail;
 
 const struct cmd_ops *const cmd_registry[] = {
 	&cmd_demo,
 	&cmd_check_config,
 	&cmd_store,
+	&cmd_tail,
 	NULL,
 };
