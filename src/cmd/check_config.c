@@ -33,13 +33,14 @@ config_json(const struct vg_config *cfg)
 		json_array_append_new(webroots, json_pack("{s:s, s:s?, s:s, s:o}", "path", w->path,
 		    "name", w->name, "policy", w->policy, "exclude", strlist_json(&w->exclude)));
 	}
-	return json_pack("{s:s?, s:{s:s, s:s}, s:{s:s, s:s}, s:{s:o, s:I, s:s?, s:o}, s:o,"
+	return json_pack("{s:s?, s:{s:s, s:s}, s:{s:s, s:s}, s:{s:o, s:I, s:s?, s:o, s:o}, s:o,"
 			 " s:{s:s, s:s}, s:{s:b, s:s, s:I}}",
 	    "file", cfg->file,
 	    "store", "backend", cfg->store.backend, "path", cfg->store.path,
 	    "log", "level", cfg->log.level, "format", cfg->log.format,
 	    "monitor", "sources", sources, "max_line", (json_int_t)cfg->monitor.max_line,
 	    "rules", cfg->monitor.rules, "ioc_files", strlist_json(&cfg->monitor.ioc_files),
+	    "syslog", strlist_json(&cfg->monitor.syslog),
 	    "webroots", webroots,
 	    "protect", "backup_dir", cfg->protect.backup_dir,
 	    "quarantine_dir", cfg->protect.quarantine_dir,

@@ -50,6 +50,7 @@ struct vg_config {
 		long long max_line;		/* bytes; longer lines are truncated and flagged */
 		char *rules;			/* rules directory */
 		struct vg_cfg_strlist ioc_files;
+		struct vg_cfg_strlist syslog;	/* receivers: "udp://HOST:PORT", "tcp://HOST:PORT" */
 	} monitor;
 	struct vg_cfg_array webroots;	/* of struct vg_webroot_cfg */
 	struct {
