@@ -82,6 +82,8 @@ commit_batch(struct vg_ctx *ctx, struct tailer *t, struct vg_store *st, struct t
 			return r;
 		}
 		tail_committed(t);
+	} else if (t) {
+		tail_committed(t);	/* nothing to save; releases finished rotated files */
 	}
 	if (vg_buf_len(tc->out) > 0) {
 		fwrite(vg_buf_ptr(tc->out), 1, vg_buf_len(tc->out), stdout);

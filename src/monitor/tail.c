@@ -62,6 +62,7 @@ struct tail_pattern {
 	bool is_glob;
 	int wd;			/* -1: directory not watched (missing); retried by poll */
 	bool dirty;		/* rescan needed */
+	char *warned;		/* last path that failed to open: warned once, not every rescan */
 };
 
 struct tailer {
@@ -76,6 +77,7 @@ struct tailer {
 	size_t n_files;		/* open files, bounded by max_files */
 	bool pending;
 	bool limit_logged;
+	bool positions;		/* tail_restore/tail_checkpoint in use: records must be cleared */
 	char *scratch;		/* TAIL_CHUNK bytes */
 	struct tail_stats stats;
 };
@@ -159,6 +161,7 @@ tail_free(struct tailer *t)
 		free(t->pats[i].name);
 		free(t->pats[i].pattern);
 		free(t->pats[i].dir);
+		free(t->pats[i].warned);
 	}
 	if (t->ifd >= 0)
 		close(t->ifd);
@@ -277,8 +280,14 @@ file_open(struct tailer *t, size_t pi, const char *path, const struct stat *sb)
 		return NULL;
 	f->fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (f->fd < 0) {
+		struct tail_pattern *p = &t->pats[pi];
 		t->stats.io_errors++;
-		vg_warn(t->lg, "tail: cannot open %s: %s", path, strerror(errno));
+		if (!p->warned || strcmp(p->warned, path) != 0) {
+			vg_warn(t->lg, "tail: cannot open %s: %s (retrying quietly)", path,
+			    strerror(errno));
+			free(p->warned);
+			p->warned = strdup(path);
+		}
 		free(f);
 		return NULL;
 	}
@@ -796,6 +805,7 @@ tail_restore(struct tailer *t, struct vg_store *st)
 {
 	if (!t || !st)
 		return VG_ERR_INVAL;
+	t->positions = true;
 	for (size_t pi = 0; pi < t->n_pats; pi++) {
 		bool have = false;
 		for (struct tail_file *f = t->files; f; f = f->next)
@@ -851,6 +861,7 @@ tail_checkpoint(struct tailer *t, struct vg_store *st)
 {
 	if (!t || !st)
 		return VG_ERR_INVAL;
+	t->positions = true;
 	for (struct tail_file *f = t->files; f; f = f->next) {
 		struct store_offset so = { 0 };
 		int r;
@@ -889,7 +900,9 @@ tail_committed(struct tailer *t)
 	while (*pp) {
 		struct tail_file *f = *pp;
 		f->saved_off = f->written_off;
-		if (f->finished && f->clear_written) {
+		/* a finished file's record must say "none" before it is let go, or a
+		 * restart would find the inode again and read its tail twice */
+		if (f->finished && (f->clear_written || !t->positions)) {
 			*pp = f->next;
 			t->n_files--;
 			file_free(f);

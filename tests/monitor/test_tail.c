@@ -513,6 +513,64 @@ test_max_files_limit_counts_what_it_drops(void **state)
 }
 
 static void
+test_rotated_files_read_to_end_are_released(void **state)
+{
+	struct fx *f = *state;
+	char from[32], to[32];
+	new_tailer(f, 1024);
+	tail_set_max_files(f->t, 2);	/* the live file and one being finished */
+	watch(f, "a.log");
+	for (int i = 0; i < 4; i++) {
+		appends(f, "a.log", "gen\n");
+		assert_int_equal(tail_process(f->t, collect, &f->g), 1);
+		snprintf(from, sizeof(from), "a.log");
+		snprintf(to, sizeof(to), "a.log.%d", i);
+		do_rename(f, from, to);
+		tail_committed(f->t);
+	}
+	appends(f, "a.log", "last\n");
+	assert_int_equal(tail_process(f->t, collect, &f->g), 1);
+	tail_committed(f->t);
+	struct tail_stats ts;
+	tail_get_stats(f->t, &ts);
+	assert_int_equal(ts.files_dropped, 0);
+	assert_int_equal(ts.rotations, 4);
+}
+
+static void
+test_finished_rotated_file_is_not_read_again_after_restart(void **state)
+{
+	struct fx *f = *state;
+	struct vg_store *st = NULL;
+	open_store(f, &st);
+	appends(f, "a.log", "g1\n");
+	new_tailer(f, 1024);
+	tail_set_rotate_wait(f->t, 50);
+	watch(f, "a.log");
+	assert_int_equal(tail_process(f->t, collect, &f->g), 1);
+	checkpoint(f, st);
+	do_rename(f, "a.log", "a.log.1");
+	appends(f, "a.log.1", "g1-late\n");
+	appends(f, "a.log", "g2\n");
+	assert_int_equal(tail_process(f->t, collect, &f->g), 2);
+	checkpoint(f, st);	/* saved while a.log.1 is still being drained */
+	usleep(80000);
+	assert_int_equal(tail_poll(f->t, collect, &f->g), 0);
+	checkpoint(f, st);	/* a.log.1 finished */
+	tail_free(f->t);
+	f->t = NULL;
+
+	new_tailer(f, 1024);
+	watch(f, "a.log");
+	assert_int_equal(tail_restore(f->t, st), VG_OK);
+	assert_int_equal(tail_process(f->t, collect, &f->g), 0);
+	appends(f, "a.log", "g3\n");
+	assert_int_equal(tail_process(f->t, collect, &f->g), 1);
+	assert_string_equal(f->g.line[3], "g3");
+	store_close(st);
+}
+
+static void
 test_bad_arguments_are_refused(void **state)
 {
 	struct fx *f = *state;
@@ -546,6 +604,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_restore_drains_file_rotated_while_down, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rewind_after_failed_commit_delivers_lines_again, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_max_files_limit_counts_what_it_drops, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_rotated_files_read_to_end_are_released, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_finished_rotated_file_is_not_read_again_after_restart, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bad_arguments_are_refused, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
