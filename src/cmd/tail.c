@@ -103,6 +103,7 @@ run(struct vg_ctx *ctx, int argc, char **argv)
 	struct tailer *t = NULL;
 	struct syslog_recv *sr = NULL;
 	struct vg_store *st = NULL;
+	struct vg_config *cfg = NULL;
 	struct tail_cmd tc = { 0 };
 	int ep = -1, sfd = -1, ret = VG_EXIT_RUNTIME, r;
 	char err[512];
@@ -139,13 +140,30 @@ run(struct vg_ctx *ctx, int argc, char **argv)
 			argv[1 + n_paths++] = argv[i];	/* compact paths to the front */
 		}
 	}
-	if (n_paths == 0 && n_syslog == 0)
-		return cmd_usage_error(&cmd_tail, "give at least one PATH or --syslog ADDR");
+	if (n_paths == 0 && n_syslog == 0 && !ctx->config_path)
+		return cmd_usage_error(&cmd_tail,
+		    "give at least one PATH or --syslog ADDR (or --config FILE)");
+	if (n_paths == 0 && n_syslog == 0) {
+		/* the configured sources; the store stays opt-in (--store), so trying
+		 * a config out never moves the positions `vigil watch` resumes from */
+		ret = cmd_load_config(ctx, &cfg);
+		if (ret != VG_EXIT_OK)
+			return ret;
+		ret = VG_EXIT_RUNTIME;
+		max_line = cfg->monitor.max_line;
+		for (size_t i = 0; i < cfg->monitor.syslog.n && n_syslog < SYSLOG_MAX_LISTENERS; i++)
+			syslogs[n_syslog++] = cfg->monitor.syslog.items[i];
+		if (cfg->monitor.sources.n == 0 && n_syslog == 0) {
+			vg_config_free(cfg);
+			return cmd_usage_error(&cmd_tail, "the configuration has no monitor.sources "
+			    "and no monitor.syslog");
+		}
+	}
 
 	tc.out = vg_buf_new(OUT_MAX);
 	if (!tc.out)
 		goto out;
-	if (n_paths > 0) {
+	if (n_paths > 0 || (cfg && cfg->monitor.sources.n > 0)) {
 		if (tail_new(&ctx->log, (size_t)max_line, &t) != VG_OK)
 			goto out;
 		if (max_files)
@@ -155,6 +173,16 @@ run(struct vg_ctx *ctx, int argc, char **argv)
 			r = tail_add(t, NULL, argv[1 + i]);
 			if (r != VG_OK) {
 				fprintf(stderr, "vigil tail: %s: %s\n", argv[1 + i], vg_strerror(r));
+				ret = VG_EXIT_USAGE;
+				goto out;
+			}
+		}
+		for (size_t i = 0; cfg && i < cfg->monitor.sources.n; i++) {
+			const struct vg_source_cfg *sc = vg_config_source(cfg, i);
+			r = tail_add(t, sc->name, sc->path);
+			if (r != VG_OK) {
+				fprintf(stderr, "vigil tail: monitor.sources[%zu] %s: %s\n", i, sc->path,
+				    vg_strerror(r));
 				ret = VG_EXIT_USAGE;
 				goto out;
 			}
@@ -254,6 +282,7 @@ out:
 	syslog_recv_free(sr);
 	tail_free(t);
 	vg_buf_free(tc.out);
+	vg_config_free(cfg);
 	return ret;
 }
 
@@ -263,6 +292,7 @@ const struct cmd_ops cmd_tail = {
 	.help =
 	    "usage: vigil tail [--store FILE] [--syslog ADDR]... [--max-line SIZE]\n"
 	    "                  [--rotate-wait MS] [--max-files N] [PATH|GLOB]...\n"
+	    "       vigil --config FILE tail [--store FILE] [options]\n"
 	    "\n"
 	    "Follows each PATH (a file, or a glob in the last component such as\n"
 	    "'/var/log/nginx/*.access.log'; quote it) and prints every complete line as\n"
@@ -272,7 +302,9 @@ const struct cmd_ops cmd_tail = {
 	    "file, or the sender's address for syslog. Files that do not exist yet, new\n"
 	    "files matching a glob, rename rotation (the old file is read to its end),\n"
 	    "copytruncate and delete + re-create are followed. New files are read from\n"
-	    "the start.\n"
+	    "the start. Without PATH and --syslog, follows the configuration's\n"
+	    "monitor.sources and monitor.syslog (and uses its monitor.max_line); the\n"
+	    "store is still only used with --store.\n"
 	    "\n"
 	    "  --store FILE       keep positions in this SQLite store: on start, resume each\n"
 	    "                     file where the last run stopped (if its first bytes still\n"

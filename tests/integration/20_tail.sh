@@ -74,7 +74,7 @@ run sqlite3 "$db" "select offset from source_offsets where path = '$log'"
 expect_match "position saved in the store" out '^[1-9][0-9]*$'
 
 # Overlong and binary lines: cut, flagged, and never a crash.
-head -c 5000 /dev/zero | tr '\0' 'x' >"$d/big.log"
+head -c 1048576 /dev/zero | tr '\0' 'x' >"$d/big.log"
 printf '\n\xff\xfe bad utf8 \xc3\x28\n' >>"$d/big.log"
 "$VIGIL" tail --max-line 1k "$d/big.log" >"$TMP/big.out" 2>"$TMP/big.err" &
 pid=$!
@@ -121,6 +121,18 @@ expect_match "TCP octet-counted RFC 5424 message arrives whole" out \
 expect_match "logger(1) message arrives" out 'logger-udp hello'
 ERR=$(cat "$TMP/sys.err")
 expect_clean_stderr "syslog receiver runs clean under the sanitizers"
+
+# Without PATH, the configuration's sources are followed under their names.
+mkdir -p "$TMP/cfg"
+echo "from-config" >"$TMP/cfg/site.access.log"
+printf 'monitor:\n  sources:\n    - {name: web, path: "*.access.log"}\n' >"$TMP/cfg/vigil.yaml"
+"$VIGIL" --config "$TMP/cfg/vigil.yaml" tail >"$TMP/cfg.out" 2>"$TMP/cfg.err" &
+pid=$!
+wait_count 1 "$TMP/cfg.out"
+kill -TERM "$pid"
+wait "$pid"
+run cat "$TMP/cfg.out"
+expect_match "config sources are followed under their name" out '"source":"web",.*"line":"from-config"'
 
 run "$VIGIL" tail --syslog bogus://x
 expect_rc "bad syslog address is a usage error" 2
