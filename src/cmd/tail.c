@@ -16,7 +16,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <fcntl.h>
 #include <sys/signalfd.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -26,9 +28,29 @@ extern const struct cmd_ops cmd_tail;
 #define OUT_FLUSH_AT (8 << 20)	/* stop a batch here: the rest waits for the next one */
 
 struct tail_cmd {
-	struct vg_buf *out;	/* this batch's JSON lines, written after the commit */
+	struct vg_buf *out;	/* this batch's JSON lines */
 	bool full;
+	int out_fd;		/* --output file, or -1 for stdout */
+	char *out_key;		/* its record in source_offsets: bytes of committed output */
+	uint64_t out_size;	/* committed size of the --output file */
 };
+
+#define OUTPUT_KEY_PREFIX "vigil-tail-output:"
+
+static int
+write_all(int fd, const char *p, size_t n)
+{
+	while (n > 0) {
+		ssize_t w = write(fd, p, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return VG_ERR_IO;
+		p += w;
+		n -= (size_t)w;
+	}
+	return VG_OK;
+}
 
 static int
 on_line(const struct source_line *line, void *arg)
@@ -58,53 +80,112 @@ on_line(const struct source_line *line, void *arg)
 	return r;
 }
 
-/* Positions first, output second: a kill in between can lose at most the lines
- * of this batch's stdout, never duplicate them; in `vigil watch` the alerts go
- * into the same transaction as the positions, so nothing is lost there. */
+/* With --output, the batch is written to the file first and the file's new size
+ * is committed with the positions; a restart cuts the file back to the committed
+ * size, so a kill at any point leaves every line in it exactly once. On stdout
+ * nothing can be taken back, so positions go first and output second: a kill in
+ * between loses at most this batch's printing, never duplicates it. */
 static int
 commit_batch(struct vg_ctx *ctx, struct tailer *t, struct vg_store *st, struct tail_cmd *tc)
 {
+	size_t len = vg_buf_len(tc->out);
 	int r = VG_OK;
 
-	if (st && t) {
+	if (tc->out_fd >= 0 && len > 0) {
+		r = write_all(tc->out_fd, vg_buf_ptr(tc->out), len);
+		if (r != VG_OK)
+			vg_warn(&ctx->log, "tail: cannot write output: %s", strerror(errno));
+	}
+	if (st && r == VG_OK) {
 		r = store_begin(st);
-		if (r == VG_OK)
+		if (r == VG_OK && t)
 			r = tail_checkpoint(t, st);
+		if (r == VG_OK && tc->out_fd >= 0 && len > 0) {
+			struct store_offset so = { .offset = tc->out_size + len };
+			r = store_offset_set(st, tc->out_key, &so);
+		}
 		if (r == VG_OK)
 			r = store_commit(st);
 		if (r != VG_OK) {
 			vg_warn(&ctx->log, "tail: cannot save positions (%s); will retry",
-			    st ? store_errmsg(st) : vg_strerror(r));
+			    store_errmsg(st));
 			store_rollback(st);
-			tail_rewind(t);
-			vg_buf_reset(tc->out);
-			tc->full = false;
-			return r;
 		}
-		tail_committed(t);
-	} else if (t) {
-		tail_committed(t);	/* nothing to save; releases finished rotated files */
 	}
-	if (vg_buf_len(tc->out) > 0) {
-		fwrite(vg_buf_ptr(tc->out), 1, vg_buf_len(tc->out), stdout);
-		fflush(stdout);
+	if (r != VG_OK) {
+		/* take the batch back: the lines are read again next time */
+		if (t)
+			tail_rewind(t);
+		if (tc->out_fd >= 0 && ftruncate(tc->out_fd, (off_t)tc->out_size) != 0)
+			vg_warn(&ctx->log, "tail: cannot cut output back: %s", strerror(errno));
 		vg_buf_reset(tc->out);
+		tc->full = false;
+		return r;
 	}
+	if (t)
+		tail_committed(t);	/* without a store: releases finished rotated files */
+	if (tc->out_fd >= 0) {
+		tc->out_size += len;
+	} else if (len > 0) {
+		fwrite(vg_buf_ptr(tc->out), 1, len, stdout);
+		fflush(stdout);
+	}
+	vg_buf_reset(tc->out);
 	tc->full = false;
+	return VG_OK;
+}
+
+/* Opens --output; with a store, cuts it back to the size committed last time. */
+static int
+open_output(struct vg_ctx *ctx, const char *path, struct vg_store *st, struct tail_cmd *tc)
+{
+	struct store_offset so;
+	struct stat sb;
+	char *abs = realpath(path, NULL);
+	size_t n;
+
+	tc->out_fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+	if (tc->out_fd < 0 || fstat(tc->out_fd, &sb) != 0) {
+		fprintf(stderr, "vigil tail: --output %s: %s\n", path, strerror(errno));
+		free(abs);
+		return VG_ERR_IO;
+	}
+	if (!abs)
+		abs = realpath(path, NULL);	/* exists now */
+	n = sizeof(OUTPUT_KEY_PREFIX) + strlen(abs ? abs : path);
+	tc->out_key = malloc(n);
+	if (!tc->out_key) {
+		free(abs);
+		return VG_ERR_NOMEM;
+	}
+	snprintf(tc->out_key, n, "%s%s", OUTPUT_KEY_PREFIX, abs ? abs : path);
+	free(abs);
+	tc->out_size = (uint64_t)sb.st_size;
+	if (st && store_offset_get(st, tc->out_key, &so) == VG_OK &&
+	    so.offset <= (uint64_t)sb.st_size) {
+		if (so.offset < (uint64_t)sb.st_size)
+			vg_info(&ctx->log, "tail: dropping %llu bytes of uncommitted output from %s",
+			    (unsigned long long)((uint64_t)sb.st_size - so.offset), path);
+		if (ftruncate(tc->out_fd, (off_t)so.offset) != 0)
+			return VG_ERR_IO;
+		tc->out_size = so.offset;
+	}
+	if (lseek(tc->out_fd, (off_t)tc->out_size, SEEK_SET) < 0)
+		return VG_ERR_IO;
 	return VG_OK;
 }
 
 static int
 run(struct vg_ctx *ctx, int argc, char **argv)
 {
-	const char *store_path = NULL, *syslogs[SYSLOG_MAX_LISTENERS];
+	const char *store_path = NULL, *output = NULL, *syslogs[SYSLOG_MAX_LISTENERS];
 	size_t n_syslog = 0, n_paths = 0;
 	long long max_line = 64 << 10, rotate_wait = TAIL_ROTATE_WAIT_MS_DEFAULT, max_files = 0;
 	struct tailer *t = NULL;
 	struct syslog_recv *sr = NULL;
 	struct vg_store *st = NULL;
 	struct vg_config *cfg = NULL;
-	struct tail_cmd tc = { 0 };
+	struct tail_cmd tc = { .out_fd = -1 };
 	int ep = -1, sfd = -1, ret = VG_EXIT_RUNTIME, r;
 	char err[512];
 	sigset_t mask;
@@ -113,6 +194,7 @@ run(struct vg_ctx *ctx, int argc, char **argv)
 		const char *a = argv[i];
 		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
 		if (strcmp(a, "--store") == 0 || strcmp(a, "--syslog") == 0 ||
+		    strcmp(a, "--output") == 0 ||
 		    strcmp(a, "--max-line") == 0 || strcmp(a, "--rotate-wait") == 0 ||
 		    strcmp(a, "--max-files") == 0) {
 			if (!v)
@@ -120,6 +202,8 @@ run(struct vg_ctx *ctx, int argc, char **argv)
 			i++;
 			if (strcmp(a, "--store") == 0) {
 				store_path = v;
+			} else if (strcmp(a, "--output") == 0) {
+				output = v;
 			} else if (strcmp(a, "--syslog") == 0) {
 				if (n_syslog >= SYSLOG_MAX_LISTENERS)
 					return cmd_usage_error(&cmd_tail, "too many --syslog");
@@ -215,6 +299,9 @@ run(struct vg_ctx *ctx, int argc, char **argv)
 		}
 	}
 
+	if (output && open_output(ctx, output, st, &tc) != VG_OK)
+		goto out;
+
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGINT);
 	sigaddset(&mask, SIGTERM);
@@ -282,6 +369,9 @@ out:
 	syslog_recv_free(sr);
 	tail_free(t);
 	vg_buf_free(tc.out);
+	if (tc.out_fd >= 0)
+		close(tc.out_fd);
+	free(tc.out_key);
 	vg_config_free(cfg);
 	return ret;
 }
@@ -290,7 +380,7 @@ const struct cmd_ops cmd_tail = {
 	.name = "tail",
 	.summary = "follow log files and syslog listeners, printing lines as JSON",
 	.help =
-	    "usage: vigil tail [--store FILE] [--syslog ADDR]... [--max-line SIZE]\n"
+	    "usage: vigil tail [--store FILE] [--output FILE] [--syslog ADDR]... [--max-line SIZE]\n"
 	    "                  [--rotate-wait MS] [--max-files N] [PATH|GLOB]...\n"
 	    "       vigil --config FILE tail [--store FILE] [options]\n"
 	    "\n"
@@ -310,6 +400,10 @@ const struct cmd_ops cmd_tail = {
 	    "                     file where the last run stopped (if its first bytes still\n"
 	    "                     match; otherwise it was replaced and is read from 0);\n"
 	    "                     positions are saved after every batch\n"
+	    "  --output FILE      append the JSON lines to FILE instead of stdout; with\n"
+	    "                     --store its committed size is saved with the positions and\n"
+	    "                     a restart cuts off anything written after, so even after\n"
+	    "                     kill -9 every line is in FILE exactly once\n"
 	    "  --syslog ADDR      also receive syslog on udp://HOST:PORT or tcp://HOST:PORT\n"
 	    "                     (TCP: LF-terminated or RFC 6587 octet-counted); repeatable\n"
 	    "  --max-line SIZE    longer lines are cut to SIZE and flagged truncated\n"

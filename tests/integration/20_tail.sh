@@ -9,8 +9,9 @@ db=$TMP/vigil.db
 log=$d/app.log
 pid=
 
-start_tail() { # start_tail OUTFILE
-	"$VIGIL" tail --store "$db" --rotate-wait 300 "$log" >"$1" 2>>"$TMP/tail.err" &
+start_tail() {
+	"$VIGIL" tail --store "$db" --output "$TMP/out" --rotate-wait 300 "$log" \
+		2>>"$TMP/tail.err" &
 	pid=$!
 	sleep 0.3
 }
@@ -19,7 +20,7 @@ write_lines() { # write_lines FROM TO
 	local i
 	for ((i = $1; i <= $2; i++)); do
 		echo "line-$i $RANDOM" >>"$log"
-		((i % 50 == 0)) && sleep 0.01
+		((i % 20 == 0)) && sleep 0.005
 	done
 	return 0
 }
@@ -35,23 +36,29 @@ wait_count() {
 	done
 }
 
-# 1. running: lines, a logrotate-style rename, then SIGKILL mid-stream
-start_tail "$TMP/out1"
-write_lines 1 500
-mv "$log" "$log.1"
-echo "late-write-to-rotated-file" >>"$log.1"
-write_lines 501 800
+# 1. running: lines, a logrotate-style rename, and SIGKILL while lines flow
+start_tail
+{
+	write_lines 1 500
+	mv "$log" "$log.1"
+	echo "late-write-to-rotated-file" >>"$log.1"
+	write_lines 501 1500
+} &
+writer=$!
+sleep 0.4
 kill -KILL "$pid" 2>/dev/null
 wait "$pid" 2>/dev/null
+echo "# lines saved before SIGKILL: $(wc -l <"$TMP/out")"
+wait "$writer"
 # 2. stopped: more lines, and another rotation nobody saw
-write_lines 801 1200
+write_lines 1501 1800
 mv "$log.1" "$log.2"
 mv "$log" "$log.1"
-write_lines 1201 1500
+write_lines 1801 2000
 # 3. restarted: resumes, drains the file rotated while down, goes on
-start_tail "$TMP/out2"
-write_lines 1501 2000
-wait_count 2001 "$TMP/out1" "$TMP/out2"
+start_tail
+write_lines 2001 2500
+wait_count 2501 "$TMP/out"
 kill -TERM "$pid"
 RC=0
 wait "$pid" || RC=$?
@@ -60,14 +67,14 @@ ERR=$(cat "$TMP/tail.err")
 expect_rc "tail exits 0 on SIGTERM" 0
 expect_clean_stderr "tail runs clean under the sanitizers"
 
-cat "$TMP/out1" "$TMP/out2" | sed -E 's/.*"line":"([^"]*)".*/\1/' >"$TMP/lines"
+sed -E 's/.*"line":"([^"]*)".*/\1/' "$TMP/out" >"$TMP/lines"
 total=$(wc -l <"$TMP/lines")
 uniq_n=$(sort "$TMP/lines" | uniq | wc -l)
 dups=$(sort "$TMP/lines" | uniq -d | wc -l)
-expect_eq "every line delivered (2000 + 1 late write)" "$uniq_n" 2001
+expect_eq "every line delivered (2500 + 1 late write)" "$uniq_n" 2501
 expect_eq "no line delivered twice across SIGKILL and restart" "$dups" 0
-expect_eq "output holds exactly the written lines" "$total" 2001
-if grep -q '"line":"late-write-to-rotated-file"' "$TMP/out1" "$TMP/out2"; then
+expect_eq "output holds exactly the written lines" "$total" 2501
+if grep -q '"line":"late-write-to-rotated-file"' "$TMP/out"; then
 	ok "write to a renamed file before the writer reopens is read"
 else not_ok "write to a renamed file before the writer reopens is read"; fi
 run sqlite3 "$db" "select offset from source_offsets where path = '$log'"
