@@ -10,7 +10,9 @@
 struct source_line {
 	const char *source;	/* source label (config name or path) */
 	const char *path;	/* file path, or peer address for syslog */
-	const char *data;	/* one line without '\n' (borrowed, valid during callback) */
+	const char *data;	/* one line without '\n' (borrowed, valid during callback);
+				 * never contains '\n' (a multi-line syslog message has
+				 * its inner line feeds turned into spaces) */
 	size_t len;
 	bool truncated;		/* longer than max_line: the first max_line bytes, rest skipped */
 	uint64_t offset_after;	/* file offset just past this line (files); 0 for syslog */

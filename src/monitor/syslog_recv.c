@@ -433,6 +433,26 @@ line_put(struct syslog_recv *s, struct sl_conn *c, const char *p, size_t n)
 	vg_buf_put(c->line, p, n);
 }
 
+/* An octet-counted message may hold line feeds (multi-line messages); sources
+ * hand on single lines, so inside the message they become spaces (rsyslog
+ * escapes them too, as #012), except a trailing one, which is framing. */
+static void
+line_put_body(struct syslog_recv *s, struct sl_conn *c, const char *p, size_t n, bool last)
+{
+	const char *end = p + n;
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		if (!nl) {
+			line_put(s, c, p, (size_t)(end - p));
+			return;
+		}
+		line_put(s, c, p, (size_t)(nl - p));
+		if (!(last && nl + 1 == end))
+			line_put(s, c, " ", 1);
+		p = nl + 1;
+	}
+}
+
 /* Hands over the completed message; keeps it if fn refuses. */
 static int
 conn_emit(struct syslog_recv *s, struct sl_conn *c, source_line_fn fn, void *arg)
@@ -497,7 +517,7 @@ conn_parse(struct syslog_recv *s, struct sl_conn *c, source_line_fn fn, void *ar
 			break;
 		case ST_BODY:
 			used = n < c->frame_left ? n : c->frame_left;
-			line_put(s, c, p, used);
+			line_put_body(s, c, p, used, used == c->frame_left);
 			c->frame_left -= used;
 			if (c->frame_left == 0) {
 				vg_buf_consume(c->in, used);

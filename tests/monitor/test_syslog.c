@@ -16,7 +16,7 @@
 #include "core/err.h"
 #include "monitor/syslog_recv.h"
 
-#define MAX_GOT 32
+#define MAX_GOT 2048
 
 struct got {
 	char *line[MAX_GOT];
@@ -154,6 +154,11 @@ test_tcp_octet_counting_takes_exactly_len_bytes(void **state)
 	assert_int_equal(g.n, 2);
 	assert_string_equal(g.line[0], a);
 	assert_string_equal(g.line[1], "<1>1 - - second");
+	/* a multi-line message stays one line: inner LF -> space, trailing LF dropped */
+	send_all(fd, "7 <1>x\ny\n", 9);
+	pump(s, &g, 3);
+	assert_int_equal(g.n, 3);
+	assert_string_equal(g.line[2], "<1>x y");
 	close(fd);
 	got_free(&g);
 	syslog_recv_free(s);
@@ -255,6 +260,89 @@ test_refused_message_is_delivered_again(void **state)
 	syslog_recv_free(s);
 }
 
+/* Random messages, each framed at random as octet-counted or LF-terminated, sent
+ * in random pieces: all arrive, whole and in order. */
+static void
+test_mixed_framing_in_random_pieces_keeps_every_message(void **state)
+{
+	(void)state;
+	enum { N = 300 };
+	struct got g = { 0 };
+	struct syslog_recv *s = recv_on("tcp://127.0.0.1:0", 1024, 0);
+	int fd = connect_to(SOCK_STREAM, syslog_recv_port(s, 0));
+	char *msgs[N], *stream = malloc(N * 600);
+	size_t len = 0, sent = 0, checked = 0;
+	unsigned seed = 777;
+	for (int i = 0; i < N; i++) {
+		seed = seed * 1103515245u + 12345u;
+		size_t ml = 5 + (seed >> 16) % 500;
+		msgs[i] = malloc(ml + 1);
+		msgs[i][0] = '<';
+		for (size_t j = 1; j < ml; j++) {
+			seed = seed * 1103515245u + 12345u;
+			msgs[i][j] = (char)(' ' + (seed >> 16) % 94);	/* printable, no LF */
+		}
+		msgs[i][ml] = '\0';
+		if ((seed >> 20) & 1)
+			len += (size_t)sprintf(stream + len, "%zu %s", ml, msgs[i]);
+		else
+			len += (size_t)sprintf(stream + len, "%s\n", msgs[i]);
+	}
+	while (sent < len) {
+		seed = seed * 1103515245u + 12345u;
+		size_t n = 1 + (seed >> 16) % 700;
+		if (n > len - sent)
+			n = len - sent;
+		send_all(fd, stream + sent, n);
+		sent += n;
+		syslog_recv_process(s, collect, &g);
+		for (size_t i = 0; i < g.n; i++)
+			assert_string_equal(g.line[i], msgs[checked++]);
+		got_free(&g);
+	}
+	for (int k = 0; k < 200 && checked < N; k++) {
+		syslog_recv_process(s, collect, &g);
+		for (size_t i = 0; i < g.n; i++)
+			assert_string_equal(g.line[i], msgs[checked++]);
+		got_free(&g);
+		usleep(5000);
+	}
+	assert_int_equal(checked, N);
+	for (int i = 0; i < N; i++)
+		free(msgs[i]);
+	free(stream);
+	close(fd);
+	syslog_recv_free(s);
+}
+
+/* Garbage in every framing state: never a crash, never a line over max_line. */
+static void
+test_garbage_stream_is_survived_within_limits(void **state)
+{
+	(void)state;
+	struct got g = { 0 };
+	struct syslog_recv *s = recv_on("tcp://127.0.0.1:0", 256, 0);
+	int fd = connect_to(SOCK_STREAM, syslog_recv_port(s, 0));
+	static const char alphabet[] = "0123456789 \n\r\0<>xz\xff";
+	char buf[4096];
+	unsigned seed = 4242;
+	for (int round = 0; round < 50; round++) {
+		for (size_t i = 0; i < sizeof(buf); i++) {
+			seed = seed * 1103515245u + 12345u;
+			buf[i] = alphabet[(seed >> 16) % (sizeof(alphabet) - 1)];
+		}
+		send_all(fd, buf, sizeof(buf));
+		syslog_recv_process(s, collect, &g);
+		for (size_t i = 0; i < g.n; i++)
+			assert_true(strlen(g.line[i]) <= 256);
+		got_free(&g);
+	}
+	close(fd);
+	pump(s, &g, 1000000);	/* drains until the connection is gone */
+	got_free(&g);
+	syslog_recv_free(s);
+}
+
 static void
 test_bad_addresses_are_refused_with_reason(void **state)
 {
@@ -290,6 +378,8 @@ main(void)
 		cmocka_unit_test(test_closed_connection_delivers_unterminated_message),
 		cmocka_unit_test(test_connections_beyond_limit_are_refused_and_counted),
 		cmocka_unit_test(test_refused_message_is_delivered_again),
+		cmocka_unit_test(test_mixed_framing_in_random_pieces_keeps_every_message),
+		cmocka_unit_test(test_garbage_stream_is_survived_within_limits),
 		cmocka_unit_test(test_bad_addresses_are_refused_with_reason),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -15,7 +15,7 @@
 #include "core/store.h"
 #include "monitor/tail.h"
 
-#define MAX_GOT 64
+#define MAX_GOT 1024
 
 struct got {
 	char *line[MAX_GOT];
@@ -570,6 +570,47 @@ test_finished_rotated_file_is_not_read_again_after_restart(void **state)
 	store_close(st);
 }
 
+/* Random bytes appended in random pieces: the lines handed on, each plus '\n',
+ * put back together must be the file, and each offset must be where its line ends. */
+static void
+test_random_appends_reassemble_to_the_file(void **state)
+{
+	struct fx *f = *state;
+	size_t total = 200000, done = 0, lines = 0, pos = 0;
+	unsigned seed = 12345;
+	char *data = malloc(total);
+	for (size_t i = 0; i < total; i++) {
+		seed = seed * 1103515245u + 12345u;
+		unsigned v = (seed >> 16) & 0xff;
+		data[i] = v < 12 ? '\n' : (char)v;
+	}
+	data[total - 1] = '\n';
+	new_tailer(f, 64 << 10);
+	watch(f, "r.log");
+	struct got *g = &f->g;
+	while (done < total) {
+		seed = seed * 1103515245u + 12345u;
+		size_t n = 1 + (seed >> 16) % 3000;
+		if (n > total - done)
+			n = total - done;
+		append(f, "r.log", data + done, n);
+		done += n;
+		assert_true(tail_process(f->t, collect, g) >= 0);
+		for (size_t i = 0; i < g->n; i++) {	/* check and drop what arrived */
+			assert_memory_equal(g->line[i], data + pos, g->len[i]);
+			pos += g->len[i];
+			assert_int_equal(data[pos], '\n');
+			pos++;
+			assert_int_equal(g->off[i], pos);
+			lines++;
+		}
+		got_reset(g);
+	}
+	assert_int_equal(pos, total);
+	assert_true(lines > 1000);
+	free(data);
+}
+
 static void
 test_bad_arguments_are_refused(void **state)
 {
@@ -606,6 +647,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_max_files_limit_counts_what_it_drops, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rotated_files_read_to_end_are_released, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_finished_rotated_file_is_not_read_again_after_restart, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_random_appends_reassemble_to_the_file, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bad_arguments_are_refused, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
