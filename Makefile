@@ -43,6 +43,12 @@ $(BUILD)/tests/%: tests/%.c $(BUILD)/libvigil.a
 	$(CC) $(CFLAGS) $(shell pkg-config --cflags cmocka) -o $@ $< $(BUILD)/libvigil.a \
 		$(LDLIBS) $(shell pkg-config --libs cmocka)
 
+# The CRS replay harness is a peer, not vigil: it links libmodsecurity only.
+$(BUILD)/bench/crs_replay: bench/crs_replay.c
+	@mkdir -p $(@D)
+	$(CC) -std=c11 -D_GNU_SOURCE -O2 -Wall -Wextra -Werror -o $@ $< \
+		$(shell pkg-config --cflags --libs modsecurity)
+
 $(BUILD)/bench/%: bench/%.c $(BUILD)/libvigil.a
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -o $@ $< $(BUILD)/libvigil.a $(LDLIBS)

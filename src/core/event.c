@@ -201,6 +201,8 @@ vg_event_to_json(const struct vg_event *ev)
 	set_str(o, "user_agent.original", ev->http.user_agent);
 	set_str(o, "http.request.referrer", ev->http.referer);
 	set_str(o, "process.name", ev->program);
+	if (ev->pid > 0)
+		vg_json_set_path(o, "process.pid", json_integer(ev->pid));
 	set_str(o, "message", ev->message);
 	if (ev->raw)
 		vg_json_set_path(o, "event.original", vg_json_string_lossy(ev->raw, ev->raw_len));

@@ -52,6 +52,7 @@ struct vg_event {
 		const char *referer;
 	} http;
 	const char *program;		/* syslog program, e.g. sshd */
+	int64_t pid;			/* syslog process id; 0 if absent */
 	const char *message;		/* syslog/auth message text */
 	const char *raw;		/* the original line (event.original) */
 	size_t raw_len;
