@@ -39,7 +39,7 @@ struct sl_conn {
 	enum sl_kind kind;
 	struct sl_conn *next;
 	int fd;
-	const struct sl_listener *l;
+	char source[128];	/* the listener's address, or the label given to adopt */
 	char peer[SL_PEER_MAX];
 	struct vg_buf *in;	/* received, not yet framed */
 	struct vg_buf *line;	/* the message being assembled, at most max_line */
@@ -296,11 +296,11 @@ trim_end(const char *p, size_t n)
 }
 
 static int
-emit(struct syslog_recv *s, const struct sl_listener *l, const char *peer, const char *data,
+emit(struct syslog_recv *s, const char *source, const char *peer, const char *data,
     size_t len, bool truncated, source_line_fn fn, void *arg)
 {
 	struct source_line line = {
-		.source = l->addr,
+		.source = source,
 		.path = peer,
 		.data = data,
 		.len = len,
@@ -330,7 +330,7 @@ udp_deliver(struct syslog_recv *s, const struct sl_listener *l, const char *peer
 			s->stats.empty++;
 		} else {
 			bool cut = len > s->max_line;
-			int r = emit(s, l, peer, p, cut ? s->max_line : len, cut, fn, arg);
+			int r = emit(s, l->addr, peer, p, cut ? s->max_line : len, cut, fn, arg);
 			if (r != 0) {
 				vg_buf_reset(s->pend);
 				vg_buf_put(s->pend, p, (size_t)(end - p));	/* fits: <= a datagram */
@@ -372,6 +372,47 @@ udp_read(struct syslog_recv *s, const struct sl_listener *l, source_line_fn fn, 
 	return 0;
 }
 
+/* Takes over a connected stream socket; on failure the caller still owns fd. */
+static int
+conn_add(struct syslog_recv *s, int fd, const char *source, const char *peer)
+{
+	struct sl_conn *c = calloc(1, sizeof(*c));
+	if (!c)
+		return VG_ERR_NOMEM;
+	c->kind = SL_CONN;
+	c->fd = -1;
+	c->in = vg_buf_new(SL_CONN_IN_MAX);
+	c->line = vg_buf_new(s->max_line);
+	vg_strlcpy(c->source, source, sizeof(c->source));
+	vg_strlcpy(c->peer, peer, sizeof(c->peer));
+	if (!c->in || !c->line || ep_add(s, fd, c) != VG_OK) {
+		conn_free(c);
+		return VG_ERR_NOMEM;
+	}
+	c->fd = fd;
+	c->next = s->conns;
+	s->conns = c;
+	s->n_conns++;
+	return VG_OK;
+}
+
+int
+syslog_recv_adopt(struct syslog_recv *s, int fd, const char *source, const char *peer)
+{
+	if (!s || fd < 0 || !source || !peer)
+		return VG_ERR_INVAL;
+	if (s->n_conns >= s->max_conns) {
+		s->stats.conns_dropped++;
+		return VG_ERR_LIMIT;
+	}
+	if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) != 0)
+		return VG_ERR_IO;
+	int r = conn_add(s, fd, source, peer);
+	if (r == VG_OK)
+		s->stats.conns_accepted++;
+	return r;
+}
+
 static void
 tcp_accept(struct syslog_recv *s, const struct sl_listener *l)
 {
@@ -394,26 +435,13 @@ tcp_accept(struct syslog_recv *s, const struct sl_listener *l)
 			s->limit_logged = true;
 			continue;
 		}
-		struct sl_conn *c = calloc(1, sizeof(*c));
-		if (c) {
-			c->kind = SL_CONN;
-			c->fd = fd;
-			c->l = l;
-			c->in = vg_buf_new(SL_CONN_IN_MAX);
-			c->line = vg_buf_new(s->max_line);
-		}
-		if (!c || !c->in || !c->line || ep_add(s, fd, c) != VG_OK) {
-			if (c)
-				c->fd = -1;
-			conn_free(c);
+		char peer[SL_PEER_MAX];
+		peer_name(&ss, true, peer, sizeof(peer));
+		if (conn_add(s, fd, l->addr, peer) != VG_OK) {
 			close(fd);
 			s->stats.io_errors++;
 			continue;
 		}
-		peer_name(&ss, true, c->peer, sizeof(c->peer));
-		c->next = s->conns;
-		s->conns = c;
-		s->n_conns++;
 		s->stats.conns_accepted++;
 	}
 }
@@ -457,14 +485,16 @@ line_put_body(struct syslog_recv *s, struct sl_conn *c, const char *p, size_t n,
 static int
 conn_emit(struct syslog_recv *s, struct sl_conn *c, source_line_fn fn, void *arg)
 {
-	size_t len = trim_end(vg_buf_ptr(c->line), vg_buf_len(c->line));
+	/* a cut message has lost its real end: nothing at the cut is framing */
+	size_t len = c->skipping ? vg_buf_len(c->line)
+				 : trim_end(vg_buf_ptr(c->line), vg_buf_len(c->line));
 	int r = 0;
 
 	c->ready = true;
 	if (len == 0)
 		s->stats.empty++;
 	else
-		r = emit(s, c->l, c->peer, vg_buf_ptr(c->line), len, c->skipping, fn, arg);
+		r = emit(s, c->source, c->peer, vg_buf_ptr(c->line), len, c->skipping, fn, arg);
 	if (r != 0)
 		return r;
 	c->ready = false;

@@ -44,6 +44,12 @@ int syslog_recv_listen(struct syslog_recv *s, const char *addr, char *err, size_
 /* Port actually bound by listener i (useful after binding port 0); 0 if none. */
 unsigned syslog_recv_port(const struct syslog_recv *s, size_t i);
 
+/* Takes over an already connected stream socket fd (made non-blocking) and
+ * reads it as a TCP syslog connection labelled source, with peer as the path;
+ * for inherited sockets and tests. On success the receiver closes fd; on
+ * failure (VG_ERR_LIMIT at max connections) the caller still owns it. */
+int syslog_recv_adopt(struct syslog_recv *s, int fd, const char *source, const char *peer);
+
 /* One fd (an epoll fd of its own) that is readable when any socket is. */
 int syslog_recv_fd(const struct syslog_recv *s);
 
