@@ -361,6 +361,14 @@ out:
 		    (unsigned long long)ts.lines, (unsigned long long)ts.truncated,
 		    (unsigned long long)ts.rotations, (unsigned long long)ts.io_errors);
 	}
+	if (sr) {
+		struct syslog_stats ss;
+		syslog_recv_get_stats(sr, &ss);
+		vg_info(&ctx->log, "syslog: %llu messages, %llu truncated, %llu connections refused, "
+		    "%llu datagrams dropped by the kernel", (unsigned long long)ss.lines,
+		    (unsigned long long)ss.truncated, (unsigned long long)ss.conns_dropped,
+		    (unsigned long long)ss.udp_kernel_drops);
+	}
 	if (ep >= 0)
 		close(ep);
 	if (sfd >= 0)

@@ -22,6 +22,7 @@
 #define SL_CONN_IN_MAX 65536	/* unparsed bytes held per connection */
 #define SL_UDP_BATCH 1024	/* datagrams per listener per call, so TCP is not starved */
 #define SL_PEER_MAX 80
+#define SL_UDP_RCVBUF (8 << 20)
 
 enum sl_kind { SL_LISTENER, SL_CONN };
 
@@ -30,6 +31,7 @@ struct sl_listener {
 	int fd;
 	bool tcp;
 	unsigned port;
+	uint32_t drops_seen;	/* UDP: last SO_RXQ_OVFL value (per socket) */
 	char addr[128];		/* as configured: the source label */
 };
 
@@ -237,6 +239,12 @@ syslog_recv_listen(struct syslog_recv *s, const char *addr, char *err, size_t er
 		goto fail;
 	if (tcp && listen(fd, 64) != 0)
 		goto fail;
+	if (!tcp) {
+		/* room for bursts (the kernel caps it at net.core.rmem_max), and drop counts */
+		int rcv = SL_UDP_RCVBUF;
+		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcv, sizeof(rcv));
+		setsockopt(fd, SOL_SOCKET, SO_RXQ_OVFL, &one, sizeof(one));
+	}
 	l = &s->ls[s->n_ls];
 	memset(l, 0, sizeof(*l));
 	l->kind = SL_LISTENER;
@@ -345,14 +353,20 @@ udp_deliver(struct syslog_recv *s, const struct sl_listener *l, const char *peer
 }
 
 static int
-udp_read(struct syslog_recv *s, const struct sl_listener *l, source_line_fn fn, void *arg)
+udp_read(struct syslog_recv *s, struct sl_listener *l, source_line_fn fn, void *arg)
 {
 	for (int i = 0; i < SL_UDP_BATCH; i++) {
 		struct sockaddr_storage ss;
 		socklen_t sl = sizeof(ss);
 		char peer[SL_PEER_MAX];
-		ssize_t n = recvfrom(l->fd, s->scratch, SL_DGRAM_MAX, MSG_DONTWAIT,
-		    (struct sockaddr *)&ss, &sl);
+		struct iovec iov = { .iov_base = s->scratch, .iov_len = SL_DGRAM_MAX };
+		union {
+			struct cmsghdr align;
+			char buf[CMSG_SPACE(sizeof(uint32_t))];
+		} ctl;
+		struct msghdr mh = { .msg_name = &ss, .msg_namelen = sl, .msg_iov = &iov,
+			.msg_iovlen = 1, .msg_control = ctl.buf, .msg_controllen = sizeof(ctl.buf) };
+		ssize_t n = recvmsg(l->fd, &mh, MSG_DONTWAIT);
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
@@ -363,6 +377,21 @@ udp_read(struct syslog_recv *s, const struct sl_listener *l, source_line_fn fn, 
 		if (n == 0) {
 			s->stats.empty++;
 			continue;
+		}
+		/* SO_RXQ_OVFL: the kernel's count of datagrams dropped on a full socket
+		 * buffer, so UDP loss under a burst is counted, not silent */
+		for (struct cmsghdr *cm = CMSG_FIRSTHDR(&mh); cm; cm = CMSG_NXTHDR(&mh, cm)) {
+			if (cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SO_RXQ_OVFL) {
+				uint32_t drops;
+				memcpy(&drops, CMSG_DATA(cm), sizeof(drops));
+				if (drops > l->drops_seen) {
+					if (l->drops_seen == 0)
+						vg_warn(s->lg, "syslog: %s: the kernel dropped datagrams "
+						    "(receive buffer full)", l->addr);
+					s->stats.udp_kernel_drops += drops - l->drops_seen;
+					l->drops_seen = drops;
+				}
+			}
 		}
 		peer_name(&ss, false, peer, sizeof(peer));
 		int r = udp_deliver(s, l, peer, s->scratch, (size_t)n, fn, arg);
@@ -620,7 +649,7 @@ syslog_recv_process(struct syslog_recv *s, source_line_fn fn, void *arg)
 	for (int i = 0; i < n && r == 0; i++) {
 		enum sl_kind kind = *(enum sl_kind *)evs[i].data.ptr;
 		if (kind == SL_LISTENER) {
-			const struct sl_listener *l = evs[i].data.ptr;
+			struct sl_listener *l = evs[i].data.ptr;
 			if (l->tcp)
 				tcp_accept(s, l);
 			else

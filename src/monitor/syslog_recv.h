@@ -24,6 +24,7 @@ struct syslog_stats {
 	uint64_t bad_frames;		/* octet-count frame with an invalid length */
 	uint64_t empty;			/* empty datagrams/lines ignored */
 	uint64_t io_errors;
+	uint64_t udp_kernel_drops;	/* datagrams the kernel dropped (SO_RXQ_OVFL) */
 };
 
 /* New receiver for lines of at most max_line bytes (256..64 MiB) and at most

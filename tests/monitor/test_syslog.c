@@ -53,6 +53,14 @@ got_free(struct got *g)
 	memset(g, 0, sizeof(*g));
 }
 
+static int
+count_only(const struct source_line *l, void *arg)
+{
+	(void)l;
+	(*(long *)arg)++;
+	return 0;
+}
+
 /* Processes until want lines arrived or ~2 s passed. */
 static void
 pump(struct syslog_recv *s, struct got *g, size_t want)
@@ -343,6 +351,43 @@ test_garbage_stream_is_survived_within_limits(void **state)
 	syslog_recv_free(s);
 }
 
+/* A burst larger than the socket buffer: every datagram is either delivered or
+ * counted as dropped by the kernel; none vanishes silently. */
+static void
+test_udp_burst_losses_are_counted(void **state)
+{
+	(void)state;
+	enum { SENT = 20000 };
+	struct syslog_recv *s = recv_on("udp://127.0.0.1:0", 2048, 0);
+	struct syslog_stats st;
+	int fd = connect_to(SOCK_DGRAM, syslog_recv_port(s, 0));
+	long delivered = 0;
+	char msg[1000];
+	memset(msg, 'u', sizeof(msg));
+	for (int i = 0; i < SENT; i++)
+		send(fd, msg, sizeof(msg), 0);	/* ECONNREFUSED/ENOBUFS never apply here */
+	for (;;) {
+		int r = syslog_recv_process(s, count_only, &delivered);
+		assert_true(r >= 0);
+		if (r == 0)
+			break;
+	}
+	/* drops after the last queued datagram are reported with the next one */
+	send_all(fd, "final", 5);
+	for (int i = 0; i < 100; i++) {
+		long before = delivered;
+		syslog_recv_process(s, count_only, &delivered);
+		if (delivered > before)
+			break;
+		usleep(10000);
+	}
+	syslog_recv_get_stats(s, &st);
+	assert_true(st.udp_kernel_drops > 0);
+	assert_int_equal((uint64_t)delivered + st.udp_kernel_drops, SENT + 1);
+	close(fd);
+	syslog_recv_free(s);
+}
+
 static void
 test_bad_addresses_are_refused_with_reason(void **state)
 {
@@ -380,6 +425,7 @@ main(void)
 		cmocka_unit_test(test_refused_message_is_delivered_again),
 		cmocka_unit_test(test_mixed_framing_in_random_pieces_keeps_every_message),
 		cmocka_unit_test(test_garbage_stream_is_survived_within_limits),
+		cmocka_unit_test(test_udp_burst_losses_are_counted),
 		cmocka_unit_test(test_bad_addresses_are_refused_with_reason),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
