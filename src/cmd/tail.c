@@ -96,8 +96,9 @@ commit_batch(struct vg_ctx *ctx, struct tailer *t, struct vg_store *st, struct t
 		if (r != VG_OK)
 			vg_warn(&ctx->log, "tail: cannot write output: %s", strerror(errno));
 	}
-	if (st && r == VG_OK) {
-		r = store_begin(st);
+	/* nothing to save: no empty transaction (it would wait on a busy store too) */
+	if (st && r == VG_OK && (len > 0 || (t && tail_unsaved(t)))) {
+		bool began = (r = store_begin(st)) == VG_OK;
 		if (r == VG_OK && t)
 			r = tail_checkpoint(t, st);
 		if (r == VG_OK && tc->out_fd >= 0 && len > 0) {
@@ -109,7 +110,8 @@ commit_batch(struct vg_ctx *ctx, struct tailer *t, struct vg_store *st, struct t
 		if (r != VG_OK) {
 			vg_warn(&ctx->log, "tail: cannot save positions (%s); will retry",
 			    store_errmsg(st));
-			store_rollback(st);
+			if (began)
+				store_rollback(st);
 		}
 	}
 	if (r != VG_OK) {

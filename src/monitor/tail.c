@@ -892,6 +892,16 @@ tail_checkpoint(struct tailer *t, struct vg_store *st)
 	return VG_OK;
 }
 
+bool
+tail_unsaved(const struct tailer *t)
+{
+	for (const struct tail_file *f = t->files; f; f = f->next) {
+		if (f->finished ? !f->clear_written : (!f->recorded || f->done_off != f->written_off))
+			return true;
+	}
+	return false;
+}
+
 void
 tail_committed(struct tailer *t)
 {

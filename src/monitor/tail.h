@@ -79,6 +79,10 @@ int tail_restore(struct tailer *t, struct vg_store *st);
  * succeeds call tail_committed(), after a failed commit or rollback call
  * tail_rewind() so those lines are delivered again. */
 int tail_checkpoint(struct tailer *t, struct vg_store *st);
+/* True if tail_checkpoint would write something (lines delivered, files
+ * finished or replaced since the last checkpoint): lets a caller skip empty
+ * transactions. */
+bool tail_unsaved(const struct tailer *t);
 /* Also releases rotated files read to their end; without a store, call it after
  * every batch for that reason alone. */
 void tail_committed(struct tailer *t);

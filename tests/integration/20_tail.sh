@@ -80,6 +80,33 @@ else not_ok "write to a renamed file before the writer reopens is read"; fi
 run sqlite3 "$db" "select offset from source_offsets where path = '$log'"
 expect_match "position saved in the store" out '^[1-9][0-9]*$'
 
+# The store refuses commits for a while (held locked by another process, as a
+# full disk would): the batch is taken back and delivered again once it works.
+ldb=$TMP/lock.db
+llog=$d/lock.log
+lout=$TMP/lock.out
+"$VIGIL" tail --store "$ldb" --output "$lout" "$llog" 2>"$TMP/lock.err" &
+pid=$!
+sleep 0.3
+for ((i = 1; i <= 50; i++)); do echo "pre-$i" >>"$llog"; done
+wait_count 50 "$lout"
+{ echo "BEGIN EXCLUSIVE;"; sleep 7; echo "COMMIT;"; } | sqlite3 "$ldb" &
+locker=$!
+sleep 0.5
+for ((i = 1; i <= 50; i++)); do echo "during-$i" >>"$llog"; done
+wait "$locker"
+wait_count 100 "$lout"
+sleep 0.5
+kill -TERM "$pid"
+wait "$pid"
+run cat "$TMP/lock.err"
+expect_match "a failed commit is reported and retried" out 'cannot save positions'
+expect_no_match "no rollback without a transaction" out 'cannot rollback'
+expect_eq "after the store recovers every line is there once" \
+	"$(sort "$lout" | uniq | wc -l) $(wc -l <"$lout")" "100 100"
+run sqlite3 "$ldb" "select offset from source_offsets where path = '$llog'"
+expect_eq "saved position covers exactly the delivered lines" "$OUT" "$(stat -c %s "$llog")"
+
 # Overlong and binary lines: cut, flagged, and never a crash.
 head -c 1048576 /dev/zero | tr '\0' 'x' >"$d/big.log"
 printf '\n\xff\xfe bad utf8 \xc3\x28\n' >>"$d/big.log"
