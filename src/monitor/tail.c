@@ -49,6 +49,7 @@ struct tail_file {
 	bool finished;		/* rotated file read to its end; clear its record, then free */
 	bool clear_written;
 	bool recorded;		/* its key holds a record from this run */
+	bool error_logged;	/* a read error was logged; more are only counted */
 	bool seen;		/* scratch for sync */
 	int64_t last_data_ms;
 	unsigned char head[TAIL_FP_BYTES];
@@ -63,6 +64,8 @@ struct tail_pattern {
 	int wd;			/* -1: directory not watched (missing); retried by poll */
 	bool dirty;		/* rescan needed */
 	char *warned;		/* last path that failed to open: warned once, not every rescan */
+	bool glob_warned;
+	size_t n_dropped;	/* matches not followed at the last rescan (max files) */
 };
 
 struct tailer {
@@ -197,6 +200,9 @@ void
 tail_get_stats(const struct tailer *t, struct tail_stats *out)
 {
 	*out = t->stats;
+	out->files_dropped = 0;
+	for (size_t i = 0; i < t->n_pats; i++)
+		out->files_dropped += t->pats[i].n_dropped;
 }
 
 static void
@@ -268,7 +274,7 @@ file_open(struct tailer *t, size_t pi, const char *path, const struct stat *sb)
 	struct tail_file *f;
 
 	if (t->n_files >= t->max_files) {
-		t->stats.files_dropped++;
+		t->pats[pi].n_dropped++;
 		if (!t->limit_logged)
 			vg_warn(t->lg, "tail: not following %s: limit of %zu files reached", path,
 			    t->max_files);
@@ -461,8 +467,12 @@ file_read(struct tailer *t, struct tail_file *f, source_line_fn fn, void *arg, b
 				continue;
 			if (errno == EAGAIN)
 				break;
+			/* e.g. EIO on a vanished mount: keep the file and retry later */
 			t->stats.io_errors++;
-			vg_warn(t->lg, "tail: read %s: %s", f->path, strerror(errno));
+			if (!f->error_logged)
+				vg_warn(t->lg, "tail: read %s: %s (retrying quietly)", f->path,
+				    strerror(errno));
+			f->error_logged = true;
 			*eof = true;
 			return 0;
 		}
@@ -470,6 +480,7 @@ file_read(struct tailer *t, struct tail_file *f, source_line_fn fn, void *arg, b
 			*eof = true;
 			return 0;
 		}
+		f->error_logged = false;
 		uint64_t pos = f->read_off;
 		remember_head(f, t->scratch, (size_t)n, pos);
 		f->read_off += (uint64_t)n;
@@ -534,12 +545,17 @@ sync_pattern(struct tailer *t, size_t pi)
 	size_t n_names;
 
 	p->dirty = false;
+	p->n_dropped = 0;
 	if (p->is_glob) {
 		int gr = glob(p->pattern, GLOB_NOSORT, NULL, &g);
 		if (gr != 0 && gr != GLOB_NOMATCH) {
-			vg_warn(t->lg, "tail: glob %s failed", p->pattern);
+			if (!p->glob_warned)
+				vg_warn(t->lg, "tail: cannot list %s (retrying quietly)", p->pattern);
+			p->glob_warned = true;
+			globfree(&g);
 			return;
 		}
+		p->glob_warned = false;
 		names = g.gl_pathv;
 		n_names = gr == 0 ? g.gl_pathc : 0;
 	} else {
@@ -549,7 +565,7 @@ sync_pattern(struct tailer *t, size_t pi)
 	}
 	max_c = n_names < t->max_files ? n_names : t->max_files;
 	if (n_names > max_c) {
-		t->stats.files_dropped += n_names - max_c;
+		p->n_dropped += n_names - max_c;
 		if (!t->limit_logged)
 			vg_warn(t->lg, "tail: %s matches %zu files; following at most %zu",
 			    p->pattern, n_names, t->max_files);

@@ -23,7 +23,7 @@ struct tail_stats {
 	uint64_t bytes;			/* read from files */
 	uint64_t truncated;		/* lines cut to max_line */
 	uint64_t files_opened;
-	uint64_t files_dropped;		/* not watched: max files reached */
+	uint64_t files_dropped;		/* matching files not followed now: max files reached */
 	uint64_t rotations;		/* renamed away / deleted / replaced */
 	uint64_t truncations;		/* copytruncate detected: restarted at 0 */
 	uint64_t partial_dropped;	/* bytes of an unfinished line lost to copytruncate */
