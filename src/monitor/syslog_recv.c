@@ -16,6 +16,7 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #define SL_DGRAM_MAX 65536
@@ -51,12 +52,14 @@ struct sl_conn {
 	size_t frame_left;
 	bool skipping;		/* message over max_line: rest discarded */
 	bool ready;		/* line complete, not yet accepted by fn */
-	bool closed;		/* peer closed: flush and free */
+	bool closed;		/* peer closed (or idle too long): flush and free */
+	int64_t last_ms;	/* last data received */
 };
 
 struct syslog_recv {
 	const struct vg_logger *lg;
 	size_t max_line, max_conns;
+	unsigned idle_ms;
 	int epfd;
 	struct sl_listener ls[SYSLOG_MAX_LISTENERS];
 	size_t n_ls;
@@ -88,6 +91,7 @@ syslog_recv_new(const struct vg_logger *lg, size_t max_line, size_t max_conns,
 	s->lg = lg;
 	s->max_line = max_line;
 	s->max_conns = max_conns ? max_conns : SYSLOG_MAX_CONNS_DEFAULT;
+	s->idle_ms = SYSLOG_IDLE_MS_DEFAULT;
 	s->epfd = epoll_create1(EPOLL_CLOEXEC);
 	s->pend = vg_buf_new(SL_DGRAM_MAX);
 	s->scratch = malloc(SL_DGRAM_MAX + 1);
@@ -129,6 +133,20 @@ syslog_recv_free(struct syslog_recv *s)
 	vg_buf_free(s->pend);
 	free(s->scratch);
 	free(s);
+}
+
+static int64_t
+now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+void
+syslog_recv_set_idle_timeout(struct syslog_recv *s, unsigned idle_ms)
+{
+	s->idle_ms = idle_ms;
 }
 
 int
@@ -419,6 +437,7 @@ conn_add(struct syslog_recv *s, int fd, const char *source, const char *peer)
 		return VG_ERR_NOMEM;
 	}
 	c->fd = fd;
+	c->last_ms = now_ms();
 	c->next = s->conns;
 	s->conns = c;
 	s->n_conns++;
@@ -617,6 +636,7 @@ conn_read(struct syslog_recv *s, struct sl_conn *c)
 	ssize_t n = read(c->fd, s->scratch, room < SL_DGRAM_MAX ? room : SL_DGRAM_MAX);
 	if (n > 0) {
 		vg_buf_put(c->in, s->scratch, (size_t)n);
+		c->last_ms = now_ms();
 		return;
 	}
 	if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
@@ -660,8 +680,15 @@ syslog_recv_process(struct syslog_recv *s, source_line_fn fn, void *arg)
 	}
 	/* Parse every connection, not only the readable ones: a refused message
 	 * leaves bytes behind that no new event would announce. */
+	int64_t now = now_ms();
 	for (struct sl_conn **pp = &s->conns; *pp && r == 0;) {
 		struct sl_conn *c = *pp;
+		if (!c->closed && s->idle_ms && now - c->last_ms > (int64_t)s->idle_ms) {
+			/* a silent peer must not hold one of the bounded slots forever */
+			c->closed = true;
+			epoll_ctl(s->epfd, EPOLL_CTL_DEL, c->fd, NULL);
+			s->stats.conns_idle_closed++;
+		}
 		r = conn_parse(s, c, fn, arg);
 		if (r == 0 && c->closed) {
 			*pp = c->next;

@@ -15,12 +15,14 @@ struct syslog_recv;
 
 #define SYSLOG_MAX_LISTENERS 16
 #define SYSLOG_MAX_CONNS_DEFAULT 256
+#define SYSLOG_IDLE_MS_DEFAULT (10 * 60 * 1000)
 
 struct syslog_stats {
 	uint64_t lines;			/* delivered */
 	uint64_t truncated;		/* lines cut to max_line */
 	uint64_t conns_accepted;
 	uint64_t conns_dropped;		/* refused: max connections reached */
+	uint64_t conns_idle_closed;	/* closed after idle_ms without data */
 	uint64_t bad_frames;		/* octet-count frame with an invalid length */
 	uint64_t empty;			/* empty datagrams/lines ignored */
 	uint64_t io_errors;
@@ -33,6 +35,10 @@ int syslog_recv_new(const struct vg_logger *lg, size_t max_line, size_t max_conn
     struct syslog_recv **out);
 /* Accepts NULL; closes every socket. */
 void syslog_recv_free(struct syslog_recv *s);
+
+/* TCP connections silent for idle_ms are closed (what they sent is still
+ * delivered), checked on each syslog_recv_process; 0 = never. Default 10 min. */
+void syslog_recv_set_idle_timeout(struct syslog_recv *s, unsigned idle_ms);
 
 /* Splits "udp://HOST:PORT" / "tcp://HOST:PORT" ("[v6]:PORT" for IPv6).
  * VG_ERR_PARSE with a reason in err if malformed. */

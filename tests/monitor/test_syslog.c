@@ -244,6 +244,32 @@ test_connections_beyond_limit_are_refused_and_counted(void **state)
 }
 
 static void
+test_idle_connection_is_closed_and_its_slot_freed(void **state)
+{
+	(void)state;
+	struct got g = { 0 };
+	struct syslog_stats st;
+	struct syslog_recv *s = recv_on("tcp://127.0.0.1:0", 1024, 1);
+	syslog_recv_set_idle_timeout(s, 100);
+	int a = connect_to(SOCK_STREAM, syslog_recv_port(s, 0));
+	send_all(a, "half a mess", 11);
+	pump(s, &g, 1);	/* ~2 s at most: the idle close delivers the partial message */
+	assert_int_equal(g.n, 1);
+	assert_string_equal(g.line[0], "half a mess");
+	syslog_recv_get_stats(s, &st);
+	assert_int_equal(st.conns_idle_closed, 1);
+	int b = connect_to(SOCK_STREAM, syslog_recv_port(s, 0));
+	send_all(b, "second peer\n", 12);
+	pump(s, &g, 2);
+	assert_int_equal(g.n, 2);
+	assert_string_equal(g.line[1], "second peer");
+	close(a);
+	close(b);
+	got_free(&g);
+	syslog_recv_free(s);
+}
+
+static void
 test_refused_message_is_delivered_again(void **state)
 {
 	(void)state;
@@ -422,6 +448,7 @@ main(void)
 		cmocka_unit_test(test_overlong_messages_are_cut_flagged_and_stream_stays_in_sync),
 		cmocka_unit_test(test_closed_connection_delivers_unterminated_message),
 		cmocka_unit_test(test_connections_beyond_limit_are_refused_and_counted),
+		cmocka_unit_test(test_idle_connection_is_closed_and_its_slot_freed),
 		cmocka_unit_test(test_refused_message_is_delivered_again),
 		cmocka_unit_test(test_mixed_framing_in_random_pieces_keeps_every_message),
 		cmocka_unit_test(test_garbage_stream_is_survived_within_limits),
