@@ -41,7 +41,7 @@ config_json(const struct vg_config *cfg)
 		    w->path, "name", w->name, "policy", w->policy, "exclude",
 		    strlist_json(&w->exclude), "policies", pols));
 	}
-	return json_pack("{s:s?, s:{s:s, s:s}, s:{s:s, s:s}, s:{s:o, s:I, s:s?, s:s?, s:o}, s:o,"
+	return json_pack("{s:s?, s:{s:s, s:s}, s:{s:s, s:s}, s:{s:o, s:I, s:s?, s:s?, s:o, s:o}, s:o,"
 			 " s:{s:s, s:s, s:I, s:I}, s:{s:b, s:s, s:I}}",
 	    "file", cfg->file,
 	    "store", "backend", cfg->store.backend, "path", cfg->store.path,
@@ -49,6 +49,7 @@ config_json(const struct vg_config *cfg)
 	    "monitor", "sources", sources, "max_line", (json_int_t)cfg->monitor.max_line,
 	    "rules", cfg->monitor.rules, "rules_cache", cfg->monitor.rules_cache,
 	    "ioc_files", strlist_json(&cfg->monitor.ioc_files),
+	    "syslog", strlist_json(&cfg->monitor.syslog),
 	    "webroots", webroots,
 	    "protect", "backup_dir", cfg->protect.backup_dir,
 	    "quarantine_dir", cfg->protect.quarantine_dir,

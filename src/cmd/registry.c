@@ -11,6 +11,7 @@ extern const struct cmd_ops cmd_quarantine;
 extern const struct cmd_ops cmd_backup;
 extern const struct cmd_ops cmd_fim;
 extern const struct cmd_ops cmd_publish;
+extern const struct cmd_ops cmd_tail;
 
 const struct cmd_ops *const cmd_registry[] = {
 	&cmd_demo,
@@ -23,5 +24,6 @@ const struct cmd_ops *const cmd_registry[] = {
 	&cmd_backup,
 	&cmd_fim,
 	&cmd_publish,
+	&cmd_tail,
 	NULL,
 };

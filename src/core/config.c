@@ -44,6 +44,7 @@ enum cfg_check {
 	CHECK_FILE,		/* an existing file */
 	CHECK_LOG_SOURCE,	/* file or glob whose directory exists; a missing file only warns */
 	CHECK_PARENT_DIR,	/* file that may not exist yet, in a directory that may be created */
+	CHECK_LISTEN_ADDR,	/* udp://HOST:PORT or tcp://HOST:PORT ([v6] in brackets) */
 };
 
 struct cfg_schema;
@@ -135,6 +136,8 @@ static const struct cfg_field monitor_fields[] = {
 	{ .key = "rules", .type = CFG_PATH, .offset = offsetof(struct vg_config, monitor.rules) },
 	{ .key = "rules_cache", .type = CFG_PATH,
 	  .offset = offsetof(struct vg_config, monitor.rules_cache) },
+	{ .key = "syslog", .type = CFG_STRLIST, .offset = offsetof(struct vg_config, monitor.syslog),
+	  .check = CHECK_LISTEN_ADDR },
 	{ .key = "ioc_files", .type = CFG_PATHLIST,
 	  .offset = offsetof(struct vg_config, monitor.ioc_files), .check = CHECK_FILE },
 };
@@ -315,6 +318,7 @@ check_path(struct loader *ld, const yaml_node_t *node, const char *key, const ch
 
 	switch (check) {
 	case CHECK_NONE:
+	case CHECK_LISTEN_ADDR:	/* not a path: see check_listen_addr */
 		return;
 	case CHECK_DIR:
 		if (stat(path, &st) != 0)
@@ -379,6 +383,38 @@ dup_scalar(struct loader *ld, const char *s)
 	return p;
 }
 
+/* A listen address as the monitor's receivers take it. Only the shape is checked
+ * here (core depends on nothing); binding happens when the receiver starts. */
+static void
+check_listen_addr(struct loader *ld, const yaml_node_t *node, const char *key, const char *v)
+{
+	const char *rest, *colon;
+	long long port;
+
+	if (strncmp(v, "udp://", 6) != 0 && strncmp(v, "tcp://", 6) != 0) {
+		error_at(ld, node, key, "'%s': expected udp://HOST:PORT or tcp://HOST:PORT", v);
+		return;
+	}
+	rest = v + 6;
+	colon = strrchr(rest, ':');
+	if (!colon || colon == rest || (rest[0] == '[' && colon[-1] != ']')) {
+		error_at(ld, node, key, "'%s': expected HOST:PORT after the scheme", v);
+		return;
+	}
+	if (vg_parse_ll(colon + 1, 1, 65535, &port) != VG_OK)
+		error_at(ld, node, key, "'%s': port must be 1..65535", v);
+}
+
+static void
+check_item(struct loader *ld, const yaml_node_t *node, const char *key, const char *v,
+    const struct cfg_field *f)
+{
+	if (f->check == CHECK_LISTEN_ADDR)
+		check_listen_addr(ld, node, key, v);
+	else if (f->type == CFG_PATHLIST)
+		check_path(ld, node, key, v, f->check);
+}
+
 /* Stores a list of strings from a sequence (or a single scalar, for convenience). */
 static void
 set_strlist(struct loader *ld, const yaml_node_t *node, const struct cfg_field *f, void *base,
@@ -388,6 +424,19 @@ set_strlist(struct loader *ld, const yaml_node_t *node, const struct cfg_field *
 	yaml_node_item_t *it;
 	size_t n;
 
+	if (node->type == YAML_SCALAR_NODE) {
+		char *v = f->type == CFG_PATHLIST ? resolve_path(ld->base_dir, scalar(node))
+						  : dup_scalar(ld, scalar(node));
+		list->items = calloc(1, sizeof(char *));
+		if (!v || !list->items) {
+			free(v);
+			ld->nomem = true;
+			return;
+		}
+		check_item(ld, node, key, v, f);
+		list->items[list->n++] = v;
+		return;
+	}
 	if (node->type != YAML_SEQUENCE_NODE) {
 		error_at(ld, node, key, "expected a list of strings, got %s", node_kind(node));
 		return;
@@ -416,8 +465,7 @@ set_strlist(struct loader *ld, const yaml_node_t *node, const struct cfg_field *
 			ld->nomem = true;
 			return;
 		}
-		if (f->type == CFG_PATHLIST)
-			check_path(ld, child, ckey, v, f->check);
+		check_item(ld, child, ckey, v, f);
 		list->items[list->n++] = v;
 	}
 }

@@ -58,6 +58,7 @@ struct vg_config {
 		char *rules;			/* rules directory */
 		char *rules_cache;		/* compiled-rules cache directory; NULL = none */
 		struct vg_cfg_strlist ioc_files;
+		struct vg_cfg_strlist syslog;	/* receivers: "udp://HOST:PORT", "tcp://HOST:PORT" */
 	} monitor;
 	struct vg_cfg_array webroots;	/* of struct vg_webroot_cfg */
 	struct {

@@ -98,6 +98,12 @@ test_errors_name_line_column_and_key(void **state)
 		{ "monitor: {max_line: 10}\n", "t.yaml:1:21: monitor.max_line: 10 is out of range" },
 		{ "monitor:\n  sources:\n    - {path: /tmp/x.log, format: nginx}\n",
 		  "monitor.sources[0]: format nginx needs a log_format" },
+		{ "monitor:\n  syslog: [udp://127.0.0.1:514, http://h:1]\n",
+		  "t.yaml:2:33: monitor.syslog[1]: 'http://h:1': expected udp://HOST:PORT" },
+		{ "monitor:\n  syslog: tcp://0.0.0.0\n",
+		  "t.yaml:2:11: monitor.syslog: 'tcp://0.0.0.0': expected HOST:PORT" },
+		{ "monitor:\n  syslog: udp://h:99999\n",
+		  "t.yaml:2:11: monitor.syslog: 'udp://h:99999': port must be 1..65535" },
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		struct vg_config *cfg = NULL;
@@ -109,6 +115,25 @@ test_errors_name_line_column_and_key(void **state)
 			fail_msg("case %zu: wanted '%s' in:\n%s", i, cases[i].expect, errors);
 		free(errors);
 	}
+}
+
+/* monitor.syslog takes one address or a list of them. */
+static void
+test_syslog_listen_accepts_one_address_or_a_list(void **state)
+{
+	(void)state;
+	struct vg_config *cfg = NULL;
+	char *errors = NULL;
+	assert_int_equal(load("monitor: {syslog: udp://127.0.0.1:5514}\n", &cfg, &errors), VG_OK);
+	assert_int_equal(cfg->monitor.syslog.n, 1);
+	assert_string_equal(cfg->monitor.syslog.items[0], "udp://127.0.0.1:5514");
+	vg_config_free(cfg);
+	cfg = NULL;
+	assert_int_equal(load("monitor:\n  syslog: [tcp://0.0.0.0:5514, 'udp://[::1]:514']\n",
+	    &cfg, &errors), VG_OK);
+	assert_int_equal(cfg->monitor.syslog.n, 2);
+	assert_string_equal(cfg->monitor.syslog.items[1], "udp://[::1]:514");
+	vg_config_free(cfg);
 }
 
 static void
@@ -184,6 +209,7 @@ main(void)
 		cmocka_unit_test(test_full_document_is_typed_and_paths_resolved),
 		cmocka_unit_test(test_errors_name_line_column_and_key),
 		cmocka_unit_test(test_all_errors_are_reported_at_once),
+		cmocka_unit_test(test_syslog_listen_accepts_one_address_or_a_list),
 		cmocka_unit_test(test_alias_bomb_is_bounded),
 		cmocka_unit_test(test_duration_and_size_units),
 		cmocka_unit_test(test_missing_file_is_an_io_error_naming_it),
