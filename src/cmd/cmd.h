@@ -43,6 +43,10 @@ int cmd_load_config(struct vg_ctx *ctx, struct vg_config **out);
 int cmd_usage_error(const struct cmd_ops *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
+/* The detection rules to load: opt if given, else ruleset_default_path() for cfg
+ * (cfg may be NULL). *out is malloc'd (caller frees). 0 or VG_ERR_*. */
+int cmd_rules_path(struct vg_ctx *ctx, const struct vg_config *cfg, const char *opt, char **out);
+
 /* True if argv holds -h or --help. */
 bool cmd_wants_help(int argc, char **argv);
 

@@ -1,6 +1,7 @@
 /* Helpers shared by the subcommands: config loading with error printing, usage errors. */
 #include "cmd/cmd.h"
 #include "core/err.h"
+#include "monitor/rules.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -33,6 +34,22 @@ cmd_usage_error(const struct cmd_ops *cmd, const char *fmt, ...)
 	fprintf(stderr, "\n%.*s\n", nl ? (int)(nl - cmd->help) : (int)strlen(cmd->help),
 	    cmd->help);
 	return VG_EXIT_USAGE;
+}
+
+int
+cmd_rules_path(struct vg_ctx *ctx, const struct vg_config *cfg, const char *opt, char **out)
+{
+	char path[4096];
+
+	(void)ctx;
+	*out = NULL;
+	if (opt)
+		*out = strdup(opt);
+	else if (ruleset_default_path(cfg ? cfg->monitor.rules : NULL, path, sizeof(path)) == VG_OK)
+		*out = strdup(path);
+	else
+		return VG_ERR_LIMIT;
+	return *out ? VG_OK : VG_ERR_NOMEM;
 }
 
 int

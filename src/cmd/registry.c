@@ -6,6 +6,8 @@ extern const struct cmd_ops cmd_decode;
 extern const struct cmd_ops cmd_demo;
 extern const struct cmd_ops cmd_rules;
 extern const struct cmd_ops cmd_store;
+extern const struct cmd_ops cmd_scan_log;
+extern const struct cmd_ops cmd_watch;
 extern const struct cmd_ops cmd_scan;
 extern const struct cmd_ops cmd_quarantine;
 extern const struct cmd_ops cmd_backup;
@@ -17,6 +19,8 @@ const struct cmd_ops *const cmd_registry[] = {
 	&cmd_demo,
 	&cmd_check_config,
 	&cmd_store,
+	&cmd_watch,
+	&cmd_scan_log,
 	&cmd_decode,
 	&cmd_rules,
 	&cmd_scan,

@@ -28,7 +28,11 @@ rules_paths(struct vg_ctx *ctx, const char *arg, const char *cache_arg, char **o
 		if (ret != VG_EXIT_OK)
 			return ret;
 	}
-	*out = strdup(arg ? arg : ruleset_default_path(cfg ? cfg->monitor.rules : NULL));
+	*out = NULL;
+	if (arg)
+		*out = strdup(arg);
+	else
+		cmd_rules_path(ctx, cfg, NULL, out);
 	if (cache_arg || (cfg && cfg->monitor.rules_cache))
 		*cache = strdup(cache_arg ? cache_arg : cfg->monitor.rules_cache);
 	ret = !*out || (!*cache && (cache_arg || (cfg && cfg->monitor.rules_cache))) ?

@@ -38,6 +38,7 @@ struct agg {
 	struct agg *fifo_prev, *fifo_next;
 	uint64_t count;
 	int64_t first_us, last_us;
+	int64_t arrival_us;			/* wall clock when opened */
 	int64_t id;				/* set by the OPENED callback */
 	char field[48];
 	char matched[MATCHED_MAX];
@@ -187,11 +188,16 @@ close_agg(struct correlator *c, struct agg *a, correlate_alert_fn fn, void *arg)
 	return r;
 }
 
+/* Closes aggregates from the FIFO head whose window ended, by event time or (by_arrival)
+ * by the wall clock at which they were opened. */
 static int
-close_expired(struct correlator *c, int64_t now_us, correlate_alert_fn fn, void *arg)
+close_expired(struct correlator *c, int64_t now_us, bool by_arrival, correlate_alert_fn fn,
+    void *arg)
 {
 	int ret = 0;
-	while (c->fifo_head && c->fifo_head->first_us + c->cfg.window_us <= now_us) {
+	while (c->fifo_head &&
+	    (by_arrival ? c->fifo_head->arrival_us : c->fifo_head->first_us) + c->cfg.window_us <=
+		now_us) {
 		int r = close_agg(c, c->fifo_head, fn, arg);
 		if (r && !ret)
 			ret = r;
@@ -290,7 +296,7 @@ same_rule(const struct correlate_hit *a, const struct correlate_hit *b)
 
 /* Adds one hit to its (rule, source) aggregate, opening one if needed. */
 static int
-aggregate(struct correlator *c, struct source *s, const struct vg_event *ev,
+aggregate(struct correlator *c, struct source *s, const struct vg_event *ev, int64_t arrival_us,
     const struct correlate_hit *hit, correlate_alert_fn fn, void *arg)
 {
 	struct agg *a;
@@ -321,6 +327,7 @@ aggregate(struct correlator *c, struct source *s, const struct vg_event *ev,
 	a->src = s;
 	a->count = 1;
 	a->first_us = a->last_us = ev->ts_us;
+	a->arrival_us = arrival_us;
 	if (hit->field)
 		vg_strlcpy(a->field, hit->field, sizeof(a->field));
 	if (hit->text) {
@@ -413,7 +420,7 @@ failures_in_window(struct correlator *c, struct source *s, int64_t ts, bool is_f
 }
 
 static int
-thresholds(struct correlator *c, struct source *s, const struct vg_event *ev,
+thresholds(struct correlator *c, struct source *s, const struct vg_event *ev, int64_t arrival_us,
     const struct correlate_hit *hits, size_t n_hits, correlate_alert_fn fn, void *arg)
 {
 	int ret = 0, r;
@@ -425,7 +432,7 @@ thresholds(struct correlator *c, struct source *s, const struct vg_event *ev,
 		uint64_t key = hash_bytes(c, ev->http.url, path_len(ev->http.url));
 		if (distinct_in_window(s->paths404, c->cfg.dirbust_paths, key, ev->ts_us,
 			c->cfg.dirbust_window_us) >= c->cfg.dirbust_paths &&
-		    (r = aggregate(c, s, ev, &hit_dirbust, fn, arg)) && !ret)
+		    (r = aggregate(c, s, ev, arrival_us, &hit_dirbust, fn, arg)) && !ret)
 			ret = r;
 	}
 	outcome = auth_outcome(ev);
@@ -438,7 +445,7 @@ thresholds(struct correlator *c, struct source *s, const struct vg_event *ev,
 			h = &hit_bruteforce;
 		else if (outcome == AUTH_SUCCESS && fails >= 3)
 			h = &hit_success_after_failures;
-		if (h && (r = aggregate(c, s, ev, h, fn, arg)) && !ret)
+		if (h && (r = aggregate(c, s, ev, arrival_us, h, fn, arg)) && !ret)
 			ret = r;
 	}
 	if (n_hits == 0)
@@ -447,32 +454,36 @@ thresholds(struct correlator *c, struct source *s, const struct vg_event *ev,
 		return VG_ERR_NOMEM;
 	unsigned distinct = 0;
 	for (size_t i = 0; i < n_hits; i++) {
+		/* Low-severity markers (a curl user agent) are not attacks by themselves. */
+		if (hits[i].severity < VG_SEV_MEDIUM)
+			continue;
 		uint64_t key = hash_bytes(c, hits[i].rule_id, strlen(hits[i].rule_id));
 		distinct = distinct_in_window(s->rules, c->cfg.attacker_rules, key, ev->ts_us,
 		    c->cfg.attacker_window_us);
 	}
-	if (distinct >= c->cfg.attacker_rules && (r = aggregate(c, s, ev, &hit_attacker, fn, arg)) &&
+	if (distinct >= c->cfg.attacker_rules &&
+	    (r = aggregate(c, s, ev, arrival_us, &hit_attacker, fn, arg)) &&
 	    !ret)
 		ret = r;
 	return ret;
 }
 
 int
-correlator_feed(struct correlator *c, const struct vg_event *ev,
+correlator_feed(struct correlator *c, const struct vg_event *ev, int64_t arrival_us,
     const struct correlate_hit *hits, size_t n_hits, correlate_alert_fn fn, void *arg)
 {
 	struct source *s;
 	int ret, r;
 	const char *ip = ev->src_ip[0] ? ev->src_ip : "-";
 
-	ret = close_expired(c, ev->ts_us, fn, arg);
+	ret = close_expired(c, ev->ts_us, false, fn, arg);
 	s = source_get(c, ip, fn, arg, &ret);
 	if (!s)
 		return VG_ERR_NOMEM;
 	for (size_t i = 0; i < n_hits; i++)
-		if ((r = aggregate(c, s, ev, &hits[i], fn, arg)) && !ret)
+		if ((r = aggregate(c, s, ev, arrival_us, &hits[i], fn, arg)) && !ret)
 			ret = r;
-	if ((r = thresholds(c, s, ev, hits, n_hits, fn, arg)) && !ret)
+	if ((r = thresholds(c, s, ev, arrival_us, hits, n_hits, fn, arg)) && !ret)
 		ret = r;
 	return ret;
 }
@@ -480,7 +491,7 @@ correlator_feed(struct correlator *c, const struct vg_event *ev,
 int
 correlator_tick(struct correlator *c, int64_t now_us, correlate_alert_fn fn, void *arg)
 {
-	return close_expired(c, now_us, fn, arg);
+	return close_expired(c, now_us, true, fn, arg);
 }
 
 int

@@ -32,7 +32,7 @@ struct correlate_config {
 	int64_t dirbust_window_us;	/* ... within this time = directory busting */
 	unsigned bruteforce_failures;	/* failed logins ... */
 	int64_t bruteforce_window_us;	/* ... within this time = brute force */
-	unsigned attacker_rules;	/* distinct attack rules from one source ... */
+	unsigned attacker_rules;	/* distinct attack rules (medium or worse) from one source ... */
 	int64_t attacker_window_us;	/* ... within this time = active attacker */
 };
 
@@ -61,10 +61,13 @@ int correlator_new(const struct correlate_config *cfg, struct correlator **out);
 void correlator_free(struct correlator *c);
 
 /* Feeds one event with the rules it matched (n_hits may be 0: the event still counts
- * for thresholds). Windows that ended before ev->ts_us are closed first. */
-int correlator_feed(struct correlator *c, const struct vg_event *ev,
+ * for thresholds). Windows that ended before ev->ts_us are closed first. arrival_us
+ * is when vigil saw the event (wall clock): correlator_tick measures windows by it,
+ * so replaying an old log live still aggregates instead of closing at once. */
+int correlator_feed(struct correlator *c, const struct vg_event *ev, int64_t arrival_us,
     const struct correlate_hit *hits, size_t n_hits, correlate_alert_fn fn, void *arg);
-/* Closes windows that ended before now_us (watch mode calls this periodically). */
+/* Closes windows opened (by arrival time) a full window before now_us; watch mode
+ * calls this periodically with the wall clock. */
 int correlator_tick(struct correlator *c, int64_t now_us, correlate_alert_fn fn, void *arg);
 /* Closes everything (end of a batch scan, shutdown). */
 int correlator_flush(struct correlator *c, correlate_alert_fn fn, void *arg);

@@ -8,6 +8,7 @@
 #include "monitor/rules_cache.h"
 #include "core/buf.h"
 #include "core/err.h"
+#include "core/paths.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -193,14 +194,20 @@ ruleset_rule(const struct ruleset *rs, size_t index)
 
 /* ---- loading ---- */
 
-const char *
-ruleset_default_path(const char *configured)
+int
+ruleset_default_path(const char *configured, char *out, size_t size)
 {
 	const char *env = getenv("VIGIL_RULES");
+	struct stat st;
 
 	if (configured && *configured)
-		return configured;
-	return env && *env ? env : "rules";
+		return vg_strlcpy(out, configured, size);
+	if (env && *env)
+		return vg_strlcpy(out, env, size);
+	if ((stat("rules", &st) == 0 && S_ISDIR(st.st_mode)) ||
+	    vg_find_data_dir("rules", out, size) != VG_OK)
+		return vg_strlcpy(out, "rules", size);
+	return VG_OK;
 }
 
 struct loader {

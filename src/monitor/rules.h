@@ -35,8 +35,9 @@ const char *rule_field_ecs(enum rule_field f);
 
 /* Where rules are loaded from when no path is given on the command line:
  * configured (monitor.rules) if non-NULL, else $VIGIL_RULES if set and non-empty,
- * else "rules" (relative to the working directory). Borrowed string. */
-const char *ruleset_default_path(const char *configured);
+ * else "rules" in the working directory if it exists, else the rules shipped beside
+ * this build (vg_find_data_dir). Written into out; VG_ERR_LIMIT if it does not fit. */
+int ruleset_default_path(const char *configured, char *out, size_t size);
 
 /* Loads path: a .yaml/.yml file, or a directory searched recursively for them
  * (sorted, so rule order is stable). On success returns 0 and sets *out (caller

@@ -6,6 +6,7 @@
 
 #include "core/buf.h"
 #include "core/err.h"
+#include "core/paths.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -263,44 +264,15 @@ webshell_scanner_set_limits(struct webshell_scanner *s, long long max_size, int 
 		s->timeout_s = timeout_s;
 }
 
-static bool
-is_dir(const char *p)
-{
-	struct stat st;
-	return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
-}
-
 int
 webshell_find_rules(char *out, size_t size)
 {
 	const char *env = getenv("VIGIL_WEBSHELL_RULES");
-	char exe[4096];
-	ssize_t n;
 
 	out[0] = '\0';
 	if (env && env[0])
 		return vg_strlcpy(out, env, size);
-	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	if (n > 0) {
-		exe[n] = '\0';
-		char *slash = strrchr(exe, '/');
-		if (slash) {
-			*slash = '\0';
-			static const char *const rel[] = { "/../rules/webshell",
-				"/../../rules/webshell" };
-			for (size_t i = 0; i < sizeof(rel) / sizeof(rel[0]); i++) {
-				int w = snprintf(out, size, "%s%s", exe, rel[i]);
-				if (w > 0 && (size_t)w < size && is_dir(out))
-					return VG_OK;
-			}
-		}
-	}
-	if (is_dir("/usr/share/vigil/rules/webshell"))
-		return vg_strlcpy(out, "/usr/share/vigil/rules/webshell", size);
-	if (is_dir("rules/webshell"))
-		return vg_strlcpy(out, "rules/webshell", size);
-	out[0] = '\0';
-	return VG_ERR_NOTFOUND;
+	return vg_find_data_dir("rules/webshell", out, size);
 }
 
 void

@@ -83,7 +83,7 @@ test_scan_of_20000_requests_is_one_alert_with_a_count(void **state)
 	assert_int_equal(correlator_new(NULL, &c), VG_OK);
 	for (int i = 0; i < 20000; i++) {
 		struct vg_event ev = http_event("203.0.113.9", 1000 * SEC + i * 1000, "/?id=1", 200);
-		assert_int_equal(correlator_feed(c, &ev, &sqli, 1, on_alert, &s), 0);
+		assert_int_equal(correlator_feed(c, &ev, ev.ts_us, &sqli, 1, on_alert, &s), 0);
 	}
 	assert_int_equal(correlator_flush(c, on_alert, &s), 0);
 	assert_int_equal(s.opened, 1);
@@ -101,9 +101,9 @@ test_new_window_opens_a_new_alert(void **state)
 	struct sink s = { 0 };
 	assert_int_equal(correlator_new(NULL, &c), VG_OK);
 	struct vg_event ev = http_event("203.0.113.9", 1000 * SEC, "/?id=1", 200);
-	correlator_feed(c, &ev, &sqli, 1, on_alert, &s);
+	correlator_feed(c, &ev, ev.ts_us, &sqli, 1, on_alert, &s);
 	ev.ts_us += 301 * SEC;	/* default window is 300 s */
-	correlator_feed(c, &ev, &sqli, 1, on_alert, &s);
+	correlator_feed(c, &ev, ev.ts_us, &sqli, 1, on_alert, &s);
 	assert_int_equal(s.closed, 1);	/* the first window closed when time passed it */
 	correlator_flush(c, on_alert, &s);
 	assert_int_equal(s.opened, 2);
@@ -119,7 +119,7 @@ test_tick_closes_windows_without_new_events(void **state)
 	struct sink s = { 0 };
 	assert_int_equal(correlator_new(NULL, &c), VG_OK);
 	struct vg_event ev = http_event("203.0.113.9", 1000 * SEC, "/?id=1", 200);
-	correlator_feed(c, &ev, &sqli, 1, on_alert, &s);
+	correlator_feed(c, &ev, ev.ts_us, &sqli, 1, on_alert, &s);
 	correlator_tick(c, 1200 * SEC, on_alert, &s);
 	assert_int_equal(s.closed, 0);
 	correlator_tick(c, 1300 * SEC, on_alert, &s);
@@ -138,13 +138,13 @@ test_distinct_404s_raise_dirbust_but_repeats_do_not(void **state)
 	/* 100 requests for the same missing page: not directory busting. */
 	for (int i = 0; i < 100; i++) {
 		struct vg_event ev = http_event("198.51.100.1", 1000 * SEC + i, "/missing", 404);
-		correlator_feed(c, &ev, NULL, 0, on_alert, &s);
+		correlator_feed(c, &ev, ev.ts_us, NULL, 0, on_alert, &s);
 	}
 	/* 30 distinct missing paths within a second: directory busting. */
 	for (int i = 0; i < 30; i++) {
 		snprintf(url, sizeof(url), "/admin%d.php?x=1", i);
 		struct vg_event ev = http_event("198.51.100.2", 1000 * SEC + i, url, 404);
-		correlator_feed(c, &ev, NULL, 0, on_alert, &s);
+		correlator_feed(c, &ev, ev.ts_us, NULL, 0, on_alert, &s);
 	}
 	correlator_flush(c, on_alert, &s);
 	assert_int_equal(s.dirbust, 1);
@@ -174,15 +174,15 @@ test_failures_then_success_raise_bruteforce_and_success_alerts(void **state)
 	assert_int_equal(correlator_new(NULL, &c), VG_OK);
 	for (int i = 0; i < 12; i++) {
 		struct vg_event ev = auth_event("192.0.2.50", 1000 * SEC + i * SEC, "Failed password");
-		correlator_feed(c, &ev, NULL, 0, on_alert, &s);
+		correlator_feed(c, &ev, ev.ts_us, NULL, 0, on_alert, &s);
 	}
 	struct vg_event ok = auth_event("192.0.2.50", 1013 * SEC, "Accepted password");
-	correlator_feed(c, &ok, NULL, 0, on_alert, &s);
+	correlator_feed(c, &ok, ok.ts_us, NULL, 0, on_alert, &s);
 	/* A different source with a single failure then success: nothing. */
 	struct vg_event f1 = auth_event("192.0.2.51", 1000 * SEC, "Failed password");
 	struct vg_event s1 = auth_event("192.0.2.51", 1001 * SEC, "Accepted publickey");
-	correlator_feed(c, &f1, NULL, 0, on_alert, &s);
-	correlator_feed(c, &s1, NULL, 0, on_alert, &s);
+	correlator_feed(c, &f1, f1.ts_us, NULL, 0, on_alert, &s);
+	correlator_feed(c, &s1, s1.ts_us, NULL, 0, on_alert, &s);
 	correlator_flush(c, on_alert, &s);
 	assert_int_equal(s.brute, 1);
 	assert_int_equal(s.success, 1);
@@ -199,7 +199,7 @@ test_slow_failures_outside_the_window_are_not_bruteforce(void **state)
 	assert_int_equal(correlator_new(NULL, &c), VG_OK);
 	for (int i = 0; i < 30; i++) {
 		struct vg_event ev = auth_event("192.0.2.60", 1000 * SEC + i * 60 * SEC, "Failed password");
-		correlator_feed(c, &ev, NULL, 0, on_alert, &s);
+		correlator_feed(c, &ev, ev.ts_us, NULL, 0, on_alert, &s);
 	}
 	correlator_flush(c, on_alert, &s);
 	assert_int_equal(s.brute, 0);
@@ -214,11 +214,11 @@ test_three_distinct_attack_rules_flag_an_active_attacker(void **state)
 	struct sink s = { 0 };
 	assert_int_equal(correlator_new(NULL, &c), VG_OK);
 	struct vg_event ev = http_event("203.0.113.77", 1000 * SEC, "/x", 200);
-	correlator_feed(c, &ev, &sqli, 1, on_alert, &s);
-	correlator_feed(c, &ev, &sqli, 1, on_alert, &s);
-	correlator_feed(c, &ev, &xss, 1, on_alert, &s);
+	correlator_feed(c, &ev, ev.ts_us, &sqli, 1, on_alert, &s);
+	correlator_feed(c, &ev, ev.ts_us, &sqli, 1, on_alert, &s);
+	correlator_feed(c, &ev, ev.ts_us, &xss, 1, on_alert, &s);
 	assert_int_equal(s.opened, 2);
-	correlator_feed(c, &ev, &lfi, 1, on_alert, &s);
+	correlator_feed(c, &ev, ev.ts_us, &lfi, 1, on_alert, &s);
 	correlator_flush(c, on_alert, &s);
 	assert_int_equal(s.attacker, 1);
 	correlator_free(c);
@@ -239,7 +239,7 @@ test_million_distinct_sources_stay_bounded_and_nothing_is_lost(void **state)
 	for (int i = 0; i < 1000000; i++) {
 		snprintf(ip, sizeof(ip), "10.%d.%d.%d", (i >> 16) & 255, (i >> 8) & 255, i & 255);
 		struct vg_event ev = http_event(ip, 1000 * SEC + i, "/?id=1", 200);
-		correlator_feed(c, &ev, &sqli, 1, on_alert, &s);
+		correlator_feed(c, &ev, ev.ts_us, &sqli, 1, on_alert, &s);
 	}
 	correlator_stats(c, &st);
 	assert_int_equal(st.sources, 10000);
@@ -268,7 +268,7 @@ test_per_source_alert_cap_counts_drops(void **state)
 		snprintf(ids[i], sizeof(ids[i]), "rule.%d", i);
 		struct correlate_hit h = { .rule_id = ids[i], .title = "t", .severity = VG_SEV_LOW };
 		struct vg_event ev = http_event("203.0.113.5", 1000 * SEC, "/", 200);
-		correlator_feed(c, &ev, &h, 1, on_alert, &s);
+		correlator_feed(c, &ev, ev.ts_us, &h, 1, on_alert, &s);
 	}
 	correlator_stats(c, &st);
 	assert_int_equal(st.dropped_hits, 6);

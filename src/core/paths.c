@@ -1,0 +1,45 @@
+/* Data directory lookup: build tree first, so a developer's edits are what runs. */
+#include "core/paths.h"
+#include "core/buf.h"
+#include "core/err.h"
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static bool
+is_dir(const char *p)
+{
+	struct stat st;
+	return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+int
+vg_find_data_dir(const char *sub, char *out, size_t size)
+{
+	char exe[4096];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+
+	out[0] = '\0';
+	if (n > 0) {
+		exe[n] = '\0';
+		char *slash = strrchr(exe, '/');
+		if (slash) {
+			*slash = '\0';
+			static const char *const up[] = { "/../", "/../../" };
+			for (size_t i = 0; i < sizeof(up) / sizeof(up[0]); i++) {
+				int w = snprintf(out, size, "%s%s%s", exe, up[i], sub);
+				if (w > 0 && (size_t)w < size && is_dir(out))
+					return VG_OK;
+			}
+		}
+	}
+	if (snprintf(out, size, "/usr/share/vigil/%s", sub) < (int)size && is_dir(out))
+		return VG_OK;
+	if (is_dir(sub))
+		return vg_strlcpy(out, sub, size);
+	out[0] = '\0';
+	return VG_ERR_NOTFOUND;
+}

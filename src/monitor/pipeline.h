@@ -1,0 +1,64 @@
+/* The detection pipeline: line → decoder → rules → correlator → alert outputs (store,
+ * JSON lines, text). `vigil scan-log` drives it in batch over files; `vigil watch`
+ * drives it from live sources. One pipeline per thread. */
+#ifndef VG_PIPELINE_H
+#define VG_PIPELINE_H
+
+#include "core/log.h"
+#include "core/store.h"
+#include "monitor/correlate.h"
+#include "monitor/decode.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+struct pipeline;
+
+struct pipeline_opts {
+	const char *rules_path;		/* rule file or directory */
+	unsigned rule_flags;		/* RULESET_KEEP_GOING */
+	const struct correlate_config *correlate;	/* NULL = defaults */
+	struct vg_store *store;		/* alerts and evidence go here (may be NULL) */
+	FILE *json_out;			/* alerts as ECS JSON lines (may be NULL) */
+	FILE *text_out;			/* alerts as text lines (may be NULL) */
+	bool live;			/* watch mode: report alerts when opened, again when closed */
+	size_t evidence_per_alert;	/* raw events kept per alert in the store (0 = 20) */
+	const struct vg_logger *log;
+};
+
+struct pipeline_stats {
+	uint64_t lines;
+	uint64_t decode_errors;
+	uint64_t truncated;		/* lines cut to monitor.max_line */
+	uint64_t events_matched;	/* lines that matched at least one rule */
+	uint64_t hits;
+	uint64_t alerts;		/* alerts closed (final) */
+	uint64_t store_errors;
+	struct correlate_stats correlate;
+};
+
+/* Loads rules and builds the pipeline. On failure *errors (caller frees) holds the
+ * rule loader's messages. With RULESET_KEEP_GOING, broken rules are skipped and
+ * *errors still lists them. */
+int pipeline_new(const struct pipeline_opts *opts, struct pipeline **out, char **errors);
+void pipeline_free(struct pipeline *p);
+size_t pipeline_rule_count(const struct pipeline *p);
+
+/* Runs one line through decoder d. source labels it; truncated says it was cut at
+ * max_line. Lines without a timestamp get now_us. Returns 0, or a negative VG_ERR_*
+ * when an output failed (the caller decides: batch mode stops, watch mode rolls the
+ * store transaction back and re-reads the lines). */
+int pipeline_line(struct pipeline *p, struct decoder *d, const char *source, const char *line,
+    size_t len, bool truncated, int64_t now_us);
+/* Closes alert windows that ended before now_us. */
+int pipeline_tick(struct pipeline *p, int64_t now_us);
+/* Closes every open alert (end of input, shutdown). */
+int pipeline_flush(struct pipeline *p);
+
+void pipeline_get_stats(const struct pipeline *p, struct pipeline_stats *out);
+
+/* Prints one alert as a human-readable line. */
+void pipeline_print_alert(FILE *out, const struct vg_alert *a, const char *state);
+
+#endif
