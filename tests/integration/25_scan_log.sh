@@ -1,0 +1,80 @@
+#!/bin/bash
+# vigil scan-log: the detection engine in batch mode over files and stdin, with
+# aggregation, JSON output, the store, and bad input.
+source "$SRCDIR/tests/lib.sh"
+cd "$SRCDIR"
+log=examples/demo/access.log
+
+run "$VIGIL" scan-log "$log"
+expect_rc "attacks in the demo log exit 1" 1
+expect_match "SQL injection found" out 'http\.sqli\.union +203\.0\.113\.66'
+expect_match "Log4Shell found" out 'http\.java\.log4shell +192\.0\.2\.99'
+expect_match "traversal found" out 'http\.traversal'
+expect_match "XSS found" out 'http\.xss'
+expect_no_match "the benign search is not flagged" out '198\.51\.100\.7'
+expect_match "summary on stderr" err '^6 lines \(0 undecodable, 0 truncated\), 4 matched a rule'
+expect_clean_stderr "scan-log: no sanitizer report"
+
+run "$VIGIL" --json scan-log "$log"
+expect_match "--json gives ECS alerts" out '"rule": ?\{"id": ?"http\.sqli\.union"'
+expect_match "--json alerts carry the matched text" out '"matched": ?\{"field": ?"url\.original"'
+expect_match "--json summary on stderr" err '"vigil.stats"'
+
+run bash -c "grep -v jndi '$log' | '$VIGIL' scan-log -"
+expect_rc "stdin works" 1
+expect_no_match "stdin: removed line not reported" out 'log4shell'
+
+# 20,000 requests from one scanner: a handful of aggregated alerts, not 20,000.
+for i in $(seq 1 20000); do
+	echo "203.0.113.9 - - [24/Nov/2026:10:00:00 +0000] \"GET /item.php?id=$i%27%20union%20select%201,2-- HTTP/1.1\" 200 5 \"-\" \"Mozilla/5.0\""
+done >"$TMP/scan.log"
+run "$VIGIL" --json scan-log "$TMP/scan.log"
+n=$(grep -c '"rule"' <<<"$OUT")
+[ "$n" -le 3 ] && ok "20,000 attack lines aggregate into $n alerts" || not_ok "20,000 lines gave $n alerts"
+expect_match "the aggregate counts every request" out '"count": ?20000'
+
+# The store receives alerts and their evidence lines.
+run "$VIGIL" scan-log --store "$TMP/s.db" "$log"
+expect_rc "scan-log --store" 1
+expect_eq "alerts stored" "$(sqlite3 "$TMP/s.db" 'select count(*) from alerts where rule_id = "http.sqli.union"')" 1
+expect_eq "evidence stored" "$(sqlite3 "$TMP/s.db" "select count(*) from alert_events e join alerts a on a.id = e.alert_id where a.rule_id = 'http.java.log4shell' and cast(e.raw as text) like '%jndi%'")" 1
+
+# Bad input: garbage, a 1 MB line, invalid UTF-8, a truncated last line.
+{ head -c 200000 /dev/urandom; echo; printf 'x%.0s' $(seq 1 1048576); echo;
+  printf '203.0.113.5 - - [24/Nov/2026:10:00:00 +0000] "GET /\xff\xfe?q=1 HTTP/1.1" 200 5 "-" "-"\n';
+  printf '203.0.113.6 - - [24/Nov/2026:10:00:00 +0000] "GET /../../etc/passwd HTTP/1.1" 404 0'; } >"$TMP/bad.log"
+run "$VIGIL" scan-log "$TMP/bad.log"
+expect_rc "garbage log still scanned" 1
+expect_match "undecodable lines are counted" err '[1-9][0-9]* undecodable, 1 truncated'
+expect_match "the unterminated last line is analysed" out 'http\.(traversal|lfi).*203\.0\.113\.6'
+expect_clean_stderr "garbage log: no sanitizer report"
+
+run "$VIGIL" scan-log "$TMP/nothere.log"
+expect_rc "missing file exits 3" 3
+expect_match "missing file is named" err 'nothere.log: No such file'
+
+run "$VIGIL" scan-log "$TMP"
+expect_rc "a directory is refused" 3
+
+# A broken rule file: refused with file:line and rule id; --keep-going loads the rest.
+mkdir -p "$TMP/rules"
+cp rules/http/sqli.yaml "$TMP/rules/"
+cat >"$TMP/rules/broken.yaml" <<'YAML'
+- id: test.broken
+  title: broken regex
+  severity: high
+  category: test
+  fields: [url]
+  patterns:
+    - regex: '(unclosed'
+YAML
+run "$VIGIL" scan-log --rules "$TMP/rules" "$log"
+expect_rc "broken rule refuses to start" 2
+expect_match "broken rule named with file:line" err 'broken.yaml:[0-9]+(:[0-9]+)?: rule test.broken'
+run "$VIGIL" scan-log --keep-going --rules "$TMP/rules" "$log"
+expect_rc "--keep-going scans with the other rules" 1
+expect_match "--keep-going still finds SQLi" out 'http\.sqli\.union'
+
+run "$VIGIL" scan-log --bogus
+expect_rc "unknown option exits 2" 2
+finish

@@ -1,0 +1,67 @@
+#!/bin/bash
+# vigil watch: live detection from a tailed log into the store, rotation, and exact
+# resume after SIGKILL (no alert lost, none repeated).
+source "$SRCDIR/tests/lib.sh"
+
+cd "$TMP"
+: >access.log
+cat >w.yaml <<YAML
+store: {path: $TMP/w.db}
+monitor:
+  rules: $SRCDIR/rules
+  sources:
+    - {name: web, path: $TMP/access.log, format: combined}
+YAML
+
+attack() {	# attack N: one SQL injection from a distinct address
+	echo "198.18.$(($1 / 250)).$(($1 % 250 + 1)) - - [24/Nov/2026:10:00:00 +0000] \"GET /item.php?id=1%27%20union%20select%20$1,2-- HTTP/1.1\" 200 5 \"-\" \"Mozilla/5.0\""
+}
+alerts() { sqlite3 w.db "select count(*) from alerts where rule_id = 'http.sqli.union'" 2>/dev/null || echo 0; }
+distinct() { sqlite3 w.db "select count(distinct source_ip) from alerts where rule_id = 'http.sqli.union'"; }
+wait_for() {	# wait_for N: until N SQLi alerts are stored, at most 10 s
+	for _ in $(seq 1 200); do [ "$(alerts)" -ge "$1" ] && return 0; sleep 0.05; done
+	return 1
+}
+start() { "$VIGIL" --config w.yaml --json watch >>out.json 2>>err.txt & pid=$!; }
+
+start
+for i in $(seq 1 20); do attack "$i" >>access.log; done
+wait_for 20 && ok "20 attacks appended while watching are stored" || not_ok "stored $(alerts) of 20"
+grep -q '"state": *"open"' out.json && ok "alerts are reported live as they open" ||
+	not_ok "no live alert on stdout"
+
+# Rotation: rename, then a new file; lines written to both are seen once.
+mv access.log access.log.1
+attack 21 >>access.log.1
+attack 22 >access.log
+wait_for 22 && ok "lines around a rename rotation are detected" || not_ok "after rotation $(alerts) of 22"
+
+# Hard kill, lines written while down, restart: every attack exactly once.
+sleep 0.3
+kill -9 "$pid"; wait "$pid" 2>/dev/null
+for i in $(seq 23 60); do attack "$i" >>access.log; done
+start
+wait_for 60 && ok "lines written while vigil was down are read after restart" ||
+	not_ok "after restart $(alerts) of 60"
+sleep 1
+expect_eq "no alert repeated after SIGKILL + restart" "$(alerts)" 60
+expect_eq "one alert per attacking address" "$(distinct)" 60
+
+# Garbage and a huge line do not stop the daemon.
+head -c 100000 /dev/urandom >>access.log; echo >>access.log
+printf 'y%.0s' $(seq 1 300000) >>access.log; echo >>access.log
+attack 61 >>access.log
+wait_for 61 && ok "watch keeps detecting after garbage and a huge line" || not_ok "stalled at $(alerts)"
+kill -0 "$pid" 2>/dev/null && ok "daemon still running" || not_ok "daemon died"
+
+kill -TERM "$pid"; wait "$pid"; rc=$?
+expect_eq "SIGTERM stops cleanly" "$rc" 0
+grep -q '"state": *"closed"' out.json && ok "open alerts are closed on shutdown" ||
+	not_ok "no closed alerts on shutdown"
+ERR=$(cat err.txt)
+expect_clean_stderr "watch: no sanitizer report"
+
+run "$VIGIL" watch
+expect_rc "watch without sources is a usage error" 2
+expect_match "says what is missing" err 'nothing to watch'
+finish
