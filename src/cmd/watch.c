@@ -3,6 +3,7 @@
  * detection pipeline and is committed to the store in one transaction together
  * with the file positions it consumed, so a crash loses nothing and repeats nothing. */
 #include "cmd/cmd.h"
+#include "cmd/guard.h"
 #include "core/buf.h"
 #include "core/err.h"
 #include "core/store.h"
@@ -37,6 +38,7 @@ struct watch {
 	struct tailer *tailer;
 	struct syslog_recv *syslog;
 	struct decoder *syslog_decoder;
+	struct guard *guard;		/* web roots; NULL when none are configured */
 	struct watch_source *sources;
 	size_t n_sources;
 	int failed;		/* first pipeline/store error of the current batch */
@@ -169,9 +171,9 @@ run(struct vg_ctx *ctx, int argc, char **argv)
 	if ((ret = cmd_load_config(ctx, &w.cfg)) != VG_EXIT_OK)
 		return ret;
 	ret = VG_EXIT_USAGE;
-	if (w.cfg->monitor.sources.n == 0 && w.cfg->monitor.syslog.n == 0) {
-		fprintf(stderr, "vigil watch: nothing to watch: configure monitor.sources or "
-				"monitor.syslog\n");
+	if (w.cfg->monitor.sources.n == 0 && w.cfg->monitor.syslog.n == 0 && w.cfg->webroots.n == 0) {
+		fprintf(stderr, "vigil watch: nothing to watch: configure monitor.sources, "
+				"monitor.syslog or webroots\n");
 		goto out;
 	}
 	if (cmd_rules_path(ctx, w.cfg, rules_opt, &rules_path) != VG_OK)
@@ -210,6 +212,9 @@ run(struct vg_ctx *ctx, int argc, char **argv)
 		goto out;
 	}
 
+	if (w.cfg->webroots.n && (ret = guard_open(ctx, w.cfg, w.store, &w.guard)) != VG_EXIT_OK)
+		goto out;
+
 	ret = VG_EXIT_RUNTIME;
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGINT);
@@ -229,20 +234,34 @@ run(struct vg_ctx *ctx, int argc, char **argv)
 		ev.data.u32 = 2;
 		epoll_ctl(ep, EPOLL_CTL_ADD, syslog_recv_fd(w.syslog), &ev);
 	}
-	vg_info(&ctx->log, "watch: %zu log sources, %zu syslog listeners, %zu rules, store %s",
-	    w.n_sources, w.cfg->monitor.syslog.n, pipeline_rule_count(w.pipeline),
-	    w.cfg->store.path);
+	if (w.guard) {
+		ev.data.u32 = 3;
+		epoll_ctl(ep, EPOLL_CTL_ADD, guard_fd(w.guard), &ev);
+	}
+	vg_info(&ctx->log, "watch: %zu log sources, %zu syslog listeners, %zu rules, %zu web roots, "
+	    "store %s", w.n_sources, w.cfg->monitor.syslog.n, pipeline_rule_count(w.pipeline),
+	    w.guard ? guard_roots(w.guard) : 0, w.cfg->store.path);
 
 	bool stop = false, again = true;
 	time_t last_poll = 0;
 	while (!stop) {
 		struct epoll_event evs[4];
-		int n = epoll_wait(ep, evs, 4, again ? 0 : 250);
+		int timeout = again ? 0 : 250;
+		if (w.guard) {
+			int gt = guard_timeout_ms(w.guard);
+			if (gt >= 0 && gt < timeout)
+				timeout = gt;
+		}
+		int n = epoll_wait(ep, evs, 4, timeout);
+		bool fim_ready = false;
 		if (n < 0 && errno != EINTR)
 			goto out;
-		for (int i = 0; i < n; i++)
+		for (int i = 0; i < n; i++) {
 			if (evs[i].data.u32 == 0)
 				stop = true;
+			if (evs[i].data.u32 == 3)
+				fim_ready = true;
+		}
 		time_t now = time(NULL);
 		bool do_poll = now != last_poll;
 		if (store_begin(w.store) != VG_OK) {
@@ -257,6 +276,9 @@ run(struct vg_ctx *ctx, int argc, char **argv)
 		}
 		if (w.syslog && (r = syslog_recv_process(w.syslog, on_line, &w)) < 0)
 			vg_warn(&ctx->log, "watch: syslog: %s", vg_strerror(r));
+		/* Web-root changes: restore, quarantine and their alerts share the batch. */
+		if (w.guard && (fim_ready ? guard_process(w.guard) : guard_tick(w.guard)) != VG_OK)
+			vg_warn(&ctx->log, "watch: web-root watcher: %s", vg_strerror(VG_ERR_IO));
 		if (do_poll) {
 			last_poll = now;
 			if ((r = pipeline_tick(w.pipeline, vg_now_us())) != VG_OK && !w.failed)
@@ -276,6 +298,7 @@ out:
 		close(ep);
 	if (sfd >= 0)
 		close(sfd);
+	guard_free(w.guard);
 	pipeline_free(w.pipeline);
 	for (size_t i = 0; i < w.n_sources; i++)
 		decoder_free(w.sources[i].decoder);
@@ -305,6 +328,13 @@ const struct cmd_ops cmd_watch = {
 	    "and the read position of every file are committed to the store together, so\n"
 	    "after a restart, or a kill, watching resumes exactly where it stopped: no line\n"
 	    "lost, none counted twice.\n"
+	    "\n"
+	    "Every configured web root is watched too (inotify, recursive): a change is\n"
+	    "compared with the baseline (`vigil backup create`), reported with what was\n"
+	    "injected, and handled by the root's policy (alert, restore: put the page back\n"
+	    "and move added files aside, quarantine). Each new or changed file is scanned for\n"
+	    "webshells first; a malicious one goes to protect.quarantine_dir (WEBSHELL line,\n"
+	    "critical alert), a suspicious one is reported.\n"
 	    "\n"
 	    "  --rules PATH    rule file or directory (default as for scan-log)\n"
 	    "  --keep-going    skip broken rules (reported) instead of refusing to start\n"

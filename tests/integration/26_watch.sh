@@ -61,6 +61,36 @@ grep -q '"state": *"closed"' out.json && ok "open alerts are closed on shutdown"
 ERR=$(cat err.txt)
 expect_clean_stderr "watch: no sanitizer report"
 
+# Web roots in the same daemon: a tampered page is put back with what was injected,
+# a dropped webshell is quarantined.
+mkdir -p www
+echo '<html><body>Official notice</body></html>' >www/index.html
+cat >g.yaml <<YAML
+store: {path: $TMP/g.db}
+webroots:
+  - {name: site, path: $TMP/www, policy: restore}
+protect: {backup_dir: $TMP/backup, quarantine_dir: $TMP/vault}
+YAML
+run "$VIGIL" --config g.yaml backup create
+expect_rc "baseline for the web root" 0
+"$VIGIL" --config g.yaml watch >gout.txt 2>gerr.txt & gpid=$!
+sleep 1
+echo '<a style="display:none" href="http://casino.example/">casino</a>' >>www/index.html
+cp "$SRCDIR/tests/webshell/samples/php/chopper.php" www/shell.php
+for _ in $(seq 1 100); do
+	grep -q 'Official' www/index.html && ! grep -q casino www/index.html && [ ! -e www/shell.php ] && break
+	sleep 0.05
+done
+expect_eq "tampered page restored" "$(cat www/index.html)" '<html><body>Official notice</body></html>'
+[ ! -e www/shell.php ] && ok "dropped webshell removed from the web root" || not_ok "webshell still there"
+grep -q 'WEBSHELL malicious.*shell.php.*quarantined' gout.txt && ok "webshell reported as quarantined" ||
+	not_ok "no webshell line: $(cat gout.txt)"
+grep -q 'injected: hidden link' gout.txt && ok "the alert says what was injected" || not_ok "no injection analysis"
+expect_eq "webshell alert stored" "$(sqlite3 g.db "select count(*) from alerts where rule_id = 'webshell.detected' and severity = 4")" 1
+kill -TERM "$gpid"; wait "$gpid"
+ERR=$(cat gerr.txt)
+expect_clean_stderr "watch with web roots: no sanitizer report"
+
 run "$VIGIL" watch
 expect_rc "watch without sources is a usage error" 2
 expect_match "says what is missing" err 'nothing to watch'
