@@ -158,10 +158,19 @@ run(struct vg_ctx *ctx, int argc, char **argv)
 
 	printf("\n== 2. during the event: `vigil watch` follows %s and guards %s\n", logp, www);
 	fflush(stdout);
-	char *watch[] = { "vigil", "--config", cfg, "watch", NULL };
+	char ready[4200];
+	snprintf(ready, sizeof(ready), "%s/watch.ready", ws);
+	char *watch[] = { "vigil", "--config", cfg, "watch", "--ready-file", ready, NULL };
 	if ((watcher = spawn(watch)) < 0)
 		goto out;
-	pause_ms(1500);	/* rules compiled, watches set */
+	for (int i = 0; i < 600 && access(ready, F_OK) != 0; i++) {
+		if (waitpid(watcher, &status, WNOHANG) == watcher) {
+			watcher = -1;
+			fprintf(stderr, "vigil demo: vigil watch exited early\n");
+			goto out;
+		}
+		pause_ms(50);
+	}
 
 	printf("\n-- the attacker scans the site (6 requests land in the access log)\n");
 	fflush(stdout);

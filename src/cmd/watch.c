@@ -154,7 +154,7 @@ static int
 run(struct vg_ctx *ctx, int argc, char **argv)
 {
 	struct watch w = { .ctx = ctx };
-	const char *rules_opt = NULL;
+	const char *rules_opt = NULL, *ready_file = NULL;
 	char err[512], *errors = NULL, *rules_path = NULL;
 	bool keep_going = false;
 	int ep = -1, sfd = -1, ret, r;
@@ -163,6 +163,8 @@ run(struct vg_ctx *ctx, int argc, char **argv)
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--rules") == 0 && i + 1 < argc)
 			rules_opt = argv[++i];
+		else if (strcmp(argv[i], "--ready-file") == 0 && i + 1 < argc)
+			ready_file = argv[++i];
 		else if (strcmp(argv[i], "--keep-going") == 0)
 			keep_going = true;
 		else
@@ -242,6 +244,11 @@ run(struct vg_ctx *ctx, int argc, char **argv)
 	    "store %s", w.n_sources, w.cfg->monitor.syslog.n, pipeline_rule_count(w.pipeline),
 	    w.guard ? guard_roots(w.guard) : 0, w.cfg->store.path);
 
+	if (ready_file) {
+		FILE *rf = fopen(ready_file, "w");
+		if (!rf || fclose(rf) != 0)
+			vg_warn(&ctx->log, "watch: cannot create %s: %s", ready_file, strerror(errno));
+	}
 	bool stop = false, again = true;
 	time_t last_poll = 0;
 	while (!stop) {
@@ -318,6 +325,7 @@ const struct cmd_ops cmd_watch = {
 	.summary = "monitor logs in real time: detect attacks, alert, keep positions",
 	.help =
 	    "usage: vigil watch --config FILE [--json] [--rules PATH] [--keep-going]\n"
+	    "                   [--ready-file FILE]\n"
 	    "\n"
 	    "Follows every monitor.sources file (globs, rotation, copytruncate, files that\n"
 	    "appear later) and every monitor.syslog listener, runs each line through the\n"
@@ -338,6 +346,8 @@ const struct cmd_ops cmd_watch = {
 	    "\n"
 	    "  --rules PATH    rule file or directory (default as for scan-log)\n"
 	    "  --keep-going    skip broken rules (reported) instead of refusing to start\n"
+	    "  --ready-file F  create F once every source and web root is being watched\n"
+	    "                  (for scripts that start watch and then act)\n"
 	    "\n"
 	    "Stops on SIGINT/SIGTERM after closing open alerts and saving positions.\n"
 	    "exit: 0 stopped by a signal, 2 usage/config/rule error, 3 runtime error.\n",

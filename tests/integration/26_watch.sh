@@ -22,7 +22,11 @@ wait_for() {	# wait_for N: until N SQLi alerts are stored, at most 10 s
 	for _ in $(seq 1 200); do [ "$(alerts)" -ge "$1" ] && return 0; sleep 0.05; done
 	return 1
 }
-start() { "$VIGIL" --config w.yaml --json watch >>out.json 2>>err.txt & pid=$!; }
+start() {
+	rm -f ready
+	"$VIGIL" --config w.yaml --json watch --ready-file ready >>out.json 2>>err.txt & pid=$!
+	for _ in $(seq 1 300); do [ -e ready ] && break; sleep 0.05; done
+}
 
 start
 for i in $(seq 1 20); do attack "$i" >>access.log; done
@@ -73,8 +77,9 @@ protect: {backup_dir: $TMP/backup, quarantine_dir: $TMP/vault}
 YAML
 run "$VIGIL" --config g.yaml backup create
 expect_rc "baseline for the web root" 0
-"$VIGIL" --config g.yaml watch >gout.txt 2>gerr.txt & gpid=$!
-sleep 1
+rm -f ready
+"$VIGIL" --config g.yaml watch --ready-file ready >gout.txt 2>gerr.txt & gpid=$!
+for _ in $(seq 1 300); do [ -e ready ] && break; sleep 0.05; done
 echo '<a style="display:none" href="http://casino.example/">casino</a>' >>www/index.html
 cp "$SRCDIR/tests/webshell/samples/php/chopper.php" www/shell.php
 for _ in $(seq 1 100); do

@@ -181,9 +181,11 @@ fi
 # The demo drops a defanged webshell and quarantines it.
 run "$VIGIL" demo
 expect_rc "demo exits 0" 0
-expect_match "demo: the dropped webshell is found" out 'vigil scan: malicious, score [0-9]+, families .*china-chopper'
-expect_match "demo: and quarantined" out 'quarantined as [0-9a-f]{16}-[0-9]+ into .*/quarantine \(mode 000\)'
-ws=$(sed -n 's/^== vigil demo: workspace //p' <<<"$OUT")
+expect_match "demo: the dropped webshell is found" out 'WEBSHELL malicious .*avatar.php \(score [0-9]+; .*china-chopper'
+expect_match "demo: and quarantined" out 'quarantined [0-9a-f]{16}-[0-9]+'
+expect_match "demo: the defaced page is restored" out 'home page: restored'
+expect_match "demo: the log attacks are alerted" out 'NEW .*http\.sqli\.union'
+ws=$(sed -n 's/^== vigil demo: workspace \([^ ]*\).*/\1/p' <<<"$OUT")
 [ -n "$ws" ] && [ ! -e "$ws" ]
 expect_eq "demo: workspace and its vault removed" "$?" 0
 
