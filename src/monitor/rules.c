@@ -77,8 +77,22 @@ struct ruleset {
 	struct field_db dbs[RULE_F_COUNT];
 };
 
+/* Values of repetitive fields (user agent, referer, method) that matched no rule,
+ * remembered with their normalised form: most traffic repeats a few hundred user
+ * agents, and skipping their scan is a large share of the per-line cost. Exact
+ * byte comparison, so a crafted value can only miss the cache, never hit wrongly. */
+#define CLEAN_CACHE_SLOTS 512
+#define CLEAN_CACHE_VALUE_MAX 240
+
+struct clean_entry {
+	uint16_t raw_len, norm_len;	/* raw_len 0 = empty slot */
+	char raw[CLEAN_CACHE_VALUE_MAX];
+	char norm[CLEAN_CACHE_VALUE_MAX];
+};
+
 struct rule_scratch {
 	const struct ruleset *rs;
+	struct clean_entry *clean[RULE_F_COUNT];	/* only for cacheable fields */
 	hs_scratch_t *hs;
 	pcre2_match_data *md;
 	pcre2_match_context *mctx;
@@ -86,6 +100,7 @@ struct rule_scratch {
 	const char *val[RULE_F_COUNT];
 	size_t vlen[RULE_F_COUNT];
 	enum rule_field cur;
+	bool cur_hit;		/* a pattern matched in field cur */
 	uint32_t epoch;
 	uint32_t *stamp;	/* per rule: epoch of the event that last touched it */
 	uint64_t *mask;		/* per rule: patterns hit in this event */
@@ -991,6 +1006,21 @@ out:
 
 /* ---- matching ---- */
 
+static bool
+field_cacheable(enum rule_field f)
+{
+	return f == RULE_F_USER_AGENT || f == RULE_F_REFERER || f == RULE_F_METHOD;
+}
+
+static struct clean_entry *
+clean_slot(struct rule_scratch *s, enum rule_field f, const char *v, size_t len)
+{
+	uint32_t h = 2166136261u;	/* FNV-1a: distribution only, equality is exact */
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ (unsigned char)v[i]) * 16777619u;
+	return &s->clean[f][h % CLEAN_CACHE_SLOTS];
+}
+
 int
 rule_scratch_new(const struct ruleset *rs, struct rule_scratch **out)
 {
@@ -1023,6 +1053,10 @@ rule_scratch_new(const struct ruleset *rs, struct rule_scratch **out)
 	if (!s->md || !s->mctx || !s->stamp || !s->mask || !s->hit_field || !s->hit_pat ||
 	    !s->touched)
 		goto out;
+	for (int f = 0; f < RULE_F_COUNT; f++)
+		if (field_cacheable((enum rule_field)f) &&
+		    !(s->clean[f] = calloc(CLEAN_CACHE_SLOTS, sizeof(struct clean_entry))))
+			goto out;
 	pcre2_set_match_limit(s->mctx, RULE_PCRE_MATCH_LIMIT);
 	*out = s;
 	s = NULL;
@@ -1040,8 +1074,10 @@ rule_scratch_free(struct rule_scratch *s)
 	hs_free_scratch(s->hs);
 	pcre2_match_data_free(s->md);
 	pcre2_match_context_free(s->mctx);
-	for (int f = 0; f < RULE_F_COUNT; f++)
+	for (int f = 0; f < RULE_F_COUNT; f++) {
 		free(s->norm[f]);
+		free(s->clean[f]);
+	}
 	free(s->stamp);
 	free(s->mask);
 	free(s->hit_field);
@@ -1085,6 +1121,7 @@ on_match(unsigned int id, unsigned long long from, unsigned long long to, unsign
 	(void)flags;
 	if (p->confirm && !re_find(s, p->re, s->val[s->cur], s->vlen[s->cur], &so, &eo))
 		return 0;
+	s->cur_hit = true;
 	if (s->stamp[ref->rule] != s->epoch) {
 		s->stamp[ref->rule] = s->epoch;
 		s->mask[ref->rule] = 0;
@@ -1148,6 +1185,16 @@ ruleset_match_input(const struct ruleset *rs, struct rule_scratch *s,
 		s->val[f] = NULL;
 		if (!src || !(rs->used_fields & (1u << f)))
 			continue;
+		struct clean_entry *ce = NULL;
+		if (s->clean[f] && len > 0 && len <= CLEAN_CACHE_VALUE_MAX) {
+			ce = clean_slot(s, (enum rule_field)f, src, len);
+			if (ce->raw_len == len && memcmp(ce->raw, src, len) == 0) {
+				memcpy(s->norm[f], ce->norm, ce->norm_len);
+				s->val[f] = s->norm[f];
+				s->vlen[f] = ce->norm_len;
+				continue;	/* known to match nothing */
+			}
+		}
 		if (f == RULE_F_URL_RAW) {
 			s->val[f] = src;
 			s->vlen[f] = len > UINT32_MAX ? UINT32_MAX : len;
@@ -1158,9 +1205,16 @@ ruleset_match_input(const struct ruleset *rs, struct rule_scratch *s,
 			s->val[f] = s->norm[f];
 		}
 		s->cur = (enum rule_field)f;
+		s->cur_hit = false;
 		hr = hs_scan(rs->dbs[f].db, s->val[f], (unsigned)s->vlen[f], 0, s->hs, on_match, s);
 		if (hr != HS_SUCCESS)
 			return hr == HS_NOMEM ? VG_ERR_NOMEM : VG_ERR_INVAL;
+		if (ce && !s->cur_hit && s->vlen[f] <= CLEAN_CACHE_VALUE_MAX) {
+			memcpy(ce->raw, src, len);
+			ce->raw_len = (uint16_t)len;
+			memcpy(ce->norm, s->val[f], s->vlen[f]);
+			ce->norm_len = (uint16_t)s->vlen[f];
+		}
 	}
 	/* Report in load order whatever order Vectorscan found them in. */
 	for (size_t i = 1; i < s->ntouched; i++) {
