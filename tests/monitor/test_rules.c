@@ -335,6 +335,23 @@ test_multi_field_rules_and_all_condition(void **state)
 	assert_int_equal(c.n, 1);
 	assert_string_equal(c.ids[0], "t.all");
 
+	/* Repeated header values go through the clean-value cache: a value that matched
+	 * nothing is remembered, one that matched must keep matching every time. */
+	for (int round = 0; round < 3; round++) {
+		memset(&in, 0, sizeof(in));
+		in.v[RULE_F_USER_AGENT] = "Mozilla/5.0 (X11)";
+		in.len[RULE_F_USER_AGENT] = strlen(in.v[RULE_F_USER_AGENT]);
+		memset(&c, 0, sizeof(c));
+		assert_int_equal(ruleset_match_input(rs, s, &in, collect, &c), 0);
+		assert_int_equal(c.n, 0);
+		in.v[RULE_F_USER_AGENT] = "EvilScan/1.0";
+		in.len[RULE_F_USER_AGENT] = strlen(in.v[RULE_F_USER_AGENT]);
+		memset(&c, 0, sizeof(c));
+		assert_int_equal(ruleset_match_input(rs, s, &in, collect, &c), 0);
+		assert_int_equal(c.n, 1);
+		assert_string_equal(c.ids[0], "t.any");
+	}
+
 	/* the embedded examples pass */
 	size_t checked = 0;
 	assert_int_equal(ruleset_selftest(rs, NULL, &checked), 0);
