@@ -59,6 +59,9 @@ void decode_syslog_init(struct decode_syslog *s);
 int decode_syslog_parse(const struct decode_syslog *s, struct decode_line *ln,
     struct vg_event *ev, const char **reason);
 
+/* decoder_ops.new_state of the syslog and sshd decoders (a struct decode_syslog). */
+int decode_syslog_new_state(const char *log_format, void **state, char *err, size_t err_size);
+
 /* --- sshd (decode_sshd.c) ----------------------------------------------------- */
 
 /* True if program names OpenSSH's daemon (sshd, sshd-session, sshd-auth). */

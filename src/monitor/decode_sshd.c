@@ -247,20 +247,6 @@ decode_sshd_bare(struct decode_line *ln, struct vg_event *ev, bool auth_only,
 }
 
 static int
-sshd_new(const char *log_format, void **state, char *err, size_t err_size)
-{
-	(void)log_format;
-	(void)err;
-	(void)err_size;
-	struct decode_syslog *s = malloc(sizeof(*s));
-	if (!s)
-		return VG_ERR_NOMEM;
-	decode_syslog_init(s);
-	*state = s;
-	return VG_OK;
-}
-
-static int
 sshd_decode(void *state, struct decode_line *ln, struct vg_event *ev, const char **reason)
 {
 	if (decode_syslog_parse(state, ln, ev, reason) == VG_OK)
@@ -274,7 +260,7 @@ const struct decoder_ops decoder_sshd = {
 	.name = "sshd",
 	.docs = "OpenSSH auth lines, syslog/journal-prefixed or from `sshd -E` "
 		"(Failed/Accepted password|publickey, Invalid user, ...)",
-	.new_state = sshd_new,
+	.new_state = decode_syslog_new_state,	/* same state: sshd lines may carry a syslog prefix */
 	.decode = sshd_decode,
 	.free_state = free,
 };

@@ -194,8 +194,8 @@ decode_syslog_parse(const struct decode_syslog *s, struct decode_line *ln, struc
 	return VG_OK;
 }
 
-static int
-syslog_new(const char *log_format, void **state, char *err, size_t err_size)
+int
+decode_syslog_new_state(const char *log_format, void **state, char *err, size_t err_size)
 {
 	(void)log_format;
 	(void)err;
@@ -217,7 +217,7 @@ syslog_decode(void *state, struct decode_line *ln, struct vg_event *ev, const ch
 const struct decoder_ops decoder_syslog = {
 	.name = "syslog",
 	.docs = "syslog RFC 3164 (files, journalctl) and RFC 5424; sshd lines become auth events",
-	.new_state = syslog_new,
+	.new_state = decode_syslog_new_state,
 	.decode = syslog_decode,
 	.free_state = free,
 };
