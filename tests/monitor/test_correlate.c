@@ -191,6 +191,25 @@ test_failures_then_success_raise_bruteforce_and_success_alerts(void **state)
 }
 
 static void
+test_http_401_storm_is_bruteforce(void **state)
+{
+	(void)state;
+	struct correlator *c;
+	struct sink s = { 0 };
+	assert_int_equal(correlator_new(NULL, &c), VG_OK);
+	for (int i = 0; i < 15; i++) {
+		struct vg_event ev = http_event("192.0.2.70", 1000 * SEC + i * SEC, "/admin/", 401);
+		correlator_feed(c, &ev, ev.ts_us, NULL, 0, on_alert, &s);
+	}
+	struct vg_event ok = http_event("192.0.2.71", 1000 * SEC, "/admin/", 401);
+	correlator_feed(c, &ok, ok.ts_us, NULL, 0, on_alert, &s);	/* one miss: nothing */
+	correlator_flush(c, on_alert, &s);
+	assert_int_equal(s.brute, 1);
+	assert_int_equal(s.closed, 1);
+	correlator_free(c);
+}
+
+static void
 test_slow_failures_outside_the_window_are_not_bruteforce(void **state)
 {
 	(void)state;
@@ -286,6 +305,7 @@ main(void)
 		cmocka_unit_test(test_tick_closes_windows_without_new_events),
 		cmocka_unit_test(test_distinct_404s_raise_dirbust_but_repeats_do_not),
 		cmocka_unit_test(test_failures_then_success_raise_bruteforce_and_success_alerts),
+		cmocka_unit_test(test_http_401_storm_is_bruteforce),
 		cmocka_unit_test(test_slow_failures_outside_the_window_are_not_bruteforce),
 		cmocka_unit_test(test_three_distinct_attack_rules_flag_an_active_attacker),
 		cmocka_unit_test(test_million_distinct_sources_stay_bounded_and_nothing_is_lost),
