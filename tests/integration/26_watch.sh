@@ -96,6 +96,32 @@ kill -TERM "$gpid"; wait "$gpid"
 ERR=$(cat gerr.txt)
 expect_clean_stderr "watch with web roots: no sanitizer report"
 
+# Syslog: sshd lines from a device over UDP -> brute force, then success after failures.
+port=$((20000 + RANDOM % 20000))
+cat >s.yaml <<YAML
+store: {path: $TMP/s.db}
+monitor:
+  rules: $SRCDIR/rules
+  syslog: udp://127.0.0.1:$port
+YAML
+rm -f ready
+"$VIGIL" --config s.yaml watch --ready-file ready >sout.txt 2>serr.txt & spid=$!
+for _ in $(seq 1 300); do [ -e ready ] && break; sleep 0.05; done
+for i in $(seq 1 12); do
+	echo "<38>Nov 24 10:00:$((10 + i)) bastion sshd[4242]: Failed password for root from 203.0.113.200 port $((40000 + i)) ssh2" >/dev/udp/127.0.0.1/$port
+	sleep 0.01
+done
+echo "<38>Nov 24 10:00:30 bastion sshd[4242]: Accepted password for root from 203.0.113.200 port 40100 ssh2" >/dev/udp/127.0.0.1/$port
+for _ in $(seq 1 100); do
+	[ "$(sqlite3 s.db "select count(*) from alerts where rule_id like 'auth.%success%'" 2>/dev/null)" = 1 ] && break
+	sleep 0.05
+done
+expect_eq "SSH brute force over syslog alerted" "$(sqlite3 s.db "select count(*) from alerts where rule_id = 'auth.bruteforce' and source_ip = '203.0.113.200'")" 1
+expect_eq "login success after failures alerted" "$(sqlite3 s.db "select count(*) from alerts where rule_id = 'auth.success_after_failures' and severity = 4")" 1
+kill -TERM "$spid"; wait "$spid"
+ERR=$(cat serr.txt)
+expect_clean_stderr "watch with syslog: no sanitizer report"
+
 run "$VIGIL" watch
 expect_rc "watch without sources is a usage error" 2
 expect_match "says what is missing" err 'nothing to watch'
