@@ -17,17 +17,17 @@ extern const struct cmd_ops cmd_tail;
 
 const struct cmd_ops *const cmd_registry[] = {
 	&cmd_demo,
-	&cmd_check_config,
-	&cmd_store,
 	&cmd_watch,
 	&cmd_scan_log,
 	&cmd_decode,
 	&cmd_rules,
-	&cmd_scan,
-	&cmd_quarantine,
+	&cmd_tail,
 	&cmd_backup,
 	&cmd_fim,
 	&cmd_publish,
-	&cmd_tail,
+	&cmd_scan,
+	&cmd_quarantine,
+	&cmd_check_config,
+	&cmd_store,
 	NULL,
 };

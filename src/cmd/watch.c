@@ -322,7 +322,7 @@ out:
 
 const struct cmd_ops cmd_watch = {
 	.name = "watch",
-	.summary = "monitor logs in real time: detect attacks, alert, keep positions",
+	.summary = "7x24 daemon: logs and web roots live; alert, restore, quarantine",
 	.help =
 	    "usage: vigil watch --config FILE [--json] [--rules PATH] [--keep-going]\n"
 	    "                   [--ready-file FILE]\n"

@@ -19,7 +19,6 @@ struct pipeline {
 	struct correlate_hit hits[MAX_HITS_PER_EVENT];
 	char hit_text[MAX_HITS_PER_EVENT][RULE_HIT_TEXT_MAX];
 	size_t n_hits;
-	uint64_t hits_dropped;
 	struct pipeline_stats stats;
 	int output_error;	/* first output failure since the last line */
 };
@@ -75,7 +74,7 @@ collect_hit(const struct rule_hit *hit, void *arg)
 	struct correlate_hit *h;
 
 	if (p->n_hits >= MAX_HITS_PER_EVENT) {
-		p->hits_dropped++;
+		p->stats.hits_dropped++;
 		return 0;
 	}
 	h = &p->hits[p->n_hits];

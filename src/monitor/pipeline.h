@@ -33,6 +33,7 @@ struct pipeline_stats {
 	uint64_t truncated;		/* lines cut to monitor.max_line */
 	uint64_t events_matched;	/* lines that matched at least one rule */
 	uint64_t hits;
+	uint64_t hits_dropped;		/* over MAX_HITS_PER_EVENT rules on one line */
 	uint64_t alerts;		/* alerts closed (final) */
 	uint64_t store_errors;
 	struct correlate_stats correlate;
