@@ -91,11 +91,27 @@ sha_final(EVP_MD_CTX *c, char hex[OBJ_HEX_SIZE])
 	to_hex(h, hex);
 }
 
-/* Hashes fd; with short_is_eof (regular files), a short read is taken as the end, which
- * saves the final empty read on the many files smaller than the buffer. */
 static int
-hash_fd(int fd, unsigned char *buf, size_t bufsz, char hex[OBJ_HEX_SIZE], uint64_t *size,
-    bool short_is_eof)
+write_all(int fd, const unsigned char *p, size_t n)
+{
+	while (n > 0) {
+		ssize_t w = write(fd, p, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0)
+			return VG_ERR_IO;
+		p += w;
+		n -= (size_t)w;
+	}
+	return VG_OK;
+}
+
+/* Hashes fd, copying every byte to copy_to as well unless it is -1; with short_is_eof
+ * (regular files), a short read is taken as the end, which saves the final empty read
+ * on the many files smaller than the buffer. The one read-hash loop of this file. */
+static int
+hash_copy_fd(int fd, int copy_to, unsigned char *buf, size_t bufsz, char hex[OBJ_HEX_SIZE],
+    uint64_t *size, bool short_is_eof)
 {
 	EVP_MD_CTX *st = sha_new();
 	uint64_t total = 0;
@@ -115,6 +131,10 @@ hash_fd(int fd, unsigned char *buf, size_t bufsz, char hex[OBJ_HEX_SIZE], uint64
 			break;
 		EVP_DigestUpdate(st, buf, (size_t)n);
 		total += (uint64_t)n;
+		if (copy_to >= 0 && write_all(copy_to, buf, (size_t)n) != VG_OK) {
+			EVP_MD_CTX_free(st);
+			return VG_ERR_IO;
+		}
 		if (short_is_eof && (size_t)n < bufsz)
 			break;
 	}
@@ -129,7 +149,7 @@ int
 objstore_hash_fd(int fd, unsigned char *buf, size_t bufsz, char hex[OBJ_HEX_SIZE],
     uint64_t *size)
 {
-	return hash_fd(fd, buf, bufsz, hex, size, false);
+	return hash_copy_fd(fd, -1, buf, bufsz, hex, size, false);
 }
 
 /* Opens a regular file for reading without following a final symlink and without
@@ -160,7 +180,7 @@ objstore_hash_path(const char *path, unsigned char *buf, size_t bufsz, char hex[
 
 	if (fd < 0)
 		return fd;
-	r = hash_fd(fd, buf, bufsz, hex, size, true);
+	r = hash_copy_fd(fd, -1, buf, bufsz, hex, size, true);
 	close(fd);
 	return r;
 }
@@ -195,20 +215,6 @@ objstore_has(const char *dir, const char *hex)
 	    S_ISREG(st.st_mode);
 }
 
-static int
-write_all(int fd, const unsigned char *p, size_t n)
-{
-	while (n > 0) {
-		ssize_t w = write(fd, p, n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0)
-			return VG_ERR_IO;
-		p += w;
-		n -= (size_t)w;
-	}
-	return VG_OK;
-}
 
 /* Copies path into tmp/ while hashing. With staged NULL the copy is fsynced and
  * renamed into place now; otherwise its temp name goes to staged ("" if the object
@@ -218,9 +224,7 @@ put_path(const char *dir, const char *path, unsigned char *buf, size_t bufsz,
     char hex[OBJ_HEX_SIZE], char *staged, size_t staged_size)
 {
 	char tmp[PATH_MAX], final[PATH_MAX], sub[PATH_MAX];
-	EVP_MD_CTX *st = NULL;
 	int in = -1, out = -1, ret;
-	ssize_t n;
 
 	hex[0] = '\0';
 	if (staged)
@@ -234,25 +238,8 @@ put_path(const char *dir, const char *path, unsigned char *buf, size_t bufsz,
 		tmp[0] = '\0';
 		goto out;
 	}
-	if (!(st = sha_new())) {
-		ret = VG_ERR_NOMEM;
+	if ((ret = hash_copy_fd(in, out, buf, bufsz, hex, NULL, false)) != VG_OK)
 		goto out;
-	}
-	for (;;) {
-		n = read(in, buf, bufsz);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			ret = VG_ERR_IO;
-			goto out;
-		}
-		if (n == 0)
-			break;
-		EVP_DigestUpdate(st, buf, (size_t)n);
-		if ((ret = write_all(out, buf, (size_t)n)) != VG_OK)
-			goto out;
-	}
-	sha_final(st, hex);
 	if ((ret = objstore_path(dir, hex, final, sizeof(final))) != VG_OK)
 		goto out;
 	if (objstore_has(dir, hex)) {	/* dedup: keep the existing copy */
@@ -280,7 +267,6 @@ put_path(const char *dir, const char *path, unsigned char *buf, size_t bufsz,
 	tmp[0] = '\0';
 	ret = VG_OK;
 out:
-	EVP_MD_CTX_free(st);
 	if (out >= 0)
 		close(out);
 	if (tmp[0])
@@ -341,9 +327,7 @@ static int
 stream_object(const char *dir, const char *hex, int out_fd, unsigned char *buf, size_t bufsz)
 {
 	char p[PATH_MAX], got[OBJ_HEX_SIZE];
-	EVP_MD_CTX *st = NULL;
 	int fd, ret = VG_OK;
-	ssize_t n;
 
 	if ((ret = objstore_path(dir, hex, p, sizeof(p))) != VG_OK)
 		return ret;
@@ -352,28 +336,10 @@ stream_object(const char *dir, const char *hex, int out_fd, unsigned char *buf, 
 		return VG_ERR_FORMAT;
 	if (fd < 0)
 		return fd;
-	if (!(st = sha_new())) {
-		ret = VG_ERR_NOMEM;
+	if ((ret = hash_copy_fd(fd, out_fd, buf, bufsz, got, NULL, false)) != VG_OK)
 		goto out;
-	}
-	for (;;) {
-		n = read(fd, buf, bufsz);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			ret = VG_ERR_IO;
-			goto out;
-		}
-		if (n == 0)
-			break;
-		EVP_DigestUpdate(st, buf, (size_t)n);
-		if (out_fd >= 0 && (ret = write_all(out_fd, buf, (size_t)n)) != VG_OK)
-			goto out;
-	}
-	sha_final(st, got);
 	ret = strcmp(got, hex) == 0 ? VG_OK : VG_ERR_FORMAT;
 out:
-	EVP_MD_CTX_free(st);
 	close(fd);
 	return ret;
 }
