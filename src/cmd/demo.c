@@ -144,9 +144,9 @@ run(struct vg_ctx *ctx, int argc, char **argv)
 		fprintf(stderr, "vigil demo: cannot populate %s: %s\n", ws, strerror(errno));
 		goto out;
 	}
-	snprintf(shell, sizeof(shell), "%s/www/upload", ws);
-	mkdir(shell, 0755);
-	snprintf(shell, sizeof(shell), "%s/www/upload/avatar.php", ws);
+	char upload[4200];
+	snprintf(upload, sizeof(upload), "%s/www/upload", ws);
+	mkdir(upload, 0755);
 	fflush(stdout);
 
 	printf("== vigil demo: workspace %s (config %s)\n\n", ws, cfg);
@@ -190,7 +190,6 @@ run(struct vg_ctx *ctx, int argc, char **argv)
 	watcher = -1;
 
 	FILE *f = fopen(page, "r");
-	char first[256] = "";
 	bool clean = true;
 	if (f) {
 		char line[1024];
@@ -198,9 +197,8 @@ run(struct vg_ctx *ctx, int argc, char **argv)
 			clean = clean && !strstr(line, "casino");
 		fclose(f);
 	}
-	snprintf(first, sizeof(first), "%s", clean ? "restored (no injected links left)" :
-						    "STILL DEFACED");
-	printf("\n== 3. the result\n   home page: %s\n   webshell:  %s\n", first,
+	printf("\n== 3. the result\n   home page: %s\n   webshell:  %s\n",
+	    clean ? "restored (no injected links left)" : "STILL DEFACED",
 	    access(shell, F_OK) == 0 ? "STILL PRESENT" : "removed from the web root, kept in the vault");
 	printf("   the store (alerts, evidence lines, audit trail):\n");
 	fflush(stdout);

@@ -10,7 +10,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/signalfd.h>
 #include <unistd.h>
 
 extern const struct cmd_ops cmd_fim;
@@ -138,7 +137,6 @@ do_watch(struct vg_ctx *ctx, struct vg_config *cfg, struct protect *p,
 	struct fimwatch *fw = NULL;
 	char err[512];
 	int sfd = -1, ret = VG_EXIT_RUNTIME;
-	sigset_t mask;
 
 	if (n != p->n_roots) {
 		/* watch only the selected root: drop the others from the context */
@@ -162,11 +160,7 @@ do_watch(struct vg_ctx *ctx, struct vg_config *cfg, struct protect *p,
 		vg_warn(&ctx->log, "store: %s; alerts go to stdout only", err);
 	fo.arg = &w;
 	signal(SIGPIPE, SIG_IGN);	/* a closed stdout must not kill the watcher */
-	sigemptyset(&mask);
-	sigaddset(&mask, SIGINT);
-	sigaddset(&mask, SIGTERM);
-	sigprocmask(SIG_BLOCK, &mask, NULL);
-	if ((sfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK)) < 0)
+	if ((sfd = cmd_stop_signal_fd()) < 0)
 		goto out;
 	if (fimwatch_new(p, &fo, &fw) != VG_OK)
 		goto out;

@@ -11,13 +11,11 @@
 
 #include <errno.h>
 #include <jansson.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
 #include <fcntl.h>
-#include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -190,7 +188,6 @@ run(struct vg_ctx *ctx, int argc, char **argv)
 	struct tail_cmd tc = { .out_fd = -1 };
 	int ep = -1, sfd = -1, ret = VG_EXIT_RUNTIME, r;
 	char err[512];
-	sigset_t mask;
 
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
@@ -304,11 +301,7 @@ run(struct vg_ctx *ctx, int argc, char **argv)
 	if (output && open_output(ctx, output, st, &tc) != VG_OK)
 		goto out;
 
-	sigemptyset(&mask);
-	sigaddset(&mask, SIGINT);
-	sigaddset(&mask, SIGTERM);
-	sigprocmask(SIG_BLOCK, &mask, NULL);
-	sfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
+	sfd = cmd_stop_signal_fd();
 	ep = epoll_create1(EPOLL_CLOEXEC);
 	if (sfd < 0 || ep < 0)
 		goto out;

@@ -14,12 +14,10 @@
 #include "monitor/tail.h"
 
 #include <errno.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
-#include <sys/signalfd.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -158,7 +156,6 @@ run(struct vg_ctx *ctx, int argc, char **argv)
 	char err[512], *errors = NULL, *rules_path = NULL;
 	bool keep_going = false;
 	int ep = -1, sfd = -1, ret, r;
-	sigset_t mask;
 
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--rules") == 0 && i + 1 < argc)
@@ -218,11 +215,7 @@ run(struct vg_ctx *ctx, int argc, char **argv)
 		goto out;
 
 	ret = VG_EXIT_RUNTIME;
-	sigemptyset(&mask);
-	sigaddset(&mask, SIGINT);
-	sigaddset(&mask, SIGTERM);
-	sigprocmask(SIG_BLOCK, &mask, NULL);
-	sfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
+	sfd = cmd_stop_signal_fd();
 	ep = epoll_create1(EPOLL_CLOEXEC);
 	if (sfd < 0 || ep < 0)
 		goto out;

@@ -230,6 +230,16 @@ lru_push_front(struct correlator *c, struct source *s)
 		c->lru_tail = s;
 }
 
+/* Frees a source's own memory (not its aggregates, not its links). */
+static void
+source_free(struct source *s)
+{
+	free(s->paths404);
+	free(s->failures);
+	free(s->rules);
+	free(s);
+}
+
 /* Removes a source: its open alerts are closed (reported), never lost. */
 static int
 evict(struct correlator *c, struct source *s, correlate_alert_fn fn, void *arg)
@@ -247,10 +257,7 @@ evict(struct correlator *c, struct source *s, correlate_alert_fn fn, void *arg)
 	if (*pp)
 		*pp = s->chain;
 	lru_unlink(c, s);
-	free(s->paths404);
-	free(s->failures);
-	free(s->rules);
-	free(s);
+	source_free(s);
 	c->stats.sources--;
 	return ret;
 }
@@ -529,10 +536,7 @@ correlator_free(struct correlator *c)
 			a = next;
 		}
 		c->lru_head = s->lru_next;
-		free(s->paths404);
-		free(s->failures);
-		free(s->rules);
-		free(s);
+		source_free(s);
 	}
 	free(c->buckets);
 	free(c);
