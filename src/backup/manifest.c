@@ -2,7 +2,7 @@
  * never follows symlinks (so a symlink loop is just a symlink); special files are
  * recorded from lstat and never opened. Hashing runs on worker threads that pull
  * file indexes from an atomic counter, each with its own 1 MiB read buffer. */
-#include "protect/manifest.h"
+#include "backup/manifest.h"
 #include "core/err.h"
 
 #include <dirent.h>

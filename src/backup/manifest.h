@@ -7,7 +7,7 @@
 #include "core/log.h"
 #include "core/config.h"
 #include "core/event.h"
-#include "protect/objstore.h"
+#include "backup/objstore.h"
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -3,7 +3,7 @@
  * several times libsodium's portable code), and baseline hashing is bound by it.
  * A put copies into tmp/ while hashing, so the name is the hash of the bytes actually
  * stored even if the source file is being rewritten during the copy. */
-#include "protect/objstore.h"
+#include "backup/objstore.h"
 #include "core/buf.h"
 #include "core/err.h"
 

@@ -2,7 +2,8 @@
  * the configured web roots. The newest snapshot is the integrity baseline. */
 #include "cmd/protect_cmd.h"
 #include "core/err.h"
-#include "protect/objstore.h"
+#include "backup/objstore.h"
+#include "respond/restore.h"
 
 #include <dirent.h>
 #include <limits.h>

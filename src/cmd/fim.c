@@ -2,7 +2,7 @@
  * snapshot, once (check) or in real time with the configured policy (watch). */
 #include "cmd/protect_cmd.h"
 #include "core/err.h"
-#include "protect/fimwatch.h"
+#include "monitor/fimwatch.h"
 
 #include <errno.h>
 #include <poll.h>

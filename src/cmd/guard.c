@@ -4,9 +4,9 @@
 #include "cmd/guard.h"
 #include "cmd/protect_cmd.h"
 #include "core/err.h"
-#include "protect/fimwatch.h"
-#include "protect/quarantine.h"
-#include "protect/webshell.h"
+#include "monitor/fimwatch.h"
+#include "respond/quarantine.h"
+#include "monitor/webshell.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -5,7 +5,8 @@
 
 #include "cmd/cmd.h"
 #include "core/store.h"
-#include "protect/protect.h"
+#include "backup/snapshot.h"
+#include "respond/reconcile.h"
 
 #include <jansson.h>
 #include <stdio.h>

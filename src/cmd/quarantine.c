@@ -3,7 +3,7 @@
 #include "cmd/cmd.h"
 #include "core/err.h"
 #include "core/event.h"
-#include "protect/quarantine.h"
+#include "respond/quarantine.h"
 
 #include <jansson.h>
 #include <stdio.h>

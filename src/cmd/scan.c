@@ -5,8 +5,8 @@
 #include "core/buf.h"
 #include "core/err.h"
 #include "core/event.h"
-#include "protect/quarantine.h"
-#include "protect/webshell.h"
+#include "respond/quarantine.h"
+#include "monitor/webshell.h"
 
 #include <dirent.h>
 #include <errno.h>

@@ -1,7 +1,7 @@
 /* Myers' greedy diff. Common prefix/suffix lines are stripped first (a defacement is
  * usually a small insert into a large page), then the trace of V vectors, kept only
  * for the band -d..d, is walked back into an edit script. */
-#include "protect/diff.h"
+#include "monitor/diff.h"
 #include "core/err.h"
 
 #include <stdint.h>

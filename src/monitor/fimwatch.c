@@ -3,7 +3,8 @@
  * move/attrib and after debounce_ms of quiet for plain writes (capped, so a slow
  * writer cannot postpone the check forever). Directories that cannot be watched
  * (ENOSPC, or max_watches) are listed and reconciled on a timer instead. */
-#include "protect/fimwatch.h"
+#include "monitor/fimwatch.h"
+#include "backup/snapshot.h"
 #include "core/err.h"
 
 #include <dirent.h>

@@ -6,7 +6,7 @@
 #ifndef VG_FIMWATCH_H
 #define VG_FIMWATCH_H
 
-#include "protect/protect.h"
+#include "respond/reconcile.h"
 
 #include <stddef.h>
 #include <stdint.h>

@@ -1,7 +1,7 @@
 /* Tamper flags as a table of PCRE2 patterns, matched caseless on UTF-8 with invalid
  * sequences tolerated and a match limit, so a hostile page cannot make a check slow. */
 #define PCRE2_CODE_UNIT_WIDTH 8
-#include "protect/tamper.h"
+#include "monitor/tamper.h"
 #include "core/err.h"
 
 #include <pcre2.h>

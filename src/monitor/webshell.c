@@ -2,7 +2,7 @@
  * buffer feeds the SHA-256, the statistics and YARA, so a file is never read twice and
  * a FIFO or device is never opened. YARA runs in fast mode (first match per string is
  * enough to know a rule fired), which keeps pathological inputs bounded. */
-#include "protect/webshell.h"
+#include "monitor/webshell.h"
 
 #include "core/buf.h"
 #include "core/err.h"

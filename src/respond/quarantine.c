@@ -1,7 +1,7 @@
 /* Quarantine vault. The file leaves the web root first (rename, or copy+fsync+unlink
  * across file systems) and is hashed afterwards from inside the vault, so an attacker
  * rewriting it meanwhile cannot make the stored hash lie about the stored bytes. */
-#include "protect/quarantine.h"
+#include "respond/quarantine.h"
 
 #include "core/buf.h"
 #include "core/err.h"

@@ -4,7 +4,7 @@
 #ifndef VG_QUARANTINE_H
 #define VG_QUARANTINE_H
 
-#include "protect/webshell.h"
+#include "monitor/webshell.h"
 
 #include <stddef.h>
 #include <sys/types.h>

@@ -15,8 +15,9 @@
 
 #include "core/config.h"
 #include "core/err.h"
-#include "protect/manifest.h"
-#include "protect/protect.h"
+#include "backup/manifest.h"
+#include "backup/snapshot.h"
+#include "respond/reconcile.h"
 
 static int
 rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)

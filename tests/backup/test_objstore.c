@@ -15,7 +15,7 @@
 #include <unistd.h>
 
 #include "core/err.h"
-#include "protect/objstore.h"
+#include "backup/objstore.h"
 
 static int
 rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)

@@ -11,9 +11,9 @@
 
 #include "core/buf.h"
 #include "core/err.h"
-#include "protect/diff.h"
-#include "protect/manifest.h"
-#include "protect/tamper.h"
+#include "monitor/diff.h"
+#include "backup/manifest.h"
+#include "monitor/tamper.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -3,7 +3,7 @@
  * where tests/fuzz/run starts). Any verdict is fine; a crash, leak or out-of-range
  * field is not. */
 #include "core/err.h"
-#include "protect/webshell.h"
+#include "monitor/webshell.h"
 
 #include <stdint.h>
 #include <stdio.h>

@@ -10,7 +10,7 @@
 
 #include "core/buf.h"
 #include "core/err.h"
-#include "protect/diff.h"
+#include "monitor/diff.h"
 
 static char *
 unified(const char *a, const char *b)

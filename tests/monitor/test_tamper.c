@@ -9,7 +9,7 @@
 
 #include "core/buf.h"
 #include "core/err.h"
-#include "protect/tamper.h"
+#include "monitor/tamper.h"
 
 static int
 setup(void **state)

@@ -16,7 +16,7 @@
 #include <unistd.h>
 
 #include "core/err.h"
-#include "protect/webshell.h"
+#include "monitor/webshell.h"
 
 struct fixture {
 	struct webshell_scanner *ws;

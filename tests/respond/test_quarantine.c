@@ -16,7 +16,7 @@
 #include <unistd.h>
 
 #include "core/err.h"
-#include "protect/quarantine.h"
+#include "respond/quarantine.h"
 
 /* Test scratch directories; removed with nftw in teardown. */
 #include <ftw.h>

@@ -1,0 +1,300 @@
+/* Reconcile: compare a web-root subtree with its baseline, report each change and
+ * apply the policy (alert, restore, quarantine). fim check, the realtime watcher,
+ * backup restore and publish abort are all reconcile with different modes. */
+#include "respond/reconcile.h"
+#include "backup/objstore.h"
+#include "core/buf.h"
+#include "core/err.h"
+#include "monitor/diff.h"
+#include "monitor/tamper.h"
+#include "respond/restore.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+const char *
+protect_action_name(enum protect_action a)
+{
+	switch (a) {
+	case ACT_RESTORED:	return "restored";
+	case ACT_MOVED_ASIDE:	return "moved-aside";
+	case ACT_QUARANTINED:	return "quarantined";
+	case ACT_RECORDED:	return "recorded";
+	case ACT_FAILED:	return "failed";
+	default:		return "none";
+	}
+}
+
+/* Reads root/rel if it is a small regular file; NULL otherwise. */
+static char *
+read_small(const char *root, const char *rel, size_t *len)
+{
+	char full[PATH_MAX];
+	struct vg_buf *b = NULL;
+	char *out = NULL, chunk[65536];
+	int fd;
+	ssize_t n;
+
+	if (protect_path_join(full, sizeof(full), root, rel) != VG_OK)
+		return NULL;
+	if ((fd = open(full, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)) < 0)
+		return NULL;
+	struct stat st;
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size > PROTECT_TEXT_MAX)
+		goto out;
+	if (!(b = vg_buf_new(PROTECT_TEXT_MAX)))
+		goto out;
+	while ((n = read(fd, chunk, sizeof(chunk))) > 0)
+		if (vg_buf_put(b, chunk, (size_t)n) != VG_OK)
+			goto out;
+	*len = vg_buf_len(b);
+	out = vg_buf_steal(b);
+out:
+	vg_buf_free(b);
+	close(fd);
+	return out;
+}
+
+/* Diff + tamper flags for a changed or added text file. */
+static void
+analyze(struct protect *p, const struct protect_root *r, struct fim_change *ch,
+    struct tamper_result *tr, struct vg_buf *diffbuf, struct vg_buf *injbuf)
+{
+	char *old = NULL, *cur = NULL, aname[PATH_MAX + 4], bname[PATH_MAX + 4];
+	size_t olen = 0, clen = 0;
+	struct diff *d = NULL;
+	struct vg_buf *added = NULL;
+
+	if (!ch->cur || ch->cur->type != MF_FILE)
+		return;
+	/* the patterns are compiled once per context, by the first analysis */
+	if (!p->tamper) {
+		if (tamper_new(&p->tamper) != VG_OK)
+			return;
+		p->tamper_free = tamper_free;
+	}
+	if (!(cur = read_small(r->path, ch->path, &clen)) || !diff_is_text(cur, clen))
+		goto out;
+	if (ch->base && ch->base->type == MF_FILE && ch->base->sha256[0]) {
+		if (objstore_read(p->backup_dir, ch->base->sha256, PROTECT_TEXT_MAX, &old, &olen) !=
+		    VG_OK || !diff_is_text(old, olen))
+			goto out;
+	}
+	if (diff_lines(old ? old : "", olen, cur, clen, &d) != VG_OK)
+		goto out;
+	snprintf(aname, sizeof(aname), "a/%s", ch->path);
+	snprintf(bname, sizeof(bname), "b/%s", ch->path);
+	diff_unified(d, ch->base ? aname : "/dev/null", bname, 3, diffbuf);	/* cut is fine */
+	if (!(added = vg_buf_new(PROTECT_TEXT_MAX + 1)) || diff_added_text(d, added) != VG_OK)
+		goto out;
+	if (tamper_scan(p->tamper, vg_buf_ptr(added), vg_buf_len(added), tr) != VG_OK)
+		goto out;
+	ch->diff = vg_buf_len(diffbuf) ? vg_buf_ptr(diffbuf) : NULL;
+	ch->tamper = tr;
+	if (tr->flags && tamper_describe(tr, injbuf) == VG_OK)
+		ch->injected = vg_buf_ptr(injbuf);
+out:
+	vg_buf_free(added);
+	diff_free(d);
+	free(old);
+	free(cur);
+}
+
+/* Puts the baseline back for one change; sets ch->action/err/detail. */
+static void
+restore_change(struct protect *p, struct protect_root *r, struct fim_change *ch, char *detail,
+    size_t dsize)
+{
+	int ret = VG_OK;
+
+	if (ch->kinds & FIM_ADDED) {
+		ret = protect_move_aside(p, r, ch->path, detail, dsize);
+		ch->action = ret == VG_OK ? ACT_MOVED_ASIDE : ACT_FAILED;
+		if (ret == VG_ERR_NOTFOUND) {	/* already gone */
+			ch->action = ACT_NONE;
+			ret = VG_OK;
+		}
+	} else {
+		if (ch->kinds & FIM_TYPE) {
+			ret = protect_move_aside(p, r, ch->path, detail, dsize);
+			if (ret == VG_ERR_NOTFOUND)
+				ret = VG_OK;
+		}
+		if (ret == VG_OK) {
+			if (ch->kinds & (FIM_DELETED | FIM_TYPE | FIM_CONTENT | FIM_TARGET))
+				ret = protect_restore_entry(p, r->path, ch->base, &ch->attempts);
+			else
+				ret = protect_fix_meta(r->path, ch->base);
+		}
+		ch->action = ret == VG_OK ? ACT_RESTORED : ACT_FAILED;
+	}
+	if (ret != VG_OK) {
+		ch->err = ret;
+		snprintf(detail, dsize, "%s", ret == VG_ERR_FORMAT && ch->base &&
+		    ch->base->type == MF_FILE ? "backup object is corrupted or missing; not restored"
+		    : ret == VG_ERR_BUSY ? "file kept being rewritten while restoring"
+		    : ret == VG_ERR_LIMIT ? "no space left on the device"
+		    : ret == VG_ERR_INVAL ? "path too long"
+		    : ret == VG_ERR_FORMAT ? "special files are not recreated"
+		    : ret == VG_ERR_NOTFOUND ? "no backup copy (unreadable at snapshot time)"
+		    : strerror(errno));
+	}
+	if (ch->action != ACT_MOVED_ASIDE && ch->action != ACT_FAILED)
+		detail[0] = '\0';
+	ch->detail = detail[0] ? detail : NULL;
+}
+
+static void
+act(struct protect *p, struct protect_root *r, const struct reconcile_opts *o,
+    struct fim_change *ch, char *detail, size_t dsize)
+{
+	enum protect_policy pol;
+	char full[PATH_MAX];
+
+	detail[0] = '\0';
+	if (o->mode == RECONCILE_REPORT)
+		return;
+	if (o->mode == RECONCILE_RESTORE) {
+		restore_change(p, r, ch, detail, dsize);
+		return;
+	}
+	if (protect_publish_active(p, r)) {
+		ch->action = ACT_RECORDED;
+		return;
+	}
+	pol = protect_policy_for(r, ch->path);
+	protect_path_join(full, sizeof(full), r->path, ch->path);
+	if (o->hooks && p->file_hook && ch->cur && ch->cur->type == MF_FILE &&
+	    (ch->kinds & (FIM_ADDED | FIM_CONTENT | FIM_TYPE))) {
+		if (p->file_hook(p->file_hook_arg, r, full, ch->path, ch->kinds) == 1) {
+			ch->action = ACT_QUARANTINED;
+			if (ch->base)	/* the hook took the tampered copy; put the page back */
+				restore_change(p, r, ch, detail, dsize);
+			return;
+		}
+	}
+	if (pol == POLICY_ALERT)
+		return;
+	if (pol == POLICY_QUARANTINE && ch->cur && ch->cur->type == MF_FILE &&
+	    (ch->kinds & (FIM_ADDED | FIM_CONTENT | FIM_TYPE))) {
+		if (p->quarantine && p->quarantine(p->quarantine_arg, r, full, ch->path) == 0) {
+			ch->action = ACT_QUARANTINED;
+			if (ch->base) {
+				restore_change(p, r, ch, detail, dsize);
+				if (ch->action == ACT_RESTORED)
+					ch->action = ACT_QUARANTINED;
+			}
+			return;
+		}
+		if (!p->quarantine)
+			vg_debug(p->log, "no quarantine handler; %s is moved aside", full);
+	}
+	restore_change(p, r, ch, detail, dsize);
+}
+
+/* If an ancestor of rel is no longer a plain directory (an attacker swapped it for a
+ * symlink), shortens rel to that ancestor: working below it would follow the link out
+ * of the web root. */
+static void
+lift_to_safe_ancestor(const char *root, char *rel)
+{
+	char full[PATH_MAX];
+	struct stat st;
+	for (char *slash = strchr(rel, '/'); slash; slash = strchr(slash + 1, '/')) {
+		*slash = '\0';
+		if (snprintf(full, sizeof(full), "%s/%s", root, rel) >= (int)sizeof(full) ||
+		    lstat(full, &st) != 0 || !S_ISDIR(st.st_mode))
+			return;	/* rel now names the offending ancestor */
+		*slash = '/';
+	}
+}
+
+int
+protect_reconcile(struct protect *p, struct protect_root *r, const struct manifest *base,
+    const char *rel_in, const struct reconcile_opts *o, size_t *n_changes)
+{
+	char rel[PATH_MAX];
+	struct mf_scan_opts so = { .exclude = &r->cfg->exclude, .threads = o->threads,
+		.hash = true, .progress = o->progress, .log = p->log };
+	struct manifest *cur = NULL;
+	struct vg_buf *diffbuf = vg_buf_new(64 << 10), *injbuf = vg_buf_new(4096);
+	struct manifest empty = { 0 };
+	char skip[PATH_MAX] = "", detail[PATH_MAX + 128];
+	size_t bi, ci = 0, changes = 0;
+	int ret;
+
+	if (n_changes)
+		*n_changes = 0;
+	if (vg_strlcpy(rel, rel_in, sizeof(rel)) != VG_OK) {
+		ret = VG_ERR_LIMIT;
+		goto out;
+	}
+	lift_to_safe_ancestor(r->path, rel);
+	if (!diffbuf || !injbuf) {
+		ret = VG_ERR_NOMEM;
+		goto out;
+	}
+	if (!base)
+		base = &empty;
+	ret = manifest_scan(r->path, rel, &so, &cur);
+	if (ret == VG_ERR_NOTFOUND && *rel) {
+		if (!(cur = calloc(1, sizeof(*cur)))) {
+			ret = VG_ERR_NOMEM;
+			goto out;
+		}
+	} else if (ret != VG_OK) {
+		goto out;
+	}
+	bi = manifest_lower_bound(base, rel);
+	for (;;) {
+		const struct mf_entry *b = NULL, *c = NULL;
+		while (bi < base->n && mf_path_within(base->e[bi].path, rel) &&
+		    mf_excluded(&r->cfg->exclude, base->e[bi].path))
+			bi++;	/* excluded since the snapshot: not watched any more */
+		bool bok = bi < base->n && mf_path_within(base->e[bi].path, rel);
+		bool cok = ci < cur->n;
+		if (!bok && !cok)
+			break;
+		int cmp = !bok ? 1 : !cok ? -1 : strcmp(base->e[bi].path, cur->e[ci].path);
+		if (cmp <= 0)
+			b = &base->e[bi++];
+		if (cmp >= 0)
+			c = &cur->e[ci++];
+		const char *path = b ? b->path : c->path;
+		if (skip[0] && mf_path_within(path, skip))
+			continue;	/* inside something already moved aside */
+		if (c && c->err && b && b->type == c->type)
+			continue;	/* unreadable now: reported by the scan, not a change */
+		unsigned kinds = fim_diff_entry(b, c);
+		if (!kinds)
+			continue;
+		struct fim_change ch = { .root = r, .path = path, .kinds = kinds, .base = b,
+			.cur = c };
+		struct tamper_result tr;
+		vg_buf_reset(diffbuf);
+		vg_buf_reset(injbuf);
+		if (o->analyze && (kinds & (FIM_ADDED | FIM_CONTENT)))
+			analyze(p, r, &ch, &tr, diffbuf, injbuf);
+		act(p, r, o, &ch, detail, sizeof(detail));
+		if ((ch.action == ACT_MOVED_ASIDE || (kinds & FIM_TYPE)) && c && c->type == MF_DIR)
+			vg_strlcpy(skip, path, sizeof(skip));
+		changes++;
+		if (o->fn)
+			o->fn(o->arg, &ch);
+	}
+	if (n_changes)
+		*n_changes = changes;
+	ret = VG_OK;
+out:
+	if (cur != &empty)
+		manifest_free(cur);
+	vg_buf_free(diffbuf);
+	vg_buf_free(injbuf);
+	return ret;
+}
