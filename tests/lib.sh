@@ -54,6 +54,22 @@ expect_clean_stderr() {
 	expect_no_match "$1" err 'AddressSanitizer|runtime error:|LeakSanitizer'
 }
 
+# wait_for SECONDS CMD...: polls CMD every 50 ms until it succeeds; false if it never
+# does. A loaded CI machine can be many times slower than a quiet one, so no wait is
+# shorter than T_WAIT_MIN (60 s): a passing test pays nothing for it, a wrong result
+# still fails, only later.
+T_WAIT_MIN=${T_WAIT_MIN:-60}
+wait_for() {
+	local secs=$1 end
+	shift
+	((secs < T_WAIT_MIN)) && secs=$T_WAIT_MIN
+	end=$((SECONDS + secs))
+	until "$@"; do
+		((SECONDS >= end)) && return 1
+		sleep 0.05
+	done
+}
+
 need_root() {
 	[ "$(id -u)" = 0 ]
 }

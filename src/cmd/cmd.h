@@ -47,6 +47,10 @@ int cmd_usage_error(const struct cmd_ops *cmd, const char *fmt, ...)
  * (cfg may be NULL). *out is malloc'd (caller frees). 0 or VG_ERR_*. */
 int cmd_rules_path(struct vg_ctx *ctx, const struct vg_config *cfg, const char *opt, char **out);
 
+/* The compiled-rules cache directory: monitor.rules_cache if configured, else the
+ * default (vg_default_cache_dir). Returns out, or NULL to run uncached. */
+const char *cmd_rules_cache(const struct vg_config *cfg, char *out, size_t size);
+
 /* Blocks SIGINT and SIGTERM and returns a non-blocking signalfd that becomes readable
  * when one arrives, so a daemon's loop stops cleanly; -1 on failure (errno set). */
 int cmd_stop_signal_fd(void);

@@ -1,6 +1,7 @@
 /* Helpers shared by the subcommands: config loading with error printing, usage errors. */
 #include "cmd/cmd.h"
 #include "core/err.h"
+#include "core/paths.h"
 #include "monitor/rules.h"
 
 #include <signal.h>
@@ -65,6 +66,14 @@ cmd_rules_path(struct vg_ctx *ctx, const struct vg_config *cfg, const char *opt,
 	else
 		return VG_ERR_LIMIT;
 	return *out ? VG_OK : VG_ERR_NOMEM;
+}
+
+const char *
+cmd_rules_cache(const struct vg_config *cfg, char *out, size_t size)
+{
+	if (cfg && cfg->monitor.rules_cache)
+		return cfg->monitor.rules_cache;
+	return vg_default_cache_dir(out, size) == VG_OK ? out : NULL;
 }
 
 int

@@ -14,7 +14,7 @@
 extern const struct cmd_ops cmd_rules;
 
 /* PATH argument, else monitor.rules from --config, else $VIGIL_RULES, else ./rules;
- * the cache directory from --cache, else monitor.rules_cache. */
+ * the cache directory from --cache, else monitor.rules_cache, else the default. */
 static int
 rules_paths(struct vg_ctx *ctx, const char *arg, const char *cache_arg, char **out,
     char **cache)
@@ -33,10 +33,11 @@ rules_paths(struct vg_ctx *ctx, const char *arg, const char *cache_arg, char **o
 		*out = strdup(arg);
 	else
 		cmd_rules_path(ctx, cfg, NULL, out);
-	if (cache_arg || (cfg && cfg->monitor.rules_cache))
-		*cache = strdup(cache_arg ? cache_arg : cfg->monitor.rules_cache);
-	ret = !*out || (!*cache && (cache_arg || (cfg && cfg->monitor.rules_cache))) ?
-	    VG_EXIT_RUNTIME : VG_EXIT_OK;
+	char def[4096];
+	const char *c = cache_arg ? cache_arg : cmd_rules_cache(cfg, def, sizeof(def));
+	if (c)
+		*cache = strdup(c);
+	ret = !*out || (c && !*cache) ? VG_EXIT_RUNTIME : VG_EXIT_OK;
 	vg_config_free(cfg);
 	return ret;
 }
@@ -233,7 +234,8 @@ const struct cmd_ops cmd_rules = {
 	    "'bad regex: ...'). By default any error refuses the whole set.\n"
 	    "  -k, --keep-going  skip broken rules (still reported) and use the rest\n"
 	    "  --cache DIR       keep compiled rule databases in DIR (default:\n"
-	    "                    monitor.rules_cache) so unchanged rules load without\n"
+	    "                    monitor.rules_cache, else /var/cache/vigil as root,\n"
+	    "                    ~/.cache/vigil otherwise) so unchanged rules load without\n"
 	    "                    recompiling; DIR must belong to you, closed to others\n"
 	    "\n"
 	    "  ioc    load IOC lists (FILEs, else monitor.ioc_files from --config): one IPv4/\n"

@@ -183,8 +183,10 @@ run(struct vg_ctx *ctx, int argc, char **argv)
 		ret = VG_EXIT_RUNTIME;
 		goto out;
 	}
+	char cache[4096];
 	struct pipeline_opts po = {
 		.rules_path = rules_path,
+		.rules_cache = cmd_rules_cache(w.cfg, cache, sizeof(cache)),
 		.rule_flags = keep_going ? RULESET_KEEP_GOING : 0,
 		.store = w.store,
 		.json_out = ctx->json ? stdout : NULL,

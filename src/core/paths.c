@@ -3,8 +3,10 @@
 #include "core/buf.h"
 #include "core/err.h"
 
+#include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -14,6 +16,49 @@ is_dir(const char *p)
 {
 	struct stat st;
 	return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+int
+vg_mkdir_p(const char *path, unsigned mode)
+{
+	char tmp[4096];
+	size_t n = strlen(path);
+
+	if (n == 0 || n >= sizeof(tmp))
+		return VG_ERR_INVAL;
+	memcpy(tmp, path, n + 1);
+	for (char *p = tmp + 1;; p++) {
+		if (*p != '/' && *p != '\0')
+			continue;
+		char c = *p;
+		*p = '\0';
+		if (mkdir(tmp, mode) != 0 && errno != EEXIST)
+			return VG_ERR_IO;
+		if (!(*p = c))
+			return VG_OK;
+	}
+}
+
+int
+vg_default_cache_dir(char *out, size_t size)
+{
+	const char *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
+	int w;
+
+	out[0] = '\0';
+	if (geteuid() == 0)
+		w = snprintf(out, size, "/var/cache/vigil");
+	else if (xdg && xdg[0] == '/')
+		w = snprintf(out, size, "%s/vigil", xdg);
+	else if (home && home[0] == '/')
+		w = snprintf(out, size, "%s/.cache/vigil", home);
+	else
+		return VG_ERR_NOTFOUND;
+	if (w < 0 || (size_t)w >= size) {
+		out[0] = '\0';
+		return VG_ERR_NOTFOUND;
+	}
+	return VG_OK;
 }
 
 int

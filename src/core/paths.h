@@ -11,4 +11,13 @@
  * into out; 0, or VG_ERR_NOTFOUND with out empty. */
 int vg_find_data_dir(const char *sub, char *out, size_t size);
 
+/* Creates path and any missing parents with mode (existing ones are left as they
+ * are). 0, VG_ERR_INVAL for an empty or overlong path, VG_ERR_IO (errno set). */
+int vg_mkdir_p(const char *path, unsigned mode);
+
+/* The default directory for caches (compiled rule databases): /var/cache/vigil for
+ * root, else $XDG_CACHE_HOME/vigil, else $HOME/.cache/vigil. Never the working
+ * directory. 0, or VG_ERR_NOTFOUND when no home is known (then callers run uncached). */
+int vg_default_cache_dir(char *out, size_t size);
+
 #endif

@@ -37,7 +37,8 @@ pipeline_new(const struct pipeline_opts *opts, struct pipeline **out, char **err
 	p->opts = *opts;
 	if (p->opts.evidence_per_alert == 0)
 		p->opts.evidence_per_alert = 20;
-	r = ruleset_load(opts->rules_path, opts->rule_flags, opts->log, &p->rules, errors);
+	r = ruleset_load_cached(opts->rules_path, opts->rule_flags, opts->rules_cache, opts->log,
+	    &p->rules, errors);
 	if (r == VG_OK)
 		r = rule_scratch_new(p->rules, &p->scratch);
 	if (r == VG_OK)

@@ -17,6 +17,7 @@ struct pipeline;
 
 struct pipeline_opts {
 	const char *rules_path;		/* rule file or directory */
+	const char *rules_cache;	/* compiled-rules cache directory (NULL = none) */
 	unsigned rule_flags;		/* RULESET_KEEP_GOING */
 	const struct correlate_config *correlate;	/* NULL = defaults */
 	struct vg_store *store;		/* alerts and evidence go here (may be NULL) */

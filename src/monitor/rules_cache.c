@@ -5,6 +5,7 @@
 #include "monitor/rules_cache.h"
 #include "core/buf.h"
 #include "core/err.h"
+#include "core/paths.h"
 
 #include <errno.h>
 #include <stdbool.h>
@@ -45,7 +46,7 @@ rules_cache_dir_ok(const char *dir, const struct vg_logger *log)
 	struct stat st;
 
 	if (stat(dir, &st) != 0) {
-		if (errno != ENOENT || mkdir(dir, 0700) != 0 || stat(dir, &st) != 0) {
+		if (errno != ENOENT || vg_mkdir_p(dir, 0700) != VG_OK || stat(dir, &st) != 0) {
 			vg_warn(log, "rules cache %s: %s; compiling without cache", dir,
 			    strerror(errno));
 			return VG_ERR_IO;

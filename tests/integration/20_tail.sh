@@ -25,16 +25,9 @@ write_lines() { # write_lines FROM TO
 	return 0
 }
 
-# wait_count N FILE...: until the files hold N lines together (max ~20 s)
-wait_count() {
-	local want=$1 got=0 k
-	shift
-	for ((k = 0; k < 200; k++)); do
-		got=$(cat "$@" | wc -l)
-		[ "$got" -ge "$want" ] && break
-		sleep 0.1
-	done
-}
+# wait_count N FILE...: until the files hold N lines together
+has_lines() { local want=$1; shift; [ "$(cat "$@" | wc -l)" -ge "$want" ]; }
+wait_count() { wait_for 60 has_lines "$@" || true; }
 
 # 1. running: lines, a logrotate-style rename, and SIGKILL while lines flow
 start_tail
@@ -125,10 +118,8 @@ expect_clean_stderr "overlong/binary lines run clean under the sanitizers"
 "$VIGIL" -v tail --syslog udp://127.0.0.1:0 --syslog tcp://127.0.0.1:0 >"$TMP/sys.out" \
 	2>"$TMP/sys.err" &
 pid=$!
-for ((k = 0; k < 50; k++)); do
-	[ "$(grep -c 'bound port' "$TMP/sys.err")" = 2 ] && break
-	sleep 0.1
-done
+both_bound() { [ "$(grep -c 'bound port' "$TMP/sys.err")" = 2 ]; }
+wait_for 60 both_bound
 uport=$(sed -nE 's/.*syslog udp:.* bound port ([0-9]+).*/\1/p' "$TMP/sys.err")
 tport=$(sed -nE 's/.*syslog tcp:.* bound port ([0-9]+).*/\1/p' "$TMP/sys.err")
 if [ -n "$uport" ] && [ -n "$tport" ]; then

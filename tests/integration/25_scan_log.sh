@@ -77,4 +77,26 @@ expect_match "--keep-going still finds SQLi" out 'http\.sqli\.union'
 
 run "$VIGIL" scan-log --bogus
 expect_rc "unknown option exits 2" 2
+
+# Compiled rules are cached by default (a start costs milliseconds, not seconds), in
+# the user's cache directory and never in the working directory.
+: >"$TMP/empty.log"
+if need_root; then
+	run "$VIGIL" scan-log "$TMP/empty.log"
+	run "$VIGIL" -vv scan-log "$TMP/empty.log"
+	expect_match "root: compiled rules come from /var/cache/vigil" err 'rules cache hit /var/cache/vigil/'
+	U=$(mktemp -d /tmp/vigil-user.XXXXXX)
+	chmod 755 "$U" && chown 65534:65534 "$U"
+	cp "$TMP/empty.log" "$U/e.log" && chmod 644 "$U/e.log"
+	as_nobody() { (cd "$U" && setpriv --reuid=65534 --regid=65534 --clear-groups \
+		env HOME="$U" XDG_CACHE_HOME="$U/xdg" "$VIGIL" "$@"); }
+	run as_nobody scan-log e.log
+	run as_nobody -vv scan-log e.log
+	expect_match "user: compiled rules come from \$XDG_CACHE_HOME/vigil" err "rules cache hit $U/xdg/vigil/"
+	expect_eq "user cache is private" "$(stat -c %a "$U/xdg/vigil")" 700
+	expect_eq "nothing cached in the working directory" "$(ls "$U")" "$(printf 'e.log\nxdg')"
+	rm -rf "$U"
+else
+	skip "default rules cache locations" "needs root to test both"
+fi
 finish

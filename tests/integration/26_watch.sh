@@ -18,19 +18,17 @@ attack() {	# attack N: one SQL injection from a distinct address
 }
 alerts() { sqlite3 w.db "select count(*) from alerts where rule_id = 'http.sqli.union'" 2>/dev/null || echo 0; }
 distinct() { sqlite3 w.db "select count(distinct source_ip) from alerts where rule_id = 'http.sqli.union'"; }
-wait_for() {	# wait_for N: until N SQLi alerts are stored, at most 10 s
-	for _ in $(seq 1 200); do [ "$(alerts)" -ge "$1" ] && return 0; sleep 0.05; done
-	return 1
-}
+has_alerts() { [ "$(alerts)" -ge "$1" ]; }
+wait_alerts() { wait_for 60 has_alerts "$1"; }	# until N SQLi alerts are stored
 start() {
 	rm -f ready
 	"$VIGIL" --config w.yaml --json watch --ready-file ready >>out.json 2>>err.txt & pid=$!
-	for _ in $(seq 1 300); do [ -e ready ] && break; sleep 0.05; done
+	wait_for 60 test -e ready
 }
 
 start
 for i in $(seq 1 20); do attack "$i" >>access.log; done
-wait_for 20 && ok "20 attacks appended while watching are stored" || not_ok "stored $(alerts) of 20"
+wait_alerts 20 && ok "20 attacks appended while watching are stored" || not_ok "stored $(alerts) of 20"
 grep -q '"state": *"open"' out.json && ok "alerts are reported live as they open" ||
 	not_ok "no live alert on stdout"
 
@@ -38,14 +36,14 @@ grep -q '"state": *"open"' out.json && ok "alerts are reported live as they open
 mv access.log access.log.1
 attack 21 >>access.log.1
 attack 22 >access.log
-wait_for 22 && ok "lines around a rename rotation are detected" || not_ok "after rotation $(alerts) of 22"
+wait_alerts 22 && ok "lines around a rename rotation are detected" || not_ok "after rotation $(alerts) of 22"
 
 # Hard kill, lines written while down, restart: every attack exactly once.
 sleep 0.3
 kill -9 "$pid"; wait "$pid" 2>/dev/null
 for i in $(seq 23 60); do attack "$i" >>access.log; done
 start
-wait_for 60 && ok "lines written while vigil was down are read after restart" ||
+wait_alerts 60 && ok "lines written while vigil was down are read after restart" ||
 	not_ok "after restart $(alerts) of 60"
 sleep 1
 expect_eq "no alert repeated after SIGKILL + restart" "$(alerts)" 60
@@ -55,7 +53,7 @@ expect_eq "one alert per attacking address" "$(distinct)" 60
 head -c 100000 /dev/urandom >>access.log; echo >>access.log
 printf 'y%.0s' $(seq 1 300000) >>access.log; echo >>access.log
 attack 61 >>access.log
-wait_for 61 && ok "watch keeps detecting after garbage and a huge line" || not_ok "stalled at $(alerts)"
+wait_alerts 61 && ok "watch keeps detecting after garbage and a huge line" || not_ok "stalled at $(alerts)"
 kill -0 "$pid" 2>/dev/null && ok "daemon still running" || not_ok "daemon died"
 
 kill -TERM "$pid"; wait "$pid"; rc=$?
@@ -79,16 +77,15 @@ run "$VIGIL" --config g.yaml backup create
 expect_rc "baseline for the web root" 0
 rm -f ready
 "$VIGIL" --config g.yaml watch --ready-file ready >gout.txt 2>gerr.txt & gpid=$!
-for _ in $(seq 1 300); do [ -e ready ] && break; sleep 0.05; done
+wait_for 60 test -e ready
 echo '<a style="display:none" href="http://casino.example/">casino</a>' >>www/index.html
 cp "$SRCDIR/tests/webshell/samples/php/chopper.php" www/shell.php
-for _ in $(seq 1 100); do
-	grep -q 'Official' www/index.html && ! grep -q casino www/index.html && [ ! -e www/shell.php ] && break
-	sleep 0.05
-done
+guarded() { grep -q 'Official' www/index.html && ! grep -q casino www/index.html && [ ! -e www/shell.php ]; }
+wait_for 60 guarded
 expect_eq "tampered page restored" "$(cat www/index.html)" '<html><body>Official notice</body></html>'
 [ ! -e www/shell.php ] && ok "dropped webshell removed from the web root" || not_ok "webshell still there"
-grep -q 'WEBSHELL malicious.*shell.php.*quarantined' gout.txt && ok "webshell reported as quarantined" ||
+# the report is flushed at the end of the batch that moved the file: poll for it
+wait_for 60 grep -q 'WEBSHELL malicious.*shell.php.*quarantined' gout.txt && ok "webshell reported as quarantined" ||
 	not_ok "no webshell line: $(cat gout.txt)"
 grep -q 'injected: hidden link' gout.txt && ok "the alert says what was injected" || not_ok "no injection analysis"
 expect_eq "webshell alert stored" "$(sqlite3 g.db "select count(*) from alerts where rule_id = 'webshell.detected' and severity = 4")" 1
@@ -106,16 +103,14 @@ monitor:
 YAML
 rm -f ready
 "$VIGIL" --config s.yaml watch --ready-file ready >sout.txt 2>serr.txt & spid=$!
-for _ in $(seq 1 300); do [ -e ready ] && break; sleep 0.05; done
+wait_for 60 test -e ready
 for i in $(seq 1 12); do
 	echo "<38>Nov 24 10:00:$((10 + i)) bastion sshd[4242]: Failed password for root from 203.0.113.200 port $((40000 + i)) ssh2" >/dev/udp/127.0.0.1/$port
 	sleep 0.01
 done
 echo "<38>Nov 24 10:00:30 bastion sshd[4242]: Accepted password for root from 203.0.113.200 port 40100 ssh2" >/dev/udp/127.0.0.1/$port
-for _ in $(seq 1 100); do
-	[ "$(sqlite3 s.db "select count(*) from alerts where rule_id like 'auth.%success%'" 2>/dev/null)" = 1 ] && break
-	sleep 0.05
-done
+success_alerted() { [ "$(sqlite3 s.db "select count(*) from alerts where rule_id like 'auth.%success%'" 2>/dev/null)" = 1 ]; }
+wait_for 60 success_alerted
 expect_eq "SSH brute force over syslog alerted" "$(sqlite3 s.db "select count(*) from alerts where rule_id = 'auth.bruteforce' and source_ip = '203.0.113.200'")" 1
 expect_eq "login success after failures alerted" "$(sqlite3 s.db "select count(*) from alerts where rule_id = 'auth.success_after_failures' and severity = 4")" 1
 kill -TERM "$spid"; wait "$spid"

@@ -27,14 +27,6 @@ C=(--config "$TMP/vigil.yaml")
 # content_is FILE TEXT: FILE holds exactly TEXT (evaluated on each call).
 content_is() { [ "$(cat "$1" 2>/dev/null)" = "$2" ]; }
 
-# wait_for SECONDS CMD...: polls CMD every 50 ms until it succeeds.
-wait_for() {
-	local end=$((SECONDS + $1)); shift
-	until "$@"; do
-		[ $SECONDS -ge $end ] && return 1
-		sleep 0.05
-	done
-}
 
 run "$VIGIL" "${C[@]}" backup create
 expect_rc "backup create succeeds" 0
@@ -205,7 +197,7 @@ kill -TERM $WPID; wait $WPID
 
 # odd files: a FIFO is recorded and never opened; a symlink loop is just a symlink
 mkfifo "$W/pipe"; ln -s loop "$W/loop"
-run timeout 20 "$VIGIL" "${C[@]}" --json fim check
+run timeout 120 "$VIGIL" "${C[@]}" --json fim check
 expect_rc "fim check with a FIFO and a symlink loop finishes" 1
 expect_match "the FIFO is reported as an added special file" out '"path":"pipe".*"type":"other"'
 rm "$W/pipe" "$W/loop"

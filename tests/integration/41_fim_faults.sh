@@ -7,13 +7,6 @@
 trap 'umount "$TMP/small" 2>/dev/null; rm -rf "$TMP"' EXIT
 
 content_is() { [ "$(cat "$1" 2>/dev/null)" = "$2" ]; }
-wait_for() {
-	local end=$((SECONDS + $1)); shift
-	until "$@"; do
-		[ $SECONDS -ge $end ] && return 1
-		sleep 0.05
-	done
-}
 file_has() { grep -Eq -- "$2" "$1" 2>/dev/null; }
 
 W=$TMP/www
