@@ -4,6 +4,7 @@
  * file indexes from an atomic counter, each with its own 1 MiB read buffer. */
 #include "backup/manifest.h"
 #include "core/err.h"
+#include "core/walk.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -51,6 +52,7 @@ struct scan {
 	const char *root;
 	const struct mf_scan_opts *opts;
 	struct manifest *m;
+	size_t last_dir;	/* entry of the directory being opened */
 	int err;
 };
 
@@ -100,77 +102,72 @@ join(char *out, size_t size, const char *a, const char *b)
 	return n < 0 || (size_t)n >= size ? VG_ERR_LIMIT : VG_OK;
 }
 
-/* Records dirfd/name (relative path rel) and, for a directory, everything below. */
-static void
-walk(struct scan *s, int dirfd, const char *name, const char *rel, int depth)
+/* One walked entry: excluded paths are skipped whole, the rest recorded; a directory is
+ * descended up to MF_MAX_DEPTH. */
+static int
+walk_entry(void *arg, const struct vg_walk_entry *we)
 {
-	struct stat st;
+	struct scan *s = arg;
 	struct mf_entry *e;
 
 	if (s->err)
-		return;
-	if (mf_excluded(s->opts->exclude, rel)) {
-		s->m->n_excluded++;
-		return;
+		return s->err;
+	if (we->event == VG_WALK_DIR_FAILED) {
+		if (we->err == ENOENT) {
+			s->m->n_vanished++;
+		} else {
+			s->m->n_unreadable++;
+			s->m->e[s->last_dir].err = VG_ERR_IO;
+			vg_warn(s->opts->log, "%s/%s: cannot open directory: %s", s->root, we->rel,
+			    strerror(we->err));
+		}
+		return 0;
 	}
-	if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) != 0) {
-		if (errno == ENOENT)
+	if (we->event != VG_WALK_ENTRY)
+		return 0;
+	if (mf_excluded(s->opts->exclude, we->rel)) {
+		s->m->n_excluded++;
+		return VG_WALK_SKIP;
+	}
+	if (!we->st) {
+		if (we->err == ENOENT)
 			s->m->n_vanished++;
 		else
-			vg_warn(s->opts->log, "%s/%s: %s", s->root, rel, strerror(errno));
-		return;
+			vg_warn(s->opts->log, "%s/%s: %s", s->root, we->rel, strerror(we->err));
+		return VG_WALK_SKIP;
 	}
-	if (!(e = add_entry(s, rel, &st)))
-		return;
+	if (!(e = add_entry(s, we->rel, we->st)))
+		return s->err ? s->err : VG_WALK_SKIP;
 	if (e->type == MF_LINK) {
 		char t[PATH_MAX];
-		ssize_t n = readlinkat(dirfd, name, t, sizeof(t) - 1);
+		ssize_t n = readlinkat(we->dirfd, we->name, t, sizeof(t) - 1);
 		if (n < 0) {
 			e->err = VG_ERR_IO;
-			return;
+			return 0;
 		}
 		t[n] = '\0';
 		if (!(e->target = strdup(t)))
 			s->err = VG_ERR_NOMEM;
-		return;
+		return s->err;
 	}
 	if (e->type != MF_DIR)
-		return;
-	if (depth >= MF_MAX_DEPTH) {
-		vg_warn(s->opts->log, "%s/%s: deeper than %d levels; not descended", s->root, rel,
-		    MF_MAX_DEPTH);
-		return;
+		return 0;
+	if (we->depth >= MF_MAX_DEPTH) {
+		vg_warn(s->opts->log, "%s/%s: deeper than %d levels; not descended", s->root,
+		    we->rel, MF_MAX_DEPTH);
+		return VG_WALK_SKIP;
 	}
-	int fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0) {
-		if (errno == ENOENT) {
-			s->m->n_vanished++;
-		} else {
-			s->m->n_unreadable++;
-			e->err = VG_ERR_IO;
-			vg_warn(s->opts->log, "%s/%s: cannot open directory: %s", s->root, rel,
-			    strerror(errno));
-		}
-		return;
-	}
-	DIR *d = fdopendir(fd);
-	if (!d) {
-		close(fd);
-		return;
-	}
-	struct dirent *de;
-	char child[PATH_MAX];
-	while ((de = readdir(d)) && !s->err) {
-		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
-			continue;
-		if (join(child, sizeof(child), rel, de->d_name) != VG_OK) {
-			vg_warn(s->opts->log, "%s/%s/%s: path too long; skipped", s->root, rel,
-			    de->d_name);
-			continue;
-		}
-		walk(s, fd, de->d_name, child, depth + 1);
-	}
-	closedir(d);
+	s->last_dir = s->m->n - 1;
+	return 0;
+}
+
+static int
+walk(struct scan *s, int dirfd, const char *name, const char *rel, int depth)
+{
+	int ret = vg_walk(dirfd, name, rel, depth, VG_WALK_STAT, walk_entry, s);
+	if (ret != VG_OK && !s->err)
+		s->err = ret;
+	return s->err;
 }
 
 struct hasher {

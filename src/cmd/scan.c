@@ -1,62 +1,32 @@
-/* `vigil scan PATH...`: offline webshell scan of web roots. The tree is walked first
- * (symlinks never followed, special files never opened) into a bounded list, then
- * worker threads pull from it by index; findings are printed as they come. */
+/* `vigil scan PATH...`: offline webshell scan of web roots. The walk and the worker
+ * threads are monitor/treescan.c; this file parses options, prints findings, the
+ * progress bar and the summary. */
 #include "cmd/cmd.h"
 #include "core/buf.h"
 #include "core/err.h"
 #include "core/event.h"
-#include "respond/quarantine.h"
+#include "monitor/treescan.h"
 #include "monitor/webshell.h"
+#include "respond/quarantine.h"
 
-#include <dirent.h>
 #include <errno.h>
+#include <getopt.h>
 #include <jansson.h>
-#include <pthread.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 extern const struct cmd_ops cmd_scan;
 
-#define SCAN_MAX_FILES 5000000	/* paths held in memory; more are counted and dropped */
-#define SCAN_MAX_DEPTH 256
-#define SCAN_MAX_THREADS 64
-#define SEEN_MAX (1u << 20)	/* directories remembered for loop detection */
+_Static_assert(QUARANTINE_ID_MAX <= TREESCAN_ID_MAX, "quarantine ids fit the scan's buffer");
 
-struct dir_id {
-	dev_t dev;
-	ino_t ino;
-};
-
-struct walk {
-	char **paths;
-	size_t n, cap;
-	size_t dropped;		/* over SCAN_MAX_FILES */
-	size_t special;		/* FIFOs, sockets, devices: never opened */
-	size_t symlinks;	/* never followed */
-	size_t loops;		/* directories seen twice (bind-mount loops) or too deep */
-	size_t walk_errors;	/* unreadable directories */
-	struct dir_id *seen;	/* open-addressing set, SEEN_MAX slots */
-	size_t nseen;
-	const struct vg_logger *log;
-};
-
-struct scan_run {
-	struct webshell_scanner *ws;
-	struct walk *w;
+struct scan_cmd {
 	const struct vg_ctx *ctx;
+	struct webshell_scanner *ws;
 	const char *vault;		/* non-NULL: quarantine malicious findings */
-	bool all;			/* print clean files too */
 	bool progress;
-	atomic_size_t next;
-	pthread_mutex_t out_lock;	/* stdout/stderr lines and the counters below */
-	size_t done, malicious, suspicious, too_big, vanished, unreadable, not_regular;
-	size_t quarantined, quarantine_failed;
-	unsigned long long bytes;
 	bool header_printed;
 	struct timespec last_progress;
 };
@@ -69,143 +39,12 @@ now_s(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-/* Remembers a directory; false if it was already there (a loop) or the set is full. */
-static bool
-seen_add(struct walk *w, dev_t dev, ino_t ino)
-{
-	if (!w->seen && !(w->seen = calloc(SEEN_MAX, sizeof(*w->seen))))
-		return false;
-	if (w->nseen >= SEEN_MAX / 2)
-		return false;
-	size_t h = ((size_t)ino * 0x9E3779B97F4A7C15ull ^ (size_t)dev) & (SEEN_MAX - 1);
-	for (;;) {
-		struct dir_id *s = &w->seen[h];
-		if (s->dev == 0 && s->ino == 0) {
-			s->dev = dev;
-			s->ino = ino;
-			w->nseen++;
-			return true;
-		}
-		if (s->dev == dev && s->ino == ino)
-			return false;
-		h = (h + 1) & (SEEN_MAX - 1);
-	}
-}
-
 static int
-walk_add(struct walk *w, const char *path)
+scan_file(void *arg, const char *path, struct webshell_finding *f, char qid[TREESCAN_ID_MAX],
+    char *qerr, size_t qerr_size)
 {
-	if (w->n >= SCAN_MAX_FILES) {
-		if (w->dropped++ == 0)
-			vg_warn(w->log, "scan: more than %d files; the rest are not scanned",
-			    SCAN_MAX_FILES);
-		return VG_OK;
-	}
-	if (w->n == w->cap) {
-		size_t nc = w->cap ? w->cap * 2 : 1024;
-		char **np = realloc(w->paths, nc * sizeof(*np));
-		if (!np)
-			return VG_ERR_NOMEM;
-		w->paths = np;
-		w->cap = nc;
-	}
-	if (!(w->paths[w->n] = strdup(path)))
-		return VG_ERR_NOMEM;
-	w->n++;
-	return VG_OK;
-}
-
-static int
-walk_dir(struct walk *w, const char *dir, int depth)
-{
-	struct vg_buf *p = NULL;
-	struct dirent *de;
-	struct stat st;
-	DIR *d;
-	int ret = VG_OK;
-
-	if (depth > SCAN_MAX_DEPTH) {
-		w->loops++;
-		vg_warn(w->log, "scan: %s: deeper than %d levels; not descending", dir,
-		    SCAN_MAX_DEPTH);
-		return VG_OK;
-	}
-	if (!(d = opendir(dir))) {
-		w->walk_errors++;
-		vg_warn(w->log, "scan: %s: cannot open directory: %s", dir, strerror(errno));
-		return VG_OK;
-	}
-	if (fstat(dirfd(d), &st) == 0 && !seen_add(w, st.st_dev, st.st_ino)) {
-		w->loops++;
-		vg_warn(w->log, "scan: %s: directory already visited (loop); skipped", dir);
-		goto out;
-	}
-	if (!(p = vg_buf_new(8192))) {
-		ret = VG_ERR_NOMEM;
-		goto out;
-	}
-	while ((de = readdir(d))) {
-		unsigned char type = de->d_type;
-		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
-			continue;
-		vg_buf_reset(p);
-		if (vg_buf_putf(p, "%s%s%s", dir, dir[strlen(dir) - 1] == '/' ? "" : "/",
-			de->d_name) != VG_OK) {
-			w->walk_errors++;
-			vg_warn(w->log, "scan: %s/%s: path too long; skipped", dir, de->d_name);
-			continue;
-		}
-		if (type == DT_UNKNOWN) {
-			if (lstat(vg_buf_ptr(p), &st) != 0)
-				continue;	/* vanished between readdir and lstat */
-			type = S_ISREG(st.st_mode) ? DT_REG : S_ISDIR(st.st_mode) ? DT_DIR :
-			    S_ISLNK(st.st_mode) ? DT_LNK : DT_FIFO;
-		}
-		if (type == DT_REG)
-			ret = walk_add(w, vg_buf_ptr(p));
-		else if (type == DT_DIR)
-			ret = walk_dir(w, vg_buf_ptr(p), depth + 1);
-		else if (type == DT_LNK)
-			w->symlinks++;
-		else
-			w->special++;
-		if (ret != VG_OK)
-			break;
-	}
-out:
-	vg_buf_free(p);
-	closedir(d);
-	return ret;
-}
-
-/* One argument: a directory is walked, a regular file taken as is. Explicit
- * arguments may be symlinks (the user named them); nothing below is followed. */
-static int
-walk_arg(struct walk *w, const char *arg, bool *arg_error)
-{
-	struct stat st;
-
-	if (stat(arg, &st) != 0) {
-		fprintf(stderr, "vigil scan: %s: %s\n", arg, strerror(errno));
-		*arg_error = true;
-		return VG_OK;
-	}
-	if (S_ISDIR(st.st_mode))
-		return walk_dir(w, arg, 0);
-	if (S_ISREG(st.st_mode))
-		return walk_add(w, arg);
-	fprintf(stderr, "vigil scan: %s: not a regular file or directory; skipped\n", arg);
-	w->special++;
-	return VG_OK;
-}
-
-static void
-walk_free(struct walk *w)
-{
-	for (size_t i = 0; i < w->n; i++)
-		free(w->paths[i]);
-	free(w->paths);
-	free(w->seen);
+	struct scan_cmd *r = arg;
+	return quarantine_scan_and_act(r->ws, r->vault, path, f, qid, qerr, qerr_size);
 }
 
 static json_t *
@@ -232,8 +71,12 @@ print_path_safely(const char *p)
 }
 
 static void
-print_finding(struct scan_run *r, const struct webshell_finding *f, const char *qid)
+report(void *arg, const struct webshell_finding *f, const char *qid)
 {
+	struct scan_cmd *r = arg;
+
+	if (r->progress)
+		fputs("\r\033[K", stderr);
 	if (r->ctx->json) {
 		json_t *j = json_pack("{s:o, s:i, s:s, s:o, s:o, s:s, s:I, s:f, s:I, s:f, s:f,"
 				      " s:i, s:i, s:b}",
@@ -266,8 +109,9 @@ print_finding(struct scan_run *r, const struct webshell_finding *f, const char *
 }
 
 static void
-progress(struct scan_run *r, bool final)
+progress(void *arg, const struct treescan_stats *st, bool final)
 {
+	struct scan_cmd *r = arg;
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	double dt = (double)(ts.tv_sec - r->last_progress.tv_sec) +
@@ -275,250 +119,200 @@ progress(struct scan_run *r, bool final)
 	if (!final && dt < 0.1)
 		return;
 	r->last_progress = ts;
-	size_t total = r->w->n ? r->w->n : 1;
-	int pct = (int)(r->done * 100 / total), bar = pct * 30 / 100;
+	size_t total = st->files ? st->files : 1;
+	int pct = (int)(st->done * 100 / total), bar = pct * 30 / 100;
 	fprintf(stderr, "\r[%.*s%*s] %3d%% %zu/%zu files, %zu malicious, %zu suspicious%s", bar,
-	    "==============================", 30 - bar, "", pct, r->done, r->w->n, r->malicious,
-	    r->suspicious, final ? "\n" : "");
+	    "==============================", 30 - bar, "", pct, st->done, st->files,
+	    st->malicious, st->suspicious, final ? "\n" : "");
 	fflush(stderr);
 }
 
 static void
-scan_one(struct scan_run *r, const char *path)
+summary(const struct scan_cmd *r, const struct treescan_stats *st, double dt)
 {
-	struct webshell_finding *f = malloc(sizeof(*f));
-	char qid[QUARANTINE_ID_MAX] = "", qerr[512];
-	int ret;
-
-	if (!f)
-		return;
-	ret = quarantine_scan_and_act(r->ws, r->vault, path, f, qid, qerr, sizeof(qerr));
-	int err_no = errno;
-	if (ret == 1 && qerr[0])
-		vg_warn(&r->ctx->log, "scan: quarantine: %s", qerr);
-	else if (ret == 0 && qerr[0])
-		vg_error(&r->ctx->log, "scan: quarantine failed: %s", qerr);
-	if (ret > 0)
-		ret = VG_OK;
-	pthread_mutex_lock(&r->out_lock);
-	r->done++;
-	switch (ret) {
-	case VG_OK:
-		r->bytes += (unsigned long long)f->size;
-		if (f->score >= WEBSHELL_MALICIOUS)
-			r->malicious++;
-		else if (f->score >= WEBSHELL_SUSPICIOUS)
-			r->suspicious++;
-		if (r->vault && f->score >= WEBSHELL_MALICIOUS) {
-			if (qid[0])
-				r->quarantined++;
-			else
-				r->quarantine_failed++;
-		}
-		if (r->all || f->score >= WEBSHELL_SUSPICIOUS) {
-			if (r->progress)
-				fputs("\r\033[K", stderr);
-			print_finding(r, f, qid);
-		}
-		break;
-	case VG_ERR_NOTFOUND:
-		r->vanished++;
-		vg_info(&r->ctx->log, "scan: %s: vanished before it was scanned", path);
-		break;
-	case VG_ERR_LIMIT:
-		r->too_big++;
-		vg_info(&r->ctx->log, "scan: %s: %lld bytes, over the size limit; not scanned",
-		    path, f->size);
-		break;
-	case VG_ERR_FORMAT:
-		r->not_regular++;
-		vg_info(&r->ctx->log, "scan: %s: no longer a regular file; not opened", path);
-		break;
-	default:
-		r->unreadable++;
-		vg_warn(&r->ctx->log, "scan: %s: %s (%s)", path, vg_strerror(ret), strerror(err_no));
-		break;
-	}
-	if (r->progress)
-		progress(r, false);
-	pthread_mutex_unlock(&r->out_lock);
-	free(f);
+	double mib = (double)st->bytes / (1024.0 * 1024.0);
+	fprintf(stderr,
+	    "vigil scan: %zu files, %.1f MiB in %.2f s (%.1f MiB/s, %.0f files/s, %d "
+	    "threads): %zu malicious, %zu suspicious\n",
+	    st->done - st->vanished - st->too_big - st->unreadable - st->not_regular, mib, dt,
+	    dt > 0 ? mib / dt : 0, dt > 0 ? (double)st->done / dt : 0, st->threads,
+	    st->malicious, st->suspicious);
+	if (st->special || st->symlinks || st->too_big || st->loops || st->dropped ||
+	    st->not_regular)
+		fprintf(stderr, "vigil scan: skipped: %zu special files, %zu symlinks, %zu "
+				"over the size limit, %zu directory loops, %zu over the file "
+				"limit\n",
+		    st->special + st->not_regular, st->symlinks, st->too_big, st->loops,
+		    st->dropped);
+	if (st->vanished || st->unreadable || st->walk_errors)
+		fprintf(stderr, "vigil scan: errors: %zu vanished, %zu unreadable files, %zu "
+				"unreadable directories\n",
+		    st->vanished, st->unreadable, st->walk_errors);
+	if (r->vault)
+		fprintf(stderr, "vigil scan: quarantined %zu into %s%s\n", st->quarantined,
+		    r->vault, st->quarantine_failed ? " (some failed, see above)" : "");
 }
 
-static void *
-worker(void *arg)
-{
-	struct scan_run *r = arg;
-	for (;;) {
-		size_t i = atomic_fetch_add(&r->next, 1);
-		if (i >= r->w->n)
-			break;
-		scan_one(r, r->w->paths[i]);
-	}
-	return NULL;
-}
+struct scan_args {
+	long long threads, max_size, timeout;
+	const char *rules, *vault;
+	bool quarantine, all, no_progress;
+};
 
+static const struct option scan_options[] = {
+	{ "threads", required_argument, NULL, 'j' },
+	{ "timeout", required_argument, NULL, 't' },
+	{ "max-size", required_argument, NULL, 's' },
+	{ "rules", required_argument, NULL, 'r' },
+	{ "vault", required_argument, NULL, 'V' },
+	{ "quarantine", no_argument, NULL, 'q' },
+	{ "all", no_argument, NULL, 'a' },
+	{ "no-progress", no_argument, NULL, 'P' },
+	{ NULL, 0, NULL, 0 },
+};
+
+/* Options anywhere, "--" ends them, "-" is a path; the messages are the command's. */
 static int
-parse_int_opt(const char *name, const char *v, long long min, long long max, long long *out)
+parse_args(int argc, char **argv, struct scan_args *a)
 {
-	if (!v || vg_parse_ll(v, min, max, out) != VG_OK)
-		return cmd_usage_error(&cmd_scan, "%s needs a number in %lld..%lld", name, min, max);
+	int c;
+	const char *opt;
+
+	opterr = 0;
+	optind = 0;	/* glibc: full re-initialisation */
+	while ((c = getopt_long(argc, argv, ":j:", scan_options, NULL)) != -1) {
+		opt = argv[optind - 1];
+		switch (c) {
+		case 'j':
+		case 't': {
+			/* the option is the word before a separate value */
+			const char *name = argv[optind - 1 - (optarg == argv[optind - 1])];
+			long long max = c == 'j' ? TREESCAN_MAX_THREADS : 3600;
+			if (vg_parse_ll(optarg, 1, max, c == 'j' ? &a->threads : &a->timeout) !=
+			    VG_OK)
+				return cmd_usage_error(&cmd_scan, "%s needs a number in 1..%lld",
+				    c == 't' ? "--timeout" : strncmp(name, "--", 2) ? "-j"
+				    : "--threads", max);
+			break;
+		}
+		case 's':
+			if (vg_parse_size(optarg, &a->max_size) != VG_OK || a->max_size <= 0)
+				return cmd_usage_error(&cmd_scan, "--max-size needs a size like 8M");
+			break;
+		case 'r':
+			a->rules = optarg;
+			break;
+		case 'V':
+			a->vault = optarg;
+			a->quarantine = true;
+			break;
+		case 'q':
+			a->quarantine = true;
+			break;
+		case 'a':
+			a->all = true;
+			break;
+		case 'P':
+			a->no_progress = true;
+			break;
+		case ':':
+			if (optopt == 'j' || optopt == 't')
+				return cmd_usage_error(&cmd_scan, "%s needs a number in 1..%d",
+				    optopt == 't' ? "--timeout" : strncmp(opt, "--", 2) ? "-j"
+				    : "--threads", optopt == 't' ? 3600 : TREESCAN_MAX_THREADS);
+			if (optopt == 's')
+				return cmd_usage_error(&cmd_scan, "--max-size needs a size like 8M");
+			if (optopt == 'r')
+				return cmd_usage_error(&cmd_scan, "--rules needs a file or directory");
+			return cmd_usage_error(&cmd_scan, "--vault needs a directory");
+		default:
+			return cmd_usage_error(&cmd_scan, "unknown option '%s'", opt);
+		}
+	}
+	if (optind >= argc)
+		return cmd_usage_error(&cmd_scan, "expected at least one PATH");
 	return VG_EXIT_OK;
 }
 
 static int
 run(struct vg_ctx *ctx, int argc, char **argv)
 {
-	struct walk w = { .log = &ctx->log };
-	struct scan_run r = { .w = &w, .ctx = ctx };
-	struct webshell_scanner *ws = NULL;
+	struct scan_args a = { .threads = 2, .max_size = WEBSHELL_DEFAULT_MAX_SIZE,
+		.timeout = WEBSHELL_DEFAULT_TIMEOUT };
+	struct scan_cmd r = { .ctx = ctx };
+	struct treescan *t = NULL;
+	struct treescan_stats st;
 	struct vg_config *cfg = NULL;
-	const char *rules = NULL, *vault = NULL;
 	char rules_buf[4096], err[1024];
-	long long threads = 2, max_size = WEBSHELL_DEFAULT_MAX_SIZE, timeout = WEBSHELL_DEFAULT_TIMEOUT;
-	bool quarantine = false, no_progress = false, arg_error = false, end_opts = false;
-	char **paths = NULL;
-	int npaths = 0, ret = VG_EXIT_OK, rc;
-	pthread_t tids[SCAN_MAX_THREADS];
-	int started = 0;
+	bool arg_error = false;
+	int ret, rc;
 
-	if (!(paths = calloc((size_t)argc, sizeof(*paths))))
-		return VG_EXIT_RUNTIME;
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i];
-		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
-		if (end_opts || a[0] != '-' || strcmp(a, "-") == 0) {
-			paths[npaths++] = argv[i];
-		} else if (strcmp(a, "--") == 0) {
-			end_opts = true;
-		} else if (strcmp(a, "--threads") == 0 || strcmp(a, "-j") == 0) {
-			if ((ret = parse_int_opt(a, v, 1, SCAN_MAX_THREADS, &threads)))
-				goto out;
-			i++;
-		} else if (strcmp(a, "--timeout") == 0) {
-			if ((ret = parse_int_opt(a, v, 1, 3600, &timeout)))
-				goto out;
-			i++;
-		} else if (strcmp(a, "--max-size") == 0) {
-			if (!v || vg_parse_size(v, &max_size) != VG_OK || max_size <= 0) {
-				ret = cmd_usage_error(&cmd_scan, "--max-size needs a size like 8M");
-				goto out;
-			}
-			i++;
-		} else if (strcmp(a, "--rules") == 0) {
-			if (!v) {
-				ret = cmd_usage_error(&cmd_scan, "--rules needs a file or directory");
-				goto out;
-			}
-			rules = v;
-			i++;
-		} else if (strcmp(a, "--vault") == 0) {
-			if (!v) {
-				ret = cmd_usage_error(&cmd_scan, "--vault needs a directory");
-				goto out;
-			}
-			vault = v;
-			quarantine = true;
-			i++;
-		} else if (strcmp(a, "--quarantine") == 0) {
-			quarantine = true;
-		} else if (strcmp(a, "--all") == 0) {
-			r.all = true;
-		} else if (strcmp(a, "--no-progress") == 0) {
-			no_progress = true;
-		} else {
-			ret = cmd_usage_error(&cmd_scan, "unknown option '%s'", a);
-			goto out;
-		}
-	}
-	if (npaths == 0) {
-		ret = cmd_usage_error(&cmd_scan, "expected at least one PATH");
+	if ((ret = parse_args(argc, argv, &a)) != VG_EXIT_OK)
 		goto out;
-	}
-	if (quarantine && !vault) {
+	if (a.quarantine && !a.vault) {
 		if ((ret = cmd_load_config(ctx, &cfg)) != VG_EXIT_OK)
 			goto out;
-		vault = cfg->protect.quarantine_dir;
+		a.vault = cfg->protect.quarantine_dir;
 	}
-	if (!rules) {
+	if (!a.rules) {
 		if (webshell_find_rules(rules_buf, sizeof(rules_buf)) != VG_OK) {
 			fprintf(stderr, "vigil scan: no webshell rules found; use --rules DIR or set "
 					"VIGIL_WEBSHELL_RULES\n");
 			ret = VG_EXIT_USAGE;
 			goto out;
 		}
-		rules = rules_buf;
+		a.rules = rules_buf;
 	}
-	rc = webshell_scanner_new(rules, &ctx->log, &ws, err, sizeof(err));
+	rc = webshell_scanner_new(a.rules, &ctx->log, &r.ws, err, sizeof(err));
 	if (rc != VG_OK) {
 		fprintf(stderr, "vigil scan: rules: %s\n", err[0] ? err : vg_strerror(rc));
 		ret = rc == VG_ERR_NOMEM ? VG_EXIT_RUNTIME : VG_EXIT_USAGE;
 		goto out;
 	}
-	webshell_scanner_set_limits(ws, max_size, (int)timeout);
-	webshell_scanner_set_full(ws, r.all);
-	vg_info(&ctx->log, "scan: %zu rules from %s", webshell_scanner_rule_count(ws), rules);
+	webshell_scanner_set_limits(r.ws, a.max_size, (int)a.timeout);
+	webshell_scanner_set_full(r.ws, a.all);
+	vg_info(&ctx->log, "scan: %zu rules from %s", webshell_scanner_rule_count(r.ws), a.rules);
 
 	double t0 = now_s();
-	for (int i = 0; i < npaths; i++) {
-		if (walk_arg(&w, paths[i], &arg_error) != VG_OK) {
+	if (treescan_new(&ctx->log, &t) != VG_OK) {
+		ret = VG_EXIT_RUNTIME;
+		goto out;
+	}
+	for (int i = optind; i < argc; i++) {
+		rc = treescan_add(t, argv[i]);
+		if (rc == VG_ERR_NOTFOUND) {
+			fprintf(stderr, "vigil scan: %s: %s\n", argv[i], strerror(errno));
+			arg_error = true;
+		} else if (rc == VG_ERR_FORMAT) {
+			fprintf(stderr, "vigil scan: %s: not a regular file or directory; skipped\n",
+			    argv[i]);
+		} else if (rc != VG_OK) {
 			fprintf(stderr, "vigil scan: out of memory while listing files\n");
 			ret = VG_EXIT_RUNTIME;
 			goto out;
 		}
 	}
-	r.ws = ws;
-	r.vault = quarantine ? vault : NULL;
-	r.progress = !no_progress && isatty(STDERR_FILENO) && ctx->log.level > VG_LOG_ERROR;
-	pthread_mutex_init(&r.out_lock, NULL);
-	atomic_init(&r.next, 0);
-	if ((size_t)threads > w.n)
-		threads = w.n ? (long long)w.n : 1;
-	for (long long i = 1; i < threads; i++) {
-		if (pthread_create(&tids[started], NULL, worker, &r) != 0)
-			break;
-		started++;
-	}
-	worker(&r);	/* the main thread is a worker too */
-	for (int i = 0; i < started; i++)
-		pthread_join(tids[i], NULL);
-	pthread_mutex_destroy(&r.out_lock);
+	r.vault = a.quarantine ? a.vault : NULL;
+	r.progress = !a.no_progress && isatty(STDERR_FILENO) && ctx->log.level > VG_LOG_ERROR;
+	struct treescan_opts o = { .threads = (int)a.threads, .all = a.all,
+		.quarantine = r.vault != NULL, .scan = scan_file, .report = report,
+		.progress = r.progress ? progress : NULL, .arg = &r, .log = &ctx->log };
+	treescan_run(t, &o, &st);
 	double dt = now_s() - t0;
 	if (r.progress)
-		progress(&r, true);
-
-	if (ctx->log.level > VG_LOG_ERROR) {
-		double mib = (double)r.bytes / (1024.0 * 1024.0);
-		fprintf(stderr,
-		    "vigil scan: %zu files, %.1f MiB in %.2f s (%.1f MiB/s, %.0f files/s, %d "
-		    "threads): %zu malicious, %zu suspicious\n",
-		    r.done - r.vanished - r.too_big - r.unreadable - r.not_regular, mib, dt,
-		    dt > 0 ? mib / dt : 0, dt > 0 ? (double)r.done / dt : 0, started + 1,
-		    r.malicious, r.suspicious);
-		if (w.special || w.symlinks || r.too_big || w.loops || w.dropped || r.not_regular)
-			fprintf(stderr, "vigil scan: skipped: %zu special files, %zu symlinks, %zu "
-					"over the size limit, %zu directory loops, %zu over the file "
-					"limit\n",
-			    w.special + r.not_regular, w.symlinks, r.too_big, w.loops, w.dropped);
-		if (r.vanished || r.unreadable || w.walk_errors)
-			fprintf(stderr, "vigil scan: errors: %zu vanished, %zu unreadable files, %zu "
-					"unreadable directories\n",
-			    r.vanished, r.unreadable, w.walk_errors);
-		if (r.vault)
-			fprintf(stderr, "vigil scan: quarantined %zu into %s%s\n", r.quarantined,
-			    r.vault, r.quarantine_failed ? " (some failed, see above)" : "");
-	}
-	if (r.malicious || r.suspicious)
+		progress(&r, &st, true);
+	if (ctx->log.level > VG_LOG_ERROR)
+		summary(&r, &st, dt);
+	if (st.malicious || st.suspicious)
 		ret = VG_EXIT_FOUND;
-	else if (arg_error || r.quarantine_failed)
+	else if (arg_error || st.quarantine_failed)
 		ret = VG_EXIT_RUNTIME;
 	else
 		ret = VG_EXIT_OK;
 out:
-	webshell_scanner_free(ws);
-	walk_free(&w);
+	webshell_scanner_free(r.ws);
+	treescan_free(t);
 	vg_config_free(cfg);
-	free(paths);
 	return ret;
 }
 

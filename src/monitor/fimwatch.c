@@ -6,8 +6,8 @@
 #include "monitor/fimwatch.h"
 #include "backup/snapshot.h"
 #include "core/err.h"
+#include "core/walk.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -186,55 +186,55 @@ add_unwatched(struct fimwatch *fw, int root, const char *rel, const char *why)
 }
 
 /* Watches root/rel and every directory below it (not following symlinks). */
-static void
-watch_tree(struct fimwatch *fw, int root, const char *rel, int depth)
+struct watch_walk {
+	struct fimwatch *fw;
+	int root;
+};
+
+/* Watches each directory the walk meets; one that cannot be watched is not descended. */
+static int
+watch_entry(void *arg, const struct vg_walk_entry *e)
 {
-	const struct protect_root *r = &fw->p->roots[root];
-	char full[PATH_MAX], child[PATH_MAX];
+	struct watch_walk *ww = arg;
+	struct fimwatch *fw = ww->fw;
+	const struct protect_root *r = &fw->p->roots[ww->root];
+	char full[PATH_MAX];
 	int wd;
 
-	if (*rel && mf_excluded(&r->cfg->exclude, rel))
-		return;
-	if ((*rel ? snprintf(full, sizeof(full), "%s/%s", r->path, rel)
-		  : snprintf(full, sizeof(full), "%s", r->path)) >= (int)sizeof(full))
-		return;
+	if (e->event != VG_WALK_ENTRY || !S_ISDIR(e->type))
+		return 0;
+	if (*e->rel && mf_excluded(&r->cfg->exclude, e->rel))
+		return VG_WALK_SKIP;
+	if (protect_path_join(full, sizeof(full), r->path, e->rel) != VG_OK)
+		return VG_WALK_SKIP;
 	if (fw->o.max_watches && fw->live >= fw->o.max_watches) {
-		add_unwatched(fw, root, rel, "watch limit reached");
-		return;
+		add_unwatched(fw, ww->root, e->rel, "watch limit reached");
+		return VG_WALK_SKIP;
 	}
 	wd = inotify_add_watch(fw->fd, full, WATCH_MASK);
 	if (wd < 0) {
 		if (errno == ENOSPC)
-			add_unwatched(fw, root, rel, "inotify watch limit reached");
+			add_unwatched(fw, ww->root, e->rel, "inotify watch limit reached");
 		else if (errno != ENOENT && errno != ENOTDIR)
-			add_unwatched(fw, root, rel, strerror(errno));
-		return;
+			add_unwatched(fw, ww->root, e->rel, strerror(errno));
+		return VG_WALK_SKIP;
 	}
-	if (slot_set(fw, wd, root, rel) != VG_OK)
+	if (slot_set(fw, wd, ww->root, e->rel) != VG_OK || e->depth >= MF_MAX_DEPTH)
+		return VG_WALK_SKIP;
+	return 0;
+}
+
+/* Watches root/rel (a directory) and the directories below it. */
+static void
+watch_tree(struct fimwatch *fw, int root, const char *rel, int depth)
+{
+	const struct protect_root *r = &fw->p->roots[root];
+	struct watch_walk ww = { .fw = fw, .root = root };
+	char full[PATH_MAX];
+
+	if (protect_path_join(full, sizeof(full), r->path, rel) != VG_OK)
 		return;
-	if (depth >= MF_MAX_DEPTH)
-		return;
-	DIR *d = opendir(full);
-	struct dirent *de;
-	if (!d)
-		return;
-	while ((de = readdir(d))) {
-		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
-			continue;
-		if (de->d_type != DT_DIR && de->d_type != DT_UNKNOWN)
-			continue;
-		if ((*rel ? snprintf(child, sizeof(child), "%s/%s", rel, de->d_name)
-			  : snprintf(child, sizeof(child), "%s", de->d_name)) >= (int)sizeof(child))
-			continue;
-		if (de->d_type == DT_UNKNOWN) {
-			struct stat st;
-			if (fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0 ||
-			    !S_ISDIR(st.st_mode))
-				continue;
-		}
-		watch_tree(fw, root, child, depth + 1);
-	}
-	closedir(d);
+	vg_walk(AT_FDCWD, full, rel, depth, 0, watch_entry, &ww);
 }
 
 /* Forgets watches on rel and below (a directory moved or deleted away). */

@@ -5,8 +5,8 @@
 #include "backup/objstore.h"
 #include "core/buf.h"
 #include "core/err.h"
+#include "core/walk.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -117,48 +117,44 @@ protect_restore_entry(struct protect *p, const char *dest_root, const struct mf_
 	return ret;
 }
 
-/* Copies src (not following symlinks) to dst, then removes src; a directory is done
- * recursively. Special files are removed without a copy: there is nothing to keep. */
+struct copy_out {
+	struct protect *p;
+	const char *dst;
+};
+
+/* One entry of a cross-device move: copied beside dst, then removed from the web root
+ * (a directory once its children are gone). Special files have nothing to keep. */
 static int
-copy_out(struct protect *p, const char *src, const char *dst, int depth)
+copy_out_entry(void *arg, const struct vg_walk_entry *e)
 {
-	struct stat st;
+	struct copy_out *c = arg;
+	char dst[PATH_MAX];
 	int ret = VG_OK;
 
-	if (lstat(src, &st) != 0)
-		return errno == ENOENT ? VG_OK : VG_ERR_IO;
-	if (S_ISDIR(st.st_mode)) {
-		DIR *d;
-		struct dirent *de;
-		if (depth > MF_MAX_DEPTH)
+	if (e->event == VG_WALK_DIR_FAILED)
+		return VG_ERR_IO;
+	if (e->event == VG_WALK_DIR_DONE)
+		return unlinkat(e->dirfd, e->name, AT_REMOVEDIR) == 0 ? 0 : VG_ERR_IO;
+	if (!e->st)
+		return e->err == ENOENT ? 0 : VG_ERR_IO;
+	if (protect_path_join(dst, sizeof(dst), c->dst, e->rel) != VG_OK)
+		return VG_ERR_LIMIT;
+	if (S_ISDIR(e->type)) {
+		if (e->depth > MF_MAX_DEPTH)
 			return VG_ERR_LIMIT;
-		if ((mkdir(dst, 0700) != 0 && errno != EEXIST) || !(d = opendir(src)))
-			return VG_ERR_IO;
-		while ((de = readdir(d)) && ret == VG_OK) {
-			char s2[PATH_MAX], d2[PATH_MAX];
-			if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
-				continue;
-			if (snprintf(s2, sizeof(s2), "%s/%s", src, de->d_name) >= (int)sizeof(s2) ||
-			    snprintf(d2, sizeof(d2), "%s/%s", dst, de->d_name) >= (int)sizeof(d2))
-				ret = VG_ERR_LIMIT;
-			else
-				ret = copy_out(p, s2, d2, depth + 1);
-		}
-		closedir(d);
-		if (ret == VG_OK && rmdir(src) != 0)
-			ret = VG_ERR_IO;
-		return ret;
+		return mkdir(dst, 0700) != 0 && errno != EEXIST ? VG_ERR_IO : 0;
 	}
-	if (S_ISLNK(st.st_mode)) {
+	if (S_ISLNK(e->type)) {
 		char t[PATH_MAX];
-		ssize_t n = readlink(src, t, sizeof(t) - 1);
+		ssize_t n = readlinkat(e->dirfd, e->name, t, sizeof(t) - 1);
 		if (n < 0)
 			return VG_ERR_IO;
 		t[n] = '\0';
 		if (symlink(t, dst) != 0 && errno != EEXIST)
 			return VG_ERR_IO;
-	} else if (S_ISREG(st.st_mode)) {
-		int in = open(src, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC), out;
+	} else if (S_ISREG(e->type)) {
+		int in = openat(e->dirfd, e->name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+		int out;
 		ssize_t n;
 		if (in < 0)
 			return VG_ERR_IO;
@@ -166,8 +162,8 @@ copy_out(struct protect *p, const char *src, const char *dst, int depth)
 			close(in);
 			return VG_ERR_IO;
 		}
-		while ((n = read(in, p->buf, OBJ_BUF_SIZE)) > 0)
-			if (write(out, p->buf, (size_t)n) != n) {
+		while ((n = read(in, c->p->buf, OBJ_BUF_SIZE)) > 0)
+			if (write(out, c->p->buf, (size_t)n) != n) {
 				ret = errno == ENOSPC ? VG_ERR_LIMIT : VG_ERR_IO;
 				break;
 			}
@@ -180,7 +176,16 @@ copy_out(struct protect *p, const char *src, const char *dst, int depth)
 			return ret;
 		}
 	}
-	return unlink(src) == 0 ? VG_OK : VG_ERR_IO;
+	return unlinkat(e->dirfd, e->name, 0) == 0 ? 0 : VG_ERR_IO;
+}
+
+/* Copies src (not following symlinks) to dst, then removes src; a directory is done
+ * bottom-up. */
+static int
+copy_out(struct protect *p, const char *src, const char *dst)
+{
+	struct copy_out c = { .p = p, .dst = dst };
+	return vg_walk(AT_FDCWD, src, "", 0, VG_WALK_STAT | VG_WALK_POST, copy_out_entry, &c);
 }
 
 /* Moves root/rel into backup_dir/removed/<root>/<time>/<rel>; out gets the new path. */
@@ -207,7 +212,7 @@ protect_move_aside(struct protect *p, const struct protect_root *r, const char *
 	if (errno != EXDEV)
 		return VG_ERR_IO;
 	/* another file system (backup_dir on a different mount): copy, then remove */
-	return copy_out(p, src, out, 0);
+	return copy_out(p, src, out);
 }
 
 int
