@@ -3,6 +3,7 @@
  * recorded from lstat and never opened. Hashing runs on worker threads that pull
  * file indexes from an atomic counter, each with its own 1 MiB read buffer. */
 #include "backup/manifest.h"
+#include "core/atomic.h"
 #include "core/err.h"
 #include "core/walk.h"
 
@@ -472,17 +473,17 @@ put_json_string(FILE *f, const char *s)
 int
 manifest_save(const struct manifest *m, const char *path)
 {
-	char tmp[PATH_MAX];
+	struct vg_atomic a;
 	FILE *f = NULL;
-	int fd = -1;
+	int fd, ret;
 
-	if (snprintf(tmp, sizeof(tmp), "%s.XXXXXX", path) >= (int)sizeof(tmp))
-		return VG_ERR_LIMIT;
-	if ((fd = mkostemp(tmp, O_CLOEXEC)) < 0)
-		return VG_ERR_IO;
-	if (!(f = fdopen(fd, "w"))) {
-		close(fd);
-		unlink(tmp);
+	if ((ret = vg_atomic_open(&a, path, NULL, 0)) != VG_OK)
+		return ret;
+	/* the stream gets its own descriptor: vg_atomic_commit syncs and closes a.fd */
+	if ((fd = dup(a.fd)) < 0 || !(f = fdopen(fd, "w"))) {
+		if (fd >= 0)
+			close(fd);
+		vg_atomic_abort(&a);
 		return VG_ERR_IO;
 	}
 	setvbuf(f, NULL, _IOFBF, 1 << 20);
@@ -523,17 +524,13 @@ manifest_save(const struct manifest *m, const char *path)
 		fputc('}', f);
 	}
 	fputs("]}\n", f);
-	if (fflush(f) != 0 || ferror(f) || fsync(fileno(f)) != 0) {
+	if (fflush(f) != 0 || ferror(f)) {
 		fclose(f);
-		unlink(tmp);
+		vg_atomic_abort(&a);
 		return VG_ERR_IO;
 	}
 	fclose(f);
-	if (rename(tmp, path) != 0) {
-		unlink(tmp);
-		return VG_ERR_IO;
-	}
-	return VG_OK;
+	return vg_atomic_commit(&a, 0);
 }
 
 /* Decodes lowercase hex into a NUL-terminated string; a NUL byte is refused. */

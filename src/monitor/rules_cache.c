@@ -4,6 +4,7 @@
  * bytecode's CRC when deserializing. */
 #include "monitor/rules_cache.h"
 #include "core/buf.h"
+#include "core/atomic.h"
 #include "core/err.h"
 #include "core/paths.h"
 
@@ -117,47 +118,21 @@ int
 rules_cache_put(const char *dir, const struct rules_cache_key *key, const hs_database_t *db,
     const struct vg_logger *log)
 {
-	char *path = NULL, *tmp = NULL, *bytes = NULL;
+	char *path = NULL, *bytes = NULL;
 	size_t len = 0;
-	int fd = -1, ret = VG_ERR_IO;
-	bool created = false;
+	int ret = VG_ERR_IO;
 
-	if (entry_path(dir, key, ".db", &path) != VG_OK ||
-	    entry_path(dir, key, ".tmp.XXXXXX", &tmp) != VG_OK)
+	errno = 0;
+	if (entry_path(dir, key, ".db", &path) != VG_OK)
 		goto out;
 	if (hs_serialize_database(db, &bytes, &len) != HS_SUCCESS)
 		goto out;
-	fd = mkstemp(tmp);
-	if (fd < 0)
-		goto out;
-	created = true;
-	for (size_t off = 0; off < len;) {
-		ssize_t w = write(fd, bytes + off, len - off);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			goto out;
-		off += (size_t)w;
-	}
-	if (fsync(fd) != 0 || close(fd) != 0) {
-		fd = -1;
-		goto out;
-	}
-	fd = -1;
-	if (rename(tmp, path) != 0)
-		goto out;
-	ret = VG_OK;
+	ret = vg_atomic_write(path, bytes, len, 0600, 0);
 out:
-	if (ret != VG_OK) {
+	if (ret != VG_OK)
 		vg_warn(log, "rules cache %s: cannot store compiled rules: %s", dir,
 		    errno ? strerror(errno) : "serialization failed");
-		if (fd >= 0)
-			close(fd);
-		if (created)
-			unlink(tmp);
-	}
 	free(bytes);	/* hs_serialize_database uses the default allocator */
-	free(tmp);
 	free(path);
 	return ret;
 }

@@ -4,6 +4,7 @@
 #include "respond/quarantine.h"
 
 #include "core/buf.h"
+#include "core/atomic.h"
 #include "core/err.h"
 
 #include <dirent.h>
@@ -187,10 +188,10 @@ entry_json(const struct quarantine_entry *e)
 static int
 write_meta(const char *metadir, const struct quarantine_entry *e, bool excl)
 {
-	char final[PATH_MAX], tmp[PATH_MAX];
+	char final[PATH_MAX];
 	json_t *j = entry_json(e);
 	char *text = NULL;
-	int fd = -1, ret = VG_ERR_IO;
+	int ret;
 
 	if (!j)
 		return VG_ERR_NOMEM;
@@ -199,33 +200,23 @@ write_meta(const char *metadir, const struct quarantine_entry *e, bool excl)
 	if (!text)
 		return VG_ERR_NOMEM;
 	(void)pathf(final, sizeof(final), "%s/%s.json", metadir, e->id);
-	(void)pathf(tmp, sizeof(tmp), "%s/.%s.json.tmp", metadir, e->id);
 	if (excl && access(final, F_OK) == 0) {
 		ret = VG_ERR_BUSY;
 		goto out;
 	}
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
-	if (fd < 0)
-		goto out;
 	size_t len = strlen(text);
-	if (write(fd, text, len) != (ssize_t)len || write(fd, "\n", 1) != 1 || fsync(fd) != 0)
-		goto out;
-	close(fd);
-	fd = -1;
-	if (excl ? link(tmp, final) != 0 : rename(tmp, final) != 0) {
-		if (excl && errno == EEXIST)
-			ret = VG_ERR_BUSY;
+	char *nl = realloc(text, len + 2);
+	if (!nl) {
+		ret = VG_ERR_NOMEM;
 		goto out;
 	}
-	if (excl)
-		unlink(tmp);
-	fsync_dir(metadir);
-	ret = VG_OK;
+	text = nl;
+	memcpy(text + len, "\n", 2);
+	ret = vg_atomic_write(final, text, len + 1, 0600,
+	    VG_ATOMIC_SYNC_DIR | (excl ? VG_ATOMIC_NOREPLACE : 0));
+	if (ret != VG_OK && ret != VG_ERR_BUSY)
+		ret = VG_ERR_IO;
 out:
-	if (fd >= 0)
-		close(fd);
-	if (ret != VG_OK)
-		unlink(tmp);
 	free(text);
 	return ret;
 }

@@ -3,6 +3,7 @@
  * what an attacker added into backup_dir/removed/<root>/<time>/<path>, never unlinking. */
 #include "respond/restore.h"
 #include "backup/objstore.h"
+#include "core/atomic.h"
 #include "core/buf.h"
 #include "core/err.h"
 #include "core/walk.h"
@@ -84,30 +85,20 @@ protect_restore_entry(struct protect *p, const char *dest_root, const struct mf_
 	if (!e->sha256[0])
 		return VG_ERR_NOTFOUND;	/* was unreadable at snapshot time */
 	for (int i = 0; i < PROTECT_RESTORE_ATTEMPTS; i++) {
-		int fd;
-		if (snprintf(tmp, sizeof(tmp), "%s/.vigil-restore.XXXXXX", dir) >= (int)sizeof(tmp))
-			return VG_ERR_INVAL;
-		if ((fd = mkostemp(tmp, O_CLOEXEC)) < 0)
-			return errno == ENOSPC || errno == EDQUOT ? VG_ERR_LIMIT : VG_ERR_IO;
+		struct vg_atomic a;
+		if ((ret = vg_atomic_open(&a, full, ".vigil-restore.", 0600)) != VG_OK)
+			return ret;
 		(*attempts)++;
-		ret = objstore_copy_to_fd(p->backup_dir, e->sha256, fd, p->buf, OBJ_BUF_SIZE);
-		if (ret == VG_OK) {
-			apply_meta_fd(fd, e);
-			if (fsync(fd) != 0)
-				ret = errno == ENOSPC ? VG_ERR_LIMIT : VG_ERR_IO;
-		} else if (ret == VG_ERR_IO && (errno == ENOSPC || errno == EDQUOT)) {
+		ret = objstore_copy_to_fd(p->backup_dir, e->sha256, a.fd, p->buf, OBJ_BUF_SIZE);
+		if (ret == VG_ERR_IO && (errno == ENOSPC || errno == EDQUOT))
 			ret = VG_ERR_LIMIT;	/* full disk: say so */
-		}
-		close(fd);
 		if (ret != VG_OK) {
-			unlink(tmp);	/* a corrupted object is never installed */
+			vg_atomic_abort(&a);	/* a corrupted object is never installed */
 			return ret;
 		}
-		if (rename(tmp, full) != 0) {
-			ret = VG_ERR_IO;
-			unlink(tmp);
+		apply_meta_fd(a.fd, e);
+		if ((ret = vg_atomic_commit(&a, 0)) != VG_OK)
 			return ret;
-		}
 		/* re-check: an attacker may have rewritten it between rename and now */
 		if (objstore_hash_path(full, p->buf, OBJ_BUF_SIZE, hex, NULL) == VG_OK &&
 		    strcmp(hex, e->sha256) == 0)
