@@ -152,6 +152,13 @@ objstore_hash_fd(int fd, unsigned char *buf, size_t bufsz, char hex[OBJ_HEX_SIZE
 	return hash_copy_fd(fd, -1, buf, bufsz, hex, size, false);
 }
 
+int
+objstore_hash_copy_fd(int fd, int out_fd, unsigned char *buf, size_t bufsz,
+    char hex[OBJ_HEX_SIZE], uint64_t *size)
+{
+	return hash_copy_fd(fd, out_fd, buf, bufsz, hex, size, false);
+}
+
 /* Opens a regular file for reading without following a final symlink and without
  * blocking on a FIFO; returns fd or a negative VG_ERR_*. */
 static int

@@ -1,6 +1,8 @@
 /* Content-addressed object store for web-root backups: every file body is kept once,
  * named by its SHA-256 (objects/ab/cdef...), written to a temp file, fsynced and
- * renamed so a crash never leaves a half object under a real name. */
+ * renamed so a crash never leaves a half object under a real name. It is also vigil's
+ * one SHA-256 provider (OpenSSL; hex written in one place): objstore_hash_fd and
+ * objstore_hash_copy_fd. */
 #ifndef VG_OBJSTORE_H
 #define VG_OBJSTORE_H
 
@@ -22,6 +24,11 @@ int objstore_mkdir_p(const char *path, unsigned mode);
  * and *size. 0 or VG_ERR_IO. */
 int objstore_hash_fd(int fd, unsigned char *buf, size_t bufsz, char hex[OBJ_HEX_SIZE],
     uint64_t *size);
+
+/* The same, copying every byte read to out_fd as well (the quarantine vault hashes
+ * what it stores this way). 0 or VG_ERR_IO. */
+int objstore_hash_copy_fd(int fd, int out_fd, unsigned char *buf, size_t bufsz,
+    char hex[OBJ_HEX_SIZE], uint64_t *size);
 
 /* Opens path without following symlinks and refusing anything but a regular file
  * (a FIFO or device is never opened for reading), then hashes it. VG_ERR_FORMAT if

@@ -3,6 +3,7 @@
  * rewriting it meanwhile cannot make the stored hash lie about the stored bytes. */
 #include "respond/quarantine.h"
 
+#include "backup/objstore.h"
 #include "core/buf.h"
 #include "core/atomic.h"
 #include "core/err.h"
@@ -14,7 +15,6 @@
 #include <jansson.h>
 #include <libgen.h>
 #include <limits.h>
-#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -68,39 +68,20 @@ fsync_dir(const char *path)
 /* Copies in to a new file at dst (O_EXCL, mode 0600), hashing what it writes;
  * fsyncs before returning. */
 static int
-copy_fd_to(int in, const char *dst, unsigned char hash[crypto_hash_sha256_BYTES])
+copy_fd_to(int in, const char *dst, char hex[OBJ_HEX_SIZE])
 {
-	crypto_hash_sha256_state st;
 	unsigned char *buf = malloc(IO_CHUNK);
 	int out = -1, ret = VG_ERR_IO;
 
 	if (!buf)
 		return VG_ERR_NOMEM;
-	crypto_hash_sha256_init(&st);
 	out = open(dst, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (out < 0)
 		goto out;
-	for (;;) {
-		ssize_t r = read(in, buf, IO_CHUNK);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0)
-			goto out;
-		if (r == 0)
-			break;
-		crypto_hash_sha256_update(&st, buf, (size_t)r);
-		for (ssize_t off = 0; off < r;) {
-			ssize_t w = write(out, buf + off, (size_t)(r - off));
-			if (w < 0 && errno == EINTR)
-				continue;
-			if (w < 0)
-				goto out;
-			off += w;
-		}
-	}
+	if (objstore_hash_copy_fd(in, out, buf, IO_CHUNK, hex, NULL) != VG_OK)
+		goto out;
 	if (fsync(out) != 0)
 		goto out;
-	crypto_hash_sha256_final(&st, hash);
 	ret = VG_OK;
 out:
 	if (out >= 0 && close(out) != 0 && ret == VG_OK)
@@ -115,28 +96,14 @@ out:
 }
 
 static int
-hash_fd(int fd, unsigned char hash[crypto_hash_sha256_BYTES])
+hash_fd(int fd, char hex[OBJ_HEX_SIZE])
 {
-	crypto_hash_sha256_state st;
 	unsigned char *buf = malloc(IO_CHUNK);
-	int ret = VG_OK;
+	int ret;
 
 	if (!buf)
 		return VG_ERR_NOMEM;
-	crypto_hash_sha256_init(&st);
-	for (;;) {
-		ssize_t r = read(fd, buf, IO_CHUNK);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0) {
-			ret = VG_ERR_IO;
-			break;
-		}
-		if (r == 0)
-			break;
-		crypto_hash_sha256_update(&st, buf, (size_t)r);
-	}
-	crypto_hash_sha256_final(&st, hash);
+	ret = objstore_hash_fd(fd, buf, IO_CHUNK, hex, NULL);
 	free(buf);
 	return ret;
 }
@@ -245,7 +212,6 @@ quarantine_file(const char *vault, const char *path, const struct webshell_findi
     char *id_out, char *err, size_t err_size)
 {
 	char objdir[PATH_MAX], metadir[PATH_MAX], tmp[PATH_MAX], obj[PATH_MAX];
-	unsigned char hash[crypto_hash_sha256_BYTES];
 	struct quarantine_entry *e = NULL;
 	struct stat st, st2;
 	int fd = -1, ret;
@@ -260,8 +226,6 @@ quarantine_file(const char *vault, const char *path, const struct webshell_findi
 		snprintf(err, err_size, "vault path too long");
 		return VG_ERR_LIMIT;
 	}
-	if (sodium_init() < 0)
-		return VG_ERR_IO;
 	if (!(e = calloc(1, sizeof(*e))))
 		return VG_ERR_NOMEM;
 	if (lstat(path, &st) != 0) {
@@ -293,7 +257,7 @@ quarantine_file(const char *vault, const char *path, const struct webshell_findi
 	if (rename(path, tmp) == 0) {
 		moved = true;
 		fd = open(tmp, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-		if (fd < 0 || fstat(fd, &st2) != 0 || hash_fd(fd, hash) != VG_OK) {
+		if (fd < 0 || fstat(fd, &st2) != 0 || hash_fd(fd, e->sha256) != VG_OK) {
 			snprintf(err, err_size, "%s: cannot read moved file: %s", tmp, strerror(errno));
 			ret = VG_ERR_IO;
 			goto out;
@@ -306,7 +270,7 @@ quarantine_file(const char *vault, const char *path, const struct webshell_findi
 			ret = VG_ERR_IO;
 			goto out;
 		}
-		if ((ret = copy_fd_to(fd, tmp, hash)) != VG_OK) {
+		if ((ret = copy_fd_to(fd, tmp, e->sha256)) != VG_OK) {
 			snprintf(err, err_size, "%s: copy into vault failed: %s", path,
 			    strerror(errno));
 			goto out;
@@ -325,7 +289,6 @@ quarantine_file(const char *vault, const char *path, const struct webshell_findi
 		goto out;
 	}
 	chmod(tmp, 0);
-	sodium_bin2hex(e->sha256, sizeof(e->sha256), hash, sizeof(hash));
 	(void)pathf(obj, sizeof(obj), "%s/%s", objdir, e->sha256);
 	/* Same bytes already in the vault: keep one object (content-addressed). */
 	if (access(obj, F_OK) == 0) {
@@ -540,8 +503,7 @@ quarantine_restore(const char *vault, const char *id, const char *to, bool force
 {
 	struct quarantine_entry *all = NULL, *e = NULL;
 	char obj[PATH_MAX], tmp[PATH_MAX + 32], target[4096], metadir[PATH_MAX];
-	unsigned char hash[crypto_hash_sha256_BYTES];
-	char hex[65];
+	char hex[OBJ_HEX_SIZE];
 	size_t n = 0, matches = 0;
 	int fd = -1, ret;
 
@@ -552,8 +514,6 @@ quarantine_restore(const char *vault, const char *id, const char *to, bool force
 		snprintf(err, err_size, "path too long");
 		return VG_ERR_LIMIT;
 	}
-	if (sodium_init() < 0)
-		return VG_ERR_IO;
 	if ((ret = quarantine_list(vault, &all, &n, NULL)) != VG_OK) {
 		snprintf(err, err_size, "%s: cannot read vault: %s", vault, strerror(errno));
 		return ret;
@@ -592,11 +552,10 @@ quarantine_restore(const char *vault, const char *id, const char *to, bool force
 		ret = VG_ERR_LIMIT;
 		goto out;
 	}
-	if ((ret = copy_fd_to(fd, tmp, hash)) != VG_OK) {
+	if ((ret = copy_fd_to(fd, tmp, hex)) != VG_OK) {
 		snprintf(err, err_size, "%s: cannot write: %s", tmp, strerror(errno));
 		goto out;
 	}
-	sodium_bin2hex(hex, sizeof(hex), hash, sizeof(hash));
 	if (strcmp(hex, e->sha256) != 0) {
 		unlink(tmp);
 		snprintf(err, err_size, "%s: object is corrupted (sha256 %s, expected %s); "
