@@ -6,6 +6,7 @@
 #include "backup/objstore.h"
 #include "core/buf.h"
 #include "core/err.h"
+#include "core/walk.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -418,4 +419,43 @@ out:
 	free(data);
 	close(fd);
 	return ret;
+}
+
+struct each {
+	const char *objects;
+	objstore_each_fn fn;
+	void *arg;
+};
+
+/* objects/ab/cdef...: two-character directories, then 62-character names. */
+static int
+each_entry(void *arg, const struct vg_walk_entry *e)
+{
+	struct each *x = arg;
+	char hex[OBJ_HEX_SIZE + 8], path[PATH_MAX + 80];
+
+	if (e->event != VG_WALK_ENTRY || e->depth == 0)
+		return 0;
+	if (e->depth == 1)
+		return strlen(e->name) == 2 ? 0 : VG_WALK_SKIP;
+	if (strlen(e->name) != 62 || e->rel_len != 65)
+		return VG_WALK_SKIP;
+	memcpy(hex, e->rel, 2);
+	memcpy(hex + 2, e->name, 63);
+	snprintf(path, sizeof(path), "%s/%s", x->objects, e->rel);
+	return x->fn(x->arg, hex, path);
+}
+
+int
+objstore_foreach(const char *dir, objstore_each_fn fn, void *arg)
+{
+	char objects[PATH_MAX];
+	struct each x = { .objects = objects, .fn = fn, .arg = arg };
+	struct stat st;
+
+	if (snprintf(objects, sizeof(objects), "%s/objects", dir) >= (int)sizeof(objects))
+		return VG_ERR_LIMIT;
+	if (stat(objects, &st) != 0 || !S_ISDIR(st.st_mode))
+		return VG_ERR_NOTFOUND;
+	return vg_walk(AT_FDCWD, objects, "", 0, 0, each_entry, &x);
 }

@@ -56,6 +56,12 @@ int objstore_stage_path(const char *dir, const char *path, unsigned char *buf, s
 int objstore_sync(const char *dir);
 int objstore_commit_staged(const char *dir, const char *staged, const char *hex);
 
+/* Calls fn for each object name found under dir/objects (in directory order), with the
+ * full hex name and the object's path; stops at fn's first non-zero return, which it
+ * returns. VG_ERR_NOTFOUND if dir/objects cannot be opened. */
+typedef int (*objstore_each_fn)(void *arg, const char *hex, const char *path);
+int objstore_foreach(const char *dir, objstore_each_fn fn, void *arg);
+
 /* Re-hashes one object. 0 ok, VG_ERR_NOTFOUND missing, VG_ERR_FORMAT corrupted. */
 int objstore_verify(const char *dir, const char *hex, unsigned char *buf, size_t bufsz);
 

@@ -5,7 +5,6 @@
 #include "backup/objstore.h"
 #include "respond/restore.h"
 
-#include <dirent.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -140,50 +139,55 @@ do_list(struct vg_ctx *ctx, struct protect *p, struct protect_root **sel, size_t
 	return VG_EXIT_OK;
 }
 
+/* One compact JSON object per line, keys in the order given; takes j. */
+static void
+print_json_line(json_t *j)
+{
+	if (!j)
+		return;
+	json_dumpf(j, stdout, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	fputc('\n', stdout);
+	json_decref(j);
+}
+
+struct verify {
+	struct vg_ctx *ctx;
+	struct protect *p;
+	size_t objects, corrupted;
+};
+
+static int
+verify_object(void *arg, const char *hex, const char *path)
+{
+	struct verify *v = arg;
+	int r = objstore_verify(v->p->backup_dir, hex, v->p->buf, OBJ_BUF_SIZE);
+
+	v->objects++;
+	if (r == VG_OK)
+		return 0;
+	v->corrupted++;
+	if (v->ctx->json) {
+		print_json_line(json_pack("{s:s, s:s}", "object", hex, "status", "corrupted"));
+	} else {
+		printf("corrupted object %s (%s)\n", path, vg_strerror(r));
+	}
+	return 0;
+}
+
 /* Re-hashes every object in the store, then checks that every object a snapshot
  * needs is present and sound. */
 static int
 do_verify(struct vg_ctx *ctx, struct protect *p, struct protect_root **sel, size_t n)
 {
-	char dir[PATH_MAX], err[512];
-	size_t objects = 0, corrupted = 0, missing = 0;
-	DIR *top, *sub;
-	struct dirent *a, *b;
+	struct verify v = { .ctx = ctx, .p = p };
+	char err[512];
+	size_t corrupted, missing = 0;
 
-	snprintf(dir, sizeof(dir), "%s/objects", p->backup_dir);
-	if (!(top = opendir(dir))) {
-		fprintf(stderr, "vigil backup: %s: cannot open\n", dir);
+	if (objstore_foreach(p->backup_dir, verify_object, &v) == VG_ERR_NOTFOUND) {
+		fprintf(stderr, "vigil backup: %s/objects: cannot open\n", p->backup_dir);
 		return VG_EXIT_RUNTIME;
 	}
-	while ((a = readdir(top))) {
-		char subdir[PATH_MAX + 8];
-		if (strlen(a->d_name) != 2)
-			continue;
-		if (snprintf(subdir, sizeof(subdir), "%s/%s", dir, a->d_name) >= (int)sizeof(subdir))
-			continue;
-		if (!(sub = opendir(subdir)))
-			continue;
-		while ((b = readdir(sub))) {
-			char hex[OBJ_HEX_SIZE + 8];
-			if (strlen(b->d_name) != 62)
-				continue;
-			if (snprintf(hex, sizeof(hex), "%s%s", a->d_name, b->d_name) >=
-			    (int)sizeof(hex))
-				continue;
-			objects++;
-			int r = objstore_verify(p->backup_dir, hex, p->buf, OBJ_BUF_SIZE);
-			if (r == VG_OK)
-				continue;
-			corrupted++;
-			if (ctx->json)
-				printf("{\"object\":\"%s\",\"status\":\"corrupted\"}\n", hex);
-			else
-				printf("corrupted object %s/%s (%s)\n", subdir, b->d_name,
-				    vg_strerror(r));
-		}
-		closedir(sub);
-	}
-	closedir(top);
+	corrupted = v.corrupted;
 	for (size_t i = 0; i < n; i++) {
 		char **ids = NULL;
 		size_t cnt = 0;
@@ -203,9 +207,9 @@ do_verify(struct vg_ctx *ctx, struct protect *p, struct protect_root **sel, size
 					continue;
 				missing++;
 				if (ctx->json)
-					printf("{\"webroot\":\"%s\",\"snapshot\":\"%s\",\"object\":"
-					    "\"%s\",\"status\":\"missing\"}\n", sel[i]->name, ids[k],
-					    en->sha256);
+					print_json_line(json_pack("{s:s, s:s, s:s, s:s}", "webroot",
+					    sel[i]->name, "snapshot", ids[k], "object", en->sha256,
+					    "status", "missing"));
 				else
 					printf("%s: snapshot %s: %s: object %s missing\n",
 					    sel[i]->name, ids[k], en->path, en->sha256);
@@ -215,7 +219,7 @@ do_verify(struct vg_ctx *ctx, struct protect *p, struct protect_root **sel, size
 		protect_ids_free(ids, cnt);
 	}
 	if (!ctx->json)
-		printf("%zu objects checked: %zu corrupted, %zu missing\n", objects, corrupted,
+		printf("%zu objects checked: %zu corrupted, %zu missing\n", v.objects, corrupted,
 		    missing);
 	return corrupted || missing ? VG_EXIT_FOUND : VG_EXIT_OK;
 }
