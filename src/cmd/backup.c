@@ -5,6 +5,7 @@
 #include "backup/objstore.h"
 #include "respond/restore.h"
 
+#include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,35 +21,58 @@ struct bopts {
 	bool dry_run;
 };
 
+static const struct option backup_options[] = {
+	{ "webroot", required_argument, NULL, 'w' },
+	{ "snapshot", required_argument, NULL, 's' },
+	{ "to", required_argument, NULL, 't' },
+	{ "path", required_argument, NULL, 'p' },
+	{ "threads", required_argument, NULL, 'j' },
+	{ "dry-run", no_argument, NULL, 'n' },
+	{ NULL, 0, NULL, 0 },
+};
+
+/* argv[0] is the subcommand; options only, no operands. */
 static int
 parse_opts(int argc, char **argv, struct bopts *o)
 {
 	long long v;
-	for (int i = 2; i < argc; i++) {
-		const char *a = argv[i], *val;
-		if (strcmp(a, "--webroot") == 0 || strcmp(a, "--snapshot") == 0 ||
-		    strcmp(a, "--to") == 0 || strcmp(a, "--path") == 0 ||
-		    strcmp(a, "--threads") == 0) {
-			if (!(val = pcmd_optarg(&cmd_backup, argc, argv, &i)))
-				return VG_EXIT_USAGE;
-			if (a[2] == 'w')
-				o->webroot = val;
-			else if (a[2] == 's')
-				o->snapshot = val;
-			else if (a[2] == 'p')
-				o->path = val;
-			else if (strcmp(a, "--to") == 0)
-				o->to = val;
-			else if (vg_parse_ll(val, 1, 8, &v) != VG_OK)
+	int c;
+
+	opterr = 0;
+	optind = 0;	/* glibc: full re-initialisation */
+	while ((c = getopt_long(argc, argv, "-:", backup_options, NULL)) != -1) {
+		switch (c) {
+		case 'w':
+			o->webroot = optarg;
+			break;
+		case 's':
+			o->snapshot = optarg;
+			break;
+		case 't':
+			o->to = optarg;
+			break;
+		case 'p':
+			o->path = optarg;
+			break;
+		case 'j':
+			if (vg_parse_ll(optarg, 1, 8, &v) != VG_OK)
 				return cmd_usage_error(&cmd_backup, "--threads: expected 1..8");
-			else
-				o->threads = v;
-		} else if (strcmp(a, "--dry-run") == 0) {
+			o->threads = v;
+			break;
+		case 'n':
 			o->dry_run = true;
-		} else {
-			return cmd_usage_error(&cmd_backup, "unknown argument '%s'", a);
+			break;
+		case ':':
+			return cmd_usage_error(&cmd_backup, "%s needs a value", argv[optind - 1]);
+		case 1:		/* "-" in optstring: operands come in order, and are refused */
+			return cmd_usage_error(&cmd_backup, "unknown argument '%s'", optarg);
+		default:
+			return cmd_usage_error(&cmd_backup, "unknown argument '%s'",
+			    argv[optind - 1]);
 		}
 	}
+	if (optind > 0 && optind <= argc && strcmp(argv[optind - 1], "--") == 0)
+		return cmd_usage_error(&cmd_backup, "unknown argument '--'");
 	return VG_EXIT_OK;
 }
 
@@ -137,6 +161,23 @@ do_list(struct vg_ctx *ctx, struct protect *p, struct protect_root **sel, size_t
 		protect_ids_free(ids, cnt);
 	}
 	return VG_EXIT_OK;
+}
+
+struct into_report {
+	const char *to;
+	bool dry_run;
+};
+
+static void
+report_into(void *arg, const struct mf_entry *e, int err)
+{
+	const struct into_report *ir = arg;
+	if (ir->dry_run)
+		printf("would restore %s/%s\n", ir->to, e->path);
+	else
+		fprintf(stderr, "vigil backup: %s: %s\n", e->path,
+		    err == VG_ERR_FORMAT && e->type == MF_FILE ?
+		    "backup object corrupted or missing; not restored" : vg_strerror(err));
 }
 
 /* One compact JSON object per line, keys in the order given; takes j. */
@@ -259,45 +300,12 @@ do_restore(struct vg_ctx *ctx, struct protect *p, struct protect_root *r,
 	if (o->to) {
 		/* into another directory: write every entry of the snapshot (or of rel) */
 		size_t done = 0, failed = 0;
-		if (objstore_mkdir_p(o->to, 0755) != VG_OK) {
+		struct into_report ir = { .to = o->to, .dry_run = o->dry_run };
+		if (protect_restore_into(p, m, rel, o->to, o->dry_run, report_into, &ir, &done,
+		    &failed) != VG_OK) {
 			fprintf(stderr, "vigil backup: %s: cannot create\n", o->to);
 			manifest_free(m);
 			return VG_EXIT_RUNTIME;
-		}
-		for (size_t i = manifest_lower_bound(m, rel); i < m->n; i++) {
-			const struct mf_entry *e = &m->e[i];
-			int attempts;
-			if (!mf_path_within(e->path, rel))
-				break;
-			if (!*e->path)
-				continue;	/* the root itself is o->to */
-			if (o->dry_run) {
-				printf("would restore %s/%s\n", o->to, e->path);
-				continue;
-			}
-			if (e->type == MF_DIR && *rel && strchr(e->path, '/')) {
-				/* parents of a single path */
-				char par[PATH_MAX];
-				snprintf(par, sizeof(par), "%s/%s", o->to, e->path);
-				objstore_mkdir_p(par, 0755);
-			} else if (*rel) {
-				char par[PATH_MAX], *s;
-				snprintf(par, sizeof(par), "%s/%s", o->to, e->path);
-				if ((s = strrchr(par, '/')) && s != par) {
-					*s = '\0';
-					objstore_mkdir_p(par, 0755);
-				}
-			}
-			rr = protect_restore_entry(p, o->to, e, &attempts);
-			if (rr == VG_OK) {
-				done++;
-			} else {
-				failed++;
-				fprintf(stderr, "vigil backup: %s: %s\n", e->path,
-				    rr == VG_ERR_FORMAT && e->type == MF_FILE ?
-				    "backup object corrupted or missing; not restored" :
-				    vg_strerror(rr));
-			}
 		}
 		if (!ctx->json && !o->dry_run)
 			printf("%s: snapshot %s: %zu entries restored into %s, %zu failed\n",
@@ -338,7 +346,7 @@ run(struct vg_ctx *ctx, int argc, char **argv)
 	if (strcmp(sub, "create") && strcmp(sub, "list") && strcmp(sub, "verify") &&
 	    strcmp(sub, "restore"))
 		return cmd_usage_error(&cmd_backup, "unknown subcommand '%s'", sub);
-	if ((ret = parse_opts(argc, argv, &o)) != VG_EXIT_OK)
+	if ((ret = parse_opts(argc - 1, argv + 1, &o)) != VG_EXIT_OK)
 		return ret;
 	if ((ret = pcmd_open(ctx, &cmd_backup, &cfg, &p)) != VG_EXIT_OK)
 		return ret;

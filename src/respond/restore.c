@@ -218,3 +218,46 @@ protect_fix_meta(const char *root, const struct mf_entry *e)
 		return VG_ERR_IO;
 	return VG_OK;
 }
+
+int
+protect_restore_into(struct protect *p, const struct manifest *m, const char *rel,
+    const char *dir, bool dry_run, restore_into_fn fn, void *arg, size_t *done,
+    size_t *failed)
+{
+	*done = *failed = 0;
+	if (objstore_mkdir_p(dir, 0755) != VG_OK)
+		return VG_ERR_IO;
+	for (size_t i = manifest_lower_bound(m, rel); i < m->n; i++) {
+		const struct mf_entry *e = &m->e[i];
+		int attempts, rr;
+		if (!mf_path_within(e->path, rel))
+			break;
+		if (!*e->path)
+			continue;	/* the root itself is dir */
+		if (dry_run) {
+			fn(arg, e, VG_OK);
+			continue;
+		}
+		if (e->type == MF_DIR && *rel && strchr(e->path, '/')) {
+			/* parents of a single path */
+			char par[PATH_MAX];
+			snprintf(par, sizeof(par), "%s/%s", dir, e->path);
+			objstore_mkdir_p(par, 0755);
+		} else if (*rel) {
+			char par[PATH_MAX], *s;
+			snprintf(par, sizeof(par), "%s/%s", dir, e->path);
+			if ((s = strrchr(par, '/')) && s != par) {
+				*s = '\0';
+				objstore_mkdir_p(par, 0755);
+			}
+		}
+		rr = protect_restore_entry(p, dir, e, &attempts);
+		if (rr == VG_OK)
+			(*done)++;
+		else
+			(*failed)++;
+		if (rr != VG_OK)
+			fn(arg, e, rr);
+	}
+	return VG_OK;
+}
