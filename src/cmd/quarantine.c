@@ -1,10 +1,11 @@
 /* `vigil quarantine list|restore|add`: look into the webshell vault and put a file
- * back when a quarantine was a mistake (the vault itself is in protect/quarantine.c). */
+ * back when a quarantine was a mistake (the vault itself is in respond/quarantine.c). */
 #include "cmd/cmd.h"
 #include "core/err.h"
 #include "core/event.h"
 #include "respond/quarantine.h"
 
+#include <getopt.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -72,34 +73,41 @@ do_list(struct vg_ctx *ctx, const char *vault)
 	return VG_EXIT_OK;
 }
 
+static const struct option quarantine_options[] = {
+	{ "to", required_argument, NULL, 't' },
+	{ "vault", required_argument, NULL, 'V' },
+	{ "force", no_argument, NULL, 'f' },
+	{ NULL, 0, NULL, 0 },
+};
+
 static int
 run(struct vg_ctx *ctx, int argc, char **argv)
 {
 	struct vg_config *cfg = NULL;
 	const char *vault = NULL, *to = NULL, *sub = NULL;
 	const char *args[4];
-	int nargs = 0, ret;
+	int nargs = 0, ret, c;
 	bool force = false;
 	char err[1024], id[QUARANTINE_ID_MAX];
 
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i];
-		if (strcmp(a, "--to") == 0 || strcmp(a, "--vault") == 0) {
-			if (i + 1 >= argc)
-				return cmd_usage_error(&cmd_quarantine, "%s needs a path", a);
-			if (strcmp(a, "--to") == 0)
-				to = argv[++i];
-			else
-				vault = argv[++i];
-		} else if (strcmp(a, "--force") == 0) {
+	opterr = 0;
+	optind = 0;	/* glibc: full re-initialisation */
+	while ((c = getopt_long(argc, argv, ":", quarantine_options, NULL)) != -1) {
+		if (c == 't' || c == 'V')
+			*(c == 't' ? &to : &vault) = optarg;
+		else if (c == 'f')
 			force = true;
-		} else if (a[0] == '-' && strcmp(a, "--") != 0) {
-			return cmd_usage_error(&cmd_quarantine, "unknown option '%s'", a);
-		} else if (strcmp(a, "--") != 0) {
-			if (nargs == 4)
-				return cmd_usage_error(&cmd_quarantine, "too many arguments");
-			args[nargs++] = a;
-		}
+		else if (c == ':')
+			return cmd_usage_error(&cmd_quarantine, "%s needs a path",
+			    argv[optind - 1]);
+		else
+			return cmd_usage_error(&cmd_quarantine, "unknown option '%s'",
+			    argv[optind - 1]);
+	}
+	for (int i = optind; i < argc; i++) {
+		if (nargs == 4)
+			return cmd_usage_error(&cmd_quarantine, "too many arguments");
+		args[nargs++] = argv[i];
 	}
 	if (nargs == 0)
 		return cmd_usage_error(&cmd_quarantine, "expected list, restore or add");
