@@ -31,48 +31,34 @@ static const struct option backup_options[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
-/* argv[0] is the subcommand; options only, no operands. */
 static int
-parse_opts(int argc, char **argv, struct bopts *o)
+set_opt(void *arg, int c, const char *v)
 {
-	long long v;
-	int c;
+	struct bopts *o = arg;
+	long long n;
 
-	opterr = 0;
-	optind = 0;	/* glibc: full re-initialisation */
-	while ((c = getopt_long(argc, argv, "-:", backup_options, NULL)) != -1) {
-		switch (c) {
-		case 'w':
-			o->webroot = optarg;
-			break;
-		case 's':
-			o->snapshot = optarg;
-			break;
-		case 't':
-			o->to = optarg;
-			break;
-		case 'p':
-			o->path = optarg;
-			break;
-		case 'j':
-			if (vg_parse_ll(optarg, 1, 8, &v) != VG_OK)
-				return cmd_usage_error(&cmd_backup, "--threads: expected 1..8");
-			o->threads = v;
-			break;
-		case 'n':
-			o->dry_run = true;
-			break;
-		case ':':
-			return cmd_usage_error(&cmd_backup, "%s needs a value", argv[optind - 1]);
-		case 1:		/* "-" in optstring: operands come in order, and are refused */
-			return cmd_usage_error(&cmd_backup, "unknown argument '%s'", optarg);
-		default:
-			return cmd_usage_error(&cmd_backup, "unknown argument '%s'",
-			    argv[optind - 1]);
-		}
+	switch (c) {
+	case 'w':
+		o->webroot = v;
+		break;
+	case 's':
+		o->snapshot = v;
+		break;
+	case 't':
+		o->to = v;
+		break;
+	case 'p':
+		o->path = v;
+		break;
+	case 'j':
+		if (vg_parse_ll(v, 1, 8, &n) != VG_OK)
+			return cmd_usage_error(&cmd_backup, "--threads: expected 1..8");
+		o->threads = n;
+		break;
+	default:
+		o->dry_run = true;
+		break;
 	}
-	if (optind > 0 && optind <= argc && strcmp(argv[optind - 1], "--") == 0)
-		return cmd_usage_error(&cmd_backup, "unknown argument '--'");
 	return VG_EXIT_OK;
 }
 
@@ -346,7 +332,8 @@ run(struct vg_ctx *ctx, int argc, char **argv)
 	if (strcmp(sub, "create") && strcmp(sub, "list") && strcmp(sub, "verify") &&
 	    strcmp(sub, "restore"))
 		return cmd_usage_error(&cmd_backup, "unknown subcommand '%s'", sub);
-	if ((ret = parse_opts(argc - 1, argv + 1, &o)) != VG_EXIT_OK)
+	if ((ret = cmd_parse_options(&cmd_backup, argc - 1, argv + 1, backup_options, set_opt,
+	    &o)) != VG_EXIT_OK)
 		return ret;
 	if ((ret = pcmd_open(ctx, &cmd_backup, &cfg, &p)) != VG_EXIT_OK)
 		return ret;

@@ -55,6 +55,14 @@ const char *cmd_rules_cache(const struct vg_config *cfg, char *out, size_t size)
  * when one arrives, so a daemon's loop stops cleanly; -1 on failure (errno set). */
 int cmd_stop_signal_fd(void);
 
+struct option;
+/* getopt_long over argv[1..] of a command that takes options only (argv[0] is the
+ * command or subcommand): fn gets each option's val and value (NULL for flags) and
+ * returns VG_EXIT_OK or an exit code that stops parsing. A missing value prints
+ * "OPT needs a value", anything else "unknown argument 'ARG'" (VG_EXIT_USAGE). */
+int cmd_parse_options(const struct cmd_ops *cmd, int argc, char **argv,
+    const struct option *opts, int (*fn)(void *arg, int val, const char *value), void *arg);
+
 /* True if argv holds -h or --help. */
 bool cmd_wants_help(int argc, char **argv);
 

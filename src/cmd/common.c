@@ -4,6 +4,7 @@
 #include "core/paths.h"
 #include "monitor/rules.h"
 
+#include <getopt.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -22,6 +23,30 @@ cmd_stop_signal_fd(void)
 	if (sigprocmask(SIG_BLOCK, &mask, NULL) != 0)
 		return -1;
 	return signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
+}
+
+int
+cmd_parse_options(const struct cmd_ops *cmd, int argc, char **argv,
+    const struct option *opts, int (*fn)(void *arg, int val, const char *value), void *arg)
+{
+	int c, ret;
+
+	opterr = 0;
+	optind = 0;	/* glibc: full re-initialisation */
+	/* "-": operands come back in order (as val 1) so the first one is the one refused */
+	while ((c = getopt_long(argc, argv, "-:", opts, NULL)) != -1) {
+		if (c == ':')
+			return cmd_usage_error(cmd, "%s needs a value", argv[optind - 1]);
+		if (c == 1)
+			return cmd_usage_error(cmd, "unknown argument '%s'", optarg);
+		if (c == '?')
+			return cmd_usage_error(cmd, "unknown argument '%s'", argv[optind - 1]);
+		if ((ret = fn(arg, c, optarg)) != VG_EXIT_OK)
+			return ret;
+	}
+	if (optind > 0 && optind <= argc && strcmp(argv[optind - 1], "--") == 0)
+		return cmd_usage_error(cmd, "unknown argument '--'");
+	return VG_EXIT_OK;
 }
 
 bool

@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -178,6 +179,20 @@ end(struct vg_ctx *ctx, struct vg_config *cfg, struct protect *p, struct protect
 	return VG_EXIT_OK;
 }
 
+static const struct option publish_options[] = {
+	{ "webroot", required_argument, NULL, 'w' },
+	{ "note", required_argument, NULL, 'n' },
+	{ NULL, 0, NULL, 0 },
+};
+
+static int
+set_opt(void *arg, int c, const char *v)
+{
+	struct popts *o = arg;
+	*(c == 'w' ? &o->webroot : &o->note) = v;
+	return VG_EXIT_OK;
+}
+
 static int
 run(struct vg_ctx *ctx, int argc, char **argv)
 {
@@ -196,17 +211,9 @@ run(struct vg_ctx *ctx, int argc, char **argv)
 	if (sub < 0)
 		return cmd_usage_error(&cmd_publish, "expected begin, status, diff, commit or "
 		    "abort");
-	for (int i = 2; i < argc; i++) {
-		if (strcmp(argv[i], "--webroot") == 0) {
-			if (!(o.webroot = pcmd_optarg(&cmd_publish, argc, argv, &i)))
-				return VG_EXIT_USAGE;
-		} else if (strcmp(argv[i], "--note") == 0) {
-			if (!(o.note = pcmd_optarg(&cmd_publish, argc, argv, &i)))
-				return VG_EXIT_USAGE;
-		} else {
-			return cmd_usage_error(&cmd_publish, "unknown argument '%s'", argv[i]);
-		}
-	}
+	if ((ret = cmd_parse_options(&cmd_publish, argc - 1, argv + 1, publish_options, set_opt,
+	    &o)) != VG_EXIT_OK)
+		return ret;
 	if ((ret = pcmd_open(ctx, &cmd_publish, &cfg, &p)) != VG_EXIT_OK)
 		return ret;
 	if (p->n_roots > 64 || (ret = pcmd_select(p, o.webroot, &cmd_publish, sel, &n)) !=
