@@ -398,6 +398,11 @@ fimwatch_new(struct protect *p, const struct fimwatch_opts *o, struct fimwatch *
 		fimwatch_free(fw);
 		return VG_ERR_NOMEM;
 	}
+	int ret = protect_analysis_prepare(p);	/* not on the first tamper's clock */
+	if (ret != VG_OK) {
+		fimwatch_free(fw);
+		return ret;
+	}
 	fw->fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
 	if (fw->fd < 0) {
 		vg_error(p->log, "inotify: %s", strerror(errno));

@@ -61,6 +61,18 @@ out:
 	return out;
 }
 
+int
+protect_analysis_prepare(struct protect *p)
+{
+	int ret;
+	if (p->tamper)
+		return VG_OK;
+	if ((ret = tamper_new(&p->tamper)) != VG_OK)
+		return ret;
+	p->tamper_free = tamper_free;
+	return VG_OK;
+}
+
 /* Diff + tamper flags for a changed or added text file. */
 static void
 analyze(struct protect *p, const struct protect_root *r, struct fim_change *ch,
@@ -73,12 +85,8 @@ analyze(struct protect *p, const struct protect_root *r, struct fim_change *ch,
 
 	if (!ch->cur || ch->cur->type != MF_FILE)
 		return;
-	/* the patterns are compiled once per context, by the first analysis */
-	if (!p->tamper) {
-		if (tamper_new(&p->tamper) != VG_OK)
-			return;
-		p->tamper_free = tamper_free;
-	}
+	if (protect_analysis_prepare(p) != VG_OK)
+		return;
 	if (!(cur = read_small(r->path, ch->path, &clen)) || !diff_is_text(cur, clen))
 		goto out;
 	if (ch->base && ch->base->type == MF_FILE && ch->base->sha256[0]) {

@@ -53,6 +53,11 @@ struct reconcile_opts {
 	void *arg;
 };
 
+/* Compiles the tamper patterns analysis uses, once per context; the first analysing
+ * reconcile does it otherwise. A watcher calls it at start so its first alert does not
+ * pay for it. 0 or VG_ERR_NOMEM / VG_ERR_PARSE. */
+int protect_analysis_prepare(struct protect *p);
+
 /* Compares root/rel (rel "" = everything) with base and acts per opts. *n_changes
  * (may be NULL) gets the number of changes. Missing paths are changes, not errors. */
 int protect_reconcile(struct protect *p, struct protect_root *r, const struct manifest *base,
