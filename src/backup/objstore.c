@@ -6,6 +6,7 @@
 #include "backup/objstore.h"
 #include "core/buf.h"
 #include "core/err.h"
+#include "core/paths.h"
 #include "core/walk.h"
 
 #include <errno.h>
@@ -21,33 +22,11 @@
 static const char *const subdirs[] = { "objects", "tmp", "snapshots", "removed", "publish" };
 
 int
-objstore_mkdir_p(const char *path, unsigned mode)
-{
-	char tmp[PATH_MAX];
-	size_t n = strlen(path);
-
-	if (n == 0 || n >= sizeof(tmp))
-		return VG_ERR_INVAL;
-	memcpy(tmp, path, n + 1);
-	for (char *p = tmp + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(tmp, mode) != 0 && errno != EEXIST)
-			return VG_ERR_IO;
-		*p = '/';
-	}
-	if (mkdir(tmp, mode) != 0 && errno != EEXIST)
-		return VG_ERR_IO;
-	return VG_OK;
-}
-
-int
 objstore_init(const char *dir)
 {
 	char p[PATH_MAX];
 
-	if (objstore_mkdir_p(dir, 0700) != VG_OK)
+	if (vg_mkdir_p(dir, 0700) != VG_OK)
 		return VG_ERR_IO;
 	for (size_t i = 0; i < sizeof(subdirs) / sizeof(subdirs[0]); i++) {
 		if (snprintf(p, sizeof(p), "%s/%s", dir, subdirs[i]) >= (int)sizeof(p))

@@ -17,9 +17,6 @@
  * (mode 0700). 0 or VG_ERR_IO. */
 int objstore_init(const char *dir);
 
-/* mkdir -p with mode for each created level. 0 or VG_ERR_IO / VG_ERR_INVAL. */
-int objstore_mkdir_p(const char *path, unsigned mode);
-
 /* Hashes what remains of fd with SHA-256 using buf (bufsz bytes, caller's); sets hex
  * and *size. 0 or VG_ERR_IO. */
 int objstore_hash_fd(int fd, unsigned char *buf, size_t bufsz, char hex[OBJ_HEX_SIZE],

@@ -6,6 +6,7 @@
 #include "core/atomic.h"
 #include "core/buf.h"
 #include "core/err.h"
+#include "core/paths.h"
 #include "core/walk.h"
 
 #include <errno.h>
@@ -194,7 +195,7 @@ protect_move_aside(struct protect *p, const struct protect_root *r, const char *
 		return VG_ERR_LIMIT;
 	vg_strlcpy(parent, out, sizeof(parent));
 	*strrchr(parent, '/') = '\0';
-	if ((ret = objstore_mkdir_p(parent, 0700)) != VG_OK)
+	if ((ret = vg_mkdir_p(parent, 0700)) != VG_OK)
 		return ret;
 	if (rename(src, out) == 0)
 		return VG_OK;
@@ -225,7 +226,7 @@ protect_restore_into(struct protect *p, const struct manifest *m, const char *re
     size_t *failed)
 {
 	*done = *failed = 0;
-	if (objstore_mkdir_p(dir, 0755) != VG_OK)
+	if (vg_mkdir_p(dir, 0755) != VG_OK)
 		return VG_ERR_IO;
 	for (size_t i = manifest_lower_bound(m, rel); i < m->n; i++) {
 		const struct mf_entry *e = &m->e[i];
@@ -242,13 +243,13 @@ protect_restore_into(struct protect *p, const struct manifest *m, const char *re
 			/* parents of a single path */
 			char par[PATH_MAX];
 			snprintf(par, sizeof(par), "%s/%s", dir, e->path);
-			objstore_mkdir_p(par, 0755);
+			vg_mkdir_p(par, 0755);
 		} else if (*rel) {
 			char par[PATH_MAX], *s;
 			snprintf(par, sizeof(par), "%s/%s", dir, e->path);
 			if ((s = strrchr(par, '/')) && s != par) {
 				*s = '\0';
-				objstore_mkdir_p(par, 0755);
+				vg_mkdir_p(par, 0755);
 			}
 		}
 		rr = protect_restore_entry(p, dir, e, &attempts);
