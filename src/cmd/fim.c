@@ -2,15 +2,14 @@
  * snapshot, once (check) or in real time with the configured policy (watch). */
 #include "cmd/protect_cmd.h"
 #include "core/err.h"
-#include "monitor/fimwatch.h"
+#include "monitor/webwatch.h"
+#include "monitor/spine.h"
 
 #include <errno.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 extern const struct cmd_ops cmd_fim;
 
@@ -107,36 +106,27 @@ do_check(struct vg_ctx *ctx, struct protect *p, struct protect_root **sel, size_
 	return ret;
 }
 
-struct watch_ctx {
-	struct vg_ctx *ctx;
-	struct vg_store *st;
-	const struct fopts *o;
-};
-
-static void
-on_watch_change(void *arg, const struct fim_change *ch)
+static int64_t
+stop_after(struct loop *l, long long id, void *arg)
 {
-	struct watch_ctx *w = arg;
-	pcmd_change_print(stdout, ch, w->ctx->json, !w->o->no_diff && !w->ctx->json,
-	    ch->root->base_id);
-	pcmd_change_store(w->st, ch);
+	(void)id;
+	(void)arg;
+	loop_stop(l);
+	return LOOP_TIMER_DONE;
 }
 
+/* The spine with one source, the web-root watcher, and no line consumer. */
 static int
 do_watch(struct vg_ctx *ctx, struct vg_config *cfg, struct protect *p,
     struct protect_root **sel, size_t n, const struct fopts *o)
 {
-	struct fimwatch_opts fo = {
-		.debounce_ms = o->debounce_ms >= 0 ? (int)o->debounce_ms : (int)cfg->protect.debounce_ms,
-		.scan_interval_s = o->scan_interval ? (int)o->scan_interval
-						    : (int)cfg->protect.scan_interval,
-		.max_watches = (size_t)o->max_watches,
-		.fn = on_watch_change,
-	};
-	struct watch_ctx w = { ctx, NULL, o };
-	struct fimwatch *fw = NULL;
+	struct vg_store *st = NULL;
+	struct alerts al;
+	struct webroot *wr = NULL;
+	struct loop *l = NULL;
+	struct spine *sp = NULL;
 	char err[512];
-	int sfd = -1, ret = VG_EXIT_RUNTIME;
+	int ret = VG_EXIT_RUNTIME;
 
 	if (n != p->n_roots) {
 		/* watch only the selected root: drop the others from the context */
@@ -155,42 +145,34 @@ do_watch(struct vg_ctx *ctx, struct vg_config *cfg, struct protect *p,
 			fprintf(stderr, "vigil fim: %s\n", err);
 			return VG_EXIT_USAGE;
 		}
-	if (!o->no_store && store_open(cfg->store.backend, cfg->store.path, &ctx->log, &w.st,
+	if (!o->no_store && store_open(cfg->store.backend, cfg->store.path, &ctx->log, &st,
 	    err, sizeof(err)) != VG_OK)
 		vg_warn(&ctx->log, "store: %s; alerts go to stdout only", err);
-	fo.arg = &w;
+	alerts_init(&al, &(struct alerts_opts){ .store = st, .json_out = ctx->json ? stdout : NULL,
+	    .text_out = ctx->json ? NULL : stdout, .with_diff = !o->no_diff && !ctx->json });
+	struct webroot_opts wo = {
+		.p = p,
+		.debounce_ms = o->debounce_ms >= 0 ? (int)o->debounce_ms : (int)cfg->protect.debounce_ms,
+		.scan_interval_s = o->scan_interval ? (int)o->scan_interval
+						    : (int)cfg->protect.scan_interval,
+		.max_watches = (size_t)o->max_watches,
+		.alerts = &al,
+		.log = &ctx->log,
+	};
 	signal(SIGPIPE, SIG_IGN);	/* a closed stdout must not kill the watcher */
-	if ((sfd = cmd_stop_signal_fd()) < 0)
-		goto out;
-	if (fimwatch_new(p, &fo, &fw) != VG_OK)
+	struct spine_consumer c = { 0 };
+	if (loop_new(&l) != VG_OK || spine_new(l, &c, &ctx->log, "fim watch: ", &sp) != VG_OK ||
+	    webroot_new(&wo, &wr) != VG_OK || spine_add(sp, &source_webroot, wr) != VG_OK ||
+	    (o->duration && loop_add_timer(l, o->duration * 1000, stop_after, NULL, NULL)))
 		goto out;
 	struct fimwatch_stats fs;
-	fimwatch_get_stats(fw, &fs);
+	webroot_get_stats(wr, &fs);
 	fprintf(stderr, "vigil fim watch: watching %zu directories in %zu web root%s "
 	    "(%zu left to periodic scans)\n", fs.watches, p->n_roots, p->n_roots == 1 ? "" : "s",
 	    fs.unwatched);
-	int64_t end = o->duration ? fimwatch_now_ms() + o->duration * 1000 : 0;
-	for (;;) {
-		int64_t now = fimwatch_now_ms();
-		int timeout = fimwatch_timeout_ms(fw, now);
-		if (end) {
-			if (now >= end)
-				break;
-			if (timeout < 0 || timeout > end - now)
-				timeout = (int)(end - now);
-		}
-		struct pollfd pfd[2] = { { fimwatch_fd(fw), POLLIN, 0 }, { sfd, POLLIN, 0 } };
-		int pr = poll(pfd, 2, timeout);
-		if (pr < 0 && errno != EINTR)
-			goto out;
-		if (pfd[1].revents & POLLIN)
-			break;
-		if (pfd[0].revents & POLLIN)
-			fimwatch_process(fw);
-		else
-			fimwatch_tick(fw, fimwatch_now_ms());
-	}
-	fimwatch_get_stats(fw, &fs);
+	if (spine_run(sp) != VG_OK)
+		goto out;
+	webroot_get_stats(wr, &fs);
 	fprintf(stderr, "vigil fim watch: stopped; %llu events, %llu changes, %llu failed "
 	    "actions, %llu queue overflows, %llu rescans, %llu paths dropped from the queue\n",
 	    (unsigned long long)fs.events, (unsigned long long)fs.changes,
@@ -200,10 +182,10 @@ do_watch(struct vg_ctx *ctx, struct vg_config *cfg, struct protect *p,
 out:
 	if (ret != VG_EXIT_OK)
 		fprintf(stderr, "vigil fim watch: %s\n", strerror(errno));
-	fimwatch_free(fw);
-	if (sfd >= 0)
-		close(sfd);
-	store_close(w.st);
+	webroot_free(wr);
+	spine_free(sp);
+	loop_free(l);
+	store_close(st);
 	return ret;
 }
 

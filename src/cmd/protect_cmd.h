@@ -19,14 +19,11 @@ int pcmd_open(struct vg_ctx *ctx, const struct cmd_ops *cmd, struct vg_config **
 int pcmd_select(struct protect *p, const char *name, const struct cmd_ops *cmd,
     struct protect_root **sel, size_t *n);
 
-/* JSON object for a change (caller decrefs). */
+/* JSON object for a change (caller decrefs); the format lives in monitor/alert.c. */
 json_t *pcmd_change_json(const struct fim_change *ch, const char *baseline);
 /* Prints one change as a JSON line or a text line (+ diff when with_diff). */
 void pcmd_change_print(FILE *out, const struct fim_change *ch, bool json, bool with_diff,
     const char *baseline);
-/* Saves an alert (and an audit row for any action taken); a change recorded during a
- * publishing window is only an audit row. st may be NULL. */
-void pcmd_change_store(struct vg_store *st, const struct fim_change *ch);
 
 /* Value of "--opt VALUE" at argv[*i]; advances *i. NULL (and usage error printed)
  * if the value is missing. */

@@ -1,7 +1,6 @@
 /* `vigil scan-log`: the detection engine in batch mode over old logs (files or
  * stdin), as fast as it can read. Same decoders, rules and correlation as `watch`. */
 #include "cmd/cmd.h"
-#include "core/buf.h"
 #include "core/err.h"
 #include "core/store.h"
 #include "monitor/pipeline.h"
@@ -9,6 +8,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,8 +18,6 @@
 
 extern const struct cmd_ops cmd_scan_log;
 
-#define READ_CHUNK (1 << 20)
-
 struct scan_opts {
 	const char *format;
 	const char *log_format;
@@ -28,99 +26,35 @@ struct scan_opts {
 	bool keep_going;
 };
 
-/* Feeds every line of fd to the pipeline. Lines longer than max_line are cut and
- * flagged; the rest of such a line is skipped, never taken for new lines. */
-static int
-scan_fd(struct pipeline *p, struct decoder *d, int fd, const char *name, size_t max_line,
-    const struct vg_logger *log)
-{
-	struct vg_buf *buf = vg_buf_new(max_line + READ_CHUNK);
-	char *chunk = malloc(READ_CHUNK);
-	bool skipping = false;	/* inside the tail of an over-long line */
-	int ret = VG_OK;
-	int64_t now = vg_now_us();
-
-	if (!buf || !chunk) {
-		ret = VG_ERR_NOMEM;
-		goto out;
-	}
-	for (;;) {
-		ssize_t n = read(fd, chunk, READ_CHUNK);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			vg_error(log, "%s: read error: %s", name, strerror(errno));
-			ret = VG_ERR_IO;
-			goto out;
-		}
-		if (n == 0)
-			break;
-		if ((ret = vg_buf_put(buf, chunk, (size_t)n)) != VG_OK)
-			goto out;
-		const char *base = vg_buf_ptr(buf), *pos = base, *end = base + vg_buf_len(buf);
-		while (pos < end) {
-			const char *nl = memchr(pos, '\n', (size_t)(end - pos));
-			if (!nl) {
-				size_t pending = (size_t)(end - pos);
-				if (skipping) {
-					pos = end;
-				} else if (pending >= max_line) {
-					ret = pipeline_line(p, d, name, pos, max_line, true, now);
-					if (ret)
-						goto out;
-					skipping = true;
-					pos = end;
-				}
-				break;
-			}
-			if (skipping) {
-				skipping = false;
-			} else {
-				size_t len = (size_t)(nl - pos);
-				bool cut = len > max_line;
-				ret = pipeline_line(p, d, name, pos, cut ? max_line : len, cut, now);
-				if (ret)
-					goto out;
-			}
-			pos = nl + 1;
-		}
-		vg_buf_consume(buf, (size_t)(pos - base));
-	}
-	/* A last line without a newline is still a line. */
-	if (vg_buf_len(buf) && !skipping)
-		ret = pipeline_line(p, d, name, vg_buf_ptr(buf), vg_buf_len(buf), false, now);
-out:
-	free(chunk);
-	vg_buf_free(buf);
-	return ret;
-}
-
 static int
 parse_args(int argc, char **argv, struct scan_opts *o, int *first_file)
 {
-	int i;
-	for (i = 1; i < argc; i++) {
-		const char *a = argv[i];
-		if (strcmp(a, "--") == 0) {
-			i++;
-			break;
-		} else if (strcmp(a, "--format") == 0 && i + 1 < argc) {
-			o->format = argv[++i];
-		} else if (strcmp(a, "--log-format") == 0 && i + 1 < argc) {
-			o->log_format = argv[++i];
-		} else if (strcmp(a, "--rules") == 0 && i + 1 < argc) {
-			o->rules = argv[++i];
-		} else if (strcmp(a, "--store") == 0 && i + 1 < argc) {
-			o->store_path = argv[++i];
-		} else if (strcmp(a, "--keep-going") == 0) {
-			o->keep_going = true;
-		} else if (a[0] == '-' && a[1] != '\0') {
-			return cmd_usage_error(&cmd_scan_log, "unknown or incomplete option '%s'", a);
-		} else {
-			break;
+	static const struct option opts[] = {
+		{ "format", required_argument, NULL, 'f' },
+		{ "log-format", required_argument, NULL, 'l' },
+		{ "rules", required_argument, NULL, 'r' },
+		{ "store", required_argument, NULL, 's' },
+		{ "keep-going", no_argument, NULL, 'k' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	optind = 0;
+	opterr = 0;
+	/* '+': options end at the first file, as they always have */
+	while ((c = getopt_long(argc, argv, "+:", opts, NULL)) != -1) {
+		switch (c) {
+		case 'f': o->format = optarg; break;
+		case 'l': o->log_format = optarg; break;
+		case 'r': o->rules = optarg; break;
+		case 's': o->store_path = optarg; break;
+		case 'k': o->keep_going = true; break;
+		default:
+			return cmd_usage_error(&cmd_scan_log, "unknown or incomplete option '%s'",
+			    argv[optind - 1]);
 		}
 	}
-	*first_file = i;
+	*first_file = optind;
 	return VG_EXIT_OK;
 }
 
@@ -177,14 +111,15 @@ run(struct vg_ctx *ctx, int argc, char **argv)
 		ret = VG_EXIT_RUNTIME;
 		goto out;
 	}
+	struct alerts al;
+	alerts_init(&al, &(struct alerts_opts){ .store = st, .json_out = ctx->json ? stdout : NULL,
+	    .text_out = ctx->json ? NULL : stdout });
 	char cache[4096];
 	struct pipeline_opts po = {
 		.rules_path = rules_path,
 		.rules_cache = cmd_rules_cache(cfg, cache, sizeof(cache)),
 		.rule_flags = o.keep_going ? RULESET_KEEP_GOING : 0,
-		.store = st,
-		.json_out = ctx->json ? stdout : NULL,
-		.text_out = ctx->json ? NULL : stdout,
+		.alerts = &al,
 		.log = &ctx->log,
 	};
 	r = pipeline_new(&po, &p, &errors);
@@ -224,7 +159,7 @@ run(struct vg_ctx *ctx, int argc, char **argv)
 		}
 		if (!is_stdin)
 			fcntl(fd, F_SETFL, 0);
-		r = scan_fd(p, d, fd, is_stdin ? "(stdin)" : path, (size_t)cfg->monitor.max_line,
+		r = pipeline_scan_fd(p, d, fd, is_stdin ? "(stdin)" : path, (size_t)cfg->monitor.max_line,
 		    &ctx->log);
 		if (!is_stdin)
 			close(fd);

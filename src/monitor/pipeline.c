@@ -6,10 +6,13 @@
 #include "core/err.h"
 #include "monitor/rules.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define MAX_HITS_PER_EVENT 32
+#define READ_CHUNK (1 << 20)
 
 struct pipeline {
 	struct pipeline_opts opts;
@@ -35,8 +38,6 @@ pipeline_new(const struct pipeline_opts *opts, struct pipeline **out, char **err
 	if (!p)
 		return VG_ERR_NOMEM;
 	p->opts = *opts;
-	if (p->opts.evidence_per_alert == 0)
-		p->opts.evidence_per_alert = 20;
 	r = ruleset_load_cached(opts->rules_path, opts->rule_flags, opts->rules_cache, opts->log,
 	    &p->rules, errors);
 	if (r == VG_OK)
@@ -92,33 +93,6 @@ collect_hit(const struct rule_hit *hit, void *arg)
 	return 0;
 }
 
-void
-pipeline_print_alert(FILE *out, const struct vg_alert *a, const char *state)
-{
-	char first[40], last[40];
-	vg_time_format(a->first_seen_us, first, sizeof(first));
-	vg_time_format(a->last_seen_us, last, sizeof(last));
-	fprintf(out, "%s%-8s %-34s %-16s x%-6llu %s .. %s  %s", state ? state : "",
-	    vg_severity_name(a->severity), a->rule_id, a->source_ip[0] ? a->source_ip : "-",
-	    (unsigned long long)a->count, first, last, a->title ? a->title : "");
-	if (a->matched)
-		fprintf(out, "  [%s: %.80s]", a->field ? a->field : "match", a->matched);
-	fputc('\n', out);
-}
-
-static void
-print_json(FILE *out, const struct vg_alert *a, const char *state)
-{
-	json_t *j = vg_alert_to_json(a);
-	if (!j)
-		return;
-	if (state)
-		vg_json_set_path(j, "vigil.state", json_string(state));
-	json_dumpf(j, out, JSON_COMPACT);
-	fputc('\n', out);
-	json_decref(j);
-}
-
 static void
 note_store_error(struct pipeline *p, int r)
 {
@@ -130,41 +104,19 @@ note_store_error(struct pipeline *p, int r)
 static int
 on_alert(enum correlate_emit what, struct vg_alert *a, const struct vg_event *ev, void *arg)
 {
+	static const enum alert_state state[] = {
+		[CORRELATE_OPENED] = ALERT_OPENED,
+		[CORRELATE_UPDATED] = ALERT_UPDATED,
+		[CORRELATE_CLOSED] = ALERT_CLOSED,
+	};
 	struct pipeline *p = arg;
-	struct vg_store *st = p->opts.store;
+	struct alert_in in = { .kind = ALERT_RULE, .state = state[what], .rule = a, .ev = ev };
 	int r;
 
-	switch (what) {
-	case CORRELATE_OPENED:
-		if (st) {
-			if ((r = store_alert_add(st, a)) != VG_OK)
-				note_store_error(p, r);
-			else if (ev && ev->raw &&
-			    (r = store_alert_event_add(st, a->id, ev->ts_us, ev->raw, ev->raw_len)))
-				note_store_error(p, r);
-		}
-		if (p->opts.live) {
-			if (p->opts.json_out)
-				print_json(p->opts.json_out, a, "open");
-			if (p->opts.text_out)
-				pipeline_print_alert(p->opts.text_out, a, "NEW    ");
-		}
-		break;
-	case CORRELATE_UPDATED:
-		if (st && a->id && ev && ev->raw && a->count <= p->opts.evidence_per_alert &&
-		    (r = store_alert_event_add(st, a->id, ev->ts_us, ev->raw, ev->raw_len)))
-			note_store_error(p, r);
-		break;
-	case CORRELATE_CLOSED:
+	if (what == CORRELATE_CLOSED)
 		p->stats.alerts++;
-		if (st && a->id && (r = store_alert_update(st, a)) != VG_OK)
-			note_store_error(p, r);
-		if (p->opts.json_out)
-			print_json(p->opts.json_out, a, p->opts.live ? "closed" : NULL);
-		if (p->opts.text_out)
-			pipeline_print_alert(p->opts.text_out, a, p->opts.live ? "CLOSED " : NULL);
-		break;
-	}
+	if (p->opts.alerts && (r = alert_emit(p->opts.alerts, &in)) != VG_OK)
+		note_store_error(p, r);
 	return 0;
 }
 
@@ -228,6 +180,73 @@ pipeline_flush(struct pipeline *p)
 {
 	int r = correlator_flush(p->corr, on_alert, p);
 	return r < 0 ? r : take_output_error(p);
+}
+
+/* Feeds every line of fd to the pipeline. Lines longer than max_line are cut and
+ * flagged; the rest of such a line is skipped, never taken for new lines. */
+int
+pipeline_scan_fd(struct pipeline *p, struct decoder *d, int fd, const char *name, size_t max_line,
+    const struct vg_logger *log)
+{
+	struct vg_buf *buf = vg_buf_new(max_line + READ_CHUNK);
+	char *chunk = malloc(READ_CHUNK);
+	bool skipping = false;	/* inside the tail of an over-long line */
+	int ret = VG_OK;
+	int64_t now = vg_now_us();
+
+	if (!buf || !chunk) {
+		ret = VG_ERR_NOMEM;
+		goto out;
+	}
+	for (;;) {
+		ssize_t n = read(fd, chunk, READ_CHUNK);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			vg_error(log, "%s: read error: %s", name, strerror(errno));
+			ret = VG_ERR_IO;
+			goto out;
+		}
+		if (n == 0)
+			break;
+		if ((ret = vg_buf_put(buf, chunk, (size_t)n)) != VG_OK)
+			goto out;
+		const char *base = vg_buf_ptr(buf), *pos = base, *end = base + vg_buf_len(buf);
+		while (pos < end) {
+			const char *nl = memchr(pos, '\n', (size_t)(end - pos));
+			if (!nl) {
+				size_t pending = (size_t)(end - pos);
+				if (skipping) {
+					pos = end;
+				} else if (pending >= max_line) {
+					ret = pipeline_line(p, d, name, pos, max_line, true, now);
+					if (ret)
+						goto out;
+					skipping = true;
+					pos = end;
+				}
+				break;
+			}
+			if (skipping) {
+				skipping = false;
+			} else {
+				size_t len = (size_t)(nl - pos);
+				bool cut = len > max_line;
+				ret = pipeline_line(p, d, name, pos, cut ? max_line : len, cut, now);
+				if (ret)
+					goto out;
+			}
+			pos = nl + 1;
+		}
+		vg_buf_consume(buf, (size_t)(pos - base));
+	}
+	/* A last line without a newline is still a line. */
+	if (vg_buf_len(buf) && !skipping)
+		ret = pipeline_line(p, d, name, vg_buf_ptr(buf), vg_buf_len(buf), false, now);
+out:
+	free(chunk);
+	vg_buf_free(buf);
+	return ret;
 }
 
 void

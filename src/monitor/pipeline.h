@@ -6,6 +6,7 @@
 
 #include "core/log.h"
 #include "core/store.h"
+#include "monitor/alert.h"
 #include "monitor/correlate.h"
 #include "monitor/decode.h"
 
@@ -20,11 +21,8 @@ struct pipeline_opts {
 	const char *rules_cache;	/* compiled-rules cache directory (NULL = none) */
 	unsigned rule_flags;		/* RULESET_KEEP_GOING */
 	const struct correlate_config *correlate;	/* NULL = defaults */
-	struct vg_store *store;		/* alerts and evidence go here (may be NULL) */
-	FILE *json_out;			/* alerts as ECS JSON lines (may be NULL) */
-	FILE *text_out;			/* alerts as text lines (may be NULL) */
-	bool live;			/* watch mode: report alerts when opened, again when closed */
-	size_t evidence_per_alert;	/* raw events kept per alert in the store (0 = 20) */
+	struct alerts *alerts;		/* where alerts go (monitor/alert.h); NULL = counted only */
+	bool live;			/* watch mode: the wall clock closes windows, not log time */
 	const struct vg_logger *log;
 };
 
@@ -58,9 +56,13 @@ int pipeline_tick(struct pipeline *p, int64_t now_us);
 /* Closes every open alert (end of input, shutdown). */
 int pipeline_flush(struct pipeline *p);
 
-void pipeline_get_stats(const struct pipeline *p, struct pipeline_stats *out);
+/* Batch source (`scan-log`): feeds every line of fd, read in 1 MiB chunks, to the
+ * pipeline with decoder d, labelled name. Lines longer than max_line are cut and
+ * flagged; the rest of such a line is skipped. 0, or the first VG_ERR_* (read
+ * failure, logged; or an output failure from pipeline_line). */
+int pipeline_scan_fd(struct pipeline *p, struct decoder *d, int fd, const char *name,
+    size_t max_line, const struct vg_logger *log);
 
-/* Prints one alert as a human-readable line. */
-void pipeline_print_alert(FILE *out, const struct vg_alert *a, const char *state);
+void pipeline_get_stats(const struct pipeline *p, struct pipeline_stats *out);
 
 #endif

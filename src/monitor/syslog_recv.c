@@ -66,6 +66,7 @@ struct syslog_recv {
 	struct sl_conn *conns;
 	size_t n_conns;
 	bool limit_logged;
+	void *tag;		/* handed back in every source_line */
 	/* a UDP datagram (rest) that fn refused */
 	struct vg_buf *pend;
 	const struct sl_listener *pend_l;
@@ -141,6 +142,12 @@ now_ms(void)
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+void
+syslog_recv_set_tag(struct syslog_recv *s, void *tag)
+{
+	s->tag = tag;
 }
 
 void
@@ -331,6 +338,7 @@ emit(struct syslog_recv *s, const char *source, const char *peer, const char *da
 		.data = data,
 		.len = len,
 		.truncated = truncated,
+		.tag = s->tag,
 	};
 	int r = fn(&line, arg);
 	if (r == 0) {

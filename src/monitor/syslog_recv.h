@@ -36,6 +36,9 @@ int syslog_recv_new(const struct vg_logger *lg, size_t max_line, size_t max_conn
 /* Accepts NULL; closes every socket. */
 void syslog_recv_free(struct syslog_recv *s);
 
+/* Every line delivered carries tag (borrowed) in source_line.tag. */
+void syslog_recv_set_tag(struct syslog_recv *s, void *tag);
+
 /* TCP connections silent for idle_ms are closed (what they sent is still
  * delivered), checked on each syslog_recv_process; 0 = never. Default 10 min. */
 void syslog_recv_set_idle_timeout(struct syslog_recv *s, unsigned idle_ms);

@@ -58,6 +58,7 @@ struct tail_file {
 
 struct tail_pattern {
 	char *name;
+	void *tag;		/* handed back in every source_line */
 	char *pattern;		/* as given */
 	char *dir;
 	bool is_glob;
@@ -218,6 +219,12 @@ static void sync_pattern(struct tailer *t, size_t pi);
 int
 tail_add(struct tailer *t, const char *name, const char *path_or_glob)
 {
+	return tail_add_tagged(t, name, path_or_glob, NULL);
+}
+
+int
+tail_add_tagged(struct tailer *t, const char *name, const char *path_or_glob, void *tag)
+{
 	struct tail_pattern *p;
 	char *tmp = NULL;
 	struct stat sb;
@@ -232,6 +239,7 @@ tail_add(struct tailer *t, const char *name, const char *path_or_glob)
 	p = &t->pats[t->n_pats];
 	memset(p, 0, sizeof(*p));
 	p->wd = -1;
+	p->tag = tag;
 	p->pattern = strdup(path_or_glob);
 	p->name = strdup(name ? name : path_or_glob);
 	tmp = strdup(path_or_glob);
@@ -368,6 +376,7 @@ deliver(struct tailer *t, struct tail_file *f, const char *data, size_t len, boo
 		.len = len,
 		.truncated = truncated,
 		.offset_after = off_after,
+		.tag = t->pats[f->pat].tag,
 	};
 	int r = fn(&line, arg);
 	if (r != 0)

@@ -49,6 +49,8 @@ void tail_set_rotate_wait(struct tailer *t, unsigned rotate_wait_ms);
  * copied. VG_ERR_NOTFOUND if the directory does not exist, VG_ERR_LIMIT if too
  * many patterns. New files start at offset 0 unless tail_restore says otherwise. */
 int tail_add(struct tailer *t, const char *name, const char *path_or_glob);
+/* Same, and every line of this pattern carries tag (borrowed) in source_line.tag. */
+int tail_add_tagged(struct tailer *t, const char *name, const char *path_or_glob, void *tag);
 
 /* The inotify fd, for the caller's epoll set (readable = call tail_process). */
 int tail_fd(const struct tailer *t);

@@ -1,0 +1,169 @@
+/* Runtime spine (see spine.h). A round reads every source, not only the one whose fd
+ * fired: reads are bounded and cheap when idle, and one commit per round keeps the
+ * store transaction count at one per wake-up whatever the number of sources. */
+#include "monitor/spine.h"
+#include "core/err.h"
+
+#include <signal.h>
+#include <stdlib.h>
+
+#define HEARTBEAT_MS 250
+
+struct spine_src {
+	const struct source_ops *ops;
+	void *state;
+	bool ready;		/* its fd fired since the last round */
+};
+
+struct spine {
+	struct loop *loop;
+	struct spine_consumer c;
+	const struct vg_logger *lg;
+	const char *prefix;
+	struct spine_src src[SPINE_MAX_SOURCES];
+	size_t n;
+	int64_t last_poll_s;
+};
+
+static void
+on_fd(struct loop *l, int fd, void *arg)
+{
+	struct spine *sp = arg;
+	(void)l;
+	for (size_t i = 0; i < sp->n; i++)
+		if (sp->src[i].ops->fd(sp->src[i].state) == fd)
+			sp->src[i].ready = true;
+}
+
+static void
+on_stop(struct loop *l, int signo, void *arg)
+{
+	(void)signo;
+	(void)arg;
+	loop_stop(l);
+}
+
+static int64_t
+heartbeat(struct loop *l, long long id, void *arg)
+{
+	(void)l;
+	(void)id;
+	(void)arg;
+	return HEARTBEAT_MS;
+}
+
+static void
+round_run(struct loop *l, void *arg)
+{
+	struct spine *sp = arg;
+	int64_t now_s = loop_now_ms() / 1000;
+	bool poll = now_s != sp->last_poll_s, stop = loop_stopping(l);
+
+	if (sp->c.begin && sp->c.begin(sp->c.arg) != 0)
+		return;	/* e.g. store busy: retry at the next wake-up */
+	if (poll)
+		sp->last_poll_s = now_s;
+	for (size_t i = 0; i < sp->n; i++) {
+		struct spine_src *s = &sp->src[i];
+		int r = s->ops->read(s->state, s->ready, poll, sp->c.line, sp->c.arg);
+		s->ready = false;
+		if (r < 0)
+			vg_warn(sp->lg, "%s%s: %s", sp->prefix, s->ops->name, vg_strerror(r));
+	}
+	if (sp->c.end)
+		sp->c.end(sp->c.arg, poll, stop);
+	for (size_t i = 0; i < sp->n; i++) {
+		const struct spine_src *s = &sp->src[i];
+		int t;
+		if (s->ops->pending && s->ops->pending(s->state))
+			loop_wake_within(l, 0);
+		if (s->ops->timeout_ms && (t = s->ops->timeout_ms(s->state)) >= 0)
+			loop_wake_within(l, t);
+	}
+}
+
+int
+spine_new(struct loop *l, const struct spine_consumer *c, const struct vg_logger *lg,
+    const char *log_prefix, struct spine **out)
+{
+	struct spine *sp = calloc(1, sizeof(*sp));
+	int r;
+
+	*out = NULL;
+	if (!sp)
+		return VG_ERR_NOMEM;
+	sp->loop = l;
+	sp->c = *c;
+	sp->lg = lg;
+	sp->prefix = log_prefix ? log_prefix : "";
+	sp->last_poll_s = -1;
+	if ((r = loop_add_signal(l, SIGINT, on_stop, sp)) != VG_OK ||
+	    (r = loop_add_signal(l, SIGTERM, on_stop, sp)) != VG_OK ||
+	    (r = loop_add_timer(l, HEARTBEAT_MS, heartbeat, sp, NULL)) != VG_OK) {
+		free(sp);
+		return r;
+	}
+	loop_set_before_sleep(l, round_run, sp);
+	loop_wake_within(l, 0);	/* the first round reads what is there at once */
+	*out = sp;
+	return VG_OK;
+}
+
+void
+spine_free(struct spine *sp)
+{
+	free(sp);
+}
+
+int
+spine_add(struct spine *sp, const struct source_ops *ops, void *state)
+{
+	int r;
+
+	if (sp->n >= SPINE_MAX_SOURCES)
+		return VG_ERR_LIMIT;
+	if ((r = loop_add_fd(sp->loop, ops->fd(state), on_fd, sp)) != VG_OK)
+		return r;
+	sp->src[sp->n++] = (struct spine_src){ ops, state, false };
+	return VG_OK;
+}
+
+int
+spine_run(struct spine *sp)
+{
+	return loop_run(sp->loop);
+}
+
+int
+spine_checkpoint(struct spine *sp, struct vg_store *st)
+{
+	for (size_t i = 0; i < sp->n; i++) {
+		int r;
+		if (sp->src[i].ops->checkpoint &&
+		    (r = sp->src[i].ops->checkpoint(sp->src[i].state, st)) != VG_OK)
+			return r;
+	}
+	return VG_OK;
+}
+
+void
+spine_committed(struct spine *sp)
+{
+	for (size_t i = 0; i < sp->n; i++)
+		if (sp->src[i].ops->committed)
+			sp->src[i].ops->committed(sp->src[i].state);
+}
+
+void
+spine_rewind(struct spine *sp)
+{
+	for (size_t i = 0; i < sp->n; i++)
+		if (sp->src[i].ops->rewind)
+			sp->src[i].ops->rewind(sp->src[i].state);
+}
+
+void
+spine_again(struct spine *sp)
+{
+	loop_wake_within(sp->loop, 0);
+}

@@ -1,0 +1,214 @@
+/* Web-root watcher source (see webroot.h). The webshell engine sits in protect's
+ * file hook, so a script an attacker drops is scanned before the root's policy moves
+ * it, and a malicious one goes to the quarantine vault with its evidence instead of
+ * a plain "removed". */
+#include "monitor/webwatch.h"
+#include "core/err.h"
+#include "backup/snapshot.h"
+#include "respond/quarantine.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct webroot {
+	struct protect *p;
+	bool own_p;		/* opened by webroot_open_config */
+	struct fimwatch *fw;
+	struct webshell_scanner *ws;
+	bool own_ws;
+	char *vault;
+	struct alerts *alerts;
+	const struct vg_logger *lg;
+};
+
+static void
+on_change(void *arg, const struct fim_change *ch)
+{
+	struct webroot *w = arg;
+	struct alert_in in = { .kind = ALERT_FIM, .state = ALERT_ONCE, .change = ch };
+	alert_emit(w->alerts, &in);
+}
+
+/* Detector + response: webshell scan of a new or changed file, quarantine if malicious.
+ * Returns 1 when the file was moved (the policy then has nothing left to do). */
+static int
+file_hook(void *arg, const struct protect_root *root, const char *abs_path, const char *rel,
+    unsigned kinds)
+{
+	struct webroot *w = arg;
+	struct webshell_finding f;
+	char qid[128] = "", err[512] = "";
+	(void)rel;
+	(void)kinds;
+
+	int r = quarantine_scan_and_act(w->ws, w->vault, abs_path, &f, qid, err, sizeof(err));
+	if (r < 0)
+		return 0;	/* vanished or unreadable: the policy decides */
+	if (strcmp(f.level, "clean") != 0) {
+		struct alert_in in = { .kind = ALERT_WEBSHELL, .state = ALERT_ONCE,
+			.finding = &f, .root_name = root->name, .qid = r == 1 ? qid : NULL,
+			.qerr = err };
+		alert_emit(w->alerts, &in);
+	}
+	return r == 1;
+}
+
+/* Response: the quarantine policy of a root. */
+static int
+quarantine_hook(void *arg, const struct protect_root *root, const char *abs_path, const char *rel)
+{
+	struct webroot *w = arg;
+	char qid[128], err[512];
+	(void)root;
+	(void)rel;
+	if (quarantine_file(w->vault, abs_path, NULL, qid, err, sizeof(err)) != VG_OK) {
+		vg_warn(w->lg, "quarantine %s: %s", abs_path, err);
+		return -1;
+	}
+	return 0;
+}
+
+int
+webroot_new(const struct webroot_opts *o, struct webroot **out)
+{
+	struct webroot *w = calloc(1, sizeof(*w));
+	struct fimwatch_opts fo = {
+		.debounce_ms = o->debounce_ms,
+		.scan_interval_s = o->scan_interval_s,
+		.max_watches = o->max_watches,
+		.fn = on_change,
+	};
+	int r;
+
+	*out = NULL;
+	if (!w)
+		return VG_ERR_NOMEM;
+	w->p = o->p;
+	w->ws = o->ws;
+	w->alerts = o->alerts;
+	w->lg = o->log;
+	if (o->vault && !(w->vault = strdup(o->vault))) {
+		free(w);
+		return VG_ERR_NOMEM;
+	}
+	if (w->ws) {
+		w->p->file_hook = file_hook;
+		w->p->file_hook_arg = w;
+		w->p->quarantine = quarantine_hook;
+		w->p->quarantine_arg = w;
+	}
+	fo.arg = w;
+	if ((r = fimwatch_new(w->p, &fo, &w->fw)) != VG_OK) {
+		free(w->vault);
+		free(w);
+		return r;
+	}
+	*out = w;
+	return VG_OK;
+}
+
+void
+webroot_free(struct webroot *w)
+{
+	if (!w)
+		return;
+	fimwatch_free(w->fw);
+	if (w->own_p)
+		protect_free(w->p);
+	if (w->own_ws)
+		webshell_scanner_free(w->ws);
+	free(w->vault);
+	free(w);
+}
+
+int
+webroot_open_config(const struct vg_config *cfg, const struct vg_logger *lg,
+    struct alerts *al, struct webroot **out, char *err, size_t err_size)
+{
+	struct webshell_scanner *ws = NULL;
+	struct protect *p = NULL;
+	char rules[4096];
+	int r;
+
+	*out = NULL;
+	if (webshell_find_rules(rules, sizeof(rules)) != VG_OK) {
+		snprintf(err, err_size, "webshell rules not found (set $VIGIL_WEBSHELL_RULES)");
+		return VG_ERR_CONFIG;
+	}
+	if (webshell_scanner_new(rules, lg, &ws, err, err_size) != VG_OK)
+		return VG_ERR_CONFIG;
+	r = VG_ERR_IO;
+	if (protect_open(cfg, lg, &p) != VG_OK) {
+		snprintf(err, err_size, "cannot open web roots");
+		goto fail;
+	}
+	for (size_t i = 0; i < p->n_roots; i++)
+		if (protect_load_baseline(p, &p->roots[i], err, err_size) != VG_OK) {
+			r = VG_ERR_CONFIG;
+			goto fail;
+		}
+	struct webroot_opts o = {
+		.p = p,
+		.debounce_ms = (int)cfg->protect.debounce_ms,
+		.scan_interval_s = (int)cfg->protect.scan_interval,
+		.alerts = al,
+		.ws = ws,
+		.vault = cfg->protect.quarantine_dir,
+		.log = lg,
+	};
+	if (webroot_new(&o, out) != VG_OK) {
+		snprintf(err, err_size, "cannot watch the web roots");
+		goto fail;
+	}
+	(*out)->own_p = (*out)->own_ws = true;
+	return VG_OK;
+fail:
+	protect_free(p);
+	webshell_scanner_free(ws);
+	return r;
+}
+
+size_t
+webroot_count(const struct webroot *w)
+{
+	return w->p->n_roots;
+}
+
+void
+webroot_get_stats(const struct webroot *w, struct fimwatch_stats *out)
+{
+	fimwatch_get_stats(w->fw, out);
+}
+
+static int
+webroot_fd(const void *st)
+{
+	return fimwatch_fd(((const struct webroot *)st)->fw);
+}
+
+static int
+webroot_read(void *st, bool ready, bool poll, source_line_fn fn, void *arg)
+{
+	struct webroot *w = st;
+	(void)poll;
+	(void)fn;
+	(void)arg;
+	/* Web-root changes: restore, quarantine and their alerts share the round. */
+	if ((ready ? fimwatch_process(w->fw) : fimwatch_tick(w->fw, fimwatch_now_ms())) != VG_OK)
+		return VG_ERR_IO;
+	return VG_OK;
+}
+
+static int
+webroot_timeout(const void *st)
+{
+	return fimwatch_timeout_ms(((const struct webroot *)st)->fw, fimwatch_now_ms());
+}
+
+const struct source_ops source_webroot = {
+	.name = "web-root watcher",
+	.fd = webroot_fd,
+	.read = webroot_read,
+	.timeout_ms = webroot_timeout,
+};
