@@ -8,6 +8,7 @@
 #include "monitor/decode.h"
 
 #include <errno.h>
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -164,24 +165,27 @@ run(struct vg_ctx *ctx, int argc, char **argv)
 	struct vg_config *cfg = NULL;
 	const char *format = "auto", *log_format = NULL;
 	char err[512];
-	int i, ret, first_file = argc;
+	static const struct option opts[] = {
+		{ "format", required_argument, NULL, 'f' },
+		{ "log-format", required_argument, NULL, 'l' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int i, ret, c, first_file;
 	uint64_t ok = 0, errors = 0;
 
-	for (i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--format") == 0 && i + 1 < argc) {
-			format = argv[++i];
-		} else if (strcmp(argv[i], "--log-format") == 0 && i + 1 < argc) {
-			log_format = argv[++i];
-		} else if (strcmp(argv[i], "--") == 0) {
-			first_file = i + 1;
-			break;
-		} else if (argv[i][0] == '-' && argv[i][1] != '\0') {
-			return cmd_usage_error(&cmd_decode, "unknown or incomplete option '%s'", argv[i]);
-		} else {
-			first_file = i;
-			break;
-		}
+	optind = 0;
+	opterr = 0;
+	/* '+': options end at the first file, as they always have */
+	while ((c = getopt_long(argc, argv, "+:", opts, NULL)) != -1) {
+		if (c == 'f')
+			format = optarg;
+		else if (c == 'l')
+			log_format = optarg;
+		else
+			return cmd_usage_error(&cmd_decode, "unknown or incomplete option '%s'",
+			    argv[optind - 1]);
 	}
+	first_file = optind;
 	if (log_format && strcmp(format, "auto") == 0)
 		format = "nginx";
 	if ((ret = cmd_load_config(ctx, &cfg)) != VG_EXIT_OK)

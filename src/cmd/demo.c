@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <ftw.h>
 #include <signal.h>
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -106,12 +107,17 @@ run(struct vg_ctx *ctx, int argc, char **argv)
 	int ret = VG_EXIT_RUNTIME, status;
 	pid_t watcher = -1;
 
-	for (int i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--keep") == 0)
+	static const struct option opts[] = { { "keep", no_argument, NULL, 'k' }, { NULL, 0, NULL, 0 } };
+	int c;
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+:", opts, NULL)) != -1)
+		if (c == 'k')
 			keep = true;
 		else
-			return cmd_usage_error(&cmd_demo, "unknown option '%s'", argv[i]);
-	}
+			return cmd_usage_error(&cmd_demo, "unknown option '%s'", argv[optind - 1]);
+	if (optind < argc)
+		return cmd_usage_error(&cmd_demo, "unknown option '%s'", argv[optind]);
 	char *rel = NULL;
 	if (cmd_rules_path(ctx, NULL, NULL, &rel) != VG_OK)
 		return VG_EXIT_RUNTIME;
