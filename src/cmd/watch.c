@@ -1,10 +1,9 @@
 /* `vigil watch`: the 7x24 daemon: the spine (monitor/spine.h) over the configured
- * log files, syslog listeners and web roots. Each round's lines run through the
- * detection pipeline and are committed to the store in one transaction together
- * with the file positions they consumed, so a crash loses nothing and repeats nothing. */
+ * log files, syslog listeners and web roots, with live detection (monitor/live.h)
+ * as consumer: alerts and file positions commit together, once per round. */
 #include "cmd/cmd.h"
 #include "core/err.h"
-#include "monitor/pipeline.h"
+#include "monitor/live.h"
 #include "monitor/rules.h"
 #include "monitor/sources.h"
 #include "monitor/tail.h"
@@ -27,78 +26,14 @@ struct watch {
 	struct log_sources ls;
 	struct webroot *webroot;	/* NULL when no web roots are configured */
 	struct spine *spine;
-	int failed;		/* first pipeline/store error of the current round */
+	struct live live;
 };
-
-static int
-on_line(const struct source_line *line, void *arg)
-{
-	struct watch *w = arg;
-	int r = pipeline_line(w->pipeline, line->tag, line->source, line->data, line->len,
-	    line->truncated, vg_now_us());
-	if (r != VG_OK && !w->failed)
-		w->failed = r;
-	/* A store failure stops the round so the lines are read again after rollback. */
-	return r != VG_OK ? 1 : 0;
-}
-
-static int
-round_begin(void *arg)
-{
-	struct watch *w = arg;
-	if (store_begin(w->store) == VG_OK)
-		return 0;
-	vg_warn(&w->ctx->log, "watch: store busy: %s", store_errmsg(w->store));
-	return 1;
-}
-
-/* Commits the round: alerts and positions land together or not at all. */
-static void
-round_end(void *arg, bool poll, bool stop)
-{
-	struct watch *w = arg;
-	int r;
-
-	if (poll && (r = pipeline_tick(w->pipeline, vg_now_us())) != VG_OK && !w->failed)
-		w->failed = r;
-	if (stop && (r = pipeline_flush(w->pipeline)) != VG_OK && !w->failed)
-		w->failed = r;
-	r = w->failed;
-	if (r == VG_OK)
-		r = spine_checkpoint(w->spine, w->store);
-	if (r == VG_OK)
-		r = store_commit(w->store);
-	if (r != VG_OK) {
-		vg_warn(&w->ctx->log, "watch: batch not saved (%s); lines will be read again",
-		    w->failed ? vg_strerror(w->failed) : store_errmsg(w->store));
-		store_rollback(w->store);
-		spine_rewind(w->spine);
-		w->failed = 0;
-		return;
-	}
-	spine_committed(w->spine);
-	fflush(stdout);
-}
-
-static void
-log_stats(struct watch *w)
-{
-	struct pipeline_stats ps;
-	pipeline_get_stats(w->pipeline, &ps);
-	vg_info(&w->ctx->log,
-	    "watch: %llu lines, %llu undecodable, %llu truncated, %llu matched, %llu alerts, "
-	    "%llu store errors, %llu sources evicted",
-	    (unsigned long long)ps.lines, (unsigned long long)ps.decode_errors,
-	    (unsigned long long)ps.truncated, (unsigned long long)ps.events_matched,
-	    (unsigned long long)ps.alerts, (unsigned long long)ps.store_errors,
-	    (unsigned long long)ps.correlate.evicted_sources);
-}
 
 /* Everything up to the first round; prints what went wrong. VG_EXIT_*. */
 static int
 open_all(struct watch *w, const char *rules_path, bool keep_going, struct loop *l)
 {
-	struct spine_consumer c = { on_line, round_begin, round_end, w };
+	struct spine_consumer c = { live_line, live_begin, live_end, &w->live };
 	struct vg_ctx *ctx = w->ctx;
 	char err[512], *errors = NULL;
 	int r;
@@ -142,6 +77,7 @@ open_all(struct watch *w, const char *rules_path, bool keep_going, struct loop *
 	    log_sources_add(&w->ls, w->spine) != VG_OK ||
 	    (w->webroot && spine_add(w->spine, &source_webroot, w->webroot) != VG_OK))
 		return VG_EXIT_RUNTIME;
+	w->live = (struct live){ w->pipeline, w->store, w->spine, &ctx->log, 0 };
 	return VG_EXIT_OK;
 }
 
@@ -200,7 +136,7 @@ run(struct vg_ctx *ctx, int argc, char **argv)
 	ret = spine_run(w.spine) == VG_OK ? VG_EXIT_OK : VG_EXIT_RUNTIME;
 out:
 	if (w.pipeline)
-		log_stats(&w);
+		live_log_stats(&(struct live){ .pipeline = w.pipeline, .lg = &ctx->log });
 	spine_free(w.spine);
 	loop_free(l);
 	webroot_free(w.webroot);
