@@ -16,7 +16,10 @@ LDFLAGS += $(OPT)
 LDLIBS  += $(shell pkg-config --libs $(PKGS)) -lm -lpthread
 
 LIB_SRC  := $(shell find src -name '*.c' ! -name main.c | sort)
-LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
+# Store migrations (src/core/sql/<backend>/NNN_*.sql) are compiled in as byte arrays.
+SQL_SRC  := $(sort $(wildcard src/core/sql/*/*.sql))
+SQL_GEN  := $(BUILD)/gen/store_migrations.c
+LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o) $(SQL_GEN:.c=.o)
 UNIT_SRC := $(shell find tests -name 'test_*.c' | sort)
 UNIT_BIN := $(UNIT_SRC:%.c=$(BUILD)/%)
 BENCH_SRC := $(wildcard bench/*.c)
@@ -33,6 +36,13 @@ $(BUILD)/libvigil.a: $(LIB_OBJ)
 
 $(BUILD)/vigil: $(BUILD)/src/main.o $(BUILD)/libvigil.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(SQL_GEN): $(SQL_SRC) scripts/sql2c
+	@mkdir -p $(@D)
+	sh scripts/sql2c src/core/sql $@
+
+$(SQL_GEN:.c=.o): $(SQL_GEN)
+	$(CC) $(CFLAGS) -c -o $@ $<
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(@D)

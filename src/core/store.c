@@ -1,5 +1,8 @@
-/* Store gateway: picks a back end by name and forwards to its table. */
-#include "core/store_backend.h"
+/* Store gateway: picks a back end by name, applies its numbered migrations, and
+ * keeps each store's prepared statements (prepared on first use, keyed by the
+ * address of their static struct store_sql, so record-kind files need no central
+ * list of statement ids). Record kinds live in store_<kind>.c. */
+#include "core/store_db.h"
 #include "core/err.h"
 
 #include <stdio.h>
@@ -7,94 +10,257 @@
 #include <string.h>
 
 struct vg_store {
-	const struct store_backend *be;
-	void *impl;
+	const struct store_db_ops *ops;
+	void *db;
+	const struct vg_logger *log;
+	char *path;
+	/* Open-addressing table of prepared statements; cap is a power of two
+	 * and stays at most half full. */
+	struct store_stmt **stmts;
+	size_t cap, n;
 };
 
-static const struct store_backend *const backends[] = { &store_backend_sqlite, NULL };
+static const struct store_db_ops *const backends[] = { &store_db_sqlite, NULL };
+
+int
+store_schema_latest(void)
+{
+	return store_migrations_count(store_db_sqlite.migrations);
+}
+
+int
+store_migrations_count(const char *const *migrations)
+{
+	int n = 0;
+	while (migrations[n])
+		n++;
+	return n;
+}
+
+static int
+migrate(struct vg_store *s, int from, char *err, size_t err_size)
+{
+	const struct store_db_ops *ops = s->ops;
+	int latest = store_migrations_count(ops->migrations);
+
+	for (int v = from; v < latest; v++) {
+		if (ops->begin(s->db) != VG_OK)
+			goto fail;
+		if (ops->migrate(s->db, ops->migrations[v], v + 1) != VG_OK) {
+			ops->rollback(s->db);
+			goto fail;
+		}
+		if (ops->commit(s->db) != VG_OK)
+			goto fail;
+		vg_info(s->log, "store %s: migrated to schema %d", s->path, v + 1);
+		continue;
+fail:
+		snprintf(err, err_size, "%s: migration to schema %d failed: %s", s->path, v + 1,
+		    ops->errmsg(s->db));
+		return VG_ERR_STORE;
+	}
+	return VG_OK;
+}
 
 int
 store_open(const char *backend, const char *path, const struct vg_logger *log,
     struct vg_store **out, char *err, size_t err_size)
 {
-	const struct store_backend *be = NULL;
-	struct vg_store *st;
-	int r;
+	const struct store_db_ops *ops = NULL;
+	struct vg_store *s = NULL;
+	int version = 0, r;
 
 	*out = NULL;
 	if (err && err_size)
 		err[0] = '\0';
 	for (size_t i = 0; backends[i]; i++)
 		if (strcmp(backends[i]->name, backend ? backend : "sqlite") == 0)
-			be = backends[i];
-	if (!be) {
+			ops = backends[i];
+	if (!ops) {
 		if (err)
 			snprintf(err, err_size, "unknown store backend '%s'", backend);
 		return VG_ERR_INVAL;
 	}
-	st = calloc(1, sizeof(*st));
-	if (!st)
+	s = calloc(1, sizeof(*s));
+	if (!s || !(s->path = strdup(path))) {
+		free(s);
 		return VG_ERR_NOMEM;
-	st->be = be;
-	r = be->open(path, log, &st->impl, err, err_size);
-	if (r != VG_OK) {
-		free(st);
-		return r;
 	}
-	*out = st;
-	return VG_OK;
+	s->ops = ops;
+	s->log = log;
+	r = ops->open(path, log, &s->db, err, err_size);
+	if (r != VG_OK)
+		goto out;
+	r = ops->schema_version(s->db, &version);
+	if (r != VG_OK) {
+		snprintf(err, err_size, "%s: cannot read store: %s", path, ops->errmsg(s->db));
+		goto out;
+	}
+	if ((r = migrate(s, version, err, err_size)) != VG_OK)
+		goto out;
+	*out = s;
+	s = NULL;
+out:
+	store_close(s);
+	return r;
 }
 
 void
-store_close(struct vg_store *st)
+store_close(struct vg_store *s)
 {
-	if (!st)
+	if (!s)
 		return;
-	st->be->close(st->impl);
-	free(st);
+	for (size_t i = 0; i < s->cap; i++) {
+		if (s->stmts[i]) {
+			s->ops->finalize(s->stmts[i]->st);
+			free(s->stmts[i]);
+		}
+	}
+	free(s->stmts);
+	s->ops->close(s->db);
+	free(s->path);
+	free(s);
 }
 
 const char *
-store_errmsg(const struct vg_store *st)
+store_errmsg(const struct vg_store *s)
 {
-	return st->be->errmsg(st->impl);
+	return s->ops->errmsg(s->db);
 }
 
-int store_schema_version(struct vg_store *st, int *v) { return st->be->schema_version(st->impl, v); }
-int store_begin(struct vg_store *st) { return st->be->begin(st->impl); }
-int store_commit(struct vg_store *st) { return st->be->commit(st->impl); }
-int store_rollback(struct vg_store *st) { return st->be->rollback(st->impl); }
-int store_alert_add(struct vg_store *st, struct vg_alert *a) { return st->be->alert_add(st->impl, a); }
-int store_alert_update(struct vg_store *st, const struct vg_alert *a) { return st->be->alert_update(st->impl, a); }
-int store_stats(struct vg_store *st, json_t **out) { return st->be->stats(st->impl, out); }
+int store_schema_version(struct vg_store *s, int *v) { return s->ops->schema_version(s->db, v); }
+int store_begin(struct vg_store *s) { return s->ops->begin(s->db); }
+int store_commit(struct vg_store *s) { return s->ops->commit(s->db); }
+int store_rollback(struct vg_store *s) { return s->ops->rollback(s->db); }
+int64_t store_last_insert_id(struct vg_store *s) { return s->ops->last_insert_id(s->db); }
 
-int
-store_alert_event_add(struct vg_store *st, int64_t alert_id, int64_t ts_us, const char *raw,
-    size_t raw_len)
+static size_t
+slot_of(const struct store_sql *q, size_t cap)
 {
-	return st->be->alert_event_add(st->impl, alert_id, ts_us, raw, raw_len);
+	/* Statement rows are static objects at least 8-aligned: drop the zero bits. */
+	uintptr_t h = (uintptr_t)q >> 3;
+	h *= (uintptr_t)0x9E3779B97F4A7C15ull;
+	return (size_t)(h >> 7) & (cap - 1);
+}
+
+static int
+cache_grow(struct vg_store *s)
+{
+	size_t cap = s->cap ? s->cap * 2 : 32;
+	struct store_stmt **t = calloc(cap, sizeof(*t));
+	if (!t)
+		return VG_ERR_NOMEM;
+	for (size_t i = 0; i < s->cap; i++) {
+		if (!s->stmts[i])
+			continue;
+		size_t j = slot_of(s->stmts[i]->q, cap);
+		while (t[j])
+			j = (j + 1) & (cap - 1);
+		t[j] = s->stmts[i];
+	}
+	free(s->stmts);
+	s->stmts = t;
+	s->cap = cap;
+	return VG_OK;
 }
 
 int
-store_offset_get(struct vg_store *st, const char *path, struct store_offset *out)
+store_stmt(struct vg_store *s, const struct store_sql *q, struct store_stmt **out)
 {
-	return st->be->offset_get(st->impl, path, out);
+	struct store_stmt *t;
+	size_t j;
+	int r;
+
+	*out = NULL;
+	if (s->cap) {
+		for (j = slot_of(q, s->cap); s->stmts[j]; j = (j + 1) & (s->cap - 1)) {
+			if (s->stmts[j]->q == q) {
+				*out = s->stmts[j];
+				return VG_OK;
+			}
+		}
+	}
+	if ((s->n + 1) * 2 > s->cap && (r = cache_grow(s)) != VG_OK)
+		return r;
+	if (!(t = calloc(1, sizeof(*t))))
+		return VG_ERR_NOMEM;
+	*t = (struct store_stmt){ .ops = s->ops, .db = s->db, .q = q, .owner = s };
+	if ((r = s->ops->prepare(s->db, q, &t->st)) != VG_OK) {
+		vg_warn(s->log, "store %s: cannot prepare %s: %s", s->path, q->name,
+		    s->ops->errmsg(s->db));
+		free(t);
+		return r;
+	}
+	for (j = slot_of(q, s->cap); s->stmts[j]; j = (j + 1) & (s->cap - 1))
+		;
+	s->stmts[j] = t;
+	s->n++;
+	*out = t;
+	return VG_OK;
 }
 
 int
-store_offset_set(struct vg_store *st, const char *path, const struct store_offset *off)
+store_step(struct store_stmt *t)
 {
-	return st->be->offset_set(st->impl, path, off);
+	int r = t->ops->step(t->db, t->st);
+	if (r < 0)
+		vg_warn(t->owner->log, "store %s: %s failed: %s", t->owner->path, t->q->name,
+		    t->ops->errmsg(t->db));
+	return r;
 }
 
 int
-store_audit(struct vg_store *st, const char *actor, const char *action, const char *detail)
+store_run(struct store_stmt *t)
 {
-	return st->be->audit(st->impl, actor, action, detail);
+	int r = store_step(t);
+	t->ops->reset(t->st);
+	if (r == STORE_ROW)
+		return VG_OK;	/* a write with RETURNING: the caller did not want the row */
+	return r;
 }
 
+/* One statement so the counts come from one snapshot; tables in display order. */
+static const struct store_sql q_stats = {
+	.name = "row counts",
+	.sql = "SELECT 'assets', count(*) FROM assets"
+	       " UNION ALL SELECT 'services', count(*) FROM services"
+	       " UNION ALL SELECT 'findings', count(*) FROM findings"
+	       " UNION ALL SELECT 'alerts', count(*) FROM alerts"
+	       " UNION ALL SELECT 'alert_events', count(*) FROM alert_events"
+	       " UNION ALL SELECT 'cases', count(*) FROM cases"
+	       " UNION ALL SELECT 'case_history', count(*) FROM case_history"
+	       " UNION ALL SELECT 'actions', count(*) FROM actions"
+	       " UNION ALL SELECT 'source_offsets', count(*) FROM source_offsets"
+	       " UNION ALL SELECT 'audit', count(*) FROM audit",
+};
+
 int
-store_alerts_each(struct vg_store *st, int64_t after_id, size_t limit, store_alert_fn fn, void *arg)
+store_stats(struct vg_store *s, json_t **out)
 {
-	return st->be->alerts_each(st->impl, after_id, limit, fn, arg);
+	struct store_stmt *t = NULL;
+	json_t *o = NULL;
+	int r;
+
+	*out = NULL;
+	if ((r = store_stmt(s, &q_stats, &t)) != VG_OK)
+		return r;
+	if (!(o = json_object())) {
+		r = VG_ERR_NOMEM;
+		goto out;
+	}
+	while ((r = store_step(t)) == STORE_ROW) {
+		const char *name = store_col_text(t, 0);
+		if (!name || json_object_set_new(o, name, json_integer(store_col_int64(t, 1))) != 0) {
+			r = VG_ERR_NOMEM;
+			break;
+		}
+	}
+	if (r == STORE_DONE) {
+		*out = o;
+		o = NULL;
+	}
+out:
+	store_reset(t);
+	json_decref(o);
+	return r;
 }

@@ -1,6 +1,8 @@
-/* The store gateway: all persistence goes through these functions, and all SQL
- * lives behind them (store_sqlite.c today; a PostgreSQL back end can be added as
- * another struct store_backend without touching callers). */
+/* The store gateway: opening, migrating, transactions and row counts. Records are
+ * read and written through one typed API per record kind (store_alerts.h,
+ * store_offsets.h, store_audit.h, ...); all SQL lives in core/store*.c behind a
+ * back-end interface of prepared statements (store_db.h), so a PostgreSQL back
+ * end is SQL text and libpq glue beside store_sqlite.c, not a copy of each query. */
 #ifndef VG_STORE_H
 #define VG_STORE_H
 
@@ -35,35 +37,12 @@ int store_begin(struct vg_store *st);
 int store_commit(struct vg_store *st);
 int store_rollback(struct vg_store *st);
 
-/* Saves an alert; sets a->id. Strings are copied. */
-int store_alert_add(struct vg_store *st, struct vg_alert *a);
-/* Updates a saved alert's count and last-seen time (its window grew). */
-int store_alert_update(struct vg_store *st, const struct vg_alert *a);
-/* Keeps one raw event as evidence for alert_id (raw may hold any bytes). */
-int store_alert_event_add(struct vg_store *st, int64_t alert_id, int64_t ts_us, const char *raw,
-    size_t raw_len);
-
-/* Read position of a tailed file, keyed by path. Absent → VG_ERR_NOTFOUND. */
-struct store_offset {
-	uint64_t dev;
-	uint64_t ino;
-	uint64_t offset;
-	char fingerprint[65];	/* hex SHA-256 of the first bytes; "" if file was short */
-};
-int store_offset_get(struct vg_store *st, const char *path, struct store_offset *out);
-int store_offset_set(struct vg_store *st, const char *path, const struct store_offset *off);
-
-/* Appends to the audit log: who did what. */
-int store_audit(struct vg_store *st, const char *actor, const char *action, const char *detail);
-
 /* Row counts per table as a new JSON object {"alerts": N, ...}; caller decrefs. */
 int store_stats(struct vg_store *st, json_t **out);
 
-/* Calls fn for each alert with id > after_id, oldest first, at most limit rows
- * (0 = no limit). fn gets a JSON object it must not keep; a non-zero return
- * from fn stops the walk and is returned. */
-typedef int (*store_alert_fn)(json_t *alert, void *arg);
-int store_alerts_each(struct vg_store *st, int64_t after_id, size_t limit, store_alert_fn fn,
-    void *arg);
+/* Record kinds, each a small header + store_<kind>.c over store_db.h. */
+#include "core/store_alerts.h"
+#include "core/store_audit.h"
+#include "core/store_offsets.h"
 
 #endif

@@ -1,10 +1,12 @@
-/* SQLite back end of the store: WAL, busy timeout, prepared statements only, and
- * numbered migrations tracked in PRAGMA user_version (a newer file is refused
- * rather than guessed at). Hot statements are prepared once at open. */
-#include "core/store_backend.h"
+/* SQLite back end of the store: WAL, busy timeout, the schema version in PRAGMA
+ * user_version (a newer file is refused rather than guessed at), and prepared
+ * statements with typed binds for the record-kind files. Portable `$N`
+ * placeholders become SQLite's `?N` at prepare time. */
+#include "core/store_db.h"
 #include "core/err.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <libgen.h>
 #include <sqlite3.h>
 #include <stdio.h>
@@ -12,109 +14,11 @@
 #include <string.h>
 #include <sys/stat.h>
 
-/* Migration N (1-based) brings user_version from N-1 to N. Never edit a shipped
- * entry: append a new one. Times are µs since the epoch. The alerts table has no
- * secondary index on purpose: alerts are already aggregated per (rule, source,
- * window), so scans stay small, and an index on source_ip measured 25% slower
- * inserts (bench/run). */
-static const char *const migrations[] = {
-	/* 1: the tables every stage needs */
-	"CREATE TABLE assets("
-	"  id INTEGER PRIMARY KEY, address TEXT NOT NULL UNIQUE, hostname TEXT,"
-	"  class TEXT, declared INTEGER NOT NULL DEFAULT 0, owner TEXT, notes TEXT,"
-	"  first_seen INTEGER, last_seen INTEGER);"
-	"CREATE TABLE services("
-	"  id INTEGER PRIMARY KEY,"
-	"  asset_id INTEGER NOT NULL REFERENCES assets(id) ON DELETE CASCADE,"
-	"  port INTEGER NOT NULL, proto TEXT NOT NULL DEFAULT 'tcp', name TEXT, product TEXT,"
-	"  version TEXT, banner TEXT, http_title TEXT, tls_subject TEXT, tls_issuer TEXT,"
-	"  tls_not_after INTEGER, first_seen INTEGER, last_seen INTEGER,"
-	"  UNIQUE(asset_id, port, proto));"
-	"CREATE TABLE findings("
-	"  id INTEGER PRIMARY KEY, asset_id INTEGER REFERENCES assets(id),"
-	"  service_id INTEGER REFERENCES services(id),"
-	"  kind TEXT NOT NULL CHECK(kind IN ('vuln','baseline','exposure')),"
-	"  ref TEXT, title TEXT NOT NULL, severity INTEGER NOT NULL,"
-	"  status TEXT NOT NULL DEFAULT 'open' CHECK(status IN ('open','fixed','accepted')),"
-	"  evidence TEXT, remedy TEXT, found_at INTEGER NOT NULL, fixed_at INTEGER);"
-	"CREATE TABLE cases("
-	"  id INTEGER PRIMARY KEY, title TEXT NOT NULL, severity INTEGER NOT NULL,"
-	"  status TEXT NOT NULL DEFAULT 'new' CHECK(status IN"
-	"    ('new','notified','verified','disposed','closed','false_positive')),"
-	"  assignee TEXT, created_at INTEGER NOT NULL, notified_at INTEGER,"
-	"  verified_at INTEGER, disposed_at INTEGER, closed_at INTEGER, summary TEXT);"
-	"CREATE TABLE case_history("
-	"  id INTEGER PRIMARY KEY, case_id INTEGER NOT NULL REFERENCES cases(id),"
-	"  at INTEGER NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL, note TEXT);"
-	"CREATE TABLE alerts("
-	"  id INTEGER PRIMARY KEY, rule_id TEXT NOT NULL, title TEXT, category TEXT,"
-	"  mitre TEXT, severity INTEGER NOT NULL, source_ip TEXT, sensor TEXT,"
-	"  count INTEGER NOT NULL DEFAULT 1, first_seen INTEGER NOT NULL,"
-	"  last_seen INTEGER NOT NULL, field TEXT, matched TEXT, evidence TEXT,"
-	"  case_id INTEGER REFERENCES cases(id), created_at INTEGER NOT NULL);"
-	"CREATE TABLE alert_events("
-	"  id INTEGER PRIMARY KEY, alert_id INTEGER NOT NULL REFERENCES alerts(id),"
-	"  ts INTEGER, raw TEXT);"
-	"CREATE INDEX alert_events_by_alert ON alert_events(alert_id);"
-	"CREATE TABLE actions("
-	"  id INTEGER PRIMARY KEY, kind TEXT NOT NULL, target TEXT NOT NULL, params TEXT,"
-	"  status TEXT NOT NULL, actor TEXT, alert_id INTEGER REFERENCES alerts(id),"
-	"  case_id INTEGER REFERENCES cases(id), created_at INTEGER NOT NULL,"
-	"  expires_at INTEGER, done_at INTEGER, result TEXT);"
-	"CREATE TABLE source_offsets("
-	"  path TEXT PRIMARY KEY, dev INTEGER NOT NULL, ino INTEGER NOT NULL,"
-	"  offset INTEGER NOT NULL, fingerprint TEXT NOT NULL, updated_at INTEGER NOT NULL);"
-	"CREATE TABLE audit("
-	"  id INTEGER PRIMARY KEY, at INTEGER NOT NULL, actor TEXT NOT NULL,"
-	"  action TEXT NOT NULL, detail TEXT);",
-};
-#define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
-
-/* Tables reported by stats, in display order. */
-static const char *const stat_tables[] = { "assets", "services", "findings", "alerts",
-	"alert_events", "cases", "case_history", "actions", "source_offsets", "audit" };
-#define N_STAT_TABLES (sizeof(stat_tables) / sizeof(stat_tables[0]))
-
-enum stmt_id {
-	ST_ALERT_ADD,
-	ST_ALERT_UPDATE,
-	ST_ALERT_EVENT_ADD,
-	ST_OFFSET_GET,
-	ST_OFFSET_SET,
-	ST_AUDIT,
-	ST_ALERTS_EACH,
-	ST__COUNT
-};
-
-static const char *const stmt_sql[ST__COUNT] = {
-	[ST_ALERT_ADD] = "INSERT INTO alerts(rule_id, title, category, mitre, severity, source_ip,"
-			 " sensor, count, first_seen, last_seen, field, matched, evidence,"
-			 " created_at) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-	[ST_ALERT_UPDATE] = "UPDATE alerts SET count = ?, last_seen = ? WHERE id = ?",
-	[ST_ALERT_EVENT_ADD] = "INSERT INTO alert_events(alert_id, ts, raw) VALUES(?,?,?)",
-	[ST_OFFSET_GET] = "SELECT dev, ino, offset, fingerprint FROM source_offsets WHERE path = ?",
-	[ST_OFFSET_SET] = "INSERT INTO source_offsets(path, dev, ino, offset, fingerprint, updated_at)"
-			  " VALUES(?,?,?,?,?,?) ON CONFLICT(path) DO UPDATE SET dev = excluded.dev,"
-			  " ino = excluded.ino, offset = excluded.offset,"
-			  " fingerprint = excluded.fingerprint, updated_at = excluded.updated_at",
-	[ST_AUDIT] = "INSERT INTO audit(at, actor, action, detail) VALUES(?,?,?,?)",
-	[ST_ALERTS_EACH] = "SELECT id, rule_id, title, category, mitre, severity, source_ip, sensor,"
-			   " count, first_seen, last_seen, field, matched, evidence FROM alerts"
-			   " WHERE id > ? ORDER BY id LIMIT ?",
-};
-
 struct sqlite_store {
 	sqlite3 *db;
 	const struct vg_logger *log;
-	sqlite3_stmt *stmt[ST__COUNT];
 	char *path;
 };
-
-int
-store_schema_latest(void)
-{
-	return N_MIGRATIONS;
-}
 
 static int
 exec_sql(struct sqlite_store *s, const char *sql)
@@ -157,38 +61,12 @@ count_tables(sqlite3 *db, int *n)
 	return rc;
 }
 
-static int
-migrate(struct sqlite_store *s, int from, char *err, size_t err_size)
-{
-	for (int v = from; v < N_MIGRATIONS; v++) {
-		char set_version[64];
-		snprintf(set_version, sizeof(set_version), "PRAGMA user_version = %d", v + 1);
-		if (exec_sql(s, "BEGIN IMMEDIATE") != VG_OK)
-			goto fail;
-		if (exec_sql(s, migrations[v]) != VG_OK || exec_sql(s, set_version) != VG_OK) {
-			exec_sql(s, "ROLLBACK");
-			goto fail;
-		}
-		if (exec_sql(s, "COMMIT") != VG_OK)
-			goto fail;
-		vg_info(s->log, "store %s: migrated to schema %d", s->path, v + 1);
-		continue;
-fail:
-		snprintf(err, err_size, "%s: migration to schema %d failed: %s", s->path, v + 1,
-		    sqlite3_errmsg(s->db));
-		return VG_ERR_STORE;
-	}
-	return VG_OK;
-}
-
 static void
 sqlite_close(void *impl)
 {
 	struct sqlite_store *s = impl;
 	if (!s)
 		return;
-	for (int i = 0; i < ST__COUNT; i++)
-		sqlite3_finalize(s->stmt[i]);
 	if (s->db) {
 		if (!sqlite3_get_autocommit(s->db))
 			sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
@@ -216,6 +94,7 @@ sqlite_open(const char *path, const struct vg_logger *log, void **impl, char *er
 {
 	struct sqlite_store *s = calloc(1, sizeof(*s));
 	int version = 0, tables = 0, rc, ret = VG_ERR_STORE;
+	int latest = store_migrations_count(store_migrations_sqlite);
 	struct stat st;
 
 	*impl = NULL;
@@ -252,10 +131,10 @@ sqlite_open(const char *path, const struct vg_logger *log, void **impl, char *er
 		}
 		goto out;
 	}
-	if (version > N_MIGRATIONS) {
+	if (version > latest) {
 		snprintf(err, err_size,
 		    "%s: store schema version %d is newer than this vigil supports (%d); "
-		    "upgrade vigil", path, version, N_MIGRATIONS);
+		    "upgrade vigil", path, version, latest);
 		ret = VG_ERR_SCHEMA;
 		goto out;
 	}
@@ -283,17 +162,6 @@ sqlite_open(const char *path, const struct vg_logger *log, void **impl, char *er
 		ret = (sqlite3_errcode(s->db) & 0xff) == SQLITE_READONLY ? VG_ERR_IO : VG_ERR_STORE;
 		goto out;
 	}
-	if (version < N_MIGRATIONS && (ret = migrate(s, version, err, err_size)) != VG_OK)
-		goto out;
-	for (int i = 0; i < ST__COUNT; i++) {
-		if (sqlite3_prepare_v3(s->db, stmt_sql[i], -1, SQLITE_PREPARE_PERSISTENT,
-			&s->stmt[i], NULL) != SQLITE_OK) {
-			snprintf(err, err_size, "%s: cannot prepare statement: %s", path,
-			    sqlite3_errmsg(s->db));
-			ret = VG_ERR_STORE;
-			goto out;
-		}
-	}
 	*impl = s;
 	s = NULL;
 	ret = VG_OK;
@@ -316,31 +184,114 @@ sqlite_schema_version(void *impl, int *version)
 	return read_user_version(s->db, version) == SQLITE_OK ? VG_OK : VG_ERR_STORE;
 }
 
+static int
+sqlite_migrate(void *impl, const char *sql, int new_version)
+{
+	char set_version[64];
+	snprintf(set_version, sizeof(set_version), "PRAGMA user_version = %d", new_version);
+	if (exec_sql(impl, sql) != VG_OK || exec_sql(impl, set_version) != VG_OK)
+		return VG_ERR_STORE;
+	return VG_OK;
+}
+
 static int sqlite_begin(void *impl) { return exec_sql(impl, "BEGIN IMMEDIATE"); }
 static int sqlite_commit(void *impl) { return exec_sql(impl, "COMMIT"); }
 static int sqlite_rollback(void *impl) { return exec_sql(impl, "ROLLBACK"); }
 
-/* SQLITE_STATIC is safe: every statement is stepped and reset before the caller's
- * strings can change, and it saves a copy per column on the hot insert path. */
-static void
-bind_text(sqlite3_stmt *st, int i, const char *s)
+static int64_t
+sqlite_last_insert_id(void *impl)
 {
-	if (s)
-		sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
-	else
-		sqlite3_bind_null(st, i);
+	struct sqlite_store *s = impl;
+	return sqlite3_last_insert_rowid(s->db);
 }
 
-/* Steps a write statement once and resets it; maps SQLite codes to VG_ERR_*. */
-static int
-step_done(struct sqlite_store *s, sqlite3_stmt *st, const char *what)
+/* Copies sql with each `$N` placeholder outside quotes turned into `?N`. */
+static char *
+rewrite_placeholders(const char *sql)
 {
-	/* Bindings are not cleared: every caller binds every parameter. */
+	char *out = strdup(sql);
+	char quote = 0;
+
+	if (!out)
+		return NULL;
+	for (char *p = out; *p; p++) {
+		if (quote) {
+			if (*p == quote)
+				quote = 0;
+		} else if (*p == '\'' || *p == '"') {
+			quote = *p;
+		} else if (*p == '$' && p[1] >= '0' && p[1] <= '9') {
+			*p = '?';
+		}
+	}
+	return out;
+}
+
+static int
+sqlite_prepare(void *impl, const struct store_sql *q, void **out)
+{
+	struct sqlite_store *s = impl;
+	sqlite3_stmt *st = NULL;
+	char *sql = rewrite_placeholders(q->sqlite ? q->sqlite : q->sql);
+	int rc;
+
+	*out = NULL;
+	if (!sql)
+		return VG_ERR_NOMEM;
+	rc = sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL);
+	free(sql);
+	if (rc != SQLITE_OK)
+		return VG_ERR_STORE;
+	*out = st;
+	return VG_OK;
+}
+
+static void sqlite_finalize(void *st) { sqlite3_finalize(st); }
+static void sqlite_reset(void *st) { sqlite3_reset(st); }
+
+static int
+bind_rc(int rc)
+{
+	return rc == SQLITE_OK ? VG_OK : rc == SQLITE_NOMEM ? VG_ERR_NOMEM : VG_ERR_STORE;
+}
+
+static int
+sqlite_bind_int64(void *st, int i, int64_t v)
+{
+	return bind_rc(sqlite3_bind_int64(st, i, v));
+}
+
+/* SQLITE_STATIC is safe: every statement is stepped and reset before the caller's
+ * strings can change, and it saves a copy per column on the hot insert path. */
+static int
+sqlite_bind_text(void *st, int i, const char *v)
+{
+	return bind_rc(v ? sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC) : sqlite3_bind_null(st, i));
+}
+
+static int
+sqlite_bind_blob(void *st, int i, const void *p, size_t n)
+{
+	if (n > INT_MAX)
+		return VG_ERR_INVAL;
+	return bind_rc(sqlite3_bind_blob(st, i, p, (int)n, SQLITE_STATIC));
+}
+
+static int
+sqlite_bind_null(void *st, int i)
+{
+	return bind_rc(sqlite3_bind_null(st, i));
+}
+
+static int
+sqlite_step(void *impl, void *st)
+{
+	(void)impl;
 	int rc = sqlite3_step(st);
-	sqlite3_reset(st);
+	if (rc == SQLITE_ROW)
+		return STORE_ROW;
 	if (rc == SQLITE_DONE)
-		return VG_OK;
-	vg_warn(s->log, "store %s: %s failed: %s", s->path, what, sqlite3_errmsg(s->db));
+		return STORE_DONE;
 	if ((rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED)
 		return VG_ERR_BUSY;
 	if ((rc & 0xff) == SQLITE_FULL || (rc & 0xff) == SQLITE_IOERR)
@@ -348,208 +299,38 @@ step_done(struct sqlite_store *s, sqlite3_stmt *st, const char *what)
 	return VG_ERR_STORE;
 }
 
-static int
-sqlite_alert_add(void *impl, struct vg_alert *a)
+static int64_t
+sqlite_column_int64(void *st, int i)
 {
-	struct sqlite_store *s = impl;
-	sqlite3_stmt *st = s->stmt[ST_ALERT_ADD];
-	int r;
-
-	bind_text(st, 1, a->rule_id);
-	bind_text(st, 2, a->title);
-	bind_text(st, 3, a->category);
-	bind_text(st, 4, a->mitre);
-	sqlite3_bind_int(st, 5, (int)a->severity);
-	bind_text(st, 6, a->source_ip[0] ? a->source_ip : NULL);
-	bind_text(st, 7, a->sensor);
-	sqlite3_bind_int64(st, 8, (sqlite3_int64)a->count);
-	sqlite3_bind_int64(st, 9, a->first_seen_us);
-	sqlite3_bind_int64(st, 10, a->last_seen_us);
-	bind_text(st, 11, a->field);
-	bind_text(st, 12, a->matched);
-	bind_text(st, 13, a->evidence);
-	sqlite3_bind_int64(st, 14, vg_now_us());
-	r = step_done(s, st, "alert insert");
-	if (r == VG_OK)
-		a->id = sqlite3_last_insert_rowid(s->db);
-	return r;
-}
-
-static int
-sqlite_alert_update(void *impl, const struct vg_alert *a)
-{
-	struct sqlite_store *s = impl;
-	sqlite3_stmt *st = s->stmt[ST_ALERT_UPDATE];
-
-	sqlite3_bind_int64(st, 1, (sqlite3_int64)a->count);
-	sqlite3_bind_int64(st, 2, a->last_seen_us);
-	sqlite3_bind_int64(st, 3, a->id);
-	return step_done(s, st, "alert update");
-}
-
-static int
-sqlite_alert_event_add(void *impl, int64_t alert_id, int64_t ts_us, const char *raw,
-    size_t raw_len)
-{
-	struct sqlite_store *s = impl;
-	sqlite3_stmt *st = s->stmt[ST_ALERT_EVENT_ADD];
-
-	sqlite3_bind_int64(st, 1, alert_id);
-	sqlite3_bind_int64(st, 2, ts_us);
-	/* A blob keeps the exact bytes; log lines need not be valid UTF-8. */
-	sqlite3_bind_blob(st, 3, raw, (int)raw_len, SQLITE_STATIC);
-	return step_done(s, st, "alert event insert");
-}
-
-static int
-sqlite_offset_get(void *impl, const char *path, struct store_offset *out)
-{
-	struct sqlite_store *s = impl;
-	sqlite3_stmt *st = s->stmt[ST_OFFSET_GET];
-	int rc, ret;
-
-	memset(out, 0, sizeof(*out));
-	sqlite3_bind_text(st, 1, path, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		out->dev = (uint64_t)sqlite3_column_int64(st, 0);
-		out->ino = (uint64_t)sqlite3_column_int64(st, 1);
-		out->offset = (uint64_t)sqlite3_column_int64(st, 2);
-		const unsigned char *fp = sqlite3_column_text(st, 3);
-		snprintf(out->fingerprint, sizeof(out->fingerprint), "%s", fp ? (const char *)fp : "");
-		ret = VG_OK;
-	} else {
-		ret = rc == SQLITE_DONE ? VG_ERR_NOTFOUND : VG_ERR_STORE;
-	}
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
-	return ret;
-}
-
-static int
-sqlite_offset_set(void *impl, const char *path, const struct store_offset *off)
-{
-	struct sqlite_store *s = impl;
-	sqlite3_stmt *st = s->stmt[ST_OFFSET_SET];
-
-	sqlite3_bind_text(st, 1, path, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, (sqlite3_int64)off->dev);
-	sqlite3_bind_int64(st, 3, (sqlite3_int64)off->ino);
-	sqlite3_bind_int64(st, 4, (sqlite3_int64)off->offset);
-	sqlite3_bind_text(st, 5, off->fingerprint, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 6, vg_now_us());
-	return step_done(s, st, "offset update");
-}
-
-static int
-sqlite_audit(void *impl, const char *actor, const char *action, const char *detail)
-{
-	struct sqlite_store *s = impl;
-	sqlite3_stmt *st = s->stmt[ST_AUDIT];
-
-	sqlite3_bind_int64(st, 1, vg_now_us());
-	bind_text(st, 2, actor);
-	bind_text(st, 3, action);
-	bind_text(st, 4, detail);
-	return step_done(s, st, "audit insert");
-}
-
-static int
-sqlite_stats(void *impl, json_t **out)
-{
-	struct sqlite_store *s = impl;
-	json_t *o = json_object();
-	int ret = VG_OK;
-
-	*out = NULL;
-	if (!o)
-		return VG_ERR_NOMEM;
-	for (size_t i = 0; i < N_STAT_TABLES && ret == VG_OK; i++) {
-		char sql[128];
-		sqlite3_stmt *st = NULL;
-		/* Table names come from the constant list above, never from input. */
-		snprintf(sql, sizeof(sql), "SELECT count(*) FROM %s", stat_tables[i]);
-		if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) == SQLITE_OK &&
-		    sqlite3_step(st) == SQLITE_ROW)
-			json_object_set_new(o, stat_tables[i],
-			    json_integer(sqlite3_column_int64(st, 0)));
-		else
-			ret = VG_ERR_STORE;
-		sqlite3_finalize(st);
-	}
-	if (ret != VG_OK) {
-		json_decref(o);
-		return ret;
-	}
-	*out = o;
-	return VG_OK;
+	return sqlite3_column_int64(st, i);
 }
 
 static const char *
-col_text(sqlite3_stmt *st, int i)
+sqlite_column_text(void *st, int i)
 {
 	return (const char *)sqlite3_column_text(st, i);
 }
 
-static int
-sqlite_alerts_each(void *impl, int64_t after_id, size_t limit, store_alert_fn fn, void *arg)
-{
-	struct sqlite_store *s = impl;
-	sqlite3_stmt *st = s->stmt[ST_ALERTS_EACH];
-	int rc, ret = VG_OK;
-
-	sqlite3_bind_int64(st, 1, after_id);
-	sqlite3_bind_int64(st, 2, limit ? (sqlite3_int64)limit : -1);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct vg_alert a = {
-			.id = sqlite3_column_int64(st, 0),
-			.rule_id = col_text(st, 1),
-			.title = col_text(st, 2),
-			.category = col_text(st, 3),
-			.mitre = col_text(st, 4),
-			.severity = (enum vg_severity)sqlite3_column_int(st, 5),
-			.sensor = col_text(st, 7),
-			.count = (uint64_t)sqlite3_column_int64(st, 8),
-			.first_seen_us = sqlite3_column_int64(st, 9),
-			.last_seen_us = sqlite3_column_int64(st, 10),
-			.field = col_text(st, 11),
-			.matched = col_text(st, 12),
-			.evidence = col_text(st, 13),
-		};
-		const char *ip = col_text(st, 6);
-		snprintf(a.source_ip, sizeof(a.source_ip), "%s", ip ? ip : "");
-		json_t *j = vg_alert_to_json(&a);
-		if (!j) {
-			ret = VG_ERR_NOMEM;
-			break;
-		}
-		ret = fn(j, arg);
-		json_decref(j);
-		if (ret != 0)
-			break;
-	}
-	if (ret == VG_OK && rc != SQLITE_DONE && rc != SQLITE_ROW)
-		ret = VG_ERR_STORE;
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
-	return ret;
-}
-
-const struct store_backend store_backend_sqlite = {
+const struct store_db_ops store_db_sqlite = {
 	.name = "sqlite",
+	.migrations = store_migrations_sqlite,
 	.open = sqlite_open,
 	.close = sqlite_close,
 	.errmsg = sqlite_errmsg,
 	.schema_version = sqlite_schema_version,
+	.migrate = sqlite_migrate,
 	.begin = sqlite_begin,
 	.commit = sqlite_commit,
 	.rollback = sqlite_rollback,
-	.alert_add = sqlite_alert_add,
-	.alert_update = sqlite_alert_update,
-	.alert_event_add = sqlite_alert_event_add,
-	.offset_get = sqlite_offset_get,
-	.offset_set = sqlite_offset_set,
-	.audit = sqlite_audit,
-	.stats = sqlite_stats,
-	.alerts_each = sqlite_alerts_each,
+	.last_insert_id = sqlite_last_insert_id,
+	.prepare = sqlite_prepare,
+	.finalize = sqlite_finalize,
+	.reset = sqlite_reset,
+	.bind_int64 = sqlite_bind_int64,
+	.bind_text = sqlite_bind_text,
+	.bind_blob = sqlite_bind_blob,
+	.bind_null = sqlite_bind_null,
+	.step = sqlite_step,
+	.column_int64 = sqlite_column_int64,
+	.column_text = sqlite_column_text,
 };

@@ -1,0 +1,127 @@
+/* Record kind "alerts" (alerts and their evidence events) over the store's
+ * statement interface. store_alert_add is the hot path of every detector. */
+#include "core/store_db.h"
+#include "core/err.h"
+
+#include <stdint.h>
+#include <stdio.h>
+
+static const struct store_sql q_alert_add = {
+	.name = "alert insert",
+	.sql = "INSERT INTO alerts(rule_id, title, category, mitre, severity, source_ip,"
+	       " sensor, count, first_seen, last_seen, field, matched, evidence, created_at)"
+	       " VALUES($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
+};
+
+static const struct store_sql q_alert_update = {
+	.name = "alert update",
+	.sql = "UPDATE alerts SET count = $1, last_seen = $2 WHERE id = $3",
+};
+
+static const struct store_sql q_alert_event_add = {
+	.name = "alert event insert",
+	.sql = "INSERT INTO alert_events(alert_id, ts, raw) VALUES($1, $2, $3)",
+};
+
+static const struct store_sql q_alerts_each = {
+	.name = "alert listing",
+	.sql = "SELECT id, rule_id, title, category, mitre, severity, source_ip, sensor,"
+	       " count, first_seen, last_seen, field, matched, evidence FROM alerts"
+	       " WHERE id > $1 ORDER BY id LIMIT $2",
+};
+
+int
+store_alert_add(struct vg_store *s, struct vg_alert *a)
+{
+	struct store_stmt *t;
+	int r = store_stmt(s, &q_alert_add, &t);
+	if (r != VG_OK)
+		return r;
+	store_bind_text(t, 1, a->rule_id);
+	store_bind_text(t, 2, a->title);
+	store_bind_text(t, 3, a->category);
+	store_bind_text(t, 4, a->mitre);
+	store_bind_int64(t, 5, (int64_t)a->severity);
+	store_bind_text(t, 6, a->source_ip[0] ? a->source_ip : NULL);
+	store_bind_text(t, 7, a->sensor);
+	store_bind_int64(t, 8, (int64_t)a->count);
+	store_bind_int64(t, 9, a->first_seen_us);
+	store_bind_int64(t, 10, a->last_seen_us);
+	store_bind_text(t, 11, a->field);
+	store_bind_text(t, 12, a->matched);
+	store_bind_text(t, 13, a->evidence);
+	store_bind_int64(t, 14, vg_now_us());
+	if ((r = store_run(t)) == VG_OK)
+		a->id = store_last_insert_id(s);
+	return r;
+}
+
+int
+store_alert_update(struct vg_store *s, const struct vg_alert *a)
+{
+	struct store_stmt *t;
+	int r = store_stmt(s, &q_alert_update, &t);
+	if (r != VG_OK)
+		return r;
+	store_bind_int64(t, 1, (int64_t)a->count);
+	store_bind_int64(t, 2, a->last_seen_us);
+	store_bind_int64(t, 3, a->id);
+	return store_run(t);
+}
+
+int
+store_alert_event_add(struct vg_store *s, int64_t alert_id, int64_t ts_us, const char *raw,
+    size_t raw_len)
+{
+	struct store_stmt *t;
+	int r = store_stmt(s, &q_alert_event_add, &t);
+	if (r != VG_OK)
+		return r;
+	store_bind_int64(t, 1, alert_id);
+	store_bind_int64(t, 2, ts_us);
+	/* A blob keeps the exact bytes; log lines need not be valid UTF-8. */
+	store_bind_blob(t, 3, raw, raw_len);
+	return store_run(t);
+}
+
+int
+store_alerts_each(struct vg_store *s, int64_t after_id, size_t limit, store_alert_fn fn,
+    void *arg)
+{
+	struct store_stmt *t;
+	int r = store_stmt(s, &q_alerts_each, &t);
+	if (r != VG_OK)
+		return r;
+	store_bind_int64(t, 1, after_id);
+	store_bind_int64(t, 2, limit && limit < INT64_MAX ? (int64_t)limit : INT64_MAX);
+	while ((r = store_step(t)) == STORE_ROW) {
+		struct vg_alert a = {
+			.id = store_col_int64(t, 0),
+			.rule_id = store_col_text(t, 1),
+			.title = store_col_text(t, 2),
+			.category = store_col_text(t, 3),
+			.mitre = store_col_text(t, 4),
+			.severity = (enum vg_severity)store_col_int64(t, 5),
+			.sensor = store_col_text(t, 7),
+			.count = (uint64_t)store_col_int64(t, 8),
+			.first_seen_us = store_col_int64(t, 9),
+			.last_seen_us = store_col_int64(t, 10),
+			.field = store_col_text(t, 11),
+			.matched = store_col_text(t, 12),
+			.evidence = store_col_text(t, 13),
+		};
+		const char *ip = store_col_text(t, 6);
+		snprintf(a.source_ip, sizeof(a.source_ip), "%s", ip ? ip : "");
+		json_t *j = vg_alert_to_json(&a);
+		if (!j) {
+			r = VG_ERR_NOMEM;
+			break;
+		}
+		r = fn(j, arg);
+		json_decref(j);
+		if (r != 0)
+			break;
+	}
+	store_reset(t);
+	return r == STORE_DONE ? VG_OK : r;
+}

@@ -1,0 +1,28 @@
+/* Record kind "alerts": alerts and the raw events kept as their evidence. */
+#ifndef VG_STORE_ALERTS_H
+#define VG_STORE_ALERTS_H
+
+#include "core/event.h"
+
+#include <jansson.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct vg_store;
+
+/* Saves an alert; sets a->id. Strings are copied. */
+int store_alert_add(struct vg_store *st, struct vg_alert *a);
+/* Updates a saved alert's count and last-seen time (its window grew). */
+int store_alert_update(struct vg_store *st, const struct vg_alert *a);
+/* Keeps one raw event as evidence for alert_id (raw may hold any bytes). */
+int store_alert_event_add(struct vg_store *st, int64_t alert_id, int64_t ts_us, const char *raw,
+    size_t raw_len);
+
+/* Calls fn for each alert with id > after_id, oldest first, at most limit rows
+ * (0 = no limit). fn gets a JSON object it must not keep; a non-zero return
+ * from fn stops the walk and is returned. */
+typedef int (*store_alert_fn)(json_t *alert, void *arg);
+int store_alerts_each(struct vg_store *st, int64_t after_id, size_t limit, store_alert_fn fn,
+    void *arg);
+
+#endif
