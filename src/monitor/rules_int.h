@@ -1,0 +1,128 @@
+/* Private to the rules module (rules*.c): the compiled form of a rule, the loader
+ * state shared by the keyword parsers, and the keyword table. Split by job:
+ * rules.c (fields, freeing), rules_load.c (files, YAML, reports),
+ * rules_keywords.c (one parser per keyword, the table), rules_compile.c
+ * (Vectorscan databases), rules_match.c (matching, self-test). */
+#ifndef VG_RULES_INT_H
+#define VG_RULES_INT_H
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include "monitor/rules.h"
+#include "core/buf.h"
+
+#include <hs/hs.h>
+#include <pcre2.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <yaml.h>
+
+#define RULE_MAX_PATTERNS 64	/* one bit each in the per-event hit mask */
+#define RULE_MAX_EXAMPLES 256
+#define RULESET_MAX_RULES 20000
+#define RULE_FILE_MAX (8 << 20)
+#define RULE_PATTERN_MAX 4096
+#define RULE_DIR_DEPTH 8
+#define RULE_ERRORS_MAX (256 << 10)
+#define RULE_PCRE_MATCH_LIMIT 200000	/* bounds backtracking on hostile input */
+#define HS_BASE_FLAGS (HS_FLAG_CASELESS | HS_FLAG_SINGLEMATCH)
+
+struct pattern {
+	char *text;		/* as written in the rule */
+	char *hs_expr;		/* what Vectorscan compiles (literals escaped) */
+	bool confirm;		/* Vectorscan only prefilters; PCRE2 decides */
+	pcre2_code *re;
+};
+
+struct example {
+	bool should_match;
+	unsigned long line;
+	char *v[RULE_F_COUNT];
+};
+
+struct rule {
+	struct rule_info info;	/* strings owned */
+	char *file;
+	unsigned long line;
+	unsigned fields;	/* bit per enum rule_field */
+	enum rule_field first_field;
+	bool all;
+	struct pattern *pats;
+	size_t npats;
+	char *pcre_text;
+	pcre2_code *pcre;	/* rule-level confirmation */
+	struct example *ex;
+	size_t nex;
+};
+
+struct pat_ref {
+	uint32_t rule;
+	uint32_t pat;
+};
+
+struct field_db {
+	hs_database_t *db;
+	struct pat_ref *refs;
+	size_t nrefs;
+};
+
+struct ruleset {
+	struct rule *rules;
+	size_t n, cap;
+	unsigned used_fields;
+	struct field_db dbs[RULE_F_COUNT];
+};
+
+struct loader {
+	struct ruleset *rs;
+	struct vg_buf *errs;
+	unsigned flags;
+	const char *file;
+	yaml_document_t *doc;
+	size_t nerrors;
+	bool rule_bad;		/* the rule being parsed had an error */
+	int fatal;		/* VG_ERR_NOMEM and the like: stop everything */
+};
+
+/* One rule keyword (Suricata-style registry row). Keywords are applied in table
+ * order (fields before patterns and examples, which need them); adding a keyword
+ * is adding a parser and a row in rules_keywords.c. */
+struct rule_keyword {
+	const char *name;
+	int (*parse)(struct loader *ld, struct rule *r, yaml_node_t *v);
+	bool required;
+	const char *doc;
+};
+extern const struct rule_keyword rule_keywords[];
+extern const size_t rule_keywords_count;
+
+/* Records "file:line:col: rule ID: message" and marks the rule bad. */
+void rules_report(struct loader *ld, const yaml_node_t *node, const struct rule *r,
+    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+static inline const char *
+rules_scalar(const yaml_node_t *n)
+{
+	return n && n->type == YAML_SCALAR_NODE ? (const char *)n->data.scalar.value : NULL;
+}
+
+/* strdup that records VG_ERR_NOMEM in ld->fatal on failure. */
+char *rules_dup(struct loader *ld, const char *s);
+
+/* Field by rule-file name: 0, or VG_ERR_INVAL if unknown. */
+int rules_field_parse(const char *name, enum rule_field *out);
+
+/* Example values and event inputs have no url_raw of their own: it is the url. */
+static inline enum rule_field
+input_of(enum rule_field f)
+{
+	return f == RULE_F_URL_RAW ? RULE_F_URL : f;
+}
+
+/* Frees what a rule owns and zeroes it. */
+void rule_clear(struct rule *r);
+
+/* One Vectorscan database per field over every pattern of every rule using it;
+ * uses (and fills) the compiled-database cache when cache_dir is non-NULL. */
+int rules_compile_dbs(struct loader *ld, const char *cache_dir, const struct vg_logger *log);
+
+#endif

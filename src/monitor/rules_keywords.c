@@ -1,0 +1,389 @@
+/* Rule keywords: one parser per keyword of a rule file and the table that
+ * registers them (name, parser, required, doc). Each pattern is compiled twice
+ * here: PCRE2 confirms what Vectorscan can only prefilter and recovers the exact
+ * matched span for the alert, which Vectorscan does not report cheaply. */
+#include "monitor/rules_int.h"
+#include "core/err.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+char *
+rules_dup(struct loader *ld, const char *s)
+{
+	char *d = strdup(s);
+	if (!d)
+		ld->fatal = VG_ERR_NOMEM;
+	return d;
+}
+
+/* A required scalar; reports and returns NULL otherwise. */
+static const char *
+want_scalar(struct loader *ld, struct rule *r, const char *key, yaml_node_t *v)
+{
+	const char *s = rules_scalar(v);
+	if (!s || !*s)
+		rules_report(ld, v, r, "%s: expected a non-empty string", key);
+	return s && *s ? s : NULL;
+}
+
+static int
+kw_id(struct loader *ld, struct rule *r, yaml_node_t *v)
+{
+	const char *s = want_scalar(ld, r, "id", v);
+	if (!s)
+		return 0;
+	for (const char *p = s; *p; p++) {
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '.' ||
+		    *p == '_' || *p == '-')) {
+			rules_report(ld, v, r, "id '%s': use lower-case letters, digits, '.', '_', '-'", s);
+			return 0;
+		}
+	}
+	for (size_t i = 0; i < ld->rs->n; i++) {
+		if (strcmp(ld->rs->rules[i].info.id, s) == 0) {
+			rules_report(ld, v, NULL, "rule %s: duplicate id (first defined at %s:%lu)", s,
+			    ld->rs->rules[i].file, ld->rs->rules[i].line);
+			return 0;
+		}
+	}
+	r->info.id = rules_dup(ld, s);
+	return 0;
+}
+
+static int
+kw_title(struct loader *ld, struct rule *r, yaml_node_t *v)
+{
+	const char *s = want_scalar(ld, r, "title", v);
+	if (s)
+		r->info.title = rules_dup(ld, s);
+	return 0;
+}
+
+static int
+kw_category(struct loader *ld, struct rule *r, yaml_node_t *v)
+{
+	const char *s = want_scalar(ld, r, "category", v);
+	if (s)
+		r->info.category = rules_dup(ld, s);
+	return 0;
+}
+
+static int
+kw_severity(struct loader *ld, struct rule *r, yaml_node_t *v)
+{
+	const char *s = want_scalar(ld, r, "severity", v);
+	if (s && vg_severity_parse(s, &r->info.severity) != VG_OK)
+		rules_report(ld, v, r, "severity '%s': expected info|low|medium|high|critical", s);
+	return 0;
+}
+
+static int
+kw_mitre(struct loader *ld, struct rule *r, yaml_node_t *v)
+{
+	const char *s = want_scalar(ld, r, "mitre", v);
+	size_t n;
+	bool ok;
+
+	if (!s)
+		return 0;
+	/* ATT&CK ids: T1234 or T1234.001 */
+	n = strlen(s);
+	ok = (n == 5 || n == 9) && s[0] == 'T' && strspn(s + 1, "0123456789") == 4 &&
+	    (n == 5 || (s[5] == '.' && strspn(s + 6, "0123456789") == 3));
+	if (!ok)
+		rules_report(ld, v, r, "mitre '%s': expected an ATT&CK technique id like T1190 or "
+		    "T1110.001", s);
+	else
+		r->info.mitre = rules_dup(ld, s);
+	return 0;
+}
+
+static int
+kw_fields(struct loader *ld, struct rule *r, yaml_node_t *v)
+{
+	yaml_node_item_t *it;
+	bool first = true;
+
+	if (rules_scalar(v)) {
+		enum rule_field f;
+		if (rules_field_parse(rules_scalar(v), &f) != VG_OK) {
+			rules_report(ld, v, r, "fields: unknown field '%s'", rules_scalar(v));
+			return 0;
+		}
+		r->fields = 1u << f;
+		r->first_field = f;
+		return 0;
+	}
+	if (v->type != YAML_SEQUENCE_NODE || v->data.sequence.items.start ==
+	    v->data.sequence.items.top) {
+		rules_report(ld, v, r, "fields: expected a list of field names");
+		return 0;
+	}
+	for (it = v->data.sequence.items.start; it < v->data.sequence.items.top; it++) {
+		yaml_node_t *n = yaml_document_get_node(ld->doc, *it);
+		enum rule_field f;
+		if (!rules_scalar(n) || rules_field_parse(rules_scalar(n), &f) != VG_OK) {
+			rules_report(ld, n, r, "fields: unknown field '%s' (known: url, url_raw, "
+			    "user_agent, referer, method, message, user, body)",
+			    rules_scalar(n) ? rules_scalar(n) : "?");
+			continue;
+		}
+		r->fields |= 1u << f;
+		if (first)
+			r->first_field = f;
+		first = false;
+	}
+	return 0;
+}
+
+/* Vectorscan expression matching the bytes of a literal exactly. */
+static char *
+escape_literal(const char *s)
+{
+	size_t n = strlen(s);
+	char *o = malloc(n * 4 + 1), *w = o;
+	if (!o)
+		return NULL;
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) {
+			*w++ = (char)c;
+		} else {
+			static const char hex[] = "0123456789abcdef";
+			*w++ = '\\';
+			*w++ = 'x';
+			*w++ = hex[c >> 4];
+			*w++ = hex[c & 15];
+		}
+	}
+	*w = '\0';
+	return o;
+}
+
+/* Compiles one pattern both ways; reports "bad regex" with the engine's reason. */
+static void
+pattern_compile(struct loader *ld, struct rule *r, yaml_node_t *at, struct pattern *p,
+    bool literal)
+{
+	int errcode;
+	PCRE2_SIZE erroff;
+	hs_expr_info_t *info = NULL;
+	hs_compile_error_t *cerr = NULL;
+
+	p->re = pcre2_compile((PCRE2_SPTR)p->text, PCRE2_ZERO_TERMINATED,
+	    PCRE2_CASELESS | (literal ? PCRE2_LITERAL : 0), &errcode, &erroff, NULL);
+	if (!p->re) {
+		PCRE2_UCHAR msg[256];
+		pcre2_get_error_message(errcode, msg, sizeof(msg));
+		rules_report(ld, at, r, "bad regex: %s at offset %zu in '%s'", (const char *)msg,
+		    (size_t)erroff, p->text);
+		return;
+	}
+	pcre2_jit_compile(p->re, PCRE2_JIT_COMPLETE);	/* interpreter is the fallback */
+	p->hs_expr = literal ? escape_literal(p->text) : strdup(p->text);
+	if (!p->hs_expr) {
+		ld->fatal = VG_ERR_NOMEM;
+		return;
+	}
+	if (hs_expression_info(p->hs_expr, HS_BASE_FLAGS, &info, &cerr) == HS_SUCCESS) {
+		free(info);
+		return;
+	}
+	hs_free_compile_error(cerr);
+	cerr = NULL;
+	/* Lookaround, backreferences...: let Vectorscan find candidates, PCRE2 decide. */
+	if (hs_expression_info(p->hs_expr, HS_BASE_FLAGS | HS_FLAG_PREFILTER, &info, &cerr) ==
+	    HS_SUCCESS) {
+		free(info);
+		p->confirm = true;
+		return;
+	}
+	rules_report(ld, at, r, "bad regex: vectorscan: %s in '%s'", cerr ? cerr->message : "?",
+	    p->text);
+	hs_free_compile_error(cerr);
+}
+
+static int
+kw_patterns(struct loader *ld, struct rule *r, yaml_node_t *v)
+{
+	size_t n;
+
+	if (v->type != YAML_SEQUENCE_NODE) {
+		rules_report(ld, v, r, "patterns: expected a list of 'literal:' / 'regex:' entries");
+		return 0;
+	}
+	n = (size_t)(v->data.sequence.items.top - v->data.sequence.items.start);
+	if (n == 0 || n > RULE_MAX_PATTERNS) {
+		rules_report(ld, v, r, "patterns: need 1 to %d entries, got %zu", RULE_MAX_PATTERNS, n);
+		return 0;
+	}
+	r->pats = calloc(n, sizeof(*r->pats));
+	if (!r->pats)
+		return ld->fatal = VG_ERR_NOMEM;
+	for (size_t i = 0; i < n; i++) {
+		yaml_node_t *e = yaml_document_get_node(ld->doc, v->data.sequence.items.start[i]);
+		yaml_node_t *k, *val;
+		const char *key, *text;
+		struct pattern *p = &r->pats[r->npats];
+
+		if (!e || e->type != YAML_MAPPING_NODE ||
+		    e->data.mapping.pairs.top - e->data.mapping.pairs.start != 1) {
+			rules_report(ld, e, r, "patterns[%zu]: expected one 'literal: TEXT' or "
+			    "'regex: RE'", i);
+			continue;
+		}
+		k = yaml_document_get_node(ld->doc, e->data.mapping.pairs.start->key);
+		val = yaml_document_get_node(ld->doc, e->data.mapping.pairs.start->value);
+		key = rules_scalar(k);
+		text = rules_scalar(val);
+		if (!key || (strcmp(key, "literal") != 0 && strcmp(key, "regex") != 0)) {
+			rules_report(ld, k, r, "patterns[%zu]: unknown kind '%s' (literal or regex)", i,
+			    key ? key : "?");
+			continue;
+		}
+		if (!text || !*text || strlen(text) > RULE_PATTERN_MAX) {
+			rules_report(ld, val, r, "patterns[%zu]: %s must be 1 to %d bytes", i, key,
+			    RULE_PATTERN_MAX);
+			continue;
+		}
+		p->text = rules_dup(ld, text);
+		if (!p->text)
+			return ld->fatal;
+		r->npats++;
+		pattern_compile(ld, r, val, p, key[0] == 'l');
+		if (ld->fatal)
+			return ld->fatal;
+	}
+	return 0;
+}
+
+static int
+kw_condition(struct loader *ld, struct rule *r, yaml_node_t *v)
+{
+	const char *s = want_scalar(ld, r, "condition", v);
+	if (!s)
+		return 0;
+	if (strcmp(s, "all") == 0)
+		r->all = true;
+	else if (strcmp(s, "any") != 0)
+		rules_report(ld, v, r, "condition '%s': expected any or all", s);
+	return 0;
+}
+
+static int
+kw_pcre(struct loader *ld, struct rule *r, yaml_node_t *v)
+{
+	const char *s = want_scalar(ld, r, "pcre", v);
+	int errcode;
+	PCRE2_SIZE erroff;
+
+	if (!s)
+		return 0;
+	r->pcre = pcre2_compile((PCRE2_SPTR)s, PCRE2_ZERO_TERMINATED, PCRE2_CASELESS, &errcode,
+	    &erroff, NULL);
+	if (!r->pcre) {
+		PCRE2_UCHAR msg[256];
+		pcre2_get_error_message(errcode, msg, sizeof(msg));
+		rules_report(ld, v, r, "bad regex: pcre: %s at offset %zu in '%s'", (const char *)msg,
+		    (size_t)erroff, s);
+		return 0;
+	}
+	pcre2_jit_compile(r->pcre, PCRE2_JIT_COMPLETE);
+	r->pcre_text = rules_dup(ld, s);
+	return 0;
+}
+
+static int
+examples(struct loader *ld, struct rule *r, yaml_node_t *v, bool should_match)
+{
+	const char *key = should_match ? "match" : "no_match";
+	size_t n;
+	struct example *grown;
+
+	if (v->type != YAML_SEQUENCE_NODE) {
+		rules_report(ld, v, r, "%s: expected a list of examples", key);
+		return 0;
+	}
+	n = (size_t)(v->data.sequence.items.top - v->data.sequence.items.start);
+	if (r->nex + n > RULE_MAX_EXAMPLES) {
+		rules_report(ld, v, r, "%s: more than %d examples", key, RULE_MAX_EXAMPLES);
+		return 0;
+	}
+	grown = realloc(r->ex, (r->nex + n + 1) * sizeof(*r->ex));
+	if (!grown)
+		return ld->fatal = VG_ERR_NOMEM;
+	r->ex = grown;
+	for (size_t i = 0; i < n; i++) {
+		yaml_node_t *e = yaml_document_get_node(ld->doc, v->data.sequence.items.start[i]);
+		struct example *x = &r->ex[r->nex];
+
+		memset(x, 0, sizeof(*x));
+		x->should_match = should_match;
+		x->line = e ? e->start_mark.line + 1 : 0;
+		if (rules_scalar(e)) {
+			x->v[input_of(r->first_field)] = rules_dup(ld, rules_scalar(e));
+		} else if (e && e->type == YAML_MAPPING_NODE) {
+			for (yaml_node_pair_t *p = e->data.mapping.pairs.start;
+			    p < e->data.mapping.pairs.top; p++) {
+				yaml_node_t *k = yaml_document_get_node(ld->doc, p->key);
+				yaml_node_t *val = yaml_document_get_node(ld->doc, p->value);
+				enum rule_field f;
+				if (!rules_scalar(k) || rules_field_parse(rules_scalar(k), &f) != VG_OK || !rules_scalar(val)) {
+					rules_report(ld, k, r, "%s[%zu]: expected FIELD: VALUE with a known "
+					    "field", key, i);
+					continue;
+				}
+				free(x->v[input_of(f)]);
+				x->v[input_of(f)] = rules_dup(ld, rules_scalar(val));
+			}
+		} else {
+			rules_report(ld, e, r, "%s[%zu]: expected a string or a map of field: value", key,
+			    i);
+		}
+		r->nex++;	/* counted even if empty so rule_clear frees it */
+		if (ld->fatal)
+			return ld->fatal;
+	}
+	return 0;
+}
+
+static int
+kw_match(struct loader *ld, struct rule *r, yaml_node_t *v)
+{
+	return examples(ld, r, v, true);
+}
+
+static int
+kw_no_match(struct loader *ld, struct rule *r, yaml_node_t *v)
+{
+	return examples(ld, r, v, false);
+}
+
+static int
+kw_ignore(struct loader *ld, struct rule *r, yaml_node_t *v)
+{
+	(void)ld;
+	(void)r;
+	(void)v;
+	return 0;
+}
+
+/* The rule keywords, in the order they are applied (fields before patterns and
+ * examples, which need them). Adding a keyword is adding a row. */
+const struct rule_keyword rule_keywords[] = {
+	{ "id", kw_id, true, "unique id, e.g. http.sqli.union" },
+	{ "title", kw_title, true, "one line shown in alerts" },
+	{ "severity", kw_severity, true, "info|low|medium|high|critical" },
+	{ "category", kw_category, true, "sqli, xss, traversal, scanner, ..." },
+	{ "mitre", kw_mitre, false, "ATT&CK technique id, e.g. T1190" },
+	{ "fields", kw_fields, true, "event fields to match (first one takes plain examples)" },
+	{ "patterns", kw_patterns, true, "list of literal: / regex: (caseless)" },
+	{ "condition", kw_condition, false, "any (default): one pattern; all: every pattern" },
+	{ "pcre", kw_pcre, false, "PCRE2 regex that must also match one of the fields" },
+	{ "match", kw_match, false, "examples that must match" },
+	{ "no_match", kw_no_match, false, "examples that must not match" },
+	{ "description", kw_ignore, false, "free text" },
+	{ "references", kw_ignore, false, "free text / list of links" },
+};
+const size_t rule_keywords_count = sizeof(rule_keywords) / sizeof(rule_keywords[0]);

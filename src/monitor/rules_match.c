@@ -1,0 +1,364 @@
+/* Rule matching: normalises an event's fields, scans each with its field's
+ * Vectorscan database, confirms with PCRE2 and applies each rule's condition.
+ * Also runs the rules' own match/no_match examples (self-test). */
+#include "monitor/rules_int.h"
+#include "monitor/normalize.h"
+#include "core/err.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* Values of repetitive fields (user agent, referer, method) that matched no rule,
+ * remembered with their normalised form: most traffic repeats a few hundred user
+ * agents, and skipping their scan is a large share of the per-line cost. Exact
+ * byte comparison, so a crafted value can only miss the cache, never hit wrongly. */
+#define CLEAN_CACHE_SLOTS 512
+#define CLEAN_CACHE_VALUE_MAX 240
+
+struct clean_entry {
+	uint16_t raw_len, norm_len;	/* raw_len 0 = empty slot */
+	char raw[CLEAN_CACHE_VALUE_MAX];
+	char norm[CLEAN_CACHE_VALUE_MAX];
+};
+
+struct rule_scratch {
+	const struct ruleset *rs;
+	struct clean_entry *clean[RULE_F_COUNT];	/* only for cacheable fields */
+	hs_scratch_t *hs;
+	pcre2_match_data *md;
+	pcre2_match_context *mctx;
+	char *norm[RULE_F_COUNT];
+	const char *val[RULE_F_COUNT];
+	size_t vlen[RULE_F_COUNT];
+	enum rule_field cur;
+	bool cur_hit;		/* a pattern matched in field cur */
+	uint32_t epoch;
+	uint32_t *stamp;	/* per rule: epoch of the event that last touched it */
+	uint64_t *mask;		/* per rule: patterns hit in this event */
+	uint8_t *hit_field;	/* per rule: field of the first hit */
+	uint32_t *hit_pat;	/* per rule: pattern of the first hit */
+	uint32_t *touched;
+	size_t ntouched;
+	unsigned long long truncated;
+};
+
+static bool
+field_cacheable(enum rule_field f)
+{
+	return f == RULE_F_USER_AGENT || f == RULE_F_REFERER || f == RULE_F_METHOD;
+}
+
+static struct clean_entry *
+clean_slot(struct rule_scratch *s, enum rule_field f, const char *v, size_t len)
+{
+	uint32_t h = 2166136261u;	/* FNV-1a: distribution only, equality is exact */
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ (unsigned char)v[i]) * 16777619u;
+	return &s->clean[f][h % CLEAN_CACHE_SLOTS];
+}
+
+int
+rule_scratch_new(const struct ruleset *rs, struct rule_scratch **out)
+{
+	struct rule_scratch *s = NULL;
+	int ret = VG_ERR_NOMEM;
+
+	if (!rs || !out)
+		return VG_ERR_INVAL;
+	*out = NULL;
+	s = calloc(1, sizeof(*s));
+	if (!s)
+		goto out;
+	s->rs = rs;
+	s->epoch = 0;
+	for (int f = 0; f < RULE_F_COUNT; f++) {
+		if (!(rs->used_fields & (1u << f)))
+			continue;
+		if (rs->dbs[f].db && hs_alloc_scratch(rs->dbs[f].db, &s->hs) != HS_SUCCESS)
+			goto out;
+		if (f != RULE_F_URL_RAW && !(s->norm[f] = malloc(RULE_NORM_MAX)))
+			goto out;
+	}
+	s->md = pcre2_match_data_create(32, NULL);
+	s->mctx = pcre2_match_context_create(NULL);
+	s->stamp = calloc(rs->n + 1, sizeof(*s->stamp));
+	s->mask = calloc(rs->n + 1, sizeof(*s->mask));
+	s->hit_field = calloc(rs->n + 1, sizeof(*s->hit_field));
+	s->hit_pat = calloc(rs->n + 1, sizeof(*s->hit_pat));
+	s->touched = calloc(rs->n + 1, sizeof(*s->touched));
+	if (!s->md || !s->mctx || !s->stamp || !s->mask || !s->hit_field || !s->hit_pat ||
+	    !s->touched)
+		goto out;
+	for (int f = 0; f < RULE_F_COUNT; f++)
+		if (field_cacheable((enum rule_field)f) &&
+		    !(s->clean[f] = calloc(CLEAN_CACHE_SLOTS, sizeof(struct clean_entry))))
+			goto out;
+	pcre2_set_match_limit(s->mctx, RULE_PCRE_MATCH_LIMIT);
+	*out = s;
+	s = NULL;
+	ret = VG_OK;
+out:
+	rule_scratch_free(s);
+	return ret;
+}
+
+void
+rule_scratch_free(struct rule_scratch *s)
+{
+	if (!s)
+		return;
+	hs_free_scratch(s->hs);
+	pcre2_match_data_free(s->md);
+	pcre2_match_context_free(s->mctx);
+	for (int f = 0; f < RULE_F_COUNT; f++) {
+		free(s->norm[f]);
+		free(s->clean[f]);
+	}
+	free(s->stamp);
+	free(s->mask);
+	free(s->hit_field);
+	free(s->hit_pat);
+	free(s->touched);
+	free(s);
+}
+
+unsigned long long
+rule_scratch_truncated(const struct rule_scratch *s)
+{
+	return s ? s->truncated : 0;
+}
+
+/* PCRE2 search; a match-limit error counts as no match (hostile input). */
+static bool
+re_find(struct rule_scratch *s, const pcre2_code *re, const char *text, size_t len,
+    size_t *so, size_t *eo)
+{
+	PCRE2_SIZE *ov;
+	int rc = pcre2_match(re, (PCRE2_SPTR)text, len, 0, 0, s->md, s->mctx);
+	if (rc < 0)
+		return false;
+	ov = pcre2_get_ovector_pointer(s->md);
+	*so = ov[0] <= len ? ov[0] : len;
+	*eo = ov[1] >= *so && ov[1] <= len ? ov[1] : *so;
+	return true;
+}
+
+static int
+on_match(unsigned int id, unsigned long long from, unsigned long long to, unsigned int flags,
+    void *ctx)
+{
+	struct rule_scratch *s = ctx;
+	const struct pat_ref *ref = &s->rs->dbs[s->cur].refs[id];
+	const struct pattern *p = &s->rs->rules[ref->rule].pats[ref->pat];
+	size_t so, eo;
+
+	(void)from;
+	(void)to;
+	(void)flags;
+	if (p->confirm && !re_find(s, p->re, s->val[s->cur], s->vlen[s->cur], &so, &eo))
+		return 0;
+	s->cur_hit = true;
+	if (s->stamp[ref->rule] != s->epoch) {
+		s->stamp[ref->rule] = s->epoch;
+		s->mask[ref->rule] = 0;
+		s->hit_field[ref->rule] = (uint8_t)s->cur;
+		s->hit_pat[ref->rule] = ref->pat;
+		s->touched[s->ntouched++] = ref->rule;
+	}
+	s->mask[ref->rule] |= 1ull << ref->pat;
+	return 0;
+}
+
+/* Applies condition and pcre: to a rule Vectorscan touched; fills the hit. */
+static bool
+rule_decide(struct rule_scratch *s, const struct rule *r, uint32_t idx, struct rule_hit *h)
+{
+	uint64_t full = r->npats >= 64 ? ~0ull : (1ull << r->npats) - 1;
+	enum rule_field f = (enum rule_field)s->hit_field[idx];
+	size_t so = 0, eo = 0;
+	bool found = false;
+
+	if (r->all ? (s->mask[idx] & full) != full : s->mask[idx] == 0)
+		return false;
+	if (r->pcre) {
+		for (int g = 0; g < RULE_F_COUNT && !found; g++) {
+			if ((r->fields & (1u << g)) && s->val[g] &&
+			    re_find(s, r->pcre, s->val[g], s->vlen[g], &so, &eo)) {
+				f = (enum rule_field)g;
+				found = true;
+			}
+		}
+		if (!found)
+			return false;
+	} else if (!re_find(s, r->pats[s->hit_pat[idx]].re, s->val[f], s->vlen[f], &so, &eo)) {
+		/* Engines disagree on a corner case: show the start of the field. */
+		so = 0;
+		eo = s->vlen[f];
+	}
+	h->rule = &r->info;
+	h->field = rule_field_ecs(f);
+	h->text = s->val[f] + so;
+	h->text_len = eo - so > RULE_HIT_TEXT_MAX ? RULE_HIT_TEXT_MAX : eo - so;
+	return true;
+}
+
+int
+ruleset_match_input(const struct ruleset *rs, struct rule_scratch *s,
+    const struct rule_input *in, rule_hit_fn fn, void *arg)
+{
+	if (!rs || !s || !in || s->rs != rs)
+		return VG_ERR_INVAL;
+	if (++s->epoch == 0) {
+		memset(s->stamp, 0, rs->n * sizeof(*s->stamp));
+		s->epoch = 1;
+	}
+	s->ntouched = 0;
+	for (int f = 0; f < RULE_F_COUNT; f++) {
+		const char *src = in->v[input_of((enum rule_field)f)];
+		size_t len = in->len[input_of((enum rule_field)f)];
+		hs_error_t hr;
+
+		s->val[f] = NULL;
+		if (!src || !(rs->used_fields & (1u << f)))
+			continue;
+		struct clean_entry *ce = NULL;
+		if (s->clean[f] && len > 0 && len <= CLEAN_CACHE_VALUE_MAX) {
+			ce = clean_slot(s, (enum rule_field)f, src, len);
+			if (ce->raw_len == len && memcmp(ce->raw, src, len) == 0) {
+				memcpy(s->norm[f], ce->norm, ce->norm_len);
+				s->val[f] = s->norm[f];
+				s->vlen[f] = ce->norm_len;
+				continue;	/* known to match nothing */
+			}
+		}
+		if (f == RULE_F_URL_RAW) {
+			s->val[f] = src;
+			s->vlen[f] = len > UINT32_MAX ? UINT32_MAX : len;
+		} else {
+			if (normalize_field(src, len, s->norm[f], RULE_NORM_MAX, &s->vlen[f]) ==
+			    VG_ERR_LIMIT)
+				s->truncated++;
+			s->val[f] = s->norm[f];
+		}
+		s->cur = (enum rule_field)f;
+		s->cur_hit = false;
+		hr = hs_scan(rs->dbs[f].db, s->val[f], (unsigned)s->vlen[f], 0, s->hs, on_match, s);
+		if (hr != HS_SUCCESS)
+			return hr == HS_NOMEM ? VG_ERR_NOMEM : VG_ERR_INVAL;
+		if (ce && !s->cur_hit && s->vlen[f] <= CLEAN_CACHE_VALUE_MAX) {
+			memcpy(ce->raw, src, len);
+			ce->raw_len = (uint16_t)len;
+			memcpy(ce->norm, s->val[f], s->vlen[f]);
+			ce->norm_len = (uint16_t)s->vlen[f];
+		}
+	}
+	/* Report in load order whatever order Vectorscan found them in. */
+	for (size_t i = 1; i < s->ntouched; i++) {
+		uint32_t v = s->touched[i];
+		size_t j = i;
+		for (; j > 0 && s->touched[j - 1] > v; j--)
+			s->touched[j] = s->touched[j - 1];
+		s->touched[j] = v;
+	}
+	for (size_t i = 0; i < s->ntouched; i++) {
+		struct rule_hit h;
+		int r;
+		if (!rule_decide(s, &rs->rules[s->touched[i]], s->touched[i], &h))
+			continue;
+		if ((r = fn(&h, arg)) != 0)
+			return r;
+	}
+	return 0;
+}
+
+static void
+set_input(struct rule_input *in, enum rule_field f, const char *v)
+{
+	in->v[f] = v;
+	in->len[f] = v ? strlen(v) : 0;
+}
+
+int
+ruleset_match_event(const struct ruleset *rs, struct rule_scratch *s,
+    const struct vg_event *ev, rule_hit_fn fn, void *arg)
+{
+	struct rule_input in = { { 0 }, { 0 } };
+
+	if (!ev)
+		return VG_ERR_INVAL;
+	set_input(&in, RULE_F_URL, ev->http.url);
+	set_input(&in, RULE_F_USER_AGENT, ev->http.user_agent);
+	set_input(&in, RULE_F_REFERER, ev->http.referer);
+	set_input(&in, RULE_F_METHOD, ev->http.method);
+	set_input(&in, RULE_F_MESSAGE, ev->message);
+	set_input(&in, RULE_F_USER, ev->user);
+	return ruleset_match_input(rs, s, &in, fn, arg);
+}
+
+/* ---- self-test ---- */
+
+struct selftest_arg {
+	const struct rule_info *want;
+	bool hit;
+	char text[RULE_HIT_TEXT_MAX + 1];
+};
+
+static int
+selftest_hit(const struct rule_hit *h, void *arg)
+{
+	struct selftest_arg *a = arg;
+	if (h->rule == a->want) {
+		a->hit = true;
+		memcpy(a->text, h->text, h->text_len);
+		a->text[h->text_len] = '\0';
+	}
+	return 0;
+}
+
+int
+ruleset_selftest(const struct ruleset *rs, FILE *out, size_t *n_checked)
+{
+	struct rule_scratch *s = NULL;
+	int failed = 0, ret;
+	size_t checked = 0;
+
+	if (n_checked)
+		*n_checked = 0;
+	ret = rule_scratch_new(rs, &s);
+	if (ret)
+		return ret;
+	for (size_t i = 0; i < rs->n; i++) {
+		const struct rule *r = &rs->rules[i];
+		for (size_t e = 0; e < r->nex; e++) {
+			const struct example *x = &r->ex[e];
+			struct rule_input in = { { 0 }, { 0 } };
+			struct selftest_arg a = { .want = &r->info };
+			const char *shown = x->v[input_of(r->first_field)];
+
+			for (int f = 0; f < RULE_F_COUNT; f++)
+				set_input(&in, (enum rule_field)f, x->v[f]);
+			ret = ruleset_match_input(rs, s, &in, selftest_hit, &a);
+			if (ret < 0)
+				goto out;
+			checked++;
+			if (a.hit == x->should_match)
+				continue;
+			failed++;
+			if (!shown)
+				for (int f = 0; f < RULE_F_COUNT && !shown; f++)
+					shown = x->v[f];
+			if (out && x->should_match)
+				fprintf(out, "%s:%lu: rule %s: match example did not match: %s\n",
+				    r->file, x->line, r->info.id, shown ? shown : "(empty)");
+			else if (out)
+				fprintf(out, "%s:%lu: rule %s: no_match example matched '%s': %s\n",
+				    r->file, x->line, r->info.id, a.text, shown ? shown : "(empty)");
+		}
+	}
+	ret = failed;
+out:
+	if (n_checked)
+		*n_checked = checked;
+	rule_scratch_free(s);
+	return ret;
+}
