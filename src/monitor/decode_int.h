@@ -62,7 +62,7 @@ int decode_syslog_parse(const struct decode_syslog *s, struct decode_line *ln,
 /* decoder_ops.new_state of the syslog and sshd decoders (a struct decode_syslog). */
 int decode_syslog_new_state(const char *log_format, void **state, char *err, size_t err_size);
 
-/* --- sshd (decode_sshd.c) ----------------------------------------------------- */
+/* --- sshd (decode_sshd_msg.c: messages; decode_sshd.c: bare lines) ---------- */
 
 /* True if program names OpenSSH's daemon (sshd, sshd-session, sshd-auth). */
 bool decode_is_sshd_program(const char *program);
