@@ -2,6 +2,7 @@
 #include "cmd/cmd.h"
 #include "core/err.h"
 #include "core/paths.h"
+#include "monitor/decode.h"
 #include "monitor/rules.h"
 
 #include <getopt.h>
@@ -105,7 +106,12 @@ int
 cmd_load_config(struct vg_ctx *ctx, struct vg_config **out)
 {
 	char *errors = NULL, *warnings = NULL;
-	int r = vg_config_load(ctx->config_path, out, &errors, &warnings);
+	/* core cannot know the decoders: hand it the registry's names and check. */
+	const char *formats[32];
+	decoder_names(formats, sizeof(formats) / sizeof(formats[0]));
+	const struct vg_config_checks checks = { .source_formats = formats,
+		.source = decoder_check };
+	int r = vg_config_load_checked(ctx->config_path, &checks, out, &errors, &warnings);
 
 	if (warnings) {
 		warnings[strcspn(warnings, "\0") - 1] = '\0';	/* vg_log adds the newline */

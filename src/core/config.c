@@ -45,6 +45,7 @@ enum cfg_check {
 	CHECK_LOG_SOURCE,	/* file or glob whose directory exists; a missing file only warns */
 	CHECK_PARENT_DIR,	/* file that may not exist yet, in a directory that may be created */
 	CHECK_LISTEN_ADDR,	/* udp://HOST:PORT or tcp://HOST:PORT ([v6] in brackets) */
+	CHECK_SOURCE_FORMAT,	/* CFG_ENUM whose choices the caller injects (decoder names) */
 };
 
 struct cfg_schema;
@@ -69,8 +70,6 @@ struct cfg_schema {
 
 #define FIELDS(arr) arr, sizeof(arr) / sizeof(arr[0])
 
-static const char *const source_formats[] = { "auto", "combined", "nginx", "apache", "sshd",
-	"syslog", "json", NULL };
 static const char *const webroot_policies[] = { "alert", "restore", "quarantine", NULL };
 static const char *const store_backends[] = { "sqlite", NULL };
 static const char *const log_levels[] = { "error", "warn", "info", "debug", NULL };
@@ -81,7 +80,7 @@ static const struct cfg_field source_fields[] = {
 	  .required = true, .check = CHECK_LOG_SOURCE },
 	{ .key = "name", .type = CFG_STR, .offset = offsetof(struct vg_source_cfg, name) },
 	{ .key = "format", .type = CFG_ENUM, .offset = offsetof(struct vg_source_cfg, format),
-	  .choices = source_formats, .def = "auto" },
+	  .check = CHECK_SOURCE_FORMAT, .def = "auto" },
 	{ .key = "log_format", .type = CFG_STR,
 	  .offset = offsetof(struct vg_source_cfg, log_format) },
 };
@@ -184,6 +183,7 @@ static const struct cfg_schema top_schema = { FIELDS(top_fields), sizeof(struct 
 struct loader {
 	const char *name;	/* file name for messages */
 	const char *base_dir;
+	const struct vg_config_checks *checks;	/* may be NULL */
 	yaml_document_t *doc;
 	struct vg_buf *errors;
 	struct vg_buf *warnings;
@@ -319,6 +319,7 @@ check_path(struct loader *ld, const yaml_node_t *node, const char *key, const ch
 	switch (check) {
 	case CHECK_NONE:
 	case CHECK_LISTEN_ADDR:	/* not a path: see check_listen_addr */
+	case CHECK_SOURCE_FORMAT:	/* not a path: see field_choices */
 		return;
 	case CHECK_DIR:
 		if (stat(path, &st) != 0)
@@ -470,6 +471,27 @@ set_strlist(struct loader *ld, const yaml_node_t *node, const struct cfg_field *
 	}
 }
 
+/* Allowed values of a CFG_ENUM field; NULL = not checked (choices the caller
+ * was asked for but did not inject). */
+static const char *const *
+field_choices(const struct loader *ld, const struct cfg_field *f)
+{
+	if (f->type != CFG_ENUM)
+		return NULL;
+	if (f->check == CHECK_SOURCE_FORMAT)
+		return ld->checks ? ld->checks->source_formats : NULL;
+	return f->choices;
+}
+
+static bool
+in_list(const char *const *list, const char *s)
+{
+	for (; list && *list; list++)
+		if (strcmp(*list, s) == 0)
+			return true;
+	return false;
+}
+
 /* Parses one scalar into its typed slot; node NULL means the value is a default. */
 static void
 set_scalar(struct loader *ld, const yaml_node_t *node, const char *text,
@@ -484,14 +506,15 @@ set_scalar(struct loader *ld, const yaml_node_t *node, const char *text,
 	case CFG_ENUM:
 	case CFG_PATH: {
 		char **dst = slot;
-		if (f->type == CFG_ENUM) {
+		const char *const *choices = field_choices(ld, f);
+		if (choices) {
 			bool ok = false;
-			for (const char *const *c = f->choices; *c; c++)
+			for (const char *const *c = choices; *c; c++)
 				ok = ok || strcmp(*c, text) == 0;
 			if (!ok) {
 				struct vg_buf *b = vg_buf_new(1024);
-				for (const char *const *c = f->choices; b && *c; c++)
-					vg_buf_putf(b, "%s%s", c == f->choices ? "" : ", ", *c);
+				for (const char *const *c = choices; b && *c; c++)
+					vg_buf_putf(b, "%s%s", c == choices ? "" : ", ", *c);
 				error_at(ld, node, key, "unknown value '%s' (expected one of: %s)",
 				    text, b ? vg_buf_ptr(b) : "?");
 				vg_buf_free(b);
@@ -711,16 +734,23 @@ vg_config_free(struct vg_config *cfg)
 	free(cfg);
 }
 
-/* Cross-field rules that a table row cannot express. */
+/* Cross-field rules that a table row cannot express: each source's format with
+ * its log_format, checked by the injected decoder check (core knows no decoder). */
 static void
 validate(struct loader *ld, struct vg_config *cfg)
 {
+	const struct vg_config_checks *c = ld->checks;
+
+	if (!c || !c->source)
+		return;
 	for (size_t i = 0; i < cfg->monitor.sources.n; i++) {
 		struct vg_source_cfg *s = vg_config_source(cfg, i);
-		if (s->format && strcmp(s->format, "nginx") == 0 && !s->log_format) {
-			char key[64];
+		char key[64], why[256] = "";
+		if (!s->format || (c->source_formats && !in_list(c->source_formats, s->format)))
+			continue;	/* already reported where the format was read */
+		if (c->source(s->format, s->log_format, why, sizeof(why)) != VG_OK) {
 			snprintf(key, sizeof(key), "monitor.sources[%zu]", i);
-			error_at(ld, NULL, key, "format nginx needs a log_format string");
+			error_at(ld, NULL, key, "%s", why[0] ? why : "invalid source");
 		}
 	}
 }
@@ -737,7 +767,16 @@ int
 vg_config_load_string(const char *name, const char *text, size_t len, const char *base_dir,
     struct vg_config **out, char **errors, char **warnings)
 {
-	struct loader ld = { .name = name, .base_dir = base_dir };
+	return vg_config_load_string_checked(name, text, len, base_dir, NULL, out, errors,
+	    warnings);
+}
+
+int
+vg_config_load_string_checked(const char *name, const char *text, size_t len,
+    const char *base_dir, const struct vg_config_checks *checks, struct vg_config **out,
+    char **errors, char **warnings)
+{
+	struct loader ld = { .name = name, .base_dir = base_dir, .checks = checks };
 	struct vg_config *cfg = NULL;
 	yaml_parser_t parser;
 	yaml_document_t doc;
@@ -814,6 +853,13 @@ out:
 int
 vg_config_load(const char *path, struct vg_config **out, char **errors, char **warnings)
 {
+	return vg_config_load_checked(path, NULL, out, errors, warnings);
+}
+
+int
+vg_config_load_checked(const char *path, const struct vg_config_checks *checks,
+    struct vg_config **out, char **errors, char **warnings)
+{
 	struct vg_buf *text = NULL;
 	char *dir_copy = NULL;
 	FILE *f = NULL;
@@ -824,7 +870,8 @@ vg_config_load(const char *path, struct vg_config **out, char **errors, char **w
 	if (warnings)
 		*warnings = NULL;
 	if (!path)
-		return vg_config_load_string("(defaults)", NULL, 0, NULL, out, errors, warnings);
+		return vg_config_load_string_checked("(defaults)", NULL, 0, NULL, checks, out, errors,
+		    warnings);
 
 	struct vg_buf *msg = vg_buf_new(PATH_MAX + 256);
 	text = vg_buf_new(CONFIG_MAX_BYTES);
@@ -863,8 +910,8 @@ vg_config_load(const char *path, struct vg_config **out, char **errors, char **w
 		ret = VG_ERR_NOMEM;
 		goto out;
 	}
-	ret = vg_config_load_string(path, vg_buf_ptr(text), vg_buf_len(text), dirname(dir_copy),
-	    out, errors, warnings);
+	ret = vg_config_load_string_checked(path, vg_buf_ptr(text), vg_buf_len(text),
+	    dirname(dir_copy), checks, out, errors, warnings);
 	if (ret == VG_OK && !((*out)->file = strdup(path))) {
 		vg_config_free(*out);
 		*out = NULL;

@@ -74,6 +74,17 @@ struct vg_config {
 	} console;
 };
 
+/* What loading cannot check by itself, because core includes no stage: names and
+ * checks of the stages' plug-ins, injected by the caller (cmd/ passes the
+ * decoder registry's). A NULL struct or member skips that check. */
+struct vg_config_checks {
+	/* Accepted monitor.sources[].format values, NULL-terminated. */
+	const char *const *source_formats;
+	/* Checks one source's format with its log_format; on failure returns
+	 * non-zero with a one-line reason in why. */
+	int (*source)(const char *format, const char *log_format, char *why, size_t why_size);
+};
+
 /* Loads path, or only defaults when path is NULL. On success *out is set and the
  * caller frees it with vg_config_free(); *warnings (may be NULL on return) holds
  * newline-separated warnings the caller frees. On failure returns VG_ERR_CONFIG or
@@ -85,6 +96,13 @@ int vg_config_load(const char *path, struct vg_config **out, char **errors, char
  * and base_dir for relative paths (NULL = current directory). */
 int vg_config_load_string(const char *name, const char *text, size_t len, const char *base_dir,
     struct vg_config **out, char **errors, char **warnings);
+
+/* The same two with the stages' checks (checks may be NULL). */
+int vg_config_load_checked(const char *path, const struct vg_config_checks *checks,
+    struct vg_config **out, char **errors, char **warnings);
+int vg_config_load_string_checked(const char *name, const char *text, size_t len,
+    const char *base_dir, const struct vg_config_checks *checks, struct vg_config **out,
+    char **errors, char **warnings);
 
 /* Accepts NULL. */
 void vg_config_free(struct vg_config *cfg);

@@ -59,8 +59,15 @@ decoder_new(const char *format, const char *log_format, struct decoder **out, ch
 		err[0] = '\0';
 	ops = decoder_find(format);
 	if (!ops) {
-		snprintf(err, err_size, "unknown log format '%s' (expected auto, combined, nginx, "
-		    "apache, sshd, syslog or json)", format ? format : "(null)");
+		/* The choices come from the registry, so a new decoder is listed here. */
+		int n = snprintf(err, err_size, "unknown log format '%s' (expected",
+		    format ? format : "(null)");
+		for (size_t i = 0; decoder_registry[i] && n >= 0 && (size_t)n < err_size; i++)
+			n += snprintf(err + n, err_size - (size_t)n, "%s%s",
+			    i == 0 ? " " : decoder_registry[i + 1] ? ", " : " or ",
+			    decoder_registry[i]->name);
+		if (n >= 0 && (size_t)n < err_size)
+			snprintf(err + n, err_size - (size_t)n, ")");
 		return VG_ERR_CONFIG;
 	}
 	d = calloc(1, sizeof(*d));
@@ -78,6 +85,26 @@ decoder_new(const char *format, const char *log_format, struct decoder **out, ch
 	}
 	*out = d;
 	return VG_OK;
+}
+
+size_t
+decoder_names(const char **names, size_t cap)
+{
+	size_t n = 0;
+	for (; cap && decoder_registry[n] && n + 1 < cap; n++)
+		names[n] = decoder_registry[n]->name;
+	if (cap)
+		names[n] = NULL;
+	return n;
+}
+
+int
+decoder_check(const char *format, const char *log_format, char *err, size_t err_size)
+{
+	struct decoder *d = NULL;
+	int r = decoder_new(format, log_format, &d, err, err_size);
+	decoder_free(d);
+	return r;
 }
 
 void

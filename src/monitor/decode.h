@@ -53,6 +53,12 @@ const struct decoder_ops *decoder_find(const char *format);
  * format, bad log_format) or VG_ERR_NOMEM, *out stays NULL and err gets a one-line reason. */
 int decoder_new(const char *format, const char *log_format, struct decoder **out,
     char *err, size_t err_size);
+/* Fills names with the registry's format names and a NULL (at most cap entries
+ * in all); returns how many names. The strings are static. */
+size_t decoder_names(const char **names, size_t cap);
+/* Whether decoder_new would accept format and log_format (builds and frees one):
+ * 0, or VG_ERR_* with a one-line reason in err. Shaped for vg_config_checks. */
+int decoder_check(const char *format, const char *log_format, char *err, size_t err_size);
 
 /* Decodes one line (no trailing newline; may contain NULs/invalid UTF-8). Never modifies
  * line; ev's strings point into the decoder's own scratch (valid until the next call) and

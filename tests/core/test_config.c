@@ -10,13 +10,20 @@
 
 #include "core/config.h"
 #include "core/err.h"
+#include "monitor/decode.h"
 
+/* Loads as vigil's commands do: with the decoder registry's names and check
+ * injected (core itself knows no decoder). */
 static int
 load(const char *yaml, struct vg_config **cfg, char **errors)
 {
 	char *warnings = NULL;
-	int r = vg_config_load_string("t.yaml", yaml, strlen(yaml), "/tmp", cfg, errors,
-	    &warnings);
+	const char *formats[32];
+	decoder_names(formats, sizeof(formats) / sizeof(formats[0]));
+	const struct vg_config_checks checks = { .source_formats = formats,
+		.source = decoder_check };
+	int r = vg_config_load_string_checked("t.yaml", yaml, strlen(yaml), "/tmp", &checks, cfg,
+	    errors, &warnings);
 	free(warnings);
 	return r;
 }
