@@ -5,6 +5,7 @@
 #include "core/config.h"
 #include "core/buf.h"
 #include "core/err.h"
+#include "core/yaml.h"
 
 #include <errno.h>
 #include <glob.h>
@@ -17,10 +18,9 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <yaml.h>
 
 #define CONFIG_MAX_BYTES (1 << 20)
-#define CONFIG_MAX_NODES 100000	/* guards alias expansion ("billion laughs") */
+#define CONFIG_MAX_NODES 100000	/* guards alias expansion ("billion laughs"), see core/yaml.h */
 #define DIAG_MAX (64 << 10)
 
 enum cfg_type {
@@ -188,7 +188,6 @@ struct loader {
 	struct vg_buf *errors;
 	struct vg_buf *warnings;
 	size_t n_errors;
-	size_t nodes_seen;
 	bool nomem;
 };
 
@@ -216,23 +215,6 @@ diag(struct loader *ld, bool is_error, const yaml_node_t *node, const char *key,
 
 #define error_at(ld, node, key, ...) diag(ld, true, node, key, __VA_ARGS__)
 #define warn_at(ld, node, key, ...) diag(ld, false, node, key, __VA_ARGS__)
-
-static const char *
-node_kind(const yaml_node_t *n)
-{
-	switch (n->type) {
-	case YAML_SCALAR_NODE:	 return "a scalar";
-	case YAML_SEQUENCE_NODE: return "a list";
-	case YAML_MAPPING_NODE:	 return "a mapping";
-	default:		 return "empty";
-	}
-}
-
-static const char *
-scalar(const yaml_node_t *n)
-{
-	return (const char *)n->data.scalar.value;
-}
 
 static int
 parse_bool(const char *s, bool *out)
@@ -359,19 +341,6 @@ check_path(struct loader *ld, const yaml_node_t *node, const char *key, const ch
 	}
 }
 
-/* Counts a visited node; false once the document is over the node budget (aliases
- * can make a small file expand into billions of nodes). Reported once. */
-static bool
-count_node(struct loader *ld, const yaml_node_t *node, const char *key)
-{
-	if (++ld->nodes_seen <= CONFIG_MAX_NODES)
-		return true;
-	if (ld->nodes_seen == CONFIG_MAX_NODES + 1)
-		error_at(ld, node, key, "document too large (over %d nodes once aliases are expanded)",
-		    CONFIG_MAX_NODES);
-	return false;
-}
-
 static bool walk_map(struct loader *ld, const yaml_node_t *node, const struct cfg_schema *sch,
     void *base, const char *prefix);
 
@@ -426,8 +395,8 @@ set_strlist(struct loader *ld, const yaml_node_t *node, const struct cfg_field *
 	size_t n;
 
 	if (node->type == YAML_SCALAR_NODE) {
-		char *v = f->type == CFG_PATHLIST ? resolve_path(ld->base_dir, scalar(node))
-						  : dup_scalar(ld, scalar(node));
+		char *v = f->type == CFG_PATHLIST ? resolve_path(ld->base_dir, vg_yaml_scalar(node))
+						  : dup_scalar(ld, vg_yaml_scalar(node));
 		list->items = calloc(1, sizeof(char *));
 		if (!v || !list->items) {
 			free(v);
@@ -439,7 +408,7 @@ set_strlist(struct loader *ld, const yaml_node_t *node, const struct cfg_field *
 		return;
 	}
 	if (node->type != YAML_SEQUENCE_NODE) {
-		error_at(ld, node, key, "expected a list of strings, got %s", node_kind(node));
+		error_at(ld, node, key, "expected a list of strings, got %s", vg_yaml_kind(node));
 		return;
 	}
 	n = (size_t)(node->data.sequence.items.top - node->data.sequence.items.start);
@@ -451,17 +420,15 @@ set_strlist(struct loader *ld, const yaml_node_t *node, const struct cfg_field *
 	for (it = node->data.sequence.items.start; it < node->data.sequence.items.top; it++) {
 		yaml_node_t *child = yaml_document_get_node(ld->doc, *it);
 		char ckey[256];
-		if (!count_node(ld, node, key))
-			return;
 		if (snprintf(ckey, sizeof(ckey), "%s[%zu]", key, list->n) >= (int)sizeof(ckey))
 			ckey[sizeof(ckey) - 1] = '\0';	/* a cut key name is still useful */
 		if (!child || child->type != YAML_SCALAR_NODE) {
 			error_at(ld, child ? child : node, ckey, "expected a string, got %s",
-			    child ? node_kind(child) : "nothing");
+			    child ? vg_yaml_kind(child) : "nothing");
 			continue;
 		}
-		char *v = f->type == CFG_PATHLIST ? resolve_path(ld->base_dir, scalar(child))
-						  : dup_scalar(ld, scalar(child));
+		char *v = f->type == CFG_PATHLIST ? resolve_path(ld->base_dir, vg_yaml_scalar(child))
+						  : dup_scalar(ld, vg_yaml_scalar(child));
 		if (!v) {
 			ld->nomem = true;
 			return;
@@ -589,7 +556,7 @@ walk_seq(struct loader *ld, const yaml_node_t *node, const struct cfg_field *f, 
 	size_t n;
 
 	if (node->type != YAML_SEQUENCE_NODE) {
-		error_at(ld, node, key, "expected a list, got %s", node_kind(node));
+		error_at(ld, node, key, "expected a list, got %s", vg_yaml_kind(node));
 		return;
 	}
 	n = (size_t)(node->data.sequence.items.top - node->data.sequence.items.start);
@@ -602,8 +569,6 @@ walk_seq(struct loader *ld, const yaml_node_t *node, const struct cfg_field *f, 
 		yaml_node_t *child = yaml_document_get_node(ld->doc, node->data.sequence.items.start[i]);
 		void *elem = (char *)arr->items + arr->n * f->sub->elem_size;
 		char ckey[256];
-		if (!count_node(ld, node, key))
-			return;
 		if (snprintf(ckey, sizeof(ckey), "%s[%zu]", key, i) >= (int)sizeof(ckey))
 			ckey[sizeof(ckey) - 1] = '\0';
 		arr->n++;	/* counted before filling so free() sees partial items */
@@ -620,12 +585,10 @@ walk_map(struct loader *ld, const yaml_node_t *node, const struct cfg_schema *sc
 	yaml_node_pair_t *p;
 	bool seen[64] = { false };
 
-	if (!count_node(ld, node, prefix))
-		return false;
 	if (node->type != YAML_MAPPING_NODE) {
-		if (node->type == YAML_SCALAR_NODE && scalar(node)[0] == '\0' && !*prefix)
+		if (node->type == YAML_SCALAR_NODE && vg_yaml_scalar(node)[0] == '\0' && !*prefix)
 			return true;	/* empty document */
-		error_at(ld, node, prefix, "expected a mapping, got %s", node_kind(node));
+		error_at(ld, node, prefix, "expected a mapping, got %s", vg_yaml_kind(node));
 		return false;
 	}
 	for (p = node->data.mapping.pairs.start; p < node->data.mapping.pairs.top; p++) {
@@ -641,9 +604,9 @@ walk_map(struct loader *ld, const yaml_node_t *node, const struct cfg_schema *sc
 			error_at(ld, k, prefix, "keys must be strings");
 			continue;
 		}
-		snprintf(key, sizeof(key), "%s%s%s", prefix, *prefix ? "." : "", scalar(k));
+		snprintf(key, sizeof(key), "%s%s%s", prefix, *prefix ? "." : "", vg_yaml_scalar(k));
 		for (fi = 0; fi < sch->n_fields; fi++) {
-			if (strcmp(sch->fields[fi].key, scalar(k)) == 0) {
+			if (strcmp(sch->fields[fi].key, vg_yaml_scalar(k)) == 0) {
 				f = &sch->fields[fi];
 				break;
 			}
@@ -675,9 +638,9 @@ walk_map(struct loader *ld, const yaml_node_t *node, const struct cfg_schema *sc
 			break;
 		default:
 			if (v->type != YAML_SCALAR_NODE)
-				error_at(ld, v, key, "expected a single value, got %s", node_kind(v));
+				error_at(ld, v, key, "expected a single value, got %s", vg_yaml_kind(v));
 			else
-				set_scalar(ld, v, scalar(v), f, base, key);
+				set_scalar(ld, v, vg_yaml_scalar(v), f, base, key);
 		}
 	}
 	for (size_t i = 0; i < sch->n_fields; i++) {
@@ -778,10 +741,9 @@ vg_config_load_string_checked(const char *name, const char *text, size_t len,
 {
 	struct loader ld = { .name = name, .base_dir = base_dir, .checks = checks };
 	struct vg_config *cfg = NULL;
-	yaml_parser_t parser;
-	yaml_document_t doc;
-	bool parser_ok = false, doc_ok = false;
-	int ret = VG_ERR_CONFIG;
+	struct vg_yaml y = { .loaded = false };
+	struct vg_yaml_error ye;
+	int ret = VG_ERR_CONFIG, r;
 
 	*out = NULL;
 	*errors = NULL;
@@ -802,24 +764,26 @@ vg_config_load_string_checked(const char *name, const char *text, size_t len,
 	apply_defaults(&ld, &top_schema, cfg, "");
 
 	if (text) {
-		if (!yaml_parser_initialize(&parser)) {
-			ret = VG_ERR_NOMEM;
+		r = vg_yaml_load(&y, text, len, CONFIG_MAX_NODES, &ye);
+		if (r == VG_ERR_NOMEM) {
+			ret = r;
 			goto out;
 		}
-		parser_ok = true;
-		yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
-		if (!yaml_parser_load(&parser, &doc)) {
-			vg_buf_putf(ld.errors, "%s:%zu:%zu: YAML syntax error: %s%s%s\n", name,
-			    (size_t)parser.problem_mark.line + 1,
-			    (size_t)parser.problem_mark.column + 1,
-			    parser.problem ? parser.problem : "unknown",
-			    parser.context ? " " : "", parser.context ? parser.context : "");
+		if (r != VG_OK && ye.too_large) {
+			vg_buf_putf(ld.errors, "%s:%zu:%zu: %s\n", name, ye.line, ye.column,
+			    ye.problem);
 			ld.n_errors++;
 			goto out;
 		}
-		doc_ok = true;
-		ld.doc = &doc;
-		yaml_node_t *root = yaml_document_get_root_node(&doc);
+		if (r != VG_OK) {
+			vg_buf_putf(ld.errors, "%s:%zu:%zu: YAML syntax error: %s%s%s\n", name,
+			    ye.line, ye.column, ye.problem[0] ? ye.problem : "unknown",
+			    ye.context[0] ? " " : "", ye.context);
+			ld.n_errors++;
+			goto out;
+		}
+		ld.doc = &y.doc;
+		yaml_node_t *root = vg_yaml_root(&y);
 		if (root)
 			walk_map(&ld, root, &top_schema, cfg, "");
 	}
@@ -834,10 +798,7 @@ vg_config_load_string_checked(const char *name, const char *text, size_t len,
 		ret = VG_OK;
 	}
 out:
-	if (doc_ok)
-		yaml_document_delete(&doc);
-	if (parser_ok)
-		yaml_parser_delete(&parser);
+	vg_yaml_free(&y);
 	if (ret == VG_ERR_NOMEM && ld.errors)
 		vg_buf_puts(ld.errors, "out of memory while loading configuration\n");
 	if (ret != VG_OK)

@@ -9,17 +9,19 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include "monitor/rules.h"
 #include "core/buf.h"
+#include "core/yaml.h"
 
 #include <hs/hs.h>
 #include <pcre2.h>
 #include <stdbool.h>
 #include <stdint.h>
-#include <yaml.h>
 
 #define RULE_MAX_PATTERNS 64	/* one bit each in the per-event hit mask */
 #define RULE_MAX_EXAMPLES 256
 #define RULESET_MAX_RULES 20000
 #define RULE_FILE_MAX (8 << 20)
+/* Nodes of a rule file with aliases expanded: no more than a file could spell out. */
+#define RULE_MAX_NODES (RULE_FILE_MAX / 2)
 #define RULE_PATTERN_MAX 4096
 #define RULE_DIR_DEPTH 8
 #define RULE_ERRORS_MAX (256 << 10)
@@ -77,7 +79,8 @@ struct loader {
 	struct vg_buf *errs;
 	unsigned flags;
 	const char *file;
-	yaml_document_t *doc;
+	struct vg_yaml *y;	/* the file being loaded */
+	yaml_document_t *doc;	/* &y->doc */
 	size_t nerrors;
 	bool rule_bad;		/* the rule being parsed had an error */
 	int fatal;		/* VG_ERR_NOMEM and the like: stop everything */
@@ -98,12 +101,6 @@ extern const size_t rule_keywords_count;
 /* Records "file:line:col: rule ID: message" and marks the rule bad. */
 void rules_report(struct loader *ld, const yaml_node_t *node, const struct rule *r,
     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
-
-static inline const char *
-rules_scalar(const yaml_node_t *n)
-{
-	return n && n->type == YAML_SCALAR_NODE ? (const char *)n->data.scalar.value : NULL;
-}
 
 /* strdup that records VG_ERR_NOMEM in ld->fatal on failure. */
 char *rules_dup(struct loader *ld, const char *s);

@@ -21,7 +21,7 @@ rules_dup(struct loader *ld, const char *s)
 static const char *
 want_scalar(struct loader *ld, struct rule *r, const char *key, yaml_node_t *v)
 {
-	const char *s = rules_scalar(v);
+	const char *s = vg_yaml_scalar(v);
 	if (!s || !*s)
 		rules_report(ld, v, r, "%s: expected a non-empty string", key);
 	return s && *s ? s : NULL;
@@ -105,10 +105,10 @@ kw_fields(struct loader *ld, struct rule *r, yaml_node_t *v)
 	yaml_node_item_t *it;
 	bool first = true;
 
-	if (rules_scalar(v)) {
+	if (vg_yaml_scalar(v)) {
 		enum rule_field f;
-		if (rules_field_parse(rules_scalar(v), &f) != VG_OK) {
-			rules_report(ld, v, r, "fields: unknown field '%s'", rules_scalar(v));
+		if (rules_field_parse(vg_yaml_scalar(v), &f) != VG_OK) {
+			rules_report(ld, v, r, "fields: unknown field '%s'", vg_yaml_scalar(v));
 			return 0;
 		}
 		r->fields = 1u << f;
@@ -123,10 +123,10 @@ kw_fields(struct loader *ld, struct rule *r, yaml_node_t *v)
 	for (it = v->data.sequence.items.start; it < v->data.sequence.items.top; it++) {
 		yaml_node_t *n = yaml_document_get_node(ld->doc, *it);
 		enum rule_field f;
-		if (!rules_scalar(n) || rules_field_parse(rules_scalar(n), &f) != VG_OK) {
+		if (!vg_yaml_scalar(n) || rules_field_parse(vg_yaml_scalar(n), &f) != VG_OK) {
 			rules_report(ld, n, r, "fields: unknown field '%s' (known: url, url_raw, "
 			    "user_agent, referer, method, message, user, body)",
-			    rules_scalar(n) ? rules_scalar(n) : "?");
+			    vg_yaml_scalar(n) ? vg_yaml_scalar(n) : "?");
 			continue;
 		}
 		r->fields |= 1u << f;
@@ -235,8 +235,8 @@ kw_patterns(struct loader *ld, struct rule *r, yaml_node_t *v)
 		}
 		k = yaml_document_get_node(ld->doc, e->data.mapping.pairs.start->key);
 		val = yaml_document_get_node(ld->doc, e->data.mapping.pairs.start->value);
-		key = rules_scalar(k);
-		text = rules_scalar(val);
+		key = vg_yaml_scalar(k);
+		text = vg_yaml_scalar(val);
 		if (!key || (strcmp(key, "literal") != 0 && strcmp(key, "regex") != 0)) {
 			rules_report(ld, k, r, "patterns[%zu]: unknown kind '%s' (literal or regex)", i,
 			    key ? key : "?");
@@ -321,21 +321,23 @@ examples(struct loader *ld, struct rule *r, yaml_node_t *v, bool should_match)
 		memset(x, 0, sizeof(*x));
 		x->should_match = should_match;
 		x->line = e ? e->start_mark.line + 1 : 0;
-		if (rules_scalar(e)) {
-			x->v[input_of(r->first_field)] = rules_dup(ld, rules_scalar(e));
+		if (vg_yaml_scalar(e)) {
+			x->v[input_of(r->first_field)] = rules_dup(ld, vg_yaml_scalar(e));
 		} else if (e && e->type == YAML_MAPPING_NODE) {
 			for (yaml_node_pair_t *p = e->data.mapping.pairs.start;
 			    p < e->data.mapping.pairs.top; p++) {
 				yaml_node_t *k = yaml_document_get_node(ld->doc, p->key);
 				yaml_node_t *val = yaml_document_get_node(ld->doc, p->value);
 				enum rule_field f;
-				if (!rules_scalar(k) || rules_field_parse(rules_scalar(k), &f) != VG_OK || !rules_scalar(val)) {
+				if (!vg_yaml_scalar(k) ||
+				    rules_field_parse(vg_yaml_scalar(k), &f) != VG_OK ||
+				    !vg_yaml_scalar(val)) {
 					rules_report(ld, k, r, "%s[%zu]: expected FIELD: VALUE with a known "
 					    "field", key, i);
 					continue;
 				}
 				free(x->v[input_of(f)]);
-				x->v[input_of(f)] = rules_dup(ld, rules_scalar(val));
+				x->v[input_of(f)] = rules_dup(ld, vg_yaml_scalar(val));
 			}
 		} else {
 			rules_report(ld, e, r, "%s[%zu]: expected a string or a map of field: value", key,

@@ -5,6 +5,7 @@
 #include "monitor/rules_cache.h"
 #include "core/err.h"
 #include "core/paths.h"
+#include "core/yaml.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -51,18 +52,6 @@ rules_report(struct loader *ld, const yaml_node_t *node, const struct rule *r, c
 	vg_buf_puts(ld->errs, "\n");
 }
 
-static yaml_node_t *
-rules_map_get(yaml_document_t *doc, yaml_node_t *map, const char *key)
-{
-	for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top;
-	    p++) {
-		const char *k = rules_scalar(yaml_document_get_node(doc, p->key));
-		if (k && strcmp(k, key) == 0)
-			return yaml_document_get_node(doc, p->value);
-	}
-	return NULL;
-}
-
 static int
 load_rule(struct loader *ld, yaml_node_t *node)
 {
@@ -81,19 +70,19 @@ load_rule(struct loader *ld, yaml_node_t *node)
 		yaml_node_t *k = yaml_document_get_node(ld->doc, p->key);
 		size_t i;
 		for (i = 0; i < rule_keywords_count; i++)
-			if (rules_scalar(k) && strcmp(rules_scalar(k), rule_keywords[i].name) == 0)
+			if (vg_yaml_scalar(k) && strcmp(vg_yaml_scalar(k), rule_keywords[i].name) == 0)
 				break;
 		if (i == rule_keywords_count) {
 			/* Parse the id first so the message can name the rule. */
-			yaml_node_t *idn = rules_map_get(ld->doc, node, "id");
+			yaml_node_t *idn = vg_yaml_map_get(ld->y, node, "id");
 			const char *save = r.info.id;
-			r.info.id = rules_scalar(idn);
-			rules_report(ld, k, &r, "unknown keyword '%s'", rules_scalar(k) ? rules_scalar(k) : "?");
+			r.info.id = vg_yaml_scalar(idn);
+			rules_report(ld, k, &r, "unknown keyword '%s'", vg_yaml_scalar(k) ? vg_yaml_scalar(k) : "?");
 			r.info.id = save;
 		}
 	}
 	for (size_t i = 0; i < rule_keywords_count && !ld->fatal; i++) {
-		yaml_node_t *v = rules_map_get(ld->doc, node, rule_keywords[i].name);
+		yaml_node_t *v = vg_yaml_map_get(ld->y, node, rule_keywords[i].name);
 		if (!v) {
 			if (rule_keywords[i].required)
 				rules_report(ld, node, &r, "missing '%s' (%s)", rule_keywords[i].name,
@@ -129,9 +118,9 @@ static int
 load_file(struct loader *ld, const char *path)
 {
 	FILE *f = NULL;
-	yaml_parser_t parser;
-	yaml_document_t doc;
-	bool parser_ok = false, doc_ok = false;
+	struct vg_yaml y = { .loaded = false };
+	struct vg_yaml_error ye;
+	int r;
 	struct stat st;
 	yaml_node_t *root, *list;
 
@@ -145,26 +134,25 @@ load_file(struct loader *ld, const char *path)
 		rules_report(ld, NULL, NULL, "file larger than %d bytes", RULE_FILE_MAX);
 		goto out;
 	}
-	if (!yaml_parser_initialize(&parser)) {
-		ld->fatal = VG_ERR_NOMEM;
+	r = vg_yaml_load_file(&y, f, RULE_MAX_NODES, &ye);
+	if (r == VG_ERR_NOMEM) {
+		ld->fatal = r;
 		goto out;
 	}
-	parser_ok = true;
-	yaml_parser_set_input_file(&parser, f);
-	if (!yaml_parser_load(&parser, &doc)) {
-		vg_buf_putf(ld->errs, "%s:%zu:%zu: yaml: %s\n", path, parser.problem_mark.line + 1,
-		    parser.problem_mark.column + 1, parser.problem ? parser.problem : "error");
+	if (r != VG_OK) {
+		vg_buf_putf(ld->errs, "%s:%zu:%zu: %s%s\n", path, ye.line, ye.column,
+		    ye.too_large ? "" : "yaml: ", ye.problem[0] ? ye.problem : "error");
 		ld->nerrors++;
 		goto out;
 	}
-	doc_ok = true;
-	ld->doc = &doc;
-	root = yaml_document_get_root_node(&doc);
+	ld->y = &y;
+	ld->doc = &y.doc;
+	root = vg_yaml_root(&y);
 	if (!root)
 		goto out;	/* empty file: no rules, not an error */
 	list = root;
 	if (root->type == YAML_MAPPING_NODE) {
-		list = rules_map_get(&doc, root, "rules");
+		list = vg_yaml_map_get(&y, root, "rules");
 		if (!list) {
 			rules_report(ld, root, NULL, "expected a list of rules or a map with 'rules:'");
 			goto out;
@@ -176,14 +164,12 @@ load_file(struct loader *ld, const char *path)
 	}
 	for (yaml_node_item_t *it = list->data.sequence.items.start;
 	    it < list->data.sequence.items.top && !ld->fatal; it++)
-		load_rule(ld, yaml_document_get_node(&doc, *it));
+		load_rule(ld, vg_yaml_node(&y, *it));
 out:
-	if (doc_ok)
-		yaml_document_delete(&doc);
-	if (parser_ok)
-		yaml_parser_delete(&parser);
+	vg_yaml_free(&y);
 	if (f)
 		fclose(f);
+	ld->y = NULL;
 	ld->doc = NULL;
 	return ld->fatal;
 }

@@ -1,0 +1,48 @@
+/* Guarded YAML documents for every YAML reader (config, rules, the policies to
+ * come). libyaml's document API keeps line/column marks for messages; the guard
+ * walks the tree once with aliases expanded and refuses a document over a node
+ * budget, so a small file that aliases one big list many times ("billion
+ * laughs") is refused before any reader walks it. Readers then apply their own
+ * table of keys (config: schema rows; rules: keyword rows). */
+#ifndef VG_YAML_H
+#define VG_YAML_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <yaml.h>
+
+struct vg_yaml {
+	yaml_document_t doc;
+	bool loaded;
+};
+
+/* Why a load failed: where, and libyaml's words (copied). */
+struct vg_yaml_error {
+	size_t line, column;	/* 1-based */
+	bool too_large;		/* over the node budget (else a syntax error) */
+	char problem[128];
+	char context[128];
+};
+
+/* Parses text (len bytes) or the rest of f into y. 0; VG_ERR_PARSE on a syntax
+ * error; VG_ERR_LIMIT when the tree, aliases expanded, has more than max_nodes
+ * nodes; VG_ERR_NOMEM. On failure *e says where and y holds nothing. Caller
+ * frees y with vg_yaml_free (also after a failure). */
+int vg_yaml_load(struct vg_yaml *y, const char *text, size_t len, size_t max_nodes,
+    struct vg_yaml_error *e);
+int vg_yaml_load_file(struct vg_yaml *y, FILE *f, size_t max_nodes, struct vg_yaml_error *e);
+void vg_yaml_free(struct vg_yaml *y);
+
+/* Root node; NULL for an empty document. */
+yaml_node_t *vg_yaml_root(struct vg_yaml *y);
+/* Node by id (from pairs and items); NULL if out of range. */
+yaml_node_t *vg_yaml_node(struct vg_yaml *y, int id);
+/* A scalar's text, or NULL if n is not a scalar. Borrowed from the document. */
+const char *vg_yaml_scalar(const yaml_node_t *n);
+/* "a scalar", "a list", "a mapping" or "empty", for messages. */
+const char *vg_yaml_kind(const yaml_node_t *n);
+/* Value of key in mapping map (first match), or NULL. */
+yaml_node_t *vg_yaml_map_get(struct vg_yaml *y, const yaml_node_t *map, const char *key);
+
+#endif
