@@ -3,6 +3,7 @@
 #include "cmd/cmd.h"
 #include "core/err.h"
 
+#include <getopt.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -62,13 +63,17 @@ config_json(const struct vg_config *cfg)
 static int
 run(struct vg_ctx *ctx, int argc, char **argv)
 {
+	static const struct option opts[] = { { NULL, 0, NULL, 0 } };
 	struct vg_config *cfg = NULL;
 	int ret;
 
-	if (argc > 2)
+	optind = 0;	/* glibc: full re-initialisation */
+	if (cmd_getopt(&cmd_check_config, argc, argv, ":", opts) != -1)
+		return VG_EXIT_USAGE;
+	if (argc - optind > 1)
 		return cmd_usage_error(&cmd_check_config, "expected at most one FILE");
-	if (argc == 2)
-		ctx->config_path = argv[1];
+	if (argc - optind == 1)
+		ctx->config_path = argv[optind];
 	ret = cmd_load_config(ctx, &cfg);
 	if (ret != VG_EXIT_OK)
 		return ret;

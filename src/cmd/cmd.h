@@ -63,6 +63,16 @@ struct option;
 int cmd_parse_options(const struct cmd_ops *cmd, int argc, char **argv,
     const struct option *opts, int (*fn)(void *arg, int val, const char *value), void *arg);
 
+/* For commands with operands: getopt_long over argv (argv[0] = its name; set
+ * optind = 0 first; operands are left in argv[optind..])
+ * without getopt's own messages: the option, -1 at the end, or 0 after printing
+ * "unknown option" with cmd's usage (then return VG_EXIT_USAGE). */
+int cmd_getopt(const struct cmd_ops *cmd, int argc, char **argv, const char *shortopts,
+    const struct option *longopts);
+
+/* `rules ioc` (cmd/rules_ioc.c); argv[0] is "ioc". */
+int cmd_rules_ioc(struct vg_ctx *ctx, int argc, char **argv);
+
 /* True if argv holds -h or --help. */
 bool cmd_wants_help(int argc, char **argv);
 

@@ -103,6 +103,21 @@ cmd_rules_cache(const struct vg_config *cfg, char *out, size_t size)
 }
 
 int
+cmd_getopt(const struct cmd_ops *cmd, int argc, char **argv, const char *shortopts,
+    const struct option *longopts)
+{
+	int c;
+
+	opterr = 0;
+	c = getopt_long(argc, argv, shortopts, longopts, NULL);
+	if (c == '?' || c == ':') {
+		cmd_usage_error(cmd, "unknown option '%s'", argv[optind - 1]);
+		return 0;
+	}
+	return c;
+}
+
+int
 cmd_load_config(struct vg_ctx *ctx, struct vg_config **out)
 {
 	char *errors = NULL, *warnings = NULL;

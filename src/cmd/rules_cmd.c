@@ -1,12 +1,11 @@
 /* `vigil rules test|list [PATH]`: loads a rule set the way `watch` will, then runs
  * every rule's embedded examples or lists the rules, so a rule edit is checked
- * before it reaches a running monitor. */
+ * before it reaches a running monitor. `rules ioc` is in rules_ioc.c. */
 #include "cmd/cmd.h"
 #include "core/err.h"
-#include "monitor/ioc.h"
 #include "monitor/rules.h"
 
-#include <jansson.h>
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,201 +15,82 @@ extern const struct cmd_ops cmd_rules;
 /* PATH argument, else monitor.rules from --config, else $VIGIL_RULES, else ./rules;
  * the cache directory from --cache, else monitor.rules_cache, else the default. */
 static int
-rules_paths(struct vg_ctx *ctx, const char *arg, const char *cache_arg, char **out,
-    char **cache)
+load(struct vg_ctx *ctx, const char *arg, const char *cache, unsigned flags,
+    struct ruleset **rs, char **path)
 {
 	struct vg_config *cfg = NULL;
-	int ret;
+	char *errors = NULL, def[4096];
+	int ret = VG_EXIT_OK, r;
 
-	*out = *cache = NULL;
-	if (ctx->config_path) {
-		ret = cmd_load_config(ctx, &cfg);
-		if (ret != VG_EXIT_OK)
-			return ret;
-	}
-	*out = NULL;
-	if (arg)
-		*out = strdup(arg);
-	else
-		cmd_rules_path(ctx, cfg, NULL, out);
-	char def[4096];
-	const char *c = cache_arg ? cache_arg : cmd_rules_cache(cfg, def, sizeof(def));
-	if (c)
-		*cache = strdup(c);
-	ret = !*out || (c && !*cache) ? VG_EXIT_RUNTIME : VG_EXIT_OK;
-	vg_config_free(cfg);
-	return ret;
-}
-
-static int
-print_list(const struct ruleset *rs, bool json)
-{
-	json_t *arr = json ? json_array() : NULL;
-
-	if (json && !arr)
-		return VG_EXIT_RUNTIME;
-	for (size_t i = 0; i < ruleset_count(rs); i++) {
-		const struct rule_info *r = ruleset_rule(rs, i);
-		if (json)
-			json_array_append_new(arr, json_pack("{s:s, s:s, s:s, s:s?, s:s}", "id",
-			    r->id, "severity", vg_severity_name(r->severity), "category",
-			    r->category, "mitre", r->mitre, "title", r->title));
-		else
-			printf("%-36s %-8s %-15s %-10s %s\n", r->id, vg_severity_name(r->severity),
-			    r->category, r->mitre ? r->mitre : "-", r->title);
-	}
-	if (json) {
-		json_dumpf(arr, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-		fputc('\n', stdout);
-		json_decref(arr);
-	}
-	return VG_EXIT_OK;
-}
-
-/* `rules ioc [FILE...] [--lookup VALUE]`: validates IOC files (default
- * monitor.ioc_files) and optionally looks one address or domain up. */
-static int
-run_ioc(struct vg_ctx *ctx, int argc, char **argv)
-{
-	struct vg_config *cfg = NULL;
-	struct ioc_set *set = NULL;
-	const char *lookup = NULL;
-	const char **files = NULL;
-	size_t nfiles = 0;
-	int ret = VG_EXIT_OK;
-	bool bad = false;
-
-	files = calloc((size_t)argc + 1, sizeof(*files));
-	if (!files)
-		return VG_EXIT_RUNTIME;
-	for (int i = 2; i < argc; i++) {
-		if (strcmp(argv[i], "--lookup") == 0 && i + 1 < argc)
-			lookup = argv[++i];
-		else if (argv[i][0] == '-') {
-			free(files);
-			return cmd_usage_error(&cmd_rules, "unknown option '%s'", argv[i]);
-		} else
-			files[nfiles++] = argv[i];
-	}
-	if (nfiles == 0) {
-		ret = cmd_load_config(ctx, &cfg);
-		if (ret != VG_EXIT_OK)
-			goto out;
-		const char **g = realloc(files, (cfg->monitor.ioc_files.n + 1) * sizeof(*g));
-		if (!g) {
-			ret = VG_EXIT_RUNTIME;
-			goto out;
-		}
-		files = g;
-		for (size_t i = 0; i < cfg->monitor.ioc_files.n; i++)
-			files[nfiles++] = cfg->monitor.ioc_files.items[i];
-		if (nfiles == 0) {
-			fprintf(stderr, "vigil rules ioc: no FILE given and no monitor.ioc_files "
-			    "configured\n");
-			ret = VG_EXIT_USAGE;
-			goto out;
-		}
-	}
-	if (ioc_set_new(&set) != VG_OK) {
+	if (ctx->config_path && (ret = cmd_load_config(ctx, &cfg)) != VG_EXIT_OK)
+		return ret;
+	if (!cache)
+		cache = cmd_rules_cache(cfg, def, sizeof(def));
+	if (cmd_rules_path(ctx, cfg, arg, path) != VG_OK) {
 		ret = VG_EXIT_RUNTIME;
 		goto out;
 	}
-	for (size_t i = 0; i < nfiles; i++) {
-		char *errors = NULL;
-		struct ioc_stats before, after;
-		ioc_get_stats(set, &before);
-		int r = ioc_load_file(set, files[i], &errors);
-		ioc_get_stats(set, &after);
-		if (errors)
-			fputs(errors, stderr);
-		free(errors);
-		if (r == VG_ERR_NOMEM) {
-			ret = VG_EXIT_RUNTIME;
-			goto out;
-		}
-		if (r != VG_OK || after.bad_lines > before.bad_lines ||
-		    after.dropped > before.dropped)
-			bad = true;
-		printf("%s: %zu addresses/networks, %zu domains, %zu bad lines\n", files[i],
-		    after.prefixes - before.prefixes, after.domains - before.domains,
-		    after.bad_lines - before.bad_lines);
+	r = ruleset_load_cached(*path, flags, cache, &ctx->log, rs, &errors);
+	if (errors)
+		fputs(errors, stderr);
+	if (r != VG_OK) {
+		fprintf(stderr, "vigil rules: %s: %s\n", *path, r == VG_ERR_PARSE ?
+		    "rule set not loaded (fix the errors above, or use --keep-going)" :
+		    vg_strerror(r));
+		ret = r == VG_ERR_NOMEM ? VG_EXIT_RUNTIME : VG_EXIT_USAGE;
 	}
-	if (lookup) {
-		unsigned plen = 0;
-		bool hit = ioc_match_ip(set, lookup, &plen) ||
-		    ioc_match_domain(set, lookup, strlen(lookup), NULL);
-		printf("%s: %s\n", lookup, hit ? "listed" : "not listed");
-		if (hit && !bad)
-			ret = VG_EXIT_FOUND;
-	}
-	if (bad)
-		ret = VG_EXIT_USAGE;
 out:
-	ioc_set_free(set);
+	free(errors);
 	vg_config_free(cfg);
-	free(files);
 	return ret;
 }
 
 static int
 run(struct vg_ctx *ctx, int argc, char **argv)
 {
-	const char *sub = NULL, *arg = NULL, *cache_arg = NULL;
+	static const struct option opts[] = { { "keep-going", no_argument, NULL, 'k' },
+		{ "cache", required_argument, NULL, 'c' }, { NULL, 0, NULL, 0 } };
+	const char *sub, *cache = NULL;
 	unsigned flags = 0;
-	char *path = NULL, *errors = NULL, *cache = NULL;
+	char *path = NULL;
 	struct ruleset *rs = NULL;
-	int ret, r;
+	size_t checked = 0;
+	int ret, r, c;
 
 	if (argc > 1 && strcmp(argv[1], "ioc") == 0)
-		return run_ioc(ctx, argc, argv);
-	for (int i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--keep-going") == 0 || strcmp(argv[i], "-k") == 0)
+		return cmd_rules_ioc(ctx, argc - 1, argv + 1);
+	optind = 0;	/* glibc: full re-initialisation */
+	while ((c = cmd_getopt(&cmd_rules, argc, argv, ":k", opts)) != -1) {
+		if (c == 'k')
 			flags |= RULESET_KEEP_GOING;
-		else if (strcmp(argv[i], "--cache") == 0 && i + 1 < argc)
-			cache_arg = argv[++i];
-		else if (argv[i][0] == '-' && argv[i][1] != '\0')
-			return cmd_usage_error(&cmd_rules, "unknown option '%s'", argv[i]);
-		else if (!sub)
-			sub = argv[i];
-		else if (!arg)
-			arg = argv[i];
+		else if (c == 'c')
+			cache = optarg;
 		else
-			return cmd_usage_error(&cmd_rules, "expected at most one PATH");
+			return VG_EXIT_USAGE;
 	}
+	sub = optind < argc ? argv[optind] : NULL;
 	if (!sub || (strcmp(sub, "test") != 0 && strcmp(sub, "list") != 0))
 		return cmd_usage_error(&cmd_rules, "expected 'test' or 'list'");
-	ret = rules_paths(ctx, arg, cache_arg, &path, &cache);
+	if (argc - optind > 2)
+		return cmd_usage_error(&cmd_rules, "expected at most one PATH");
+	ret = load(ctx, argc - optind == 2 ? argv[optind + 1] : NULL, cache, flags, &rs, &path);
 	if (ret != VG_EXIT_OK)
 		goto out;
-	r = ruleset_load_cached(path, flags, cache, &ctx->log, &rs, &errors);
-	if (errors)
-		fputs(errors, stderr);
-	if (r != VG_OK) {
-		fprintf(stderr, "vigil rules: %s: %s\n", path, r == VG_ERR_PARSE ?
-		    "rule set not loaded (fix the errors above, or use --keep-going)" :
-		    vg_strerror(r));
-		ret = r == VG_ERR_NOMEM ? VG_EXIT_RUNTIME : VG_EXIT_USAGE;
+	if (strcmp(sub, "list") == 0) {
+		ret = ruleset_print(rs, ctx->json, stdout) == VG_OK ? VG_EXIT_OK : VG_EXIT_RUNTIME;
 		goto out;
 	}
-	if (strcmp(sub, "list") == 0) {
-		ret = print_list(rs, ctx->json);
-	} else {
-		size_t checked = 0;
-		r = ruleset_selftest(rs, stdout, &checked);
-		if (r < 0) {
-			fprintf(stderr, "vigil rules: self-test failed: %s\n", vg_strerror(r));
-			ret = VG_EXIT_RUNTIME;
-			goto out;
-		}
-		printf("%s: %zu rules, %zu examples checked, %d failed\n", path, ruleset_count(rs),
-		    checked, r);
-		ret = r ? VG_EXIT_FOUND : VG_EXIT_OK;
+	if ((r = ruleset_selftest(rs, stdout, &checked)) < 0) {
+		fprintf(stderr, "vigil rules: self-test failed: %s\n", vg_strerror(r));
+		ret = VG_EXIT_RUNTIME;
+		goto out;
 	}
+	printf("%s: %zu rules, %zu examples checked, %d failed\n", path, ruleset_count(rs),
+	    checked, r);
+	ret = r ? VG_EXIT_FOUND : VG_EXIT_OK;
 out:
 	ruleset_free(rs);
-	free(errors);
 	free(path);
-	free(cache);
 	return ret;
 }
 

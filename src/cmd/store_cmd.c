@@ -4,6 +4,7 @@
 #include "core/err.h"
 #include "core/store.h"
 
+#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -17,8 +18,14 @@ run(struct vg_ctx *ctx, int argc, char **argv)
 	json_t *stats = NULL;
 	char err[512];
 	int version = 0, ret, r;
+	static const struct option opts[] = { { NULL, 0, NULL, 0 } };
 	const char *path;
 
+	optind = 0;	/* glibc: full re-initialisation */
+	if (cmd_getopt(&cmd_store, argc, argv, ":", opts) != -1)
+		return VG_EXIT_USAGE;
+	argc -= optind - 1;	/* positionals now at argv[1..] */
+	argv += optind - 1;
 	if (argc < 2 || (strcmp(argv[1], "info") != 0 && strcmp(argv[1], "migrate") != 0))
 		return cmd_usage_error(&cmd_store, "expected 'info' or 'migrate'");
 	if (argc > 3)

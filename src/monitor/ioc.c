@@ -454,3 +454,29 @@ ioc_match_event(const struct ioc_set *set, const struct vg_event *ev, rule_hit_f
 	}
 	return 0;
 }
+
+int
+ioc_load_files(struct ioc_set *set, const char *const *files, size_t n, FILE *out,
+    FILE *err, bool *bad)
+{
+	*bad = false;
+	for (size_t i = 0; i < n; i++) {
+		char *errors = NULL;
+		struct ioc_stats before, after;
+		ioc_get_stats(set, &before);
+		int r = ioc_load_file(set, files[i], &errors);
+		ioc_get_stats(set, &after);
+		if (errors)
+			fputs(errors, err);
+		free(errors);
+		if (r == VG_ERR_NOMEM)
+			return r;
+		if (r != VG_OK || after.bad_lines > before.bad_lines ||
+		    after.dropped > before.dropped)
+			*bad = true;
+		fprintf(out, "%s: %zu addresses/networks, %zu domains, %zu bad lines\n", files[i],
+		    after.prefixes - before.prefixes, after.domains - before.domains,
+		    after.bad_lines - before.bad_lines);
+	}
+	return VG_OK;
+}

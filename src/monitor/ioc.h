@@ -8,6 +8,7 @@
 #include "monitor/rules.h"
 
 #include <stdbool.h>
+#include <stdio.h>
 #include <stddef.h>
 
 /* Hard limits; entries beyond them are dropped and counted. */
@@ -40,6 +41,12 @@ int ioc_add(struct ioc_set *set, const char *entry, const char **why);
  * Bad lines are skipped and described in *errors as "file:line: message" lines
  * (caller frees; NULL when none). 0, or VG_ERR_IO if the file cannot be read. */
 int ioc_load_file(struct ioc_set *set, const char *path, char **errors);
+
+/* Loads each of files in turn, printing "FILE: N addresses/networks, N domains,
+ * N bad lines" per file to out and bad lines to err. *bad is set if any file
+ * was unreadable or had bad or dropped lines. 0, or VG_ERR_NOMEM. */
+int ioc_load_files(struct ioc_set *set, const char *const *files, size_t n, FILE *out,
+    FILE *err, bool *bad);
 
 /* True if the textual address ip is inside a listed prefix; *prefix_len (may be
  * NULL) gets the longest matching prefix in IPv6 terms (IPv4 /24 = 120). */

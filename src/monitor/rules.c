@@ -3,6 +3,7 @@
 #include "monitor/rules_int.h"
 #include "core/err.h"
 
+#include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -91,4 +92,30 @@ const struct rule_info *
 ruleset_rule(const struct ruleset *rs, size_t index)
 {
 	return rs && index < rs->n ? &rs->rules[index].info : NULL;
+}
+
+int
+ruleset_print(const struct ruleset *rs, bool json, FILE *out)
+{
+	json_t *arr = json ? json_array() : NULL;
+
+	if (json && !arr)
+		return VG_ERR_NOMEM;
+	for (size_t i = 0; i < ruleset_count(rs); i++) {
+		const struct rule_info *r = ruleset_rule(rs, i);
+		if (json)
+			json_array_append_new(arr, json_pack("{s:s, s:s, s:s, s:s?, s:s}", "id",
+			    r->id, "severity", vg_severity_name(r->severity), "category",
+			    r->category, "mitre", r->mitre, "title", r->title));
+		else
+			fprintf(out, "%-36s %-8s %-15s %-10s %s\n", r->id,
+			    vg_severity_name(r->severity), r->category, r->mitre ? r->mitre : "-",
+			    r->title);
+	}
+	if (json) {
+		json_dumpf(arr, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+		fputc('\n', out);
+		json_decref(arr);
+	}
+	return VG_OK;
 }

@@ -7,6 +7,7 @@
 #include "core/event.h"
 #include "core/log.h"
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 
@@ -75,6 +76,10 @@ struct rule_info {
 
 /* The index-th rule (load order), or NULL past the end. Borrowed from rs. */
 const struct rule_info *ruleset_rule(const struct ruleset *rs, size_t index);
+
+/* Prints one line per rule (id, severity, category, ATT&CK id, title) to out, or
+ * with json a JSON array of objects. 0, or VG_ERR_NOMEM. */
+int ruleset_print(const struct ruleset *rs, bool json, FILE *out);
 
 /* Matched text is cut to this many bytes. */
 #define RULE_HIT_TEXT_MAX 256
