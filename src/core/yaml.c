@@ -96,8 +96,9 @@ load(struct vg_yaml *y, yaml_parser_t *parser, size_t max_nodes, struct vg_yaml_
 	return r;
 }
 
-int
-vg_yaml_load(struct vg_yaml *y, const char *text, size_t len, size_t max_nodes,
+/* One parser set-up for both inputs: f if non-NULL, else text. */
+static int
+load_from(struct vg_yaml *y, const char *text, size_t len, FILE *f, size_t max_nodes,
     struct vg_yaml_error *e)
 {
 	yaml_parser_t parser;
@@ -108,27 +109,26 @@ vg_yaml_load(struct vg_yaml *y, const char *text, size_t len, size_t max_nodes,
 		memset(e, 0, sizeof(*e));
 		return VG_ERR_NOMEM;
 	}
-	yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
+	if (f)
+		yaml_parser_set_input_file(&parser, f);
+	else
+		yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
 	r = load(y, &parser, max_nodes, e);
 	yaml_parser_delete(&parser);
 	return r;
 }
 
 int
+vg_yaml_load(struct vg_yaml *y, const char *text, size_t len, size_t max_nodes,
+    struct vg_yaml_error *e)
+{
+	return load_from(y, text, len, NULL, max_nodes, e);
+}
+
+int
 vg_yaml_load_file(struct vg_yaml *y, FILE *f, size_t max_nodes, struct vg_yaml_error *e)
 {
-	yaml_parser_t parser;
-	int r;
-
-	memset(y, 0, sizeof(*y));
-	if (!yaml_parser_initialize(&parser)) {
-		memset(e, 0, sizeof(*e));
-		return VG_ERR_NOMEM;
-	}
-	yaml_parser_set_input_file(&parser, f);
-	r = load(y, &parser, max_nodes, e);
-	yaml_parser_delete(&parser);
-	return r;
+	return load_from(y, NULL, 0, f, max_nodes, e);
 }
 
 void
