@@ -133,12 +133,13 @@ int store_begin(struct vg_store *s) { return s->ops->begin(s->db); }
 int store_commit(struct vg_store *s) { return s->ops->commit(s->db); }
 int store_rollback(struct vg_store *s) { return s->ops->rollback(s->db); }
 int64_t store_last_insert_id(struct vg_store *s) { return s->ops->last_insert_id(s->db); }
+int64_t store_changes(struct vg_store *s) { return s->ops->changes(s->db); }
 
 static size_t
-slot_of(const struct store_sql *q, size_t cap)
+slot_of(const void *key, size_t cap)
 {
-	/* Statement rows are static objects at least 8-aligned: drop the zero bits. */
-	uintptr_t h = (uintptr_t)q >> 3;
+	/* Keys are addresses of static objects: drop the low bits, which vary least. */
+	uintptr_t h = (uintptr_t)key >> 3;
 	h *= (uintptr_t)0x9E3779B97F4A7C15ull;
 	return (size_t)(h >> 7) & (cap - 1);
 }
@@ -153,7 +154,7 @@ cache_grow(struct vg_store *s)
 	for (size_t i = 0; i < s->cap; i++) {
 		if (!s->stmts[i])
 			continue;
-		size_t j = slot_of(s->stmts[i]->q, cap);
+		size_t j = slot_of(s->stmts[i]->key, cap);
 		while (t[j])
 			j = (j + 1) & (cap - 1);
 		t[j] = s->stmts[i];
@@ -164,8 +165,10 @@ cache_grow(struct vg_store *s)
 	return VG_OK;
 }
 
-int
-store_stmt(struct vg_store *s, const struct store_sql *q, struct store_stmt **out)
+/* Finds or prepares the statement cached under key; q is used to prepare it
+ * (for text statements, copied into the entry so it lives as long as it). */
+static int
+lookup(struct vg_store *s, const void *key, const struct store_sql *q, struct store_stmt **out)
 {
 	struct store_stmt *t;
 	size_t j;
@@ -173,8 +176,8 @@ store_stmt(struct vg_store *s, const struct store_sql *q, struct store_stmt **ou
 
 	*out = NULL;
 	if (s->cap) {
-		for (j = slot_of(q, s->cap); s->stmts[j]; j = (j + 1) & (s->cap - 1)) {
-			if (s->stmts[j]->q == q) {
+		for (j = slot_of(key, s->cap); s->stmts[j]; j = (j + 1) & (s->cap - 1)) {
+			if (s->stmts[j]->key == key) {
 				*out = s->stmts[j];
 				return VG_OK;
 			}
@@ -184,19 +187,34 @@ store_stmt(struct vg_store *s, const struct store_sql *q, struct store_stmt **ou
 		return r;
 	if (!(t = calloc(1, sizeof(*t))))
 		return VG_ERR_NOMEM;
-	*t = (struct store_stmt){ .ops = s->ops, .db = s->db, .q = q, .owner = s };
-	if ((r = s->ops->prepare(s->db, q, &t->st)) != VG_OK) {
+	*t = (struct store_stmt){ .ops = s->ops, .db = s->db, .key = key, .own = *q,
+		.owner = s };
+	t->q = key == (const void *)q ? q : &t->own;
+	if ((r = s->ops->prepare(s->db, t->q, &t->st)) != VG_OK) {
 		vg_warn(s->log, "store %s: cannot prepare %s: %s", s->path, q->name,
 		    s->ops->errmsg(s->db));
 		free(t);
 		return r;
 	}
-	for (j = slot_of(q, s->cap); s->stmts[j]; j = (j + 1) & (s->cap - 1))
+	for (j = slot_of(key, s->cap); s->stmts[j]; j = (j + 1) & (s->cap - 1))
 		;
 	s->stmts[j] = t;
 	s->n++;
 	*out = t;
 	return VG_OK;
+}
+
+int
+store_stmt(struct vg_store *s, const struct store_sql *q, struct store_stmt **out)
+{
+	return lookup(s, q, q, out);
+}
+
+int
+store_stmt_text(struct vg_store *s, const char *sql, struct store_stmt **out)
+{
+	const struct store_sql q = { .name = "statement", .sql = sql };
+	return lookup(s, sql, &q, out);
 }
 
 int

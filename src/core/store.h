@@ -40,6 +40,41 @@ int store_rollback(struct vg_store *st);
 /* Row counts per table as a new JSON object {"alerts": N, ...}; caller decrefs. */
 int store_stats(struct vg_store *st, json_t **out);
 
+/* Statements for stages whose SQL lives in their own files: sql is text that
+ * lives as long as the store (a static string; the prepared statement is cached
+ * by its address), with $1..$N placeholders (portable; "?" also works on SQLite).
+ * Binds are an array of typed values; text is not copied and must outlive the
+ * call. Record kinds inside core use store_db.h directly instead. */
+enum store_type { STORE_NULL, STORE_INT, STORE_TEXT };
+struct store_val {
+	enum store_type type;
+	int64_t i;
+	const char *s;
+};
+#define SV_INT(x) ((struct store_val){ .type = STORE_INT, .i = (int64_t)(x) })
+#define SV_TEXT(x) store_val_text(x)
+#define SV_NULL ((struct store_val){ .type = STORE_NULL })
+/* A NULL string binds as SQL NULL. */
+static inline struct store_val
+store_val_text(const char *s)
+{
+	return (struct store_val){ .type = s ? STORE_TEXT : STORE_NULL, .s = s };
+}
+
+/* Runs a write statement. *last_id (row id of an INSERT) and *changes are set
+ * when non-NULL. 0, VG_ERR_BUSY, VG_ERR_IO or VG_ERR_STORE. */
+int store_exec(struct vg_store *st, const char *sql, const struct store_val *binds, size_t n,
+    int64_t *last_id, int64_t *changes);
+/* Runs a query; *rows becomes a new JSON array (caller decrefs) of objects keyed
+ * by column name: integers as JSON integers, text as strings, NULL as null. At
+ * most max_rows rows (0 = no limit). 0 or VG_ERR_*. */
+int store_query(struct vg_store *st, const char *sql, const struct store_val *binds, size_t n,
+    size_t max_rows, json_t **rows);
+/* As store_query for one row: *row is a new object (caller decrefs);
+ * VG_ERR_NOTFOUND when there is none. */
+int store_query_one(struct vg_store *st, const char *sql, const struct store_val *binds,
+    size_t n, json_t **row);
+
 /* Record kinds, each a small header + store_<kind>.c over store_db.h. */
 #include "core/store_alerts.h"
 #include "core/store_audit.h"

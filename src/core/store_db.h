@@ -66,6 +66,11 @@ struct store_db_ops {
 	int64_t (*column_int64)(void *st, int i);
 	/* Borrowed; valid until the next step or reset; NULL for SQL NULL. */
 	const char *(*column_text)(void *st, int i);
+	/* For generic readers (store_rows.c): columns of the current row. */
+	int (*column_count)(void *st);
+	const char *(*column_name)(void *st, int i);
+	int (*column_type)(void *st, int i);	/* enum store_type */
+	int64_t (*changes)(void *db);	/* rows changed by the last write */
 };
 
 extern const struct store_db_ops store_db_sqlite;
@@ -80,11 +85,16 @@ struct store_stmt {
 	void *db;
 	void *st;
 	const struct store_sql *q;
+	const void *key;	/* q, or the SQL text for store_stmt_text */
+	struct store_sql own;	/* q for store_stmt_text */
 	struct vg_store *owner;
 };
 
 /* The statement for q, preparing it on first use; *out is owned by the store. */
 int store_stmt(struct vg_store *s, const struct store_sql *q, struct store_stmt **out);
+/* Same for bare SQL text that lives as long as the store (a static string),
+ * cached by its address. */
+int store_stmt_text(struct vg_store *s, const char *sql, struct store_stmt **out);
 
 static inline void
 store_bind_int64(struct store_stmt *t, int i, int64_t v)
@@ -108,6 +118,13 @@ static inline void
 store_bind_null(struct store_stmt *t, int i)
 {
 	t->ops->bind_null(t->st, i);
+}
+
+/* Column type of the current row (SQL NULL, integer, text; blobs read as text). */
+static inline int
+store_col_type(struct store_stmt *t, int i)
+{
+	return t->ops->column_type(t->st, i);
 }
 
 static inline int64_t
@@ -137,5 +154,7 @@ int store_run(struct store_stmt *t);
 
 /* Row id of the last insert on this store's connection. */
 int64_t store_last_insert_id(struct vg_store *s);
+/* Rows changed by the last write on this store's connection. */
+int64_t store_changes(struct vg_store *s);
 
 #endif

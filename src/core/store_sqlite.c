@@ -311,6 +311,38 @@ sqlite_column_text(void *st, int i)
 	return (const char *)sqlite3_column_text(st, i);
 }
 
+static int
+sqlite_column_count(void *st)
+{
+	return sqlite3_column_count(st);
+}
+
+static const char *
+sqlite_column_name(void *st, int i)
+{
+	return sqlite3_column_name(st, i);
+}
+
+static int
+sqlite_column_type(void *st, int i)
+{
+	switch (sqlite3_column_type(st, i)) {
+	case SQLITE_NULL:
+		return STORE_NULL;
+	case SQLITE_INTEGER:
+		return STORE_INT;
+	default:
+		return STORE_TEXT;	/* text, blob; floats are not stored */
+	}
+}
+
+static int64_t
+sqlite_changes(void *impl)
+{
+	struct sqlite_store *s = impl;
+	return sqlite3_changes64(s->db);
+}
+
 const struct store_db_ops store_db_sqlite = {
 	.name = "sqlite",
 	.migrations = store_migrations_sqlite,
@@ -333,4 +365,8 @@ const struct store_db_ops store_db_sqlite = {
 	.step = sqlite_step,
 	.column_int64 = sqlite_column_int64,
 	.column_text = sqlite_column_text,
+	.column_count = sqlite_column_count,
+	.column_name = sqlite_column_name,
+	.column_type = sqlite_column_type,
+	.changes = sqlite_changes,
 };

@@ -147,6 +147,49 @@ test_migrations_are_compiled_in_and_numbered(void **state)
 	assert_non_null(strstr(store_migrations_sqlite[0], "CREATE TABLE alerts("));
 }
 
+/* Stages outside core (cases/, notify/) use bare SQL text with value arrays. */
+static void
+test_exec_and_query_by_text_with_json_rows(void **state)
+{
+	struct fixture *f = *state;
+	static const char *const ins =
+	    "INSERT INTO audit(at, actor, action, detail) VALUES($1, $2, $3, $4)";
+	static const char *const upd = "UPDATE audit SET detail = $1 WHERE actor = $2";
+	static const char *const sel =
+	    "SELECT id, actor, detail FROM audit WHERE at >= $1 ORDER BY id";
+	int64_t id = 0, changes = 0;
+	json_t *rows = NULL, *row = NULL;
+
+	for (int i = 0; i < 3; i++) {
+		struct store_val b[] = { SV_INT(100 + i), SV_TEXT(i == 2 ? "eve" : "bob"),
+			SV_TEXT("login"), SV_TEXT(NULL) };
+		assert_int_equal(store_exec(f->st, ins, b, 4, &id, NULL), VG_OK);
+		assert_int_equal(id, i + 1);
+	}
+	assert_int_equal(store_exec(f->st, upd, (struct store_val[]){ SV_TEXT("x"),
+	    SV_TEXT("bob") }, 2, NULL, &changes), VG_OK);
+	assert_int_equal(changes, 2);
+	assert_int_equal(store_query(f->st, sel, (struct store_val[]){ SV_INT(101) }, 1, 0,
+	    &rows), VG_OK);
+	assert_int_equal(json_array_size(rows), 2);
+	json_t *last = json_array_get(rows, 1);
+	assert_int_equal(json_integer_value(json_object_get(last, "id")), 3);
+	assert_string_equal(json_string_value(json_object_get(last, "actor")), "eve");
+	assert_true(json_is_null(json_object_get(last, "detail")));
+	json_decref(rows);
+	assert_int_equal(store_query(f->st, sel, (struct store_val[]){ SV_INT(0) }, 1, 1, &rows),
+	    VG_OK);
+	assert_int_equal(json_array_size(rows), 1);	/* max_rows */
+	json_decref(rows);
+	assert_int_equal(store_query_one(f->st, sel, (struct store_val[]){ SV_INT(100) }, 1, &row),
+	    VG_OK);
+	assert_string_equal(json_string_value(json_object_get(row, "detail")), "x");
+	json_decref(row);
+	assert_int_equal(store_query_one(f->st, sel, (struct store_val[]){ SV_INT(999) }, 1, &row),
+	    VG_ERR_NOTFOUND);
+	assert_null(row);
+}
+
 int
 main(void)
 {
@@ -158,6 +201,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_bad_sql_fails_without_caching, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_blobs_keep_every_byte, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_migrations_are_compiled_in_and_numbered, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_exec_and_query_by_text_with_json_rows, setup,
 		    teardown),
 	};
 	return cmocka_run_group_tests_name("store_db", tests, NULL, NULL);
