@@ -51,10 +51,6 @@ int cmd_rules_path(struct vg_ctx *ctx, const struct vg_config *cfg, const char *
  * default (vg_default_cache_dir). Returns out, or NULL to run uncached. */
 const char *cmd_rules_cache(const struct vg_config *cfg, char *out, size_t size);
 
-/* Blocks SIGINT and SIGTERM and returns a non-blocking signalfd that becomes readable
- * when one arrives, so a daemon's loop stops cleanly; -1 on failure (errno set). */
-int cmd_stop_signal_fd(void);
-
 struct option;
 /* getopt_long over argv[1..] of a command that takes options only (argv[0] is the
  * command or subcommand): fn gets each option's val and value (NULL for flags) and
