@@ -7,6 +7,7 @@
 #include "core/buf.h"
 #include "core/err.h"
 #include "core/paths.h"
+#include "monitor/ws.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -506,6 +507,32 @@ file_stats(const unsigned char *d, size_t n, struct webshell_finding *f)
 	return score > WEBSHELL_STATS_MAX ? WEBSHELL_STATS_MAX : score;
 }
 
+/* Taint paths of the script (monitor/ws.h) plus the rules run again over every static
+ * encoding layer it unfolded; returns the weight they add. */
+static int
+script_analysis(struct webshell_scanner *s, struct pool_slot *slot, const unsigned char *data,
+    size_t len, struct match_ctx *m)
+{
+	struct ws_result r;
+	enum ws_lang lang = ws_detect_lang(m->f->path, data, len);
+
+	if (lang == WS_LANG_NONE || ws_analyze(lang, data, len, &r) != VG_OK)
+		return 0;
+	if (r.limited)
+		vg_debug(s->log, "webshell: %s: script analysis hit a per-file cap", m->f->path);
+	for (int k = 0; k < WS_K_MAX; k++) {
+		if (r.weight[k] < WEBSHELL_SUSPICIOUS / 2)
+			continue;
+		if (!list_add(m->f->rules, sizeof(m->f->rules), ws_kind_name(k)) ||
+		    !list_add(m->f->families, sizeof(m->f->families), ws_kind_family(k)))
+			m->f->lists_truncated = true;
+	}
+	for (size_t i = 0; i < r.nblobs; i++)
+		yr_scanner_scan_mem(slot->ys, r.blobs[i].data, r.blobs[i].len);
+	ws_result_free(&r);
+	return r.score;
+}
+
 static void
 finding_reset(struct webshell_finding *f, const char *path)
 {
@@ -535,6 +562,8 @@ webshell_scan_mem(struct webshell_scanner *s, const char *path, const unsigned c
 	yr_scanner_define_boolean_variable(slot->ys, WEBSHELL_EXT_HEX_KEY,
 	    has_hex16_literal(data, len));
 	yr = yr_scanner_scan_mem(slot->ys, data, len);
+	if (yr == ERROR_SUCCESS || yr == ERROR_SCAN_TIMEOUT)
+		m.weight_sum += script_analysis(s, slot, data, len, &m);
 	slot_put(s, slot);
 	if (yr == ERROR_SCAN_TIMEOUT || yr == ERROR_TOO_MANY_MATCHES ||
 	    yr == ERROR_TOO_MANY_RE_FIBERS) {
