@@ -101,13 +101,13 @@ dropper(struct eng *e, const struct val *path, const struct val *data)
 }
 
 static void
-fileop(struct eng *e, const char *name, uint32_t t)
+fileop(struct eng *e, const char *name, size_t n, uint32_t t)
 {
 	if (!(t & (T_RAW | T_PARAMS)))
 		return;
 	unsigned h = 5381;
-	for (const char *c = name; *c; c++)
-		h = h * 33 + (unsigned char)*c;
+	for (size_t i = 0; i < n; i++)
+		h = h * 33 + (unsigned char)tolower((unsigned char)name[i]);
 	if (t & T_RAW)
 		e->fileops |= 1u << (h % 30);
 	ws_sink(e, WS_K_FILEOPS, t & T_PARAMS, 45);
@@ -212,7 +212,7 @@ fold(struct eng *e, int kind, const struct ws_fn *f, const struct val *recv, str
 	case F_UNC: o = ws_inflate(e->a, in.s, in.n, 1, &on); fl = VF_DECODED; break;
 	case F_GZD: o = ws_inflate(e->a, in.s, in.n, 2, &on); fl = VF_DECODED; break;
 	case F_URLD: o = ws_urldec(e->a, in.s, in.n, &on); fl = VF_DECODED; break;
-	case F_REV: o = ws_rev(e->a, in.s, in.n, &on); break;
+	case F_REV: o = ws_rev(e->a, in.s, in.n, &on); fl = VF_DECODED; break;
 	case F_BYTES: o = in.s; on = in.n; fl = in.fl & VF_DECODED; break;
 	case F_LOWER: case F_UPPER: {
 		char *d = ws_dup(e->a, in.s, in.n);
@@ -313,7 +313,9 @@ user_call(struct eng *e, struct func *f, struct val *args, int nargs)
 {
 	struct val r = { 0 };
 	for (int i = 0; i < nargs && i < f->np; i++) {
-		if (f->pweight[i])
+		if (f->pweight[i] && f->pkind[i] == WS_K_FILEOPS)
+			fileop(e, f->name, f->n, args[i].t);	/* a helper is one more operation */
+		else if (f->pweight[i])
 			ws_sink(e, (enum ws_kind)f->pkind[i], args[i].t, f->pweight[i]);
 		if (f->ret & (1u << (8 + i)))
 			r.t |= args[i].t;
@@ -415,6 +417,8 @@ ws_call(struct eng *e, const char *name, size_t n, int where, const struct val *
 		 * includes what the request names outright */
 		if (!(a.fl & VF_PREFIXED))
 			ws_sink(e, WS_K_INCLUDE_INPUT, a.t, 90);
+		if (a.s && a.n == 11 && strncasecmp(a.s, "php://input", 11) == 0)
+			ws_hit(e, WS_K_INCLUDE_INPUT, 90);
 		if (a.s && a.n > 5 && strncasecmp(a.s, "data:", 5) == 0)
 			ws_hit(e, WS_K_INCLUDE_INPUT, 85);
 		else if (a.s && (a.fl & VF_DECODED))
@@ -460,7 +464,7 @@ ws_call(struct eng *e, const char *name, size_t n, int where, const struct val *
 		bool write = true;
 		if (e->php && f->arg2 < nargs && args[f->arg2].s)
 			write = strpbrk(args[f->arg2].s, "waxc+") != NULL;
-		fileop(e, ln, a.t);
+		fileop(e, ln, strlen(ln), a.t);
 		r.t = a.t;
 		r.fl = a.fl & VF_WEBROOT;
 		if (a.s)
@@ -482,7 +486,7 @@ ws_call(struct eng *e, const char *name, size_t n, int where, const struct val *
 			ws_hit(e, WS_K_DROPPER, 80);
 		break;
 	case S_FILEOP:
-		fileop(e, ln, a.t);
+		fileop(e, ln, strlen(ln), a.t);
 		break;
 	case S_DBEXEC:
 		if (a.t & T_RAW)
@@ -501,8 +505,10 @@ ws_call(struct eng *e, const char *name, size_t n, int where, const struct val *
 		e->xslt |= 1;
 		break;
 	case S_XSLTUSE:
-		if (all & T_RAW)
+		if (all & (T_RAW | T_DER))
 			e->xslt |= 2;
+		if ((e->xslt & 1) && (all & T_PARAMS))
+			ws_sink(e, WS_K_XSLT, all & T_PARAMS, 85);
 		break;
 	}
 	return r;

@@ -69,6 +69,7 @@ struct eng {
 	int depth;			/* nested decoded layers */
 	long steps, max_steps;
 	int nest;			/* expression recursion */
+	uint32_t margs;			/* taint of the last call's arguments */
 	bool globals_tainted;
 	uint32_t fileops;		/* distinct file operations on request paths */
 	uint8_t db;			/* 1: connect from request, 2: SQL from request */
@@ -82,6 +83,7 @@ struct eng {
 	const char *lhs;
 	uint32_t lhs_n;
 	bool lhs_whole;			/* the variable itself, not a member or element */
+	const struct ws_tok *member;	/* the last property named on it */
 };
 
 /* ws_taint.c */

@@ -398,6 +398,11 @@ lex_code(struct lx *x, const char *endmark)
 			ret = emit(x, TK_NUM, 0, 0, x->s + st, x->i - st);
 			continue;
 		}
+		if (x->php && c == '<' && at(x, "<?php")) {
+			x->i += 5;	/* a stray open tag: a statement boundary */
+			ret = emit(x, TK_OP, 0, OP1(';'), NULL, 0);
+			continue;
+		}
 		if (x->php && c == '<' && at(x, "<<<")) {
 			int r = lex_heredoc(x);
 			if (r <= 0) {

@@ -322,9 +322,9 @@ php_specials(struct eng *e, const char *ln, struct val *av, const char **names, 
 {
 	if (!n)
 		return;
-	if ((strcmp(ln, "extract") == 0 || strcmp(ln, "import_request_variables") == 0 ||
-	    (strcmp(ln, "parse_str") == 0 && n == 1) || strcmp(ln, "mb_parse_str") == 0) &&
-	    (av[0].t & T_RAW))
+	if (((strcmp(ln, "extract") == 0 || (strcmp(ln, "parse_str") == 0 && n == 1) ||
+	    strcmp(ln, "mb_parse_str") == 0) && (av[0].t & T_RAW)) ||
+	    strcmp(ln, "import_request_variables") == 0)
 		e->globals_tainted = true;
 	if (strcmp(ln, "parse_str") == 0 && n > 1 && names[1])
 		ws_var_set(e, names[1], nlen[1], av[0], false);
@@ -339,6 +339,9 @@ call_named(struct eng *e, const struct ws_tok *name, int where, const struct val
 	char ln[64];
 	int n = args(e, av, names, nlen);
 
+	e->margs = 0;
+	for (int i = 0; i < n; i++)
+		e->margs |= av[i].t;
 	if (e->php && where == W_FREE && ws_lower(name->s, name->n, ln, sizeof(ln)))
 		php_specials(e, ln, av, names, nlen, n);
 	return ws_call(e, name->s, name->n, where, recv, av, n);
@@ -426,6 +429,7 @@ primary(struct eng *e)
 	struct val r = { 0 };
 
 	e->callee = NULL;
+	e->member = NULL;
 	set_lhs(e, NULL, 0, false);
 	switch (t->type) {
 	case TK_VAR:
@@ -580,6 +584,11 @@ postfix(struct eng *e, struct val v)
 			struct val av[MAX_ARGS];
 			struct val fv = v;
 			int n = args(e, av, NULL, NULL);
+			if (!e->php) {
+				/* VB and JScript index with parentheses: Request.Form("x"), a(i) */
+				e->callee = NULL;
+				continue;
+			}
 			v = (struct val){ 0 };
 			if (fv.t & (T_RAW | T_PARAMS))
 				ws_sink(e, WS_K_DYNCALL, fv.t, 80);
@@ -622,7 +631,9 @@ postfix(struct eng *e, struct val v)
 				v = call_named(e, m, W_MEMB, &recv);
 				/* builders and setters: sb.append(x), psi.set(x) taint the object */
 				uint32_t at = v.t & ~recv.t;
-				if (root && root != dyn_lhs && at && !e->php)
+				if (e->php)	/* $doc->loadXML($_POST['x']): the object now holds it */
+					at = e->margs & T_ANY ? T_DER : 0;
+				if (root && root != dyn_lhs && at)
 					ws_var_set(e, root, root_n, (struct val){ .t = at }, true);
 				set_lhs(e, root, root_n, false);
 				e->callee = NULL;
@@ -631,6 +642,8 @@ postfix(struct eng *e, struct val v)
 				char ln[64];
 				v = (struct val){ .t = recv.tag == TG_REQUEST ? 0 : recv.t,
 					.tag = recv.tag == TG_REQUEST ? TG_NONE : recv.tag };
+				if (!e->php && v.tag == TG_NONE)	/* java.nio.file.Files */
+					v.tag = (uint8_t)ws_tag_of_name(m->s, m->n);
 				if (ws_lower(m->s, m->n, ln, sizeof(ln))) {
 					const struct ws_fn *f = ws_lookup(e->tab, ln, W_MEMB, recv.tag);
 					if (recv.tag == TG_REQUEST && f && f->kind == F_SRC)
@@ -642,6 +655,7 @@ postfix(struct eng *e, struct val v)
 						v.fl |= VF_WEBROOT;
 				}
 				set_lhs(e, root, root_n, false);
+				e->member = m;
 				e->callee = m->s;
 				e->callee_n = m->n;
 				e->callee_member = true;
@@ -671,7 +685,7 @@ unary(struct eng *e)
 			v = (struct val){ 0 };
 		return v;
 	}
-	if (is_kw(t, "not") || is_kw(t, "typeof") || is_kw(t, "await") || is_kw(t, "clone") ||
+	if (is_kw(t, "not") || (is_kw(t, "typeof") && !is_op(peek(e, 1), OP1('('))) || is_kw(t, "await") || is_kw(t, "clone") ||
 	    (e->php && (is_kw(t, "print") || is_kw(t, "echo")))) {
 		e->p++;
 		struct val v = unary(e);
@@ -781,7 +795,8 @@ is_assign(const struct eng *e, const struct ws_tok *t)
 }
 
 static void
-assign(struct eng *e, const char *name, uint32_t n, bool whole, uint32_t op, struct val v)
+assign(struct eng *e, const char *name, uint32_t n, bool whole, uint32_t op, struct val v,
+    const struct ws_tok *member)
 {
 	if (name == dyn_lhs) {
 		if (v.t & T_RAW)
@@ -792,6 +807,9 @@ assign(struct eng *e, const char *name, uint32_t n, bool whole, uint32_t op, str
 		return;
 	if (e->cur && n == e->cur->n && strncasecmp(name, e->cur->name, n) == 0)
 		e->cur->ret |= v.t;	/* VB: FunctionName = value */
+	if (!whole && member && (v.t & T_RAW) && (is_kw(member, "connectionstring") ||
+	    is_kw(member, "activeconnection")))
+		e->db |= 1;	/* conn.ConnectionString = Request(..) */
 	if (op != OP1('=')) {
 		struct val old = ws_var_get(e, name, n);
 		v = op == OP2('.', '=') || op == OP2('+', '=') || op == OP2('&', '=') ?
@@ -814,9 +832,10 @@ expr(struct eng *e, int minprec)
 			const char *name = e->lhs;
 			uint32_t n = e->lhs_n;
 			bool whole = e->lhs_whole;
+			const struct ws_tok *member = e->member;
 			e->p++;
 			l = expr(e, 0);
-			assign(e, name, n, whole, t->op, l);
+			assign(e, name, n, whole, t->op, l, member);
 			break;
 		}
 		if (is_op(t, OP1('?')) && minprec <= 1) {
@@ -916,9 +935,15 @@ vb_statement(struct eng *e)
 			ws_var_set(e, name, n, l, false);
 	}
 	if (is_op(cur(e), OP1('='))) {
+		const struct ws_tok *member = e->member;
 		e->p++;
 		struct val v = expr(e, 0);
-		assign(e, name, n, whole, OP1('='), v);
+		assign(e, name, n, whole, OP1('='), v, member);
+		return;
+	}
+	if (e->callee && e->callee_member && e->p > before &&
+	    (cur(e)->type == TK_EOS || cur(e)->type == TK_EOF)) {
+		ws_call(e, e->callee, e->callee_n, W_MEMB, &e->callee_recv, NULL, 0);	/* db.Open */
 		return;
 	}
 	if (e->callee && cur(e)->type != TK_EOS && cur(e)->type != TK_EOF && e->p > before) {
@@ -965,9 +990,10 @@ c_statement(struct eng *e)
 			e->cur->ret |= v.t;
 		return;
 	}
-	if (is_kw(t, "class") || is_kw(t, "interface") || is_kw(t, "trait") ||
-	    is_kw(t, "namespace") || is_kw(t, "import") || is_kw(t, "package") ||
-	    (e->php && is_kw(t, "use"))) {
+	/* lower case only: Java's and C#'s "Class c = ..." is a declaration */
+	if ((t->type == TK_ID && islower((unsigned char)t->s[0])) && (is_kw(t, "class") ||
+	    is_kw(t, "interface") || is_kw(t, "trait") || is_kw(t, "namespace") ||
+	    is_kw(t, "import") || is_kw(t, "package") || (e->php && is_kw(t, "use")))) {
 		while (e->p < e->end && !is_op(cur(e), OP1('{')) && !is_op(cur(e), OP1(';')))
 			e->p++;
 		e->p++;
@@ -1139,6 +1165,8 @@ run(struct eng *e)
 {
 	find_funcs(e);
 	index_funcs(e);
+	if (!e->php && e->nfn)
+		block(e, 0, e->tk.n);	/* page-level objects (fso, conn) seen by the bodies */
 	for (int it = 0; it < 2; it++) {
 		for (size_t i = 0; i < e->nfn; i++) {
 			struct scope sc = { 0 };

