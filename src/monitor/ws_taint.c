@@ -394,9 +394,23 @@ number(const struct ws_tok *t)
 	return r;
 }
 
-/* $name, $$name, ${expr} */
+static struct val php_variable_in(struct eng *e);
+
+/* $name, $$name, ${expr}; recursion is bounded like expressions' */
 static struct val
 php_variable(struct eng *e)
+{
+	struct val v = { 0 };
+	if (!budget(e))
+		return v;
+	e->nest++;
+	v = php_variable_in(e);
+	e->nest--;
+	return v;
+}
+
+static struct val
+php_variable_in(struct eng *e)
 {
 	const struct ws_tok *t = cur(e);
 	if (t->type == TK_VAR) {
@@ -670,12 +684,24 @@ postfix(struct eng *e, struct val v)
 	}
 }
 
+static struct val unary_in(struct eng *e);
+
 static struct val
 unary(struct eng *e)
 {
-	const struct ws_tok *t = cur(e);
+	struct val v = { 0 };
 	if (!budget(e))
-		return (struct val){ 0 };
+		return v;
+	e->nest++;
+	v = unary_in(e);
+	e->nest--;
+	return v;
+}
+
+static struct val
+unary_in(struct eng *e)
+{
+	const struct ws_tok *t = cur(e);
 	if (t->type == TK_OP && (t->op == OP1('!') || t->op == OP1('-') || t->op == OP1('~') ||
 	    t->op == OP1('+') || t->op == OP1('@') || t->op == OP1('&') || t->op == OP2('+', '+') ||
 	    t->op == OP2('-', '-') || t->op == OP1('*'))) {
@@ -1028,7 +1054,6 @@ block(struct eng *e, size_t from, size_t to)
 			continue;
 		}
 		size_t before = e->p;
-		e->nest = 0;
 		if (e->vb)
 			vb_statement(e);
 		else
@@ -1100,11 +1125,12 @@ find_funcs(struct eng *e)
 {
 	static const char *const notfn[] = { "if", "for", "while", "switch", "catch", "return",
 		"synchronized", "using", "foreach", "lock", "fixed", "new", "else", "function", NULL };
-	for (size_t i = 1; i + 2 < e->tk.n; i++) {
+	for (size_t i = 0; i + 2 < e->tk.n; i++) {
 		const struct ws_tok *t = &e->tk.v[i];
+		const struct ws_tok *prev = i ? &e->tk.v[i - 1] : &eof_tok;
 		size_t def = i, name = 0, p0, p1, b0, b1;
 		if (e->vb && (is_kw(t, "sub") || is_kw(t, "function")) &&
-		    !is_kw(&e->tk.v[i - 1], "end") && !is_kw(&e->tk.v[i - 1], "exit") &&
+		    !is_kw(prev, "end") && !is_kw(prev, "exit") &&
 		    e->tk.v[i + 1].type == TK_ID) {
 			name = i + 1;
 			p0 = p1 = name + 1;
@@ -1130,11 +1156,10 @@ find_funcs(struct eng *e)
 			b1 = match_close(e, b0, OP1('{'), OP1('}'));
 			b0++;
 		} else if (!e->vb && !e->php && t->type == TK_ID && is_op(&e->tk.v[i + 1], OP1('(')) &&
-		    (e->tk.v[i - 1].type == TK_ID || is_op(&e->tk.v[i - 1], OP1('>')) ||
-		    is_op(&e->tk.v[i - 1], OP1(']')))) {
+		    (prev->type == TK_ID || is_op(prev, OP1('>')) || is_op(prev, OP1(']')))) {
 			bool bad = false;
 			for (size_t k = 0; notfn[k]; k++)
-				bad |= is_kw(t, notfn[k]) || is_kw(&e->tk.v[i - 1], notfn[k]);
+				bad |= is_kw(t, notfn[k]) || is_kw(prev, notfn[k]);
 			if (bad)
 				continue;
 			name = i;
