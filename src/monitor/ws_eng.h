@@ -5,6 +5,9 @@
 
 #include "monitor/ws_int.h"
 
+#include <string.h>
+#include <strings.h>
+
 #define T_RAW 1u		/* request data, unchanged or through known string ops */
 #define T_DER 2u		/* request data that went through unknown code */
 #define T_PARAMS 0xff00u	/* bit 8+i: parameter i of the function being summarised */
@@ -86,7 +89,64 @@ struct eng {
 	const struct ws_tok *member;	/* the last property named on it */
 };
 
+extern const struct ws_tok ws_eof_tok;
+extern const char ws_dyn_lhs[];		/* assignment to a variable variable */
+
+/* Token cursor helpers shared by the expression and statement walkers. */
+
+static inline const struct ws_tok *
+cur(const struct eng *e)
+{
+	return e->p < e->end ? &e->tk.v[e->p] : &ws_eof_tok;
+}
+
+static inline const struct ws_tok *
+peek(const struct eng *e, size_t k)
+{
+	return e->p + k < e->end ? &e->tk.v[e->p + k] : &ws_eof_tok;
+}
+
+static inline bool
+is_op(const struct ws_tok *t, uint32_t op)
+{
+	return t->type == TK_OP && t->op == op;
+}
+
+static inline bool
+is_kw(const struct ws_tok *t, const char *kw)
+{
+	if (t->type != TK_ID || (t->s[0] | 0x20) != kw[0])
+		return false;
+	size_t l = strlen(kw);
+	return t->n == l && strncasecmp(t->s, kw, l) == 0;
+}
+
+static inline bool
+budget(struct eng *e)
+{
+	if (++e->steps <= e->max_steps && e->nest < 200)
+		return true;
+	e->r->limited = true;
+	e->p = e->end;
+	return false;
+}
+
+
+static inline bool
+name_is(const char *s, uint32_t n, const char *lit)
+{
+	return strlen(lit) == n && memcmp(s, lit, n) == 0;
+}
+
+/* ws_expr.c */
+struct val ws_expr(struct eng *e, int minprec);
+struct val ws_unary(struct eng *e);
+struct val ws_ctor(struct eng *e);
+void ws_assign(struct eng *e, const char *name, uint32_t n, bool whole, uint32_t op, struct val v,
+    const struct ws_tok *member);
+
 /* ws_taint.c */
+void ws_block(struct eng *e, size_t from, size_t to);
 struct val ws_var_get(struct eng *e, const char *name, uint32_t n);
 void ws_var_set(struct eng *e, const char *name, uint32_t n, struct val v, bool weak);
 void ws_hit(struct eng *e, enum ws_kind k, int weight);
