@@ -4,7 +4,9 @@
 #     for vigil together with the taint engine: they show what it was built to catch,
 #     not how it does on shells nobody has seen);
 #  2. false positives on the benign Debian packages of tests/webshell/fp.sh (wordpress,
-#     phpmyadmin, mediawiki, tomcat10-examples; fetched once into /var/tmp/vigil-webshell-fp);
+#     phpmyadmin, mediawiki, tomcat10-examples; fetched once into /var/tmp/vigil-webshell-fp)
+#     and on more real code fetched here once into /var/tmp/vigil-webshell-fp-extra
+#     ($EXTRA_PKGS: roundcube, dokuwiki, jetty9, Symfony, Horde, Twig, TCPDF, phpseclib...);
 #  3. throughput per thread (MiB per CPU-second, user+sys) and peak memory on that tree;
 #  4. time and peak memory on hostile 1 MiB files (`<%%>` repeated, nested parentheses).
 # Usage: bench/webshell_recall.sh   (after `make`; BASE=/path/to/older/vigil adds a
@@ -51,6 +53,27 @@ if [ -n "$BASE" ]; then
 	awk '{n[$2]+=$3; m[$2]+=$4; s[$2]+=$5}
 		END {for (l in n) printf "base %-25s %3d %9.1f%% %9.1f%%\n", "all " l, n[l], 100*m[l]/n[l], 100*s[l]/n[l]}' \
 		"$TMP/base.txt" | sort
+fi
+
+EXTRA=${VIGIL_FP_EXTRA:-/var/tmp/vigil-webshell-fp-extra}
+EXTRA_PKGS="roundcube-core roundcube-plugins dokuwiki php-symfony-console php-symfony-http-foundation
+php-symfony-dependency-injection php-guzzlehttp-psr7 php-league-commonmark php-phpseclib3 php-tcpdf
+php-getid3 php-pear php-horde-util php-horde-mime php-twig jetty9"
+if [ ! -f "$EXTRA/.complete" ] && command -v apt-get >/dev/null; then
+	rm -rf "$EXTRA" && mkdir -p "$EXTRA/debs" "$EXTRA/root"
+	# shellcheck disable=SC2086
+	if (cd "$EXTRA/debs" && timeout 300 apt-get download -q $EXTRA_PKGS) >/dev/null 2>&1; then
+		for d in "$EXTRA"/debs/*.deb; do dpkg-deb -x "$d" "$EXTRA/root"; done
+		touch "$EXTRA/.complete"
+	fi
+fi
+if [ -f "$EXTRA/.complete" ]; then
+	echo "== more benign packages ($EXTRA_PKGS)" | tr '\n' ' '
+	echo
+	"$VIGIL" scan --json --all --no-progress "$EXTRA/root" >"$TMP/extra.json" 2>/dev/null || true
+	echo "files: $(grep -c '"path"' "$TMP/extra.json"); malicious: $(grep -c '"level":"malicious"' \
+		"$TMP/extra.json" || true); suspicious: $(grep -c '"level":"suspicious"' "$TMP/extra.json" || true)"
+	grep -E '"level":"(malicious|suspicious)"' "$TMP/extra.json" | cut -c1-200 || true
 fi
 
 if [ ! -d "$TREE" ]; then

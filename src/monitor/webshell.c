@@ -369,6 +369,7 @@ list_add(char *list, size_t size, const char *item)
 struct match_ctx {
 	struct webshell_finding *f;
 	int weight_sum;
+	bool layer;			/* scanning a decoded layer: each rule counts once */
 };
 
 static int
@@ -397,6 +398,12 @@ yara_cb(YR_SCAN_CONTEXT *ctx, int msg, void *data, void *user)
 		weight = 0;
 	if (weight > 100)
 		weight = 100;
+	if (m->layer) {
+		size_t il = strlen(rule->identifier);
+		for (const char *p = m->f->rules; (p = strstr(p, rule->identifier)); p += il)
+			if ((p == m->f->rules || p[-1] == ',') && (p[il] == ',' || p[il] == '\0'))
+				return CALLBACK_CONTINUE;
+	}
 	m->weight_sum += (int)weight;
 	if (!list_add(m->f->rules, sizeof(m->f->rules), rule->identifier) ||
 	    !list_add(m->f->families, sizeof(m->f->families), family))
@@ -527,8 +534,10 @@ script_analysis(struct webshell_scanner *s, struct pool_slot *slot, const unsign
 		    !list_add(m->f->families, sizeof(m->f->families), ws_kind_family(k)))
 			m->f->lists_truncated = true;
 	}
+	m->layer = true;
 	for (size_t i = 0; i < r.nblobs; i++)
 		yr_scanner_scan_mem(slot->ys, r.blobs[i].data, r.blobs[i].len);
+	m->layer = false;
 	ws_result_free(&r);
 	return r.score;
 }

@@ -88,10 +88,12 @@ static void
 dropper(struct eng *e, const struct val *path, const struct val *data)
 {
 	bool target = (path->t & T_RAW) || (path->fl & VF_WEBROOT) || has_ext(path);
+	/* installers and editors write form data into their own files: only a script
+	 * or a request-chosen path makes that a dropper */
 	if (data->t & T_RAW)
-		ws_sink(e, WS_K_DROPPER, data->t, target ? 80 : 40);
+		ws_sink(e, WS_K_DROPPER, data->t, target ? 80 : 30);
 	else if (data->t & T_PARAMS)
-		ws_sink(e, WS_K_DROPPER, data->t, 40);
+		ws_sink(e, WS_K_DROPPER, data->t, 30);
 	if ((data->fl & VF_DECODED) && looks_code(data)) {
 		ws_hit(e, WS_K_DROPPER, target ? 80 : 50);
 		ws_keep_blob(e, data->s, data->n);

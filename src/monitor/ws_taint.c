@@ -518,11 +518,11 @@ analyze(struct ws_result *r, struct ws_arena *a, enum ws_lang lang, const char *
 	run(&e);
 	int ops = __builtin_popcount(e.fileops & ~(1u << 30));
 	if (ops)
-		ws_hit(&e, WS_K_FILEOPS, ops >= 3 ? 75 : ops == 2 ? 30 : 15);
+		ws_hit(&e, WS_K_FILEOPS, ops >= 3 ? 75 : ops == 2 ? 20 : 0);
 	if (e.db == 3)
 		ws_hit(&e, WS_K_DB, 80);
 	else if (e.db)
-		ws_hit(&e, WS_K_DB, e.db == 1 ? 45 : 30);
+		ws_hit(&e, WS_K_DB, e.db == 1 ? 30 : 20);
 	if (e.xslt == 3)
 		ws_hit(&e, WS_K_XSLT, 85);
 out:
