@@ -419,6 +419,8 @@ ws_call(struct eng *e, const char *name, size_t n, int where, const struct val *
 		 * includes what the request names outright */
 		if (!(a.fl & VF_PREFIXED))
 			ws_sink(e, WS_K_INCLUDE_INPUT, a.t, 90);
+		if (a.fl & VF_UPLOAD)
+			ws_hit(e, WS_K_INCLUDE_INPUT, 85);	/* include $_FILES[..]['tmp_name'] */
 		if (a.s && a.n == 11 && strncasecmp(a.s, "php://input", 11) == 0)
 			ws_hit(e, WS_K_INCLUDE_INPUT, 90);
 		if (a.s && a.n > 5 && strncasecmp(a.s, "data:", 5) == 0)

@@ -19,6 +19,7 @@
 #define VF_NUM 8		/* numeric constant (num) */
 #define VF_SUPER 16		/* a PHP superglobal array */
 #define VF_PREFIXED 32		/* request data behind a constant prefix (a directory) */
+#define VF_UPLOAD 64		/* the temporary file of an upload */
 
 #define MAX_ARGS 12
 #define MAX_PARAMS 8

@@ -347,6 +347,8 @@ index_of(struct eng *e, struct val base, struct val idx)
 		if (idx.s && (name_is(idx.s, idx.n, "tmp_name") || name_is(idx.s, idx.n, "size") ||
 		    name_is(idx.s, idx.n, "error")))
 			r.t = 0;
+		if (idx.s && name_is(idx.s, idx.n, "tmp_name"))
+			r.fl |= VF_UPLOAD;
 	}
 	if (base.tag == TG_GLOBALS && idx.s && idx.n)
 		r = ws_var_get(e, idx.s, idx.n);
