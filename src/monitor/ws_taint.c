@@ -196,6 +196,16 @@ php_foreach(struct eng *e)
 	}
 }
 
+/* return EXPR: what a function returns feeds its summary */
+static void
+stmt_return(struct eng *e)
+{
+	e->p++;
+	struct val v = ws_expr(e, 0);
+	if (e->cur)
+		e->cur->ret |= v.t;
+}
+
 static void
 vb_statement(struct eng *e)
 {
@@ -217,10 +227,7 @@ vb_statement(struct eng *e)
 		return;
 	}
 	if (is_kw(t, "return")) {
-		e->p++;
-		struct val v = ws_expr(e, 0);
-		if (e->cur)
-			e->cur->ret |= v.t;
+		stmt_return(e);
 		return;
 	}
 	if (is_kw(t, "for") && is_kw(peek(e, 1), "each") && peek(e, 2)->type == TK_ID) {
@@ -297,10 +304,7 @@ c_statement(struct eng *e)
 		return;
 	}
 	if (is_kw(t, "return")) {
-		e->p++;
-		struct val v = ws_expr(e, 0);
-		if (e->cur)
-			e->cur->ret |= v.t;
+		stmt_return(e);
 		return;
 	}
 	/* lower case only: Java's and C#'s "Class c = ..." is a declaration */
