@@ -100,7 +100,7 @@ fi
 
 # Quarantine: malicious files leave the web root, suspicious ones stay.
 mkdir -p "$TMP/www"
-cp "$SAMPLES/php/chopper.php" "$SAMPLES/php/reverse_shell.php" "$SAMPLES/php/db_manager.php" \
+cp "$SAMPLES/php/chopper.php" "$SAMPLES/php/reverse_shell.php" "$SAMPLES/php/suspicious_notes.php" \
 	"$SAMPLES/benign/data_uri.php" "$TMP/www/"
 chmod 0644 "$TMP/www/chopper.php"
 cat >"$TMP/vigil.yaml" <<EOF
@@ -113,7 +113,7 @@ expect_match "quarantined finding carries its id" out '"quarantine_id":"[0-9a-f]
 expect_match "summary says how many were quarantined" err 'quarantined 2 into .*/vault'
 [ ! -e "$TMP/www/chopper.php" ] && [ ! -e "$TMP/www/reverse_shell.php" ]
 expect_eq "malicious files are gone from the web root" "$?" 0
-[ -e "$TMP/www/db_manager.php" ] && [ -e "$TMP/www/data_uri.php" ]
+[ -e "$TMP/www/suspicious_notes.php" ] && [ -e "$TMP/www/data_uri.php" ]
 expect_eq "suspicious and clean files stay" "$?" 0
 perms=$(stat -c '%a' "$TMP"/vault/objects/* | sort -u | tr '\n' ' ')
 expect_eq "vault objects are mode 000" "$perms" "0 "
