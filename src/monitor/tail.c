@@ -27,6 +27,7 @@
 #define TAIL_CHUNK (64 << 10)
 #define TAIL_BUDGET (4 << 20)		/* bytes per file per tail_process call */
 #define TAIL_DIR_SCAN_MAX 100000	/* entries examined when looking for a rotated inode */
+#define TAIL_GAP_MAX 32			/* files rotated in while down, drained at restart */
 #define ROTATED_SUFFIX " (rotated)"
 #define DIR_EVENTS (IN_CREATE | IN_MOVED_TO | IN_MOVED_FROM | IN_DELETE | IN_ATTRIB | \
 		    IN_MODIFY | IN_CLOSE_WRITE | IN_DELETE_SELF | IN_MOVE_SELF)
@@ -52,6 +53,7 @@ struct tail_file {
 	bool error_logged;	/* a read error was logged; more are only counted */
 	bool seen;		/* scratch for sync */
 	int64_t last_data_ms;
+	int64_t restored_mtime_ns;	/* resumed by inode at a rotated name: its mtime, else 0 */
 	unsigned char head[TAIL_FP_BYTES];
 	size_t head_len;
 };
@@ -769,6 +771,12 @@ resume_matches(int fd, const struct store_offset *so, unsigned char *head, size_
 	return strcmp(hex, so->fingerprint) == 0;
 }
 
+static int64_t
+mtime_ns(const struct stat *sb)
+{
+	return (int64_t)sb->st_mtim.tv_sec * 1000000000 + sb->st_mtim.tv_nsec;
+}
+
 /* Looks in dir for the inode a stored record names (a file rotated while vigil
  * was down) and follows it as rotated from the stored offset. */
 static void
@@ -814,6 +822,7 @@ restore_rotated(struct tailer *t, size_t pi, const char *path, const struct stor
 		file_mark_rotated(t, f);
 		file_seek(f, so->offset);
 		f->written_off = f->saved_off = so->offset;
+		f->restored_mtime_ns = mtime_ns(&sb);
 		t->stats.resumed++;
 		vg_info(t->lg, "tail: resuming rotated %s/%s at offset %" PRIu64, dir, de->d_name,
 		    so->offset);
@@ -823,6 +832,93 @@ out:
 	if (d)
 		closedir(d);
 	free(tmp);
+}
+
+/* "app.log.1", "app.log-20261129": a rotated name of base, not a packed one
+ * (a compressed copy is a new inode holding lines already read). */
+static bool
+rotated_sibling(const char *base, const char *name)
+{
+	static const char *const packed[] = { ".gz", ".zst", ".bz2", ".xz", ".lz4", ".zip" };
+	size_t nb = strlen(base), nn = strlen(name);
+
+	if (nn <= nb + 1 || strncmp(name, base, nb) != 0 || !strchr(".-_", name[nb]))
+		return false;
+	for (size_t i = 0; i < sizeof(packed) / sizeof(packed[0]); i++) {
+		size_t np = strlen(packed[i]);
+		if (nn > np && strcmp(name + nn - np, packed[i]) == 0)
+			return false;
+	}
+	return true;
+}
+
+struct gap {
+	char name[NAME_MAX + 1];
+	struct stat sb;
+};
+
+static int
+gap_newest_first(const void *a, const void *b)
+{
+	int64_t ma = mtime_ns(&((const struct gap *)a)->sb);
+	int64_t mb = mtime_ns(&((const struct gap *)b)->sb);
+	return ma < mb ? 1 : ma > mb ? -1 : 0;
+}
+
+/* The file last read for pattern pi was found at a rotated name: a second
+ * rotation while vigil was down may have moved a file it never saw between that
+ * one and the live file (log -> log.1 -> log.2, log -> log.1, new log). Rotation
+ * stops writes to the older file before the newer one is written, so every
+ * rotated sibling modified at or after ref_ns that is not followed yet is such a
+ * file: it is read from its start, oldest first, before the live file goes on. */
+static void
+restore_gaps(struct tailer *t, size_t pi, int64_t ref_ns)
+{
+	struct tail_pattern *p = &t->pats[pi];
+	const char *slash = strrchr(p->pattern, '/');
+	const char *base = slash ? slash + 1 : p->pattern;
+	struct gap *g = NULL;
+	size_t ng = 0, seen = 0;
+	struct dirent *de;
+	DIR *d = opendir(p->dir);
+
+	if (!d)
+		return;
+	g = calloc(TAIL_GAP_MAX, sizeof(*g));
+	if (!g)
+		goto out;
+	while ((de = readdir(d)) && seen++ < TAIL_DIR_SCAN_MAX) {
+		struct stat sb;
+		if (!rotated_sibling(base, de->d_name) ||
+		    fstatat(dirfd(d), de->d_name, &sb, 0) != 0 || !S_ISREG(sb.st_mode) ||
+		    mtime_ns(&sb) < ref_ns ||
+		    find_inode(t, (uint64_t)sb.st_dev, (uint64_t)sb.st_ino, true))
+			continue;
+		if (ng == TAIL_GAP_MAX) {
+			vg_warn(t->lg, "tail: more than %d files rotated in %s while stopped; "
+			    "reading the first %d found", TAIL_GAP_MAX, p->dir, TAIL_GAP_MAX);
+			break;
+		}
+		snprintf(g[ng].name, sizeof(g[ng].name), "%s", de->d_name);
+		g[ng++].sb = sb;
+	}
+	/* file_open pushes onto the list head: newest first leaves the oldest read first */
+	qsort(g, ng, sizeof(*g), gap_newest_first);
+	for (size_t i = 0; i < ng; i++) {
+		char full[PATH_MAX];
+		struct tail_file *f;
+		if (snprintf(full, sizeof(full), "%s/%s", p->dir, g[i].name) >= (int)sizeof(full))
+			continue;
+		f = file_open(t, pi, full, &g[i].sb);
+		if (!f)
+			continue;
+		file_mark_rotated(t, f);
+		vg_info(t->lg, "tail: %s was rotated in while stopped; reading it from the start",
+		    full);
+	}
+out:
+	free(g);
+	closedir(d);
 }
 
 int
@@ -877,6 +973,18 @@ tail_restore(struct tailer *t, struct vg_store *st)
 		vg_info(t->lg, "tail: %s is not the file last read there; reading it from the start",
 		    f->path);
 		restore_rotated(t, f->pat, f->path, &so);
+	}
+	/* only after every record is restored: a file a record names is not a gap */
+	for (size_t pi = 0; pi < t->n_pats; pi++) {
+		int64_t ref = 0;
+		if (t->pats[pi].is_glob)
+			continue;
+		for (struct tail_file *f = t->files; f; f = f->next)
+			if (f->pat == pi && f->restored_mtime_ns &&
+			    (!ref || f->restored_mtime_ns < ref))
+				ref = f->restored_mtime_ns;
+		if (ref)
+			restore_gaps(t, pi, ref);
 	}
 	return VG_OK;
 }

@@ -73,6 +73,41 @@ else not_ok "write to a renamed file before the writer reopens is read"; fi
 run sqlite3 "$db" "select offset from source_offsets where path = '$log'"
 expect_match "position saved in the store" out '^[1-9][0-9]*$'
 
+# Killed before any rotation, then rotated twice while down (log -> log.1 ->
+# log.2, log -> log.1, new log): the file now at log.1 was never seen and is
+# read from its start, besides the saved file (now log.2) and the new log.
+gdb=$TMP/gap.db
+glog=$d/gap.log
+gout=$TMP/gap.out
+"$VIGIL" tail --store "$gdb" --output "$gout" --rotate-wait 300 "$glog" 2>"$TMP/gap.err" &
+pid=$!
+for ((i = 1; i <= 100; i++)); do echo "gap-a-$i" >>"$glog"; done
+saved_all() { [ "$(sqlite3 "$gdb" "select offset from source_offsets where path = '$glog'" \
+	2>/dev/null)" = "$(stat -c %s "$glog")" ]; }
+wait_for 60 saved_all || true
+kill -KILL "$pid"
+wait "$pid" 2>/dev/null
+for ((i = 101; i <= 150; i++)); do echo "gap-a-$i" >>"$glog"; done
+mv "$glog" "$glog.1"
+for ((i = 1; i <= 120; i++)); do echo "gap-b-$i" >>"$glog"; done
+mv "$glog.1" "$glog.2"
+mv "$glog" "$glog.1"
+for ((i = 1; i <= 80; i++)); do echo "gap-c-$i" >>"$glog"; done
+"$VIGIL" tail --store "$gdb" --output "$gout" --rotate-wait 300 "$glog" 2>>"$TMP/gap.err" &
+pid=$!
+for ((i = 81; i <= 100; i++)); do echo "gap-c-$i" >>"$glog"; done
+wait_count 370 "$gout"
+sleep 0.5
+kill -TERM "$pid"
+wait "$pid"
+sed -E 's/.*"line":"([^"]*)".*/\1/' "$gout" | sort >"$TMP/gap.lines"
+expect_eq "killed before rotation, rotated twice while down: every line of the 3 files once" \
+	"$(sort -u "$TMP/gap.lines" | wc -l) $(wc -l <"$TMP/gap.lines")" "370 370"
+expect_eq "the file rotated in while down (log.1) is read whole" \
+	"$(grep -c '^gap-b-' "$TMP/gap.lines")" 120
+ERR=$(cat "$TMP/gap.err")
+expect_clean_stderr "rotation gap restore runs clean under the sanitizers"
+
 # The store refuses commits for a while (held locked by another process, as a
 # full disk would): the batch is taken back and delivered again once it works.
 ldb=$TMP/lock.db
