@@ -83,8 +83,7 @@ vg_find_data_dir(const char *sub, char *out, size_t size)
 	}
 	if (snprintf(out, size, "/usr/share/vigil/%s", sub) < (int)size && is_dir(out))
 		return VG_OK;
-	if (is_dir(sub))
-		return vg_strlcpy(out, sub, size);
+	/* never the working directory: whoever can write there would choose the rules */
 	out[0] = '\0';
 	return VG_ERR_NOTFOUND;
 }

@@ -7,8 +7,8 @@
 
 /* Looks for the directory `sub` (e.g. "rules/webshell") beside the running binary's
  * source tree (../sub and ../../sub from its directory, which covers build/ and
- * build/san/), then /usr/share/vigil/sub, then ./sub. Writes the first that exists
- * into out; 0, or VG_ERR_NOTFOUND with out empty. */
+ * build/san/), then /usr/share/vigil/sub; never the working directory. Writes the
+ * first that exists into out; 0, or VG_ERR_NOTFOUND with out empty. */
 int vg_find_data_dir(const char *sub, char *out, size_t size);
 
 /* Creates path and any missing parents with mode (existing ones are left as they

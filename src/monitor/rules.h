@@ -36,8 +36,9 @@ const char *rule_field_ecs(enum rule_field f);
 
 /* Where rules are loaded from when no path is given on the command line:
  * configured (monitor.rules) if non-NULL, else $VIGIL_RULES if set and non-empty,
- * else "rules" in the working directory if it exists, else the rules shipped beside
- * this build (vg_find_data_dir). Written into out; VG_ERR_LIMIT if it does not fit. */
+ * else the rules shipped beside this build or in /usr/share/vigil (vg_find_data_dir),
+ * never ./rules of the working directory. Written into out; VG_ERR_LIMIT if it
+ * does not fit. Loading refuses files and directories writable by others. */
 int ruleset_default_path(const char *configured, char *out, size_t size);
 
 /* Loads path: a .yaml/.yml file, or a directory searched recursively for them

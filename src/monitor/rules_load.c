@@ -14,21 +14,36 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 int
 ruleset_default_path(const char *configured, char *out, size_t size)
 {
 	const char *env = getenv("VIGIL_RULES");
-	struct stat st;
 
 	if (configured && *configured)
 		return vg_strlcpy(out, configured, size);
 	if (env && *env)
 		return vg_strlcpy(out, env, size);
-	if ((stat("rules", &st) == 0 && S_ISDIR(st.st_mode)) ||
-	    vg_find_data_dir("rules", out, size) != VG_OK)
-		return vg_strlcpy(out, "rules", size);
+	/* a ./rules in the working directory is never taken implicitly */
+	if (vg_find_data_dir("rules", out, size) != VG_OK)
+		return vg_strlcpy(out, "/usr/share/vigil/rules", size);
 	return VG_OK;
+}
+
+/* Rules decide what is alerted: a file or directory anyone else may write is not
+ * trusted (owner root or this user, not writable by others), as for the cache. */
+static bool
+rules_trusted(struct loader *ld, const char *path, const struct stat *st)
+{
+	if (!(st->st_mode & S_IWOTH) && (st->st_uid == 0 || st->st_uid == geteuid()))
+		return true;
+	ld->file = path;
+	rules_report(ld, NULL, NULL, "refused: %s (mode %04o, owner uid %u); rules must be "
+	    "owned by root or this user and not writable by others",
+	    (st->st_mode & S_IWOTH) ? "writable by others" : "owned by another user",
+	    (unsigned)(st->st_mode & 07777), (unsigned)st->st_uid);
+	return false;
 }
 
 /* "file:line:col: rule ID: message" */
@@ -203,6 +218,8 @@ load_path(struct loader *ld, const char *path, int depth)
 		rules_report(ld, NULL, NULL, "cannot read: %s", strerror(errno));
 		return depth == 0 ? VG_ERR_IO : 0;
 	}
+	if (!rules_trusted(ld, path, &st))
+		return depth == 0 ? VG_ERR_CONFIG : 0;
 	if (!S_ISDIR(st.st_mode))
 		return load_file(ld, path);
 	if (depth >= RULE_DIR_DEPTH)

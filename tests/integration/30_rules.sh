@@ -12,11 +12,30 @@ expect_clean_stderr "shipped rules: clean stderr"
 n=$(grep -Eo '^[^:]+: ([0-9]+) rules' <<<"$OUT" | grep -Eo '[0-9]+ rules' | grep -Eo '[0-9]+')
 if [ "${n:-0}" -ge 30 ]; then ok "shipped set has $n rules"; else not_ok "shipped set has only '${n}' rules"; fi
 
-# default path: $VIGIL_RULES, and ./rules relative to the working directory
-(cd "$SRCDIR" && run "$VIGIL" rules list; echo "$RC" >"$TMP/rc"; echo "$OUT" >"$TMP/out")
+# default path: $VIGIL_RULES, else the build's (or installed) rules; a ./rules in
+# the working directory is never loaded implicitly, whoever owns it.
+mkdir -p "$TMP/cwd/rules"
+printf '%s\n' '- id: planted.only' '  title: planted rule that would replace the shipped set' \
+	'  severity: low' '  category: test' '  fields: [url]' '  patterns:' \
+	'    - literal: plantedxyz' '  match: [/plantedxyz]' >"$TMP/cwd/rules/planted.yaml"
+chmod 0777 "$TMP/cwd/rules"
+(cd "$TMP/cwd" && run "$VIGIL" rules list; echo "$RC" >"$TMP/rc"; echo "$OUT" >"$TMP/out")
 RC=$(cat "$TMP/rc"); OUT=$(cat "$TMP/out")
-expect_rc "rules list with ./rules default" 0
+expect_rc "rules list with the default path" 0
 expect_match "list shows id, severity, category, technique" out '^http\.sqli\.union +high +sqli +T1190 '
+expect_no_match "./rules in the working directory is not loaded implicitly" out 'planted\.only'
+# rule files or directories writable by others are refused, even when named
+run "$VIGIL" rules list "$TMP/cwd/rules"
+expect_rc "a rules directory writable by others is refused" 2
+expect_match "the refusal says why" err 'writable by others'
+chmod 0755 "$TMP/cwd/rules"
+chmod 0666 "$TMP/cwd/rules/planted.yaml"
+run "$VIGIL" rules list "$TMP/cwd/rules"
+expect_match "a rule file writable by others is refused" err 'planted\.yaml.*writable by others'
+expect_no_match "the refused file's rules are not listed" out 'planted\.only'
+chmod 0644 "$TMP/cwd/rules/planted.yaml"
+run "$VIGIL" rules list "$TMP/cwd/rules"
+expect_match "the same rules closed to others load" out 'planted\.only'
 run env VIGIL_RULES="$SRCDIR/rules/auth" "$VIGIL" --json rules list
 expect_rc "rules list via VIGIL_RULES" 0
 expect_match "json list names the ssh rule" out '"id": "auth.ssh.failed"'
