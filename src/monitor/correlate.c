@@ -23,6 +23,10 @@ static const struct correlate_hit hit_bruteforce = {
 	.rule_id = "auth.bruteforce", .title = "Password brute force (many failed logins)",
 	.category = "bruteforce", .mitre = "T1110.001", .severity = VG_SEV_HIGH,
 	.field = "message" };
+static const struct correlate_hit hit_web_bruteforce = {
+	.rule_id = "http.bruteforce.login", .title = "Web login brute force (many POSTs to a login path)",
+	.category = "bruteforce", .mitre = "T1110.001", .severity = VG_SEV_HIGH,
+	.field = "url.original" };
 static const struct correlate_hit hit_success_after_failures = {
 	.rule_id = "auth.success_after_failures", .title = "Login succeeded after repeated failures",
 	.category = "bruteforce", .mitre = "T1110", .severity = VG_SEV_CRITICAL,
@@ -62,6 +66,9 @@ struct source {
 	int64_t *failures;			/* bruteforce_failures ring, lazily */
 	size_t fail_next;
 	struct stamp *rules;			/* attacker_rules entries, lazily */
+	uint64_t login_path;			/* hash of the login path last POSTed to */
+	int64_t *login_posts;			/* bruteforce_failures ring for it, lazily */
+	size_t login_next;
 };
 
 struct correlator {
@@ -237,6 +244,7 @@ source_free(struct source *s)
 	free(s->paths404);
 	free(s->failures);
 	free(s->rules);
+	free(s->login_posts);
 	free(s);
 }
 
@@ -414,19 +422,52 @@ auth_outcome(const struct vg_event *ev)
 	return AUTH_NONE;
 }
 
-/* Failures inside the window, after recording this one if is_failure. */
+/* Stamps in a ring of bruteforce_failures entries inside the brute-force window,
+ * after recording ts if record. */
 static unsigned
-failures_in_window(struct correlator *c, struct source *s, int64_t ts, bool is_failure)
+ring_in_window(struct correlator *c, int64_t *ring, size_t *next, int64_t ts, bool record)
 {
 	unsigned n = c->cfg.bruteforce_failures, count = 0;
-	if (is_failure) {
-		s->failures[s->fail_next] = ts;
-		s->fail_next = (s->fail_next + 1) % n;
+	if (record) {
+		ring[*next] = ts;
+		*next = (*next + 1) % n;
 	}
 	for (unsigned i = 0; i < n; i++)
-		if (s->failures[i] && s->failures[i] > ts - c->cfg.bruteforce_window_us)
+		if (ring[i] && ring[i] > ts - c->cfg.bruteforce_window_us)
 			count++;
 	return count;
+}
+
+/* A web login form answers a guess with 200 (form again), 302/303 (redirect) or
+ * 401/403, whatever user agent the guesser sends; what gives it away is one source
+ * POSTing to one login-like path over and over. */
+static bool
+login_post(const struct vg_event *ev)
+{
+	static const char *const words[] = { "login", "logon", "signin", "sign-in", "sign_in",
+		"auth", "session", "account", "password", "xmlrpc", "admin", "user" };
+	const char *url = ev->http.url, *m = ev->http.method;
+	int st = ev->http.status;
+	size_t n;
+
+	if (ev->kind != VG_EV_HTTP || !url || !m || strcmp(m, "POST") != 0 ||
+	    !(st == 200 || st == 302 || st == 303 || st == 401 || st == 403))
+		return false;
+	n = path_len(url);
+	for (size_t w = 0; w < sizeof(words) / sizeof(words[0]); w++) {
+		size_t l = strlen(words[w]);
+		for (size_t i = 0; i + l <= n; i++)
+			if (strncasecmp(url + i, words[w], l) == 0)
+				return true;
+	}
+	return false;
+}
+
+bool
+correlate_wants(const struct vg_event *ev)
+{
+	return (ev->kind == VG_EV_HTTP && (ev->http.status == 404 || ev->http.status == 401)) ||
+	    ev->kind == VG_EV_AUTH || login_post(ev);
 }
 
 static int
@@ -449,13 +490,28 @@ thresholds(struct correlator *c, struct source *s, const struct vg_event *ev, in
 	if (outcome != AUTH_NONE) {
 		if (!s->failures && !(s->failures = calloc(c->cfg.bruteforce_failures, sizeof(int64_t))))
 			return VG_ERR_NOMEM;
-		unsigned fails = failures_in_window(c, s, ev->ts_us, outcome == AUTH_FAILURE);
+		unsigned fails = ring_in_window(c, s->failures, &s->fail_next, ev->ts_us,
+		    outcome == AUTH_FAILURE);
 		const struct correlate_hit *h = NULL;
 		if (outcome == AUTH_FAILURE && fails >= c->cfg.bruteforce_failures)
 			h = &hit_bruteforce;
 		else if (outcome == AUTH_SUCCESS && fails >= 3)
 			h = &hit_success_after_failures;
 		if (h && (r = aggregate(c, s, ev, arrival_us, h, fn, arg)) && !ret)
+			ret = r;
+	}
+	if (login_post(ev)) {
+		uint64_t key = hash_bytes(c, ev->http.url, path_len(ev->http.url));
+		if (!s->login_posts &&
+		    !(s->login_posts = calloc(c->cfg.bruteforce_failures, sizeof(int64_t))))
+			return VG_ERR_NOMEM;
+		if (key != s->login_path) {	/* a new form: count afresh */
+			memset(s->login_posts, 0, c->cfg.bruteforce_failures * sizeof(int64_t));
+			s->login_path = key;
+		}
+		if (ring_in_window(c, s->login_posts, &s->login_next, ev->ts_us, true) >=
+			c->cfg.bruteforce_failures &&
+		    (r = aggregate(c, s, ev, arrival_us, &hit_web_bruteforce, fn, arg)) && !ret)
 			ret = r;
 	}
 	if (n_hits == 0)

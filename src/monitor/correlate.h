@@ -1,6 +1,7 @@
 /* Correlation: turns per-event rule hits into aggregated alerts — one per (rule,
  * source) per window with a count and first/last seen — and raises the alerts no
- * single line shows (directory busting, brute force, login success after failures,
+ * single line shows (directory busting, brute force of sshd, HTTP auth and web login
+ * forms (many POSTs to one login path), login success after failures,
  * one source firing many different attack rules). Time is the events' own time, so
  * replaying an old log gives the same alerts as watching it live. State per source
  * is bounded: an LRU with a hard cap, evictions counted. */
@@ -9,6 +10,7 @@
 
 #include "core/event.h"
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -30,7 +32,7 @@ struct correlate_config {
 	int64_t window_us;		/* aggregation window per (rule, source) */
 	unsigned dirbust_paths;		/* distinct 404 paths ... */
 	int64_t dirbust_window_us;	/* ... within this time = directory busting */
-	unsigned bruteforce_failures;	/* failed logins ... */
+	unsigned bruteforce_failures;	/* failed logins (or POSTs to one login path) ... */
 	int64_t bruteforce_window_us;	/* ... within this time = brute force */
 	unsigned attacker_rules;	/* distinct attack rules (medium or worse) from one source ... */
 	int64_t attacker_window_us;	/* ... within this time = active attacker */
@@ -55,6 +57,11 @@ enum correlate_emit {
  * is passed back to the caller of feed/tick/flush (the alert is still accounted). */
 typedef int (*correlate_alert_fn)(enum correlate_emit what, struct vg_alert *a,
     const struct vg_event *ev, void *arg);
+
+/* Whether an event that matched no rule can still matter to a threshold (a 404, a
+ * 401, an auth log line, a POST to a login path): callers may skip feeding the
+ * rest, which keeps per-source state for the bulk of benign traffic away. */
+bool correlate_wants(const struct vg_event *ev);
 
 /* cfg NULL = defaults. Caller frees with correlator_free. */
 int correlator_new(const struct correlate_config *cfg, struct correlator **out);

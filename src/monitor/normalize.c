@@ -49,7 +49,9 @@ codepoint_ok(unsigned long cp)
 	return cp <= 0x10FFFF && (cp < 0xD800 || cp > 0xDFFF);
 }
 
-/* One round of URL-decoding in place; returns the new length. */
+/* One round of URL-decoding in place; returns the new length. Also decodes the
+ * "\xHH" escapes nginx writes into its logs for '"', '\\' and control bytes, so a
+ * logged 1\x22 or \x22a\x22=\x22a reads as the quote the attacker sent. */
 static size_t
 url_decode(char *s, size_t n, bool *changed)
 {
@@ -83,6 +85,15 @@ url_decode(char *s, size_t n, bool *changed)
 				*changed = true;
 				continue;
 			}
+		}
+		if (c == '\\' && i + 3 < n && (s[i + 1] == 'x' || s[i + 1] == 'X') &&
+		    hexval((unsigned char)s[i + 2]) >= 0 && hexval((unsigned char)s[i + 3]) >= 0) {
+			int v = hexval((unsigned char)s[i + 2]) * 16 + hexval((unsigned char)s[i + 3]);
+			if (v != 0)
+				s[w++] = (char)v;
+			i += 4;
+			*changed = true;
+			continue;
 		}
 		if (c == '?')
 			query = true;
@@ -196,12 +207,12 @@ enum { K_COPY = 0, K_SPACE = 1, K_UPPER = 2, K_SLASH = 3, K_STAR = 4, K_NUL = 5,
 static const unsigned char kind[256] = {
 	[' '] = K_SPACE, ['\t'] = K_SPACE, ['\n'] = K_SPACE, ['\r'] = K_SPACE, ['\v'] = K_SPACE,
 	['\f'] = K_SPACE, ['A' ... 'Z'] = K_UPPER, ['/'] = K_SLASH, ['*'] = K_STAR,
-	['\0'] = K_NUL, ['%'] = K_ENC, ['&'] = K_ENC, ['+'] = K_ENC,
+	['\0'] = K_NUL, ['%'] = K_ENC, ['&'] = K_ENC, ['+'] = K_ENC, ['\\'] = K_ENC,
 };
 
 /* Lower-case, SQL comments to spaces, whitespace runs to one space, NULs dropped;
  * reads in[0..n) and writes out (which may be in: it never writes ahead of what
- * it has read). Sets *encoded if a '%', '&' or '+' was seen. */
+ * it has read). Sets *encoded if a '%', '&', '+' or '\\' was seen. */
 static size_t
 canon(const char *in, size_t n, char *out, bool *encoded)
 {

@@ -12,7 +12,8 @@
 /* Writes the canonical form of in[0..len) into out and its length into *out_len;
  * out is always NUL-terminated (out_size > 0). Steps, in order:
  *  - NUL bytes dropped (also those produced by %00 / &#0;);
- *  - rounds of: URL-decoding (%xx, %uXXXX, '+' -> space after the first '?') and
+ *  - rounds of: URL-decoding (%xx, %uXXXX, nginx's \xHH log escapes, '+' -> space
+ *    after the first '?') and
  *    HTML entities (&lt; &#60; &#x3c; and the names used for XSS evasion);
  *  - ASCII lower-cased; SQL comments: "/" "*" ... "*" "/" -> space, MySQL
  *    versioned comment markers dropped but their content kept; whitespace runs -> one space;

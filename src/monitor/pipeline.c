@@ -156,8 +156,7 @@ pipeline_line(struct pipeline *p, struct decoder *d, const char *source, const c
 	}
 	/* Most lines are benign: only lines that can matter to correlation create
 	 * per-source state; the rest just move the clock forward. */
-	if (p->n_hits || (ev.kind == VG_EV_HTTP && (ev.http.status == 404 || ev.http.status == 401)) ||
-	    ev.kind == VG_EV_AUTH)
+	if (p->n_hits || correlate_wants(&ev))
 		r = correlator_feed(p->corr, &ev, now_us, p->hits, p->n_hits, on_alert, p);
 	else if (!p->opts.live)
 		r = correlator_tick(p->corr, ev.ts_us, on_alert, p);	/* batch: log time is the clock */

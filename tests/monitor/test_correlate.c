@@ -19,7 +19,7 @@ struct sink {
 	char last_rule[64];
 	uint64_t total_count;
 	int64_t next_id;
-	int dirbust, brute, success, attacker;
+	int dirbust, brute, success, attacker, web_brute;
 	int updates;
 };
 
@@ -48,6 +48,7 @@ on_alert(enum correlate_emit what, struct vg_alert *a, const struct vg_event *ev
 	s->brute += strcmp(a->rule_id, "auth.bruteforce") == 0;
 	s->success += strcmp(a->rule_id, "auth.success_after_failures") == 0;
 	s->attacker += strcmp(a->rule_id, "attacker.active") == 0;
+	s->web_brute += strcmp(a->rule_id, "http.bruteforce.login") == 0;
 	return 0;
 }
 
@@ -209,6 +210,44 @@ test_http_401_storm_is_bruteforce(void **state)
 	correlator_free(c);
 }
 
+/* A guesser with a browser's user agent gets 200 or 302 back from a login form: the
+ * many POSTs to one login path give it away, POSTs elsewhere or too slow do not. */
+static void
+test_login_form_post_storm_is_web_bruteforce(void **state)
+{
+	(void)state;
+	struct correlator *c;
+	struct sink s = { 0 };
+	assert_int_equal(correlator_new(NULL, &c), VG_OK);
+	for (int i = 0; i < 12; i++) {
+		struct vg_event ev = http_event("192.0.2.80", 1000 * SEC + i * SEC,
+		    "/wp-login.php", i % 2 ? 200 : 302);
+		ev.http.method = "POST";
+		assert_true(correlate_wants(&ev));
+		correlator_feed(c, &ev, ev.ts_us, NULL, 0, on_alert, &s);
+	}
+	for (int i = 0; i < 12; i++) {	/* a busy API client: not a login path */
+		struct vg_event ev = http_event("192.0.2.81", 1000 * SEC + i * SEC, "/api/events", 200);
+		ev.http.method = "POST";
+		assert_false(correlate_wants(&ev));
+		correlator_feed(c, &ev, ev.ts_us, NULL, 0, on_alert, &s);
+	}
+	for (int i = 0; i < 12; i++) {	/* a person retrying now and then */
+		struct vg_event ev = http_event("192.0.2.82", 1000 * SEC + i * 60 * SEC, "/login", 200);
+		ev.http.method = "POST";
+		correlator_feed(c, &ev, ev.ts_us, NULL, 0, on_alert, &s);
+	}
+	for (int i = 0; i < 12; i++) {	/* the login page fetched, not posted */
+		struct vg_event ev = http_event("192.0.2.83", 1000 * SEC + i * SEC, "/login", 200);
+		ev.http.method = "GET";
+		correlator_feed(c, &ev, ev.ts_us, NULL, 0, on_alert, &s);
+	}
+	correlator_flush(c, on_alert, &s);
+	assert_int_equal(s.web_brute, 1);
+	assert_int_equal(s.closed, 1);
+	correlator_free(c);
+}
+
 static void
 test_slow_failures_outside_the_window_are_not_bruteforce(void **state)
 {
@@ -307,6 +346,7 @@ main(void)
 		cmocka_unit_test(test_failures_then_success_raise_bruteforce_and_success_alerts),
 		cmocka_unit_test(test_http_401_storm_is_bruteforce),
 		cmocka_unit_test(test_slow_failures_outside_the_window_are_not_bruteforce),
+		cmocka_unit_test(test_login_form_post_storm_is_web_bruteforce),
 		cmocka_unit_test(test_three_distinct_attack_rules_flag_an_active_attacker),
 		cmocka_unit_test(test_million_distinct_sources_stay_bounded_and_nothing_is_lost),
 		cmocka_unit_test(test_per_source_alert_cap_counts_drops),

@@ -32,6 +32,16 @@ test_url_decoding_repeats_until_fixpoint(void **state)
 	expect_norm("/s?q=%2525253C", "/s?q=%3c");
 }
 
+/* nginx logs '"' and '\\' in the request line as \x22 and \x5C */
+static void
+test_nginx_log_escapes_decode(void **state)
+{
+	(void)state;
+	expect_norm("/i?id=1\\x22 or \\x22a\\x22=\\x22a", "/i?id=1\" or \"a\"=\"a");
+	expect_norm("/p?f=C:\\x5CWindows\\x5Cwin.ini", "/p?f=c:\\windows\\win.ini");
+	expect_norm("x\\x00y\\xzz", "xy\\xzz");
+}
+
 static void
 test_percent_u_and_plus_in_query(void **state)
 {
@@ -184,6 +194,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_url_decoding_repeats_until_fixpoint),
 		cmocka_unit_test(test_percent_u_and_plus_in_query),
+		cmocka_unit_test(test_nginx_log_escapes_decode),
 		cmocka_unit_test(test_html_entities_decode),
 		cmocka_unit_test(test_case_comments_and_whitespace),
 		cmocka_unit_test(test_path_collapsing_keeps_traversal_above_root),
