@@ -122,6 +122,16 @@ main(int argc, char **argv)
 		if (ref && strcmp(ref, "-") != 0)
 			msc_add_request_header(t, (const unsigned char *)"Referer",
 			    (const unsigned char *)ref);
+		/* The log keeps no body and no body headers: a POST reached the server
+		 * with them, so give CRS what a client sent rather than let it score
+		 * every logged POST as "missing Content-Length". */
+		if (strcmp(method, "POST") == 0 || strcmp(method, "PUT") == 0 ||
+		    strcmp(method, "PATCH") == 0) {
+			msc_add_request_header(t, (const unsigned char *)"Content-Type",
+			    (const unsigned char *)"application/x-www-form-urlencoded");
+			msc_add_request_header(t, (const unsigned char *)"Content-Length",
+			    (const unsigned char *)"0");
+		}
 		msc_process_request_headers(t);
 		msc_process_request_body(t);
 		ModSecurityIntervention it = { .status = 200 };

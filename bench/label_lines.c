@@ -4,7 +4,7 @@
  * none), e.g. "17 sqli,xss": low and info rules (a bare HTTP library's user agent)
  * describe traffic, they do not call it an attack. Rule hits only; correlation
  * alerts come from `vigil scan-log`.
- * usage: build/bench/label_lines RULES LOG */
+ * usage: build/bench/label_lines RULES LOG [CACHE_DIR]  (compiled rules kept there) */
 #include "core/err.h"
 #include "core/event.h"
 #include "monitor/decode.h"
@@ -56,11 +56,11 @@ main(int argc, char **argv)
 	unsigned long no = 0;
 	FILE *in;
 
-	if (argc != 3) {
-		fprintf(stderr, "usage: label_lines RULES LOG\n");
+	if (argc != 3 && argc != 4) {
+		fprintf(stderr, "usage: label_lines RULES LOG [CACHE_DIR]\n");
 		return 2;
 	}
-	if (ruleset_load(argv[1], 0, NULL, &rs, &errors) != VG_OK) {
+	if (ruleset_load_cached(argv[1], 0, argc == 4 ? argv[3] : NULL, NULL, &rs, &errors) != VG_OK) {
 		fprintf(stderr, "%s", errors ? errors : "rules: load failed\n");
 		return 2;
 	}

@@ -16,14 +16,14 @@ import subprocess
 import sys
 import tempfile
 
-SQLMAP_UA = re.compile(r'"sqlmap/[0-9.]+#[a-z]+ \(https?://sqlmap\.org\)"')
+TOOL_UA = re.compile(r'"(sqlmap/[0-9.]+#[a-z]+ \(https?://sqlmap\.org\)|Wfuzz/[0-9.]+)"')
 BROWSER = ("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 "
            "(KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36")
 LINE = re.compile(r'^(\S+) \S+ \S+ \[[^\]]*\] "(\S+) (\S+)[^"]*" \d+ \S+ "((?:[^"\\]|\\.)*)" "((?:[^"\\]|\\.)*)"')
 
 
-def vigil_lines(build, rules, path):
-    out = subprocess.run([build + "/bench/label_lines", rules, path], capture_output=True,
+def vigil_lines(build, rules, path, cache):
+    out = subprocess.run([build + "/bench/label_lines", rules, path, cache], capture_output=True,
                          text=True, check=True).stdout
     return [l.split(" ", 1)[1] != "-" for l in out.splitlines()]
 
@@ -34,8 +34,11 @@ def crs_lines(build, path, n):
     cache = os.environ.get("CRS_CACHE")
     key = None
     if cache:
-        with open(path, "rb") as f:
-            key = os.path.join(cache, hashlib.sha256(f.read()).hexdigest())
+        h = hashlib.sha256()
+        for f in (path, build + "/bench/crs_replay"):	# the log and the harness
+            with open(f, "rb") as fd:
+                h.update(fd.read())
+        key = os.path.join(cache, h.hexdigest())
         if os.path.exists(key):
             flagged = {int(x) for x in open(key).read().split()}
             return [i + 1 in flagged for i in range(n)]
@@ -94,8 +97,8 @@ def pct(a, b):
 
 
 def sqlmap_note():
-    return ("  (sqlmap's own user agent is replaced by a browser's before scoring: both engines\n"
-            "   flag it on its own, and the question is whether the payloads are seen)")
+    return ("  (sqlmap's and wfuzz-injections' own user agent is replaced by a browser's before\n"
+            "   scoring: both engines flag it on its own; the question is whether payloads are seen)")
 
 
 def main():
@@ -110,15 +113,15 @@ def main():
         with gzip.open(os.path.join(logdir, name + ".log.gz"), "rt", errors="surrogateescape") as f, \
                 open(path, "w", errors="surrogateescape") as o:
             text = f.read()
-            if name.startswith("sqlmap"):
-                # Score the payloads, not sqlmap's own user agent (both engines flag
-                # it alone): lines keep sqlmap's payloads with a browser's agent.
-                text = SQLMAP_UA.sub('"' + BROWSER + '"', text)
+            if name.startswith("sqlmap") or name == "wfuzz-injections":
+                # Score the payloads, not the tool's own user agent (both engines
+                # flag it alone): lines keep the payloads with a browser's agent.
+                text = TOOL_UA.sub('"' + BROWSER + '"', text)
             o.write(text)
         lines = text.splitlines()
         if not lines:
             continue
-        v = vigil_lines(build, rules, path)
+        v = vigil_lines(build, rules, path, tmp)
         c = crs_lines(build, path, len(lines))
         al = alerts(build, rules, path)
         labels = os.path.join(logdir, name + ".labels")
