@@ -24,7 +24,7 @@ python3 bench/gen_access_log.py 2000 "$work/benign.log" 0
 # Text output (alert lines to /dev/null); the summary line on stderr carries the
 # counts and the engine's own timer, which starts after the rules are compiled.
 vigil_stats() {	# vigil_stats LOG -> the summary line
-	"$BUILD/vigil" scan-log "$1" 2>&1 >/dev/null | grep ' lines (' || true
+	"$BUILD/vigil" scan-log --rules rules "$1" 2>&1 >/dev/null | grep ' lines (' || true
 }
 stat() {	# stat SUMMARY lines|events_matched|seconds
 	py "import re,sys; m = re.match(r'(\d+) lines .*?, (\d+) matched a rule, \d+ alerts in ([0-9.]+) s', sys.argv[1]); print({'lines': m[1], 'events_matched': m[2], 'seconds': m[3]}[sys.argv[2]])" "$1" "$2"
@@ -48,14 +48,14 @@ vl=$(stat "$big" lines); vs=$(stat "$big" seconds)
 echo "vigil scan-log engine: $vl generated lines (5% attacks) in $vs s = $(py "print(round($vl/$vs))") lines/s on one core"
 heavy=$(vigil_stats "$work/attack_heavy.log")
 echo "vigil scan-log engine, attack-heavy mix (real-tool corpus): $(py "print(round($(stat "$heavy" lines)/$(stat "$heavy" seconds)))") lines/s on one core (target >= 1000000); $(stat "$heavy" events_matched) of $(stat "$heavy" lines) lines matched a rule"
-whole=$(cpu_of "$BUILD/vigil" scan-log "$work/big.log")
+whole=$(cpu_of "$BUILD/vigil" scan-log --rules rules "$work/big.log")
 echo "vigil scan-log whole process (CPU time, rules loading included): $vl lines in $(py "print(round($whole, 2))") s = $(py "print(round($vl/$whole))") lines/s (target >= 800000)"
 
 mix=$(vigil_stats "$work/mix.log")
 crs=$("$BUILD/bench/crs_replay" "$work/mix.log" 2>/dev/null)
 f2b=$(fail2ban-regex "$work/mix.log" /etc/fail2ban/filter.d/nginx-botsearch.conf 2>&1 | grep '^Lines:' || true)
 f2b_cpu=$(cpu_of fail2ban-regex "$work/mix.log" /etc/fail2ban/filter.d/nginx-botsearch.conf)
-v_cpu=$(cpu_of "$BUILD/vigil" scan-log "$work/mix.log")
+v_cpu=$(cpu_of "$BUILD/vigil" scan-log --rules rules "$work/mix.log")
 v_rate=$(py "print(round($(stat "$mix" lines)/$(stat "$mix" seconds)))")
 c_rate=$(py "import json; print(json.loads('$crs')['lines_per_s'])")
 f_rate=$(py "print(round($N_PEER/$f2b_cpu))")
