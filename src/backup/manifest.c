@@ -4,6 +4,7 @@
  * file indexes from an atomic counter, each with its own 1 MiB read buffer. */
 #include "backup/manifest.h"
 #include "core/atomic.h"
+#include "core/beneath.h"
 #include "core/err.h"
 #include "core/walk.h"
 
@@ -322,6 +323,22 @@ manifest_lower_bound(const struct manifest *m, const char *rel)
 	return lo;
 }
 
+size_t
+manifest_next_within(const struct manifest *m, const char *rel, size_t i)
+{
+	size_t n = strlen(rel);
+	/* strcmp order puts "blocks.php" (and "blocks-x", "blocks 2") between "blocks"
+	 * and "blocks/a": skip those instead of stopping at them. Everything sharing
+	 * the prefix is contiguous, so the first path without it ends the subtree. */
+	for (; i < m->n; i++) {
+		if (mf_path_within(m->e[i].path, rel))
+			return i;
+		if (strncmp(m->e[i].path, rel, n) != 0)
+			break;
+	}
+	return m->n;
+}
+
 int
 manifest_scan(const char *root, const char *sub, const struct mf_scan_opts *opts,
     struct manifest **out)
@@ -544,6 +561,16 @@ hex_decode(const char *hex, char *out, size_t size)
 	return VG_OK;
 }
 
+static bool
+hex64(const char *s)
+{
+	size_t n = 0;
+	for (; s[n]; n++)
+		if (!((s[n] >= '0' && s[n] <= '9') || (s[n] >= 'a' && s[n] <= 'f')))
+			return false;
+	return n == 64;
+}
+
 int
 manifest_load(const char *path, struct manifest **out, char *err, size_t err_size)
 {
@@ -588,9 +615,18 @@ manifest_load(const char *path, struct manifest **out, char *err, size_t err_siz
 		    (phex && hex_decode(phex, raw, sizeof(raw)) != VG_OK) ||
 		    (thex && hex_decode(thex, traw, sizeof(traw)) != VG_OK) ||
 		    type_parse(type, &e->type) != VG_OK ||
-		    (sha && (strlen(sha) != 64))) {
+		    (sha && !hex64(sha))) {
 			snprintf(err, err_size, "%s: entry %zu is malformed%s%s", path, i,
 			    jerr.text[0] ? ": " : "", jerr.text);
+			goto out;
+		}
+		/* every later stage opens this path beneath the root: refuse what could leave
+		 * it ("..", absolute), hide a NUL, or name nothing (empty component) */
+		const char *ep = phex ? raw : p;
+		size_t elen = phex ? strlen(raw) : json_string_length(json_object_get(v, "path"));
+		if (!vg_relpath_valid(ep, elen, true)) {
+			snprintf(err, err_size, "%s: entry %zu: path is not a clean relative path "
+			    "(absolute, '..', '.', empty component or NUL); refused", path, i);
 			goto out;
 		}
 		if (!(e->path = strdup(phex ? raw : p)) ||

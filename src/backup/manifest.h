@@ -68,6 +68,11 @@ void manifest_sort(struct manifest *m);
 struct mf_entry *manifest_find(const struct manifest *m, const char *path);
 /* Index of the first entry whose path is rel or lies under rel/ (n if none). */
 size_t manifest_lower_bound(const struct manifest *m, const char *rel);
+/* Index of the first entry at or after i that is rel or lies under rel/ (n if none):
+ * iterate a subtree with i = manifest_next_within(m, rel, manifest_lower_bound(m, rel)),
+ * then i = manifest_next_within(m, rel, i + 1). Never compare a subtree by prefix
+ * alone: "blocks.php" sorts between "blocks" and "blocks/a". */
+size_t manifest_next_within(const struct manifest *m, const char *rel, size_t i);
 /* True if path is rel itself or lies below it (rel "" covers everything). */
 bool mf_path_within(const char *path, const char *rel);
 

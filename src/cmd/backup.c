@@ -5,6 +5,7 @@
 #include "backup/objstore.h"
 #include "respond/restore.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
@@ -163,7 +164,10 @@ report_into(void *arg, const struct mf_entry *e, int err)
 	else
 		fprintf(stderr, "vigil backup: %s: %s\n", e->path,
 		    err == VG_ERR_FORMAT && e->type == MF_FILE ?
-		    "backup object corrupted or missing; not restored" : vg_strerror(err));
+		    "backup object corrupted or missing; not restored" :
+		    err == VG_ERR_IO && errno == ELOOP ?
+		    "a directory on the way is a symbolic link; not followed" :
+		    err == VG_ERR_IO ? strerror(errno) : vg_strerror(err));
 }
 
 /* One compact JSON object per line, keys in the order given; takes j. */

@@ -31,31 +31,14 @@ release(struct vg_atomic *a)
 	a->tmp = a->name = NULL;
 }
 
-int
-vg_atomic_open(struct vg_atomic *a, const char *path, const char *tmp_prefix, mode_t mode)
+/* Creates the temp file in a->dirfd (already set, as a->name). */
+static int
+open_temp(struct vg_atomic *a, const char *tmp_prefix, mode_t mode)
 {
-	const char *slash = strrchr(path, '/');
-	char *dir = NULL;
-	size_t plen;
-	int ret = VG_ERR_NOMEM;
+	size_t plen = tmp_prefix ? strlen(tmp_prefix) : strlen(a->name) + 6;
 
-	*a = (struct vg_atomic){ .dirfd = -1, .fd = -1 };
-	if (slash)
-		dir = slash == path ? strdup("/") : strndup(path, (size_t)(slash - path));
-	if ((slash && !dir) || !(a->name = strdup(slash ? slash + 1 : path)))
-		goto fail;
-	if (!*a->name) {
-		errno = EISDIR;
-		ret = VG_ERR_IO;
-		goto fail;
-	}
-	if ((a->dirfd = open(dir ? dir : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) {
-		ret = VG_ERR_IO;
-		goto fail;
-	}
-	plen = tmp_prefix ? strlen(tmp_prefix) : strlen(a->name) + 6;
 	if (!(a->tmp = malloc(plen + 24)))
-		goto fail;
+		return VG_ERR_NOMEM;
 	for (unsigned i = 0; i < 100; i++) {
 		struct timespec ts;
 		clock_gettime(CLOCK_REALTIME, &ts);
@@ -72,14 +55,63 @@ vg_atomic_open(struct vg_atomic *a, const char *path, const char *tmp_prefix, mo
 		if (a->fd >= 0 || errno != EEXIST)
 			break;
 	}
-	if (a->fd < 0) {
-		ret = io_err();
+	return a->fd < 0 ? io_err() : VG_OK;
+}
+
+int
+vg_atomic_open(struct vg_atomic *a, const char *path, const char *tmp_prefix, mode_t mode)
+{
+	const char *slash = strrchr(path, '/');
+	char *dir = NULL;
+	int ret = VG_ERR_NOMEM;
+
+	*a = (struct vg_atomic){ .dirfd = -1, .fd = -1 };
+	if (slash)
+		dir = slash == path ? strdup("/") : strndup(path, (size_t)(slash - path));
+	if ((slash && !dir) || !(a->name = strdup(slash ? slash + 1 : path)))
+		goto fail;
+	if (!*a->name) {
+		errno = EISDIR;
+		ret = VG_ERR_IO;
 		goto fail;
 	}
+	if ((a->dirfd = open(dir ? dir : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) {
+		ret = VG_ERR_IO;
+		goto fail;
+	}
+	if ((ret = open_temp(a, tmp_prefix, mode)) != VG_OK)
+		goto fail;
 	free(dir);
 	return VG_OK;
 fail:
 	free(dir);
+	int saved = errno;
+	release(a);
+	errno = saved;
+	return ret;
+}
+
+int
+vg_atomic_openat(struct vg_atomic *a, int dirfd, const char *name, const char *tmp_prefix,
+    mode_t mode)
+{
+	int ret = VG_ERR_NOMEM;
+
+	*a = (struct vg_atomic){ .dirfd = -1, .fd = -1 };
+	if (!*name || strchr(name, '/')) {
+		errno = EINVAL;
+		return VG_ERR_INVAL;
+	}
+	if (!(a->name = strdup(name)))
+		goto fail;
+	if ((a->dirfd = fcntl(dirfd, F_DUPFD_CLOEXEC, 0)) < 0) {
+		ret = VG_ERR_IO;
+		goto fail;
+	}
+	if ((ret = open_temp(a, tmp_prefix, mode)) != VG_OK)
+		goto fail;
+	return VG_OK;
+fail:;
 	int saved = errno;
 	release(a);
 	errno = saved;

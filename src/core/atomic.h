@@ -23,6 +23,11 @@ struct vg_atomic {
  * there is nothing to release. VG_ERR_IO (errno set), VG_ERR_NOMEM. */
 int vg_atomic_open(struct vg_atomic *a, const char *path, const char *tmp_prefix,
     mode_t mode);
+/* The same for name (one component, no '/') in the open directory dirfd, which is
+ * duplicated: the caller keeps its descriptor. Resolving dirfd is the caller's job
+ * (core/beneath.h when the path came from outside). VG_ERR_INVAL for a bad name. */
+int vg_atomic_openat(struct vg_atomic *a, int dirfd, const char *name, const char *tmp_prefix,
+    mode_t mode);
 /* fsync, close, rename over the target (per flags); on any failure the temp file is
  * removed. Releases a either way. VG_ERR_LIMIT when the disk is full, VG_ERR_BUSY for
  * VG_ATOMIC_NOREPLACE on an existing target, VG_ERR_IO otherwise (errno set). */

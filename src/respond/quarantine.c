@@ -6,6 +6,7 @@
 #include "backup/objstore.h"
 #include "core/buf.h"
 #include "core/atomic.h"
+#include "core/beneath.h"
 #include "core/err.h"
 
 #include <dirent.h>
@@ -387,6 +388,12 @@ read_meta(const char *file, struct quarantine_entry *e)
 	json_str(j, "id", e->id, sizeof(e->id));
 	json_str(j, "sha256", e->sha256, sizeof(e->sha256));
 	json_str(j, "original_path", e->original_path, sizeof(e->original_path));
+	/* a restore writes there: absolute, clean (no "..", ".", empty component) and
+	 * whole (a NUL inside the JSON string would cut it short) */
+	json_t *op = json_object_get(j, "original_path");
+	bool path_ok = op && json_string_length(op) == strlen(e->original_path) &&
+	    e->original_path[0] == '/' && vg_relpath_valid(e->original_path + 1,
+	    strlen(e->original_path + 1), false);
 	json_str(j, "rules", e->rules, sizeof(e->rules));
 	json_str(j, "families", e->families, sizeof(e->families));
 	json_str(j, "restored_to", e->restored_to, sizeof(e->restored_to));
@@ -407,7 +414,7 @@ read_meta(const char *file, struct quarantine_entry *e)
 	e->score = (int)json_integer_value(json_object_get(j, "score"));
 	json_decref(j);
 	if (strlen(e->sha256) != 64 || strspn(e->sha256, "0123456789abcdef") != 64 ||
-	    !e->id[0] || !e->original_path[0])
+	    !e->id[0] || strchr(e->id, '/') || !path_ok)
 		return VG_ERR_FORMAT;
 	return VG_OK;
 }
@@ -502,10 +509,14 @@ quarantine_restore(const char *vault, const char *id, const char *to, bool force
     struct quarantine_entry *restored, char *err, size_t err_size)
 {
 	struct quarantine_entry *all = NULL, *e = NULL;
-	char obj[PATH_MAX], tmp[PATH_MAX + 32], target[4096], metadir[PATH_MAX];
+	char obj[PATH_MAX], target[4096], metadir[PATH_MAX];
 	char hex[OBJ_HEX_SIZE];
+	const char *leaf;
+	unsigned char *buf = NULL;
+	struct vg_atomic a;
+	struct stat st;
 	size_t n = 0, matches = 0;
-	int fd = -1, ret;
+	int fd = -1, dfd = -1, ret;
 
 	err[0] = '\0';
 	if (!vault || !id || !id[0])
@@ -536,7 +547,35 @@ quarantine_restore(const char *vault, const char *id, const char *to, bool force
 		goto out;
 	}
 	vg_strlcpy(target, to ? to : e->original_path, sizeof(target));
-	if (!force && access(target, F_OK) == 0) {
+	/* The target's directory is opened with no symlink on the way (a web-root
+	 * directory swapped for a link to /etc is refused, not written through); the
+	 * file itself is then created and renamed relative to that descriptor. */
+	{
+		char *slash = strrchr(target, '/');
+		leaf = slash ? slash + 1 : target;
+		if (!*leaf || strcmp(leaf, ".") == 0 || strcmp(leaf, "..") == 0) {
+			snprintf(err, err_size, "%s: not a file name", target);
+			ret = VG_ERR_INVAL;
+			goto out;
+		}
+		if (slash == target)
+			dfd = vg_open_dir_nofollow("/");
+		else if (slash) {
+			*slash = '\0';
+			dfd = vg_open_dir_nofollow(target);
+			*slash = '/';
+		} else {
+			dfd = vg_open_dir_nofollow(".");
+		}
+	}
+	if (dfd < 0) {
+		snprintf(err, err_size, "%s: %s", target, errno == ELOOP ?
+		    "a directory on the way is a symbolic link; not followed (restore with "
+		    "--to a path without one)" : strerror(errno));
+		ret = errno == ENOENT ? VG_ERR_NOTFOUND : VG_ERR_IO;
+		goto out;
+	}
+	if (!force && fstatat(dfd, leaf, &st, AT_SYMLINK_NOFOLLOW) == 0) {
 		snprintf(err, err_size, "%s: exists; use --to PATH or --force", target);
 		ret = VG_ERR_BUSY;
 		goto out;
@@ -547,35 +586,35 @@ quarantine_restore(const char *vault, const char *id, const char *to, bool force
 		ret = errno == ENOENT ? VG_ERR_NOTFOUND : VG_ERR_IO;
 		goto out;
 	}
-	if (pathf(tmp, sizeof(tmp), "%s.vigil-restore-%ld", target, (long)getpid()) != VG_OK) {
-		snprintf(err, err_size, "%.200s...: path too long", target);
-		ret = VG_ERR_LIMIT;
+	if ((ret = vg_atomic_openat(&a, dfd, leaf, ".vigil-restore-", 0600)) != VG_OK) {
+		snprintf(err, err_size, "%s: cannot write: %s", target, strerror(errno));
 		goto out;
 	}
-	if ((ret = copy_fd_to(fd, tmp, hex)) != VG_OK) {
-		snprintf(err, err_size, "%s: cannot write: %s", tmp, strerror(errno));
+	if (!(buf = malloc(IO_CHUNK)) ||
+	    objstore_hash_copy_fd(fd, a.fd, buf, IO_CHUNK, hex, NULL) != VG_OK) {
+		snprintf(err, err_size, "%s: cannot write: %s", target, strerror(errno));
+		vg_atomic_abort(&a);
+		ret = buf ? VG_ERR_IO : VG_ERR_NOMEM;
 		goto out;
 	}
 	if (strcmp(hex, e->sha256) != 0) {
-		unlink(tmp);
+		vg_atomic_abort(&a);
 		snprintf(err, err_size, "%s: object is corrupted (sha256 %s, expected %s); "
 		    "not restored", obj, hex, e->sha256);
 		ret = VG_ERR_FORMAT;
 		goto out;
 	}
 	/* Owner first (it clears set-id bits), then mode, then times. */
-	if (lchown(tmp, e->uid, e->gid) != 0 && errno != EPERM) {
+	if (fchown(a.fd, e->uid, e->gid) != 0 && errno != EPERM) {
 		/* not fatal: the content and mode matter more than the owner */
 	}
-	chmod(tmp, e->mode & 07777);
+	fchmod(a.fd, e->mode & 07777);
 	{
 		struct timespec ts[2] = { { .tv_sec = e->mtime }, { .tv_sec = e->mtime } };
-		utimensat(AT_FDCWD, tmp, ts, AT_SYMLINK_NOFOLLOW);
+		futimens(a.fd, ts);
 	}
-	if (rename(tmp, target) != 0) {
+	if ((ret = vg_atomic_commit(&a, 0)) != VG_OK) {
 		snprintf(err, err_size, "%s: cannot put in place: %s", target, strerror(errno));
-		unlink(tmp);
-		ret = VG_ERR_IO;
 		goto out;
 	}
 	vg_strlcpy(e->restored_to, target, sizeof(e->restored_to));
@@ -589,6 +628,9 @@ quarantine_restore(const char *vault, const char *id, const char *to, bool force
 out:
 	if (fd >= 0)
 		close(fd);
+	if (dfd >= 0)
+		close(dfd);
+	free(buf);
 	free(all);
 	return ret;
 }

@@ -259,19 +259,21 @@ protect_reconcile(struct protect *p, struct protect_root *r, const struct manife
 	} else if (ret != VG_OK) {
 		goto out;
 	}
-	bi = manifest_lower_bound(base, rel);
+	bi = manifest_next_within(base, rel, manifest_lower_bound(base, rel));
 	for (;;) {
 		const struct mf_entry *b = NULL, *c = NULL;
-		while (bi < base->n && mf_path_within(base->e[bi].path, rel) &&
-		    mf_excluded(&r->cfg->exclude, base->e[bi].path))
-			bi++;	/* excluded since the snapshot: not watched any more */
-		bool bok = bi < base->n && mf_path_within(base->e[bi].path, rel);
+		while (bi < base->n && mf_excluded(&r->cfg->exclude, base->e[bi].path))
+			bi = manifest_next_within(base, rel, bi + 1);	/* excluded since the
+									 * snapshot: not watched */
+		bool bok = bi < base->n;
 		bool cok = ci < cur->n;
 		if (!bok && !cok)
 			break;
 		int cmp = !bok ? 1 : !cok ? -1 : strcmp(base->e[bi].path, cur->e[ci].path);
-		if (cmp <= 0)
-			b = &base->e[bi++];
+		if (cmp <= 0) {
+			b = &base->e[bi];
+			bi = manifest_next_within(base, rel, bi + 1);
+		}
 		if (cmp >= 0)
 			c = &cur->e[ci++];
 		const char *path = b ? b->path : c->path;

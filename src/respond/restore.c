@@ -1,9 +1,12 @@
 /* Putting web-root files back: installing a baseline entry from the object store
  * (temp file beside it, fsync, rename, re-hash while something races it) and moving
- * what an attacker added into backup_dir/removed/<root>/<time>/<path>, never unlinking. */
+ * what an attacker added into backup_dir/removed/<root>/<time>/<path>, never unlinking.
+ * Every path is resolved beneath the root's descriptor (core/beneath.h): a directory
+ * swapped for a symlink mid-restore makes the step fail with ELOOP, never write through. */
 #include "respond/restore.h"
 #include "backup/objstore.h"
 #include "core/atomic.h"
+#include "core/beneath.h"
 #include "core/buf.h"
 #include "core/err.h"
 #include "core/paths.h"
@@ -31,63 +34,73 @@ apply_meta_fd(int fd, const struct mf_entry *e)
 	futimens(fd, ts);
 }
 
-int
-protect_restore_entry(struct protect *p, const char *dest_root, const struct mf_entry *e,
+/* Where e goes: its parent directory resolved beneath rootfd (no symlink followed, the
+ * missing ones created with bflags VG_BENEATH_MKDIR). -1 with errno set. */
+static int
+open_parent(int rootfd, const char *path, unsigned bflags, const char **leaf)
+{
+	int fd = vg_open_parent_beneath(rootfd, path, bflags, 0755, leaf);
+	if (fd < 0 && (errno == EXDEV || errno == EINVAL) && *leaf)
+		errno = ELOOP;	/* the kernel saw the path leave the root */
+	return fd;
+}
+
+static int
+restore_link(int dfd, const char *leaf, const struct mf_entry *e, int *attempts)
+{
+	const char *target = e->target ? e->target : "";
+	char tmp[64], got[PATH_MAX];
+
+	for (int i = 0; i < PROTECT_RESTORE_ATTEMPTS; i++) {
+		snprintf(tmp, sizeof(tmp), ".vigil-restore.%d.%ld", (int)getpid(), (long)random());
+		(*attempts)++;
+		if (symlinkat(target, dfd, tmp) != 0)
+			return VG_ERR_IO;
+		if (geteuid() == 0 && fchownat(dfd, tmp, e->uid, e->gid, AT_SYMLINK_NOFOLLOW) != 0) {
+			/* best effort */
+		}
+		if (renameat(dfd, tmp, dfd, leaf) != 0) {
+			int saved = errno;
+			unlinkat(dfd, tmp, 0);
+			errno = saved;
+			return VG_ERR_IO;
+		}
+		ssize_t n = readlinkat(dfd, leaf, got, sizeof(got) - 1);
+		if (n >= 0) {
+			got[n] = '\0';
+			if (strcmp(got, target) == 0)
+				return VG_OK;
+		}
+	}
+	return VG_ERR_BUSY;
+}
+
+/* Hash of leaf in dfd if it is a regular file (never following a symlink). */
+static int
+hash_leaf(struct protect *p, int dfd, const char *leaf, char hex[OBJ_HEX_SIZE])
+{
+	struct stat st;
+	int fd = openat(dfd, leaf, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC), ret;
+	if (fd < 0)
+		return VG_ERR_IO;
+	ret = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) ?
+	    objstore_hash_fd(fd, p->buf, OBJ_BUF_SIZE, hex, NULL) : VG_ERR_FORMAT;
+	close(fd);
+	return ret;
+}
+
+static int
+restore_file(struct protect *p, int dfd, const char *leaf, const struct mf_entry *e,
     int *attempts)
 {
-	char full[PATH_MAX], tmp[PATH_MAX], hex[OBJ_HEX_SIZE], dir[PATH_MAX];
+	char hex[OBJ_HEX_SIZE];
 	int ret = VG_ERR_BUSY;
 
-	*attempts = 0;
-	if (protect_path_join(full, sizeof(full), dest_root, e->path) != VG_OK)
-		return VG_ERR_INVAL;	/* path too long */
-	vg_strlcpy(dir, full, sizeof(dir));
-	char *slash = strrchr(dir, '/');
-	if (slash)
-		*slash = '\0';
-	if (e->type == MF_DIR) {
-		if (mkdir(full, e->mode) != 0 && errno != EEXIST)
-			return VG_ERR_IO;
-		int fd = open(full, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		if (fd < 0)
-			return VG_ERR_IO;
-		apply_meta_fd(fd, e);
-		close(fd);
-		*attempts = 1;
-		return VG_OK;
-	}
-	if (e->type == MF_LINK) {
-		for (int i = 0; i < PROTECT_RESTORE_ATTEMPTS; i++) {
-			char got[PATH_MAX];
-			if (snprintf(tmp, sizeof(tmp), "%s/.vigil-restore.%d.%ld", dir, (int)getpid(),
-			    (long)random()) >= (int)sizeof(tmp))
-				return VG_ERR_INVAL;
-			(*attempts)++;
-			if (symlink(e->target ? e->target : "", tmp) != 0)
-				return VG_ERR_IO;
-			if (geteuid() == 0 && lchown(tmp, e->uid, e->gid) != 0) {
-				/* best effort */
-			}
-			if (rename(tmp, full) != 0) {
-				unlink(tmp);
-				return VG_ERR_IO;
-			}
-			ssize_t n = readlink(full, got, sizeof(got) - 1);
-			if (n >= 0) {
-				got[n] = '\0';
-				if (strcmp(got, e->target ? e->target : "") == 0)
-					return VG_OK;
-			}
-		}
-		return VG_ERR_BUSY;
-	}
-	if (e->type != MF_FILE)
-		return VG_ERR_FORMAT;	/* FIFOs and devices are not recreated */
 	if (!e->sha256[0])
 		return VG_ERR_NOTFOUND;	/* was unreadable at snapshot time */
 	for (int i = 0; i < PROTECT_RESTORE_ATTEMPTS; i++) {
 		struct vg_atomic a;
-		if ((ret = vg_atomic_open(&a, full, ".vigil-restore.", 0600)) != VG_OK)
+		if ((ret = vg_atomic_openat(&a, dfd, leaf, ".vigil-restore.", 0600)) != VG_OK)
 			return ret;
 		(*attempts)++;
 		ret = objstore_copy_to_fd(p->backup_dir, e->sha256, a.fd, p->buf, OBJ_BUF_SIZE);
@@ -101,11 +114,68 @@ protect_restore_entry(struct protect *p, const char *dest_root, const struct mf_
 		if ((ret = vg_atomic_commit(&a, 0)) != VG_OK)
 			return ret;
 		/* re-check: an attacker may have rewritten it between rename and now */
-		if (objstore_hash_path(full, p->buf, OBJ_BUF_SIZE, hex, NULL) == VG_OK &&
-		    strcmp(hex, e->sha256) == 0)
+		if (hash_leaf(p, dfd, leaf, hex) == VG_OK && strcmp(hex, e->sha256) == 0)
 			return VG_OK;
 		ret = VG_ERR_BUSY;
 	}
+	return ret;
+}
+
+/* protect_restore_entry relative to an open root directory. */
+static int
+restore_entry_at(struct protect *p, int rootfd, const struct mf_entry *e, unsigned bflags,
+    int *attempts)
+{
+	const char *leaf;
+	int dfd, fd, ret, saved;
+
+	*attempts = 0;
+	if (!*e->path) {	/* the root itself: only its metadata */
+		if (e->type != MF_DIR)
+			return VG_ERR_FORMAT;
+		apply_meta_fd(rootfd, e);
+		*attempts = 1;
+		return VG_OK;
+	}
+	if (e->type != MF_FILE && e->type != MF_DIR && e->type != MF_LINK)
+		return VG_ERR_FORMAT;	/* FIFOs and devices are not recreated */
+	if ((dfd = open_parent(rootfd, e->path, bflags, &leaf)) < 0)
+		return VG_ERR_IO;
+	if (e->type == MF_DIR) {
+		ret = VG_ERR_IO;
+		if (mkdirat(dfd, leaf, e->mode) != 0 && errno != EEXIST)
+			goto out;
+		if ((fd = openat(dfd, leaf, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0)
+			goto out;
+		apply_meta_fd(fd, e);
+		close(fd);
+		*attempts = 1;
+		ret = VG_OK;
+	} else if (e->type == MF_LINK) {
+		ret = restore_link(dfd, leaf, e, attempts);
+	} else {
+		ret = restore_file(p, dfd, leaf, e, attempts);
+	}
+out:
+	saved = errno;
+	close(dfd);
+	errno = saved;
+	return ret;
+}
+
+int
+protect_restore_entry(struct protect *p, const char *dest_root, const struct mf_entry *e,
+    int *attempts)
+{
+	int rootfd, ret, saved;
+
+	*attempts = 0;
+	if ((rootfd = open(dest_root, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+		return VG_ERR_IO;
+	ret = restore_entry_at(p, rootfd, e, 0, attempts);
+	saved = errno;
+	close(rootfd);
+	errno = saved;
 	return ret;
 }
 
@@ -171,53 +241,82 @@ copy_out_entry(void *arg, const struct vg_walk_entry *e)
 	return unlinkat(e->dirfd, e->name, 0) == 0 ? 0 : VG_ERR_IO;
 }
 
-/* Copies src (not following symlinks) to dst, then removes src; a directory is done
- * bottom-up. */
+/* Copies dirfd/name (not following symlinks) to dst, then removes it; a directory is
+ * done bottom-up. */
 static int
-copy_out(struct protect *p, const char *src, const char *dst)
+copy_out(struct protect *p, int dirfd, const char *name, const char *dst)
 {
 	struct copy_out c = { .p = p, .dst = dst };
-	return vg_walk(AT_FDCWD, src, "", 0, VG_WALK_STAT | VG_WALK_POST, copy_out_entry, &c);
+	return vg_walk(dirfd, name, "", 0, VG_WALK_STAT | VG_WALK_POST, copy_out_entry, &c);
 }
 
-/* Moves root/rel into backup_dir/removed/<root>/<time>/<rel>; out gets the new path. */
+/* Opens root and the parent of rel beneath it; -1 with errno set. */
+static int
+open_root_parent(const char *root, const char *rel, const char **leaf)
+{
+	int rootfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC), dfd, saved;
+	*leaf = NULL;
+	if (rootfd < 0)
+		return -1;
+	dfd = open_parent(rootfd, rel, 0, leaf);
+	saved = errno;
+	close(rootfd);
+	errno = saved;
+	return dfd;
+}
+
+/* Moves root/rel into backup_dir/removed/<root>/<time>/<rel>; out gets the new path.
+ * rel is taken from beneath the root's descriptor: a parent swapped for a symlink is
+ * never followed (ELOOP). */
 int
 protect_move_aside(struct protect *p, const struct protect_root *r, const char *rel, char *out,
     size_t size)
 {
-	char src[PATH_MAX], id[PROTECT_ID_SIZE], parent[PATH_MAX];
-	int ret;
+	char id[PROTECT_ID_SIZE], parent[PATH_MAX];
+	const char *leaf;
+	int ret, dfd = -1, saved;
 
 	protect_make_id(id, sizeof(id));
-	if (protect_path_join(src, sizeof(src), r->path, rel) != VG_OK ||
-	    snprintf(out, size, "%s/removed/%s/%s/%s", p->backup_dir, r->name, id, rel) >=
+	if (snprintf(out, size, "%s/removed/%s/%s/%s", p->backup_dir, r->name, id, rel) >=
 	    (int)size)
 		return VG_ERR_LIMIT;
 	vg_strlcpy(parent, out, sizeof(parent));
 	*strrchr(parent, '/') = '\0';
+	if ((dfd = open_root_parent(r->path, rel, &leaf)) < 0)
+		return errno == ENOENT ? VG_ERR_NOTFOUND : VG_ERR_IO;
 	if ((ret = vg_mkdir_p(parent, 0700)) != VG_OK)
-		return ret;
-	if (rename(src, out) == 0)
-		return VG_OK;
-	if (errno == ENOENT)
-		return VG_ERR_NOTFOUND;
-	if (errno != EXDEV)
-		return VG_ERR_IO;
-	/* another file system (backup_dir on a different mount): copy, then remove */
-	return copy_out(p, src, out);
+		goto out;
+	ret = VG_OK;
+	if (renameat(dfd, leaf, AT_FDCWD, out) == 0)
+		goto out;
+	ret = errno == ENOENT ? VG_ERR_NOTFOUND : errno != EXDEV ? VG_ERR_IO :
+	    /* another file system (backup_dir on a different mount): copy, then remove */
+	    copy_out(p, dfd, leaf, out);
+out:
+	saved = errno;
+	close(dfd);
+	errno = saved;
+	return ret;
 }
 
 int
 protect_fix_meta(const char *root, const struct mf_entry *e)
 {
-	char full[PATH_MAX];
-	if (protect_path_join(full, sizeof(full), root, e->path) != VG_OK)
-		return VG_ERR_LIMIT;
-	if (e->type != MF_LINK && fchmodat(AT_FDCWD, full, e->mode, 0) != 0)
+	const char *leaf;
+	int dfd, ret = VG_OK, saved;
+
+	if (!*e->path)
+		return VG_OK;	/* the root's own mode is the administrator's */
+	if ((dfd = open_root_parent(root, e->path, &leaf)) < 0)
 		return VG_ERR_IO;
-	if (geteuid() == 0 && lchown(full, e->uid, e->gid) != 0)
-		return VG_ERR_IO;
-	return VG_OK;
+	if (e->type != MF_LINK && fchmodat(dfd, leaf, e->mode, AT_SYMLINK_NOFOLLOW) != 0)
+		ret = VG_ERR_IO;
+	else if (geteuid() == 0 && fchownat(dfd, leaf, e->uid, e->gid, AT_SYMLINK_NOFOLLOW) != 0)
+		ret = VG_ERR_IO;
+	saved = errno;
+	close(dfd);
+	errno = saved;
+	return ret;
 }
 
 int
@@ -225,34 +324,26 @@ protect_restore_into(struct protect *p, const struct manifest *m, const char *re
     const char *dir, bool dry_run, restore_into_fn fn, void *arg, size_t *done,
     size_t *failed)
 {
+	int rootfd;
+
 	*done = *failed = 0;
 	if (vg_mkdir_p(dir, 0755) != VG_OK)
 		return VG_ERR_IO;
-	for (size_t i = manifest_lower_bound(m, rel); i < m->n; i++) {
+	/* dir is the operator's; everything below it comes from the manifest and is
+	 * resolved beneath it, so an out2/sub symlink is refused, not written through */
+	if ((rootfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+		return VG_ERR_IO;
+	for (size_t i = manifest_next_within(m, rel, manifest_lower_bound(m, rel)); i < m->n;
+	    i = manifest_next_within(m, rel, i + 1)) {
 		const struct mf_entry *e = &m->e[i];
 		int attempts, rr;
-		if (!mf_path_within(e->path, rel))
-			break;
 		if (!*e->path)
 			continue;	/* the root itself is dir */
 		if (dry_run) {
 			fn(arg, e, VG_OK);
 			continue;
 		}
-		if (e->type == MF_DIR && *rel && strchr(e->path, '/')) {
-			/* parents of a single path */
-			char par[PATH_MAX];
-			snprintf(par, sizeof(par), "%s/%s", dir, e->path);
-			vg_mkdir_p(par, 0755);
-		} else if (*rel) {
-			char par[PATH_MAX], *s;
-			snprintf(par, sizeof(par), "%s/%s", dir, e->path);
-			if ((s = strrchr(par, '/')) && s != par) {
-				*s = '\0';
-				vg_mkdir_p(par, 0755);
-			}
-		}
-		rr = protect_restore_entry(p, dir, e, &attempts);
+		rr = restore_entry_at(p, rootfd, e, *rel ? VG_BENEATH_MKDIR : 0, &attempts);
 		if (rr == VG_OK)
 			(*done)++;
 		else
@@ -260,5 +351,6 @@ protect_restore_into(struct protect *p, const struct manifest *m, const char *re
 		if (rr != VG_OK)
 			fn(arg, e, rr);
 	}
+	close(rootfd);
 	return VG_OK;
 }
