@@ -202,6 +202,61 @@ objstore_has(const char *dir, const char *hex)
 	    S_ISREG(st.st_mode);
 }
 
+/* Objects are sealed with a fixed mtime when stored. Anything that writes to one later
+ * (or a verify that found it corrupted) leaves another mtime, so deduplication can
+ * trust a sealed object of the right size without re-reading it, and re-hashes any
+ * other before relying on it. */
+#define OBJ_SEAL_MTIME 1
+
+static void
+seal_fd(int fd)
+{
+	struct timespec ts[2] = { { .tv_nsec = UTIME_OMIT }, { .tv_sec = OBJ_SEAL_MTIME } };
+	futimens(fd, ts);
+}
+
+static void
+unseal(const char *path)
+{
+	struct timespec ts[2] = { { .tv_nsec = UTIME_OMIT }, { .tv_nsec = UTIME_NOW } };
+	utimensat(AT_FDCWD, path, ts, AT_SYMLINK_NOFOLLOW);
+}
+
+static int stream_object(const char *dir, const char *hex, int out_fd, unsigned char *buf,
+    size_t bufsz);
+
+/* True if the existing object final can stand for size bytes of content hex: sealed
+ * and of that size, or re-hashed just now and found sound (then sealed). A corrupted
+ * one is false: the caller stores the good copy over it. */
+static bool
+existing_sound(const char *dir, const char *hex, const char *final, uint64_t size,
+    unsigned char *buf, size_t bufsz)
+{
+	struct stat st;
+	if (lstat(final, &st) != 0 || !S_ISREG(st.st_mode))
+		return false;
+	if ((uint64_t)st.st_size != size)
+		return false;
+	if (st.st_mtim.tv_sec == OBJ_SEAL_MTIME && st.st_mtim.tv_nsec == 0)
+		return true;
+	if (stream_object(dir, hex, -1, buf, bufsz) != VG_OK)
+		return false;
+	int fd = open(final, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd >= 0) {
+		seal_fd(fd);
+		close(fd);
+	}
+	return true;
+}
+
+bool
+objstore_has_sound(const char *dir, const char *hex, uint64_t size, unsigned char *buf,
+    size_t bufsz)
+{
+	char p[PATH_MAX];
+	return objstore_path(dir, hex, p, sizeof(p)) == VG_OK &&
+	    existing_sound(dir, hex, p, size, buf, bufsz);
+}
 
 /* Copies path into tmp/ while hashing. With staged NULL the copy is fsynced and
  * renamed into place now; otherwise its temp name goes to staged ("" if the object
@@ -211,6 +266,7 @@ put_path(const char *dir, const char *path, unsigned char *buf, size_t bufsz,
     char hex[OBJ_HEX_SIZE], char *staged, size_t staged_size)
 {
 	char tmp[PATH_MAX], final[PATH_MAX], sub[PATH_MAX];
+	uint64_t size = 0;
 	int in = -1, out = -1, ret;
 
 	hex[0] = '\0';
@@ -225,14 +281,17 @@ put_path(const char *dir, const char *path, unsigned char *buf, size_t bufsz,
 		tmp[0] = '\0';
 		goto out;
 	}
-	if ((ret = hash_copy_fd(in, out, buf, bufsz, hex, NULL, false)) != VG_OK)
+	if ((ret = hash_copy_fd(in, out, buf, bufsz, hex, &size, false)) != VG_OK)
 		goto out;
 	if ((ret = objstore_path(dir, hex, final, sizeof(final))) != VG_OK)
 		goto out;
-	if (objstore_has(dir, hex)) {	/* dedup: keep the existing copy */
+	/* dedup: keep the existing copy, unless it no longer matches its name (then the
+	 * good copy just read replaces it: a new snapshot repairs a corrupted object) */
+	if (existing_sound(dir, hex, final, size, buf, bufsz)) {
 		ret = VG_OK;
 		goto out;
 	}
+	seal_fd(out);
 	if (staged) {
 		if (fchmod(out, 0400) != 0 || vg_strlcpy(staged, tmp, staged_size) != VG_OK) {
 			ret = VG_ERR_IO;
@@ -326,6 +385,8 @@ stream_object(const char *dir, const char *hex, int out_fd, unsigned char *buf, 
 	if ((ret = hash_copy_fd(fd, out_fd, buf, bufsz, got, NULL, false)) != VG_OK)
 		goto out;
 	ret = strcmp(got, hex) == 0 ? VG_OK : VG_ERR_FORMAT;
+	if (ret == VG_ERR_FORMAT)
+		unseal(p);	/* the next snapshot re-hashes it and stores a good copy */
 out:
 	close(fd);
 	return ret;

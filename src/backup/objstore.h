@@ -37,10 +37,19 @@ int objstore_hash_path(const char *path, unsigned char *buf, size_t bufsz,
 int objstore_path(const char *dir, const char *hex, char *out, size_t out_size);
 
 bool objstore_has(const char *dir, const char *hex);
+/* True if object hex exists, is size bytes and matches its name: trusted without a read
+ * while sealed (the fixed mtime the store gives it), else re-hashed (and sealed if
+ * sound). What a snapshot uses to skip storing a file again: a corrupted object is
+ * stored anew. buf (bufsz bytes) is the caller's. */
+bool objstore_has_sound(const char *dir, const char *hex, uint64_t size, unsigned char *buf,
+    size_t bufsz);
 
 /* Copies the file at path into the store, hashing while copying; hex receives the
  * hash of what was actually stored (it may differ from an earlier hash if the file
- * changed meanwhile). Deduplicated: an existing object is kept. 0 or VG_ERR_*. */
+ * changed meanwhile). Deduplicated: an existing object is kept if it is sound (sealed
+ * with the store's fixed mtime and of the right size, else re-hashed); a corrupted one
+ * is replaced by the copy just read. Verify and restore unseal a corrupted object they
+ * meet. 0 or VG_ERR_*. */
 int objstore_put_path(const char *dir, const char *path, unsigned char *buf, size_t bufsz,
     char hex[OBJ_HEX_SIZE]);
 

@@ -161,7 +161,9 @@ put_worker(void *arg)
 	}
 	while ((i = __atomic_fetch_add(&pt->next, 1, __ATOMIC_RELAXED)) < pt->m->n) {
 		struct mf_entry *e = &pt->m->e[i];
-		if (e->type != MF_FILE || !e->sha256[0] || objstore_has(pt->p->backup_dir, e->sha256))
+		/* a corrupted object is not "had": the file is stored again over it */
+		if (e->type != MF_FILE || !e->sha256[0] ||
+		    objstore_has_sound(pt->p->backup_dir, e->sha256, e->size, buf, OBJ_BUF_SIZE))
 			continue;
 		snprintf(path, sizeof(path), "%s/%s", pt->m->root, e->path);
 		int r = objstore_stage_path(pt->p->backup_dir, path, buf, OBJ_BUF_SIZE, hex, tmp,

@@ -7,11 +7,14 @@
 #include "core/err.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <libgen.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -183,4 +186,30 @@ protect_path_join(char *out, size_t size, const char *root, const char *rel)
 {
 	int n = *rel ? snprintf(out, size, "%s/%s", root, rel) : snprintf(out, size, "%s", root);
 	return n < 0 || (size_t)n >= size ? VG_ERR_LIMIT : VG_OK;
+}
+
+int
+protect_restore_lock(const struct protect *p, const struct protect_root *r, bool wait,
+    int *fd_out)
+{
+	char path[PATH_MAX];
+	int fd;
+
+	*fd_out = -1;
+	if (snprintf(path, sizeof(path), "%s/locks", p->backup_dir) >= (int)sizeof(path))
+		return VG_ERR_LIMIT;
+	if (mkdir(path, 0700) != 0 && errno != EEXIST)
+		return VG_ERR_IO;
+	if (snprintf(path, sizeof(path), "%s/locks/%s.restore", p->backup_dir, r->name) >=
+	    (int)sizeof(path))
+		return VG_ERR_LIMIT;
+	if ((fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600)) < 0)
+		return VG_ERR_IO;
+	if (flock(fd, wait ? LOCK_EX : LOCK_SH | LOCK_NB) != 0) {
+		int busy = errno == EWOULDBLOCK;
+		close(fd);
+		return busy ? VG_ERR_BUSY : VG_ERR_IO;
+	}
+	*fd_out = fd;
+	return VG_OK;
 }

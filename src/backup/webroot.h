@@ -70,6 +70,16 @@ bool protect_publish_active(const struct protect *p, const struct protect_root *
 int protect_publish_state_path(const struct protect *p, const struct protect_root *r,
     char *out, size_t size);
 
+/* The restore lock of r (backup_dir/locks/NAME.restore, flock), so a CLI restore and
+ * the watcher never act on one web root at the same time: the watcher would take the
+ * CLI's temp files for added ones and move them aside. wait = the CLI: exclusive,
+ * blocking (the watcher holds it only while it reconciles). !wait = the watcher:
+ * shared, VG_ERR_BUSY at once if a CLI restore holds it (the watcher re-checks the
+ * path later). *fd_out gets the descriptor; close it to release. A flock dies with its
+ * process, so a killed restore never leaves the root unguarded. */
+int protect_restore_lock(const struct protect *p, const struct protect_root *r, bool wait,
+    int *fd_out);
+
 /* A snapshot-style id for now (UTC, microseconds): names sort by age. */
 void protect_make_id(char *out, size_t size);
 /* out = root/rel (root alone when rel is ""); VG_ERR_LIMIT if it does not fit. */

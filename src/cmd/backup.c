@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <sys/stat.h>
 #include <time.h>
 
@@ -255,11 +256,18 @@ do_verify(struct vg_ctx *ctx, struct protect *p, struct protect_root **sel, size
 	return corrupted || missing ? VG_EXIT_FOUND : VG_EXIT_OK;
 }
 
+struct restore_count {
+	struct vg_ctx *ctx;
+	size_t failed;
+};
+
 static void
 print_change(void *arg, const struct fim_change *ch)
 {
-	struct vg_ctx *ctx = arg;
-	pcmd_change_print(stdout, ch, ctx->json, false, NULL);
+	struct restore_count *rc = arg;
+	if (ch->action == ACT_FAILED)
+		rc->failed++;
+	pcmd_change_print(stdout, ch, rc->ctx->json, false, NULL);
 }
 
 static int
@@ -302,18 +310,47 @@ do_restore(struct vg_ctx *ctx, struct protect *p, struct protect_root *r,
 			    r->name, id, done, o->to, failed);
 		ret = failed ? VG_EXIT_RUNTIME : VG_EXIT_OK;
 	} else {
+		struct restore_count cnt = { .ctx = ctx };
 		struct reconcile_opts ro = { .mode = o->dry_run ? RECONCILE_REPORT
 						 : RECONCILE_RESTORE, .threads = 2,
-			.fn = print_change, .arg = ctx };
-		size_t changes = 0;
+			.fn = print_change, .arg = &cnt };
+		struct reconcile_opts check = { .mode = RECONCILE_REPORT, .threads = 2 };
+		size_t changes = 0, left = 0;
+		int lock = -1;
+		/* a running watcher waits while the lock is held instead of moving this
+		 * restore's temp files aside as "added" ones */
+		if (!o->dry_run && (rr = protect_restore_lock(p, r, true, &lock)) != VG_OK) {
+			fprintf(stderr, "vigil backup: %s: cannot take the restore lock in %s/locks: "
+			    "%s\n", r->name, p->backup_dir, rr == VG_ERR_IO ? strerror(errno) :
+			    vg_strerror(rr));
+			manifest_free(m);
+			return VG_EXIT_RUNTIME;
+		}
 		rr = protect_reconcile(p, r, m, rel, &ro, &changes);
+		/* success is what the tree now is, not what each step said */
+		if (rr == VG_OK && !o->dry_run)
+			rr = protect_reconcile(p, r, m, rel, &check, &left);
+		if (lock >= 0)
+			close(lock);
 		if (rr != VG_OK) {
 			fprintf(stderr, "vigil backup: %s: %s\n", r->path, vg_strerror(rr));
 			ret = VG_EXIT_RUNTIME;
-		} else if (!ctx->json) {
-			printf("%s: %zu change%s %s snapshot %s\n", r->name, changes,
-			    changes == 1 ? "" : "s", o->dry_run ? "differ from" : "reverted to",
-			    id);
+		} else if (o->dry_run) {
+			if (!ctx->json)
+				printf("%s: %zu change%s differ from snapshot %s\n", r->name, changes,
+				    changes == 1 ? "" : "s", id);
+		} else {
+			if (!ctx->json)
+				printf("%s: %zu change%s reverted to snapshot %s, %zu failed; %zu "
+				    "difference%s left\n", r->name, changes - cnt.failed,
+				    changes - cnt.failed == 1 ? "" : "s", id, cnt.failed, left,
+				    left == 1 ? "" : "s");
+			if (cnt.failed || left) {
+				fprintf(stderr, "vigil backup: %s: restore incomplete: %zu failed, "
+				    "%zu difference%s from snapshot %s left\n", r->name, cnt.failed,
+				    left, left == 1 ? "" : "s", id);
+				ret = VG_EXIT_RUNTIME;
+			}
 		}
 	}
 	manifest_free(m);

@@ -25,6 +25,7 @@
 #define UNWATCHED_MAX 1024
 #define DEFER_MAX_MS 2000	/* a file written without pause is judged after this */
 #define RETRY_MAX 8		/* a failed restore is retried with backoff 0.5 s .. 64 s */
+#define DEFER_MS 100		/* re-try a check put off by a CLI restore */
 
 struct wslot {
 	int wd;			/* 0 empty, -1 deleted */
@@ -304,6 +305,21 @@ retry_later(struct fimwatch *fw, int root, const char *rel)
 	}
 }
 
+/* Re-queues rel to be checked once a CLI restore holding the lock is done. */
+static void
+defer(struct fimwatch *fw, int root, const char *rel)
+{
+	int64_t now = fimwatch_now_ms();
+	enqueue(fw, root, rel, true, now);
+	for (size_t i = 0; i < fw->n_pend; i++) {
+		struct pending *pe = &fw->pend[i];
+		if (pe->root == root && strcmp(pe->rel, rel) == 0) {
+			pe->due_ms = now + DEFER_MS;
+			break;
+		}
+	}
+}
+
 static void
 on_change(void *arg, const struct fim_change *ch)
 {
@@ -326,10 +342,19 @@ reconcile(struct fimwatch *fw, int root, const char *rel)
 		.threads = 2, .fn = on_change, .arg = fw };
 	char full[PATH_MAX];
 	struct stat st;
-	int ret;
+	int ret, lock = -1;
 
+	/* a CLI `backup restore` of this root is running: let it finish, then check what
+	 * it left (its own writes come back as events and are checked then) */
+	if (protect_restore_lock(fw->p, r, false, &lock) == VG_ERR_BUSY) {
+		fw->st.deferred++;
+		defer(fw, root, rel);
+		return;
+	}
 	refresh_baseline(fw, root);
 	ret = protect_reconcile(fw->p, r, r->base, rel, &ro, NULL);
+	if (lock >= 0)
+		close(lock);
 	if (ret != VG_OK)
 		vg_warn(fw->p->log, "%s: check of %s/%s failed: %s", r->name, r->path, rel,
 		    vg_strerror(ret));

@@ -23,6 +23,7 @@ struct fimwatch_opts {
 
 struct fimwatch_stats {
 	uint64_t events, overflows, rescans, pending_dropped, changes, failed;
+	uint64_t deferred;	/* checks put off while a CLI restore held the root's lock */
 	size_t watches, unwatched;	/* directories watched / left to periodic scans */
 };
 

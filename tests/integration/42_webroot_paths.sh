@@ -71,6 +71,74 @@ expect_eq "no legitimate file of blocks/ was moved aside" \
 	"$(grep -c 'moved-aside' "$TMP/w.out")" 0
 expect_eq "blocks/ still holds its files" "$(cd "$W/blocks" && find . -type f | wc -l)" 6
 
+# --- issue 9: a CLI restore and a running watcher do not fight ----------------------
+# the watcher takes the lock's shared side for each check; the CLI holds it exclusive,
+# so the watcher never moves the CLI's temp files aside as added ones
+cat >"$TMP/alert.yaml" <<YAML
+store: {path: vigil.db}
+webroots: [{path: www, name: site, policy: alert}]
+protect: {backup_dir: backup, quarantine_dir: vault}
+YAML
+cat >"$TMP/restore.yaml" <<YAML
+store: {path: vigil.db}
+webroots: [{path: www, name: site, policy: restore}]
+protect: {backup_dir: backup, quarantine_dir: vault}
+YAML
+"$VIGIL" --config "$TMP/restore.yaml" fim watch --debounce 1 >"$TMP/f.out" 2>"$TMP/f.err" &
+WPID=$!
+wait_for 60 file_has "$TMP/f.err" watching
+bad=0
+for i in $(seq 1 10); do
+	# the watcher is stopped while the page is defaced, so the CLI has work to do
+	kill -STOP $WPID
+	for j in 1 2 3 4 5; do echo "defaced $i" >"$W/blocks/b$j.php"; done
+	kill -CONT $WPID
+	"$VIGIL" --config "$TMP/alert.yaml" backup restore >"$TMP/r.$i" 2>&1 || bad=$((bad + 1))
+done
+kill -TERM $WPID; wait $WPID
+expect_eq "10 CLI restores beside a running watcher all succeed" "$bad" 0
+expect_eq "the watcher moved none of the CLI's temp files aside" \
+	"$(grep -c 'vigil-restore.*moved-aside' "$TMP/f.out")" 0
+expect_eq "every page is back" "$(cat "$W"/blocks/b?.php | grep -c defaced)" 0
+
+# --- issue 9: a corrupted object fails the restore loudly and the next backup repairs it
+obj_of() {
+	python3 - "$(ls "$TMP"/backup/snapshots/site/*.json | tail -1)" "$1" <<'PY'
+import json, sys
+m = json.load(open(sys.argv[1]))
+h = next(e["sha256"] for e in m["entries"] if e["path"] == sys.argv[2])
+print("%s/%s" % (h[:2], h[2:]))
+PY
+}
+obj="$TMP/backup/objects/$(obj_of blocks/b4.php)"
+chmod u+w "$obj"; printf 'corrupt' >"$obj"; chmod 0400 "$obj"
+echo 'defaced' >"$W/blocks/b4.php"
+run "$VIGIL" "${C[@]}" backup restore
+expect_rc "an in-place restore that cannot restore a file exits 3" 3
+expect_match "it says the restore is incomplete" err "restore incomplete: 1 failed"
+expect_no_match "it does not claim the change was reverted" out "1 change reverted"
+run "$VIGIL" "${C[@]}" backup verify
+expect_rc "verify names the corrupted object" 1
+cp "$TMP/blocks.renamed/b4.php" "$W/blocks/b4.php"
+run "$VIGIL" "${C[@]}" backup create
+expect_rc "backup create with the good file present" 0
+run "$VIGIL" "${C[@]}" backup verify
+expect_rc "the new snapshot replaced the corrupted object" 0
+echo 'defaced again' >"$W/blocks/b4.php"
+run "$VIGIL" "${C[@]}" backup restore
+expect_rc "restore works again" 0
+expect_eq "the page is back" "$(cat "$W/blocks/b4.php")" '<?php // block 4'
+# a same-size corruption leaves the size alone: verify unseals it for the next backup
+printf 'x' | dd of="$obj" bs=1 seek=3 conv=notrunc status=none 2>/dev/null ||
+	{ chmod u+w "$obj"; printf 'x' | dd of="$obj" bs=1 seek=3 conv=notrunc status=none; }
+touch -d @1 "$obj"
+run "$VIGIL" "${C[@]}" backup verify
+expect_rc "verify finds a same-size corruption" 1
+run "$VIGIL" "${C[@]}" backup create
+run "$VIGIL" "${C[@]}" backup verify
+expect_rc "the next backup repairs a same-size corruption verify found" 0
+SNAP=$(ls "$TMP"/backup/snapshots/site/*.json | tail -1)
+
 # --- issue 8: manifest paths are validated when read --------------------------------
 cp "$SNAP" "$TMP/snap.orig"
 hash=$(python3 - "$SNAP" <<'PY'
