@@ -71,6 +71,23 @@ expect_eq "no legitimate file of blocks/ was moved aside" \
 	"$(grep -c 'moved-aside' "$TMP/w.out")" 0
 expect_eq "blocks/ still holds its files" "$(cd "$W/blocks" && find . -type f | wc -l)" 6
 
+# a small inotify watch limit: blocks/ is left to the periodic scan, which checks the
+# sub-tree "blocks" and must not take its files for added ones (764 WordPress files
+# were moved out of the site this way)
+"$VIGIL" "${C[@]}" fim watch --max-watches 1 --scan-interval 1 --no-store \
+	>"$TMP/s.out" 2>"$TMP/s.err" &
+WPID=$!
+wait_for 60 file_has "$TMP/s.err" "scanned every 1 s instead"
+echo 'tampered' >"$W/blocks/inner/deep.php"
+if wait_for 60 content_is "$W/blocks/inner/deep.php" '<?php // inner'; then
+	ok "the periodic scan restores a page of blocks/"
+else not_ok "the periodic scan restores a page of blocks/"; fi
+kill -TERM $WPID; wait $WPID
+expect_eq "the periodic scan moved no legitimate file aside" \
+	"$(grep -c 'moved-aside' "$TMP/s.out")" 0
+expect_eq "blocks/ keeps its six files under periodic scans" \
+	"$(find "$W/blocks" -type f | wc -l)" 6
+
 # --- issue 9: a CLI restore and a running watcher do not fight ----------------------
 # the watcher takes the lock's shared side for each check; the CLI holds it exclusive,
 # so the watcher never moves the CLI's temp files aside as added ones
@@ -258,6 +275,6 @@ PY
 else
 	skip "realtime restore race with a symlink-swapped directory" "needs root"
 fi
-ERR=$(cat "$TMP/w.err" "$TMP"/r.err 2>/dev/null)
+ERR=$(cat "$TMP/w.err" "$TMP/s.err" "$TMP/f.err" "$TMP"/r.err 2>/dev/null)
 expect_clean_stderr "watchers are sanitizer-clean"
 finish
