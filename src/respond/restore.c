@@ -21,6 +21,15 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+/* close(fd) keeping errno: callers report why the step before it failed. */
+static void
+close_keep_errno(int fd)
+{
+	int saved = errno;
+	close(fd);
+	errno = saved;
+}
+
 static void
 apply_meta_fd(int fd, const struct mf_entry *e)
 {
@@ -127,7 +136,7 @@ restore_entry_at(struct protect *p, int rootfd, const struct mf_entry *e, unsign
     int *attempts)
 {
 	const char *leaf;
-	int dfd, fd, ret, saved;
+	int dfd, fd, ret;
 
 	*attempts = 0;
 	if (!*e->path) {	/* the root itself: only its metadata */
@@ -157,9 +166,7 @@ restore_entry_at(struct protect *p, int rootfd, const struct mf_entry *e, unsign
 		ret = restore_file(p, dfd, leaf, e, attempts);
 	}
 out:
-	saved = errno;
-	close(dfd);
-	errno = saved;
+	close_keep_errno(dfd);
 	return ret;
 }
 
@@ -167,15 +174,13 @@ int
 protect_restore_entry(struct protect *p, const char *dest_root, const struct mf_entry *e,
     int *attempts)
 {
-	int rootfd, ret, saved;
+	int rootfd, ret;
 
 	*attempts = 0;
 	if ((rootfd = open(dest_root, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
 		return VG_ERR_IO;
 	ret = restore_entry_at(p, rootfd, e, 0, attempts);
-	saved = errno;
-	close(rootfd);
-	errno = saved;
+	close_keep_errno(rootfd);
 	return ret;
 }
 
@@ -254,14 +259,12 @@ copy_out(struct protect *p, int dirfd, const char *name, const char *dst)
 static int
 open_root_parent(const char *root, const char *rel, const char **leaf)
 {
-	int rootfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC), dfd, saved;
+	int rootfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC), dfd;
 	*leaf = NULL;
 	if (rootfd < 0)
 		return -1;
 	dfd = open_parent(rootfd, rel, 0, leaf);
-	saved = errno;
-	close(rootfd);
-	errno = saved;
+	close_keep_errno(rootfd);
 	return dfd;
 }
 
@@ -274,7 +277,7 @@ protect_move_aside(struct protect *p, const struct protect_root *r, const char *
 {
 	char id[PROTECT_ID_SIZE], parent[PATH_MAX];
 	const char *leaf;
-	int ret, dfd = -1, saved;
+	int ret, dfd = -1;
 
 	protect_make_id(id, sizeof(id));
 	if (snprintf(out, size, "%s/removed/%s/%s/%s", p->backup_dir, r->name, id, rel) >=
@@ -293,9 +296,7 @@ protect_move_aside(struct protect *p, const struct protect_root *r, const char *
 	    /* another file system (backup_dir on a different mount): copy, then remove */
 	    copy_out(p, dfd, leaf, out);
 out:
-	saved = errno;
-	close(dfd);
-	errno = saved;
+	close_keep_errno(dfd);
 	return ret;
 }
 
@@ -303,7 +304,7 @@ int
 protect_fix_meta(const char *root, const struct mf_entry *e)
 {
 	const char *leaf;
-	int dfd, ret = VG_OK, saved;
+	int dfd, ret = VG_OK;
 
 	if (!*e->path)
 		return VG_OK;	/* the root's own mode is the administrator's */
@@ -313,9 +314,7 @@ protect_fix_meta(const char *root, const struct mf_entry *e)
 		ret = VG_ERR_IO;
 	else if (geteuid() == 0 && fchownat(dfd, leaf, e->uid, e->gid, AT_SYMLINK_NOFOLLOW) != 0)
 		ret = VG_ERR_IO;
-	saved = errno;
-	close(dfd);
-	errno = saved;
+	close_keep_errno(dfd);
 	return ret;
 }
 
