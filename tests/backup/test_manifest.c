@@ -170,6 +170,50 @@ test_malformed_manifest_is_a_format_error(void **state)
 }
 
 static void
+test_escaping_paths_are_refused_when_read(void **state)
+{
+	struct fx *f = *state;
+	static const char *const bad[] = { "../../escaped.txt", "sub/../../../x", "/abs",
+		"a//b", "a/./b", "a/", ".", "nul\\u0000x" };
+	struct manifest *l = NULL;
+	char err[256], path[256], json[512];
+	snprintf(path, sizeof(path), "%s/esc.json", f->dir);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		snprintf(json, sizeof(json), "{\"root\":\"/x\",\"entries\":[{\"path\":\"%s\","
+		    "\"type\":\"file\",\"mode\":420,\"uid\":0,\"gid\":0,\"size\":1,\"mtime\":0}]}",
+		    bad[i]);
+		write_file(f->dir, "esc.json", json);
+		assert_int_equal(manifest_load(path, &l, err, sizeof(err)), VG_ERR_FORMAT);
+		assert_null(l);
+		/* jansson itself refuses \u0000 (no JSON_ALLOW_NUL): refused all the same */
+		if (!strstr(bad[i], "u0000"))
+			assert_non_null(strstr(err, "not a clean relative path"));
+	}
+}
+
+static void
+test_subtree_skips_siblings_sharing_the_prefix(void **state)
+{
+	(void)state;
+	char *paths[] = { "", "blocks", "blocks-x.html", "blocks.php", "blocks/a.php",
+		"blocks/z/b.php", "blocksy", "c" };
+	struct mf_entry e[8] = { { 0 } };
+	struct manifest m = { .e = e, .n = 8 };
+	for (size_t i = 0; i < 8; i++)
+		e[i].path = paths[i];
+	manifest_sort(&m);
+	size_t i = manifest_next_within(&m, "blocks", manifest_lower_bound(&m, "blocks"));
+	char got[256] = "";
+	for (; i < m.n; i = manifest_next_within(&m, "blocks", i + 1)) {
+		size_t used = strlen(got);
+		snprintf(got + used, sizeof(got) - used, "%s;", m.e[i].path);
+	}
+	assert_string_equal(got, "blocks;blocks/a.php;blocks/z/b.php;");
+	assert_int_equal(manifest_next_within(&m, "nope", manifest_lower_bound(&m, "nope")), m.n);
+	assert_int_equal(manifest_next_within(&m, "", 0), 0);
+}
+
+static void
 test_diff_entry_classifies_each_change(void **state)
 {
 	(void)state;
@@ -380,6 +424,9 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_publish_window_records_instead_of_restoring,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_per_path_policy_override, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_escaping_paths_are_refused_when_read, setup,
+		    teardown),
+		cmocka_unit_test(test_subtree_skips_siblings_sharing_the_prefix),
 		cmocka_unit_test_setup_teardown(test_quarantine_policy_calls_hooks, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_restore_never_follows_a_swapped_in_symlink,
