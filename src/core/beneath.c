@@ -12,6 +12,11 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+/* the fallback's unit test builds this file with -1 here (ENOSYS) */
+#ifndef VG_SYS_OPENAT2
+#define VG_SYS_OPENAT2 SYS_openat2
+#endif
+
 bool
 vg_relpath_valid(const char *rel, size_t len, bool allow_empty)
 {
@@ -40,7 +45,7 @@ openat2_beneath(int dirfd, const char *rel, int flags, mode_t mode, unsigned lon
 	 * where O_NOFOLLOW with O_DIRECTORY would say ENOTDIR */
 	struct open_how how = { .flags = (unsigned long long)(flags | O_CLOEXEC),
 		.mode = (flags & (O_CREAT | O_TMPFILE)) ? mode : 0, .resolve = resolve };
-	return (int)syscall(SYS_openat2, dirfd, rel, &how, sizeof(how));
+	return (int)syscall(VG_SYS_OPENAT2, dirfd, rel, &how, sizeof(how));
 }
 
 /* O_DIRECTORY|O_NOFOLLOW on a symlink says ENOTDIR: say ELOOP, as openat2 does. */
