@@ -52,6 +52,7 @@ mf_path_within(const char *path, const char *rel)
 
 struct scan {
 	const char *root;
+	int rootfd;		/* root, open while the hash workers run */
 	const struct mf_scan_opts *opts;
 	struct manifest *m;
 	size_t last_dir;	/* entry of the directory being opened */
@@ -95,13 +96,6 @@ add_entry(struct scan *s, const char *rel, const struct stat *st)
 	e->size = e->type == MF_FILE || e->type == MF_LINK ? (uint64_t)st->st_size : 0;
 	e->mtime = st->st_mtim.tv_sec;
 	return e;
-}
-
-static int
-join(char *out, size_t size, const char *a, const char *b)
-{
-	int n = *a ? snprintf(out, size, "%s/%s", a, b) : snprintf(out, size, "%s", b);
-	return n < 0 || (size_t)n >= size ? VG_ERR_LIMIT : VG_OK;
 }
 
 /* One walked entry: excluded paths are skipped whole, the rest recorded; a directory is
@@ -183,14 +177,9 @@ struct hasher {
 static void
 hash_one(struct scan *s, struct mf_entry *e, unsigned char *buf)
 {
-	char p[PATH_MAX];
-	int r;
-
-	if (join(p, sizeof(p), s->root, e->path) != VG_OK) {
-		e->err = VG_ERR_LIMIT;
-		return;
-	}
-	r = objstore_hash_path(p, buf, OBJ_BUF_SIZE, e->sha256, &e->size);
+	/* beneath the root's descriptor: a directory swapped for a symlink since the
+	 * walk is not followed (the file reads as unreadable, checked again later) */
+	int r = objstore_hash_at(s->rootfd, e->path, buf, OBJ_BUF_SIZE, e->sha256, &e->size);
 	if (r != VG_OK) {
 		e->sha256[0] = '\0';
 		e->err = r;
@@ -351,7 +340,7 @@ manifest_scan(const char *root, const char *sub, const struct mf_scan_opts *opts
 	if (!m || !(m->root = strdup(root)))
 		goto nomem;
 	m->created_us = (int64_t)time(NULL) * 1000000;
-	rootfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	rootfd = s.rootfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (rootfd < 0) {
 		ret = errno == ENOENT ? VG_ERR_NOTFOUND : VG_ERR_IO;
 		goto out;
@@ -359,26 +348,16 @@ manifest_scan(const char *root, const char *sub, const struct mf_scan_opts *opts
 	if (!sub || !*sub) {
 		walk(&s, rootfd, ".", "", 0);
 	} else {
-		/* a sub-path: its parents must be plain directories, never symlinks */
-		char parent[PATH_MAX];
-		const char *slash = strrchr(sub, '/');
-		int pfd = rootfd;
-		if (slash) {
-			if ((size_t)(slash - sub) >= sizeof(parent)) {
-				ret = VG_ERR_LIMIT;
-				goto out;
-			}
-			memcpy(parent, sub, (size_t)(slash - sub));
-			parent[slash - sub] = '\0';
-			pfd = openat(rootfd, parent, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		}
+		/* a sub-path: its parents must be plain directories, never symlinks (each
+		 * one, not only the last: core/beneath.h) */
+		const char *leaf;
+		int pfd = vg_open_parent_beneath(rootfd, sub, 0, 0, &leaf);
 		if (pfd >= 0) {
 			int depth = 1;
 			for (const char *p = sub; *p; p++)
 				depth += *p == '/';
-			walk(&s, pfd, slash ? slash + 1 : sub, sub, depth);
-			if (pfd != rootfd)
-				close(pfd);
+			walk(&s, pfd, leaf, sub, depth);
+			close(pfd);
 		}
 	}
 	if (s.err) {

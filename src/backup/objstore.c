@@ -5,6 +5,7 @@
  * stored even if the source file is being rewritten during the copy. */
 #include "backup/objstore.h"
 #include "core/buf.h"
+#include "core/beneath.h"
 #include "core/err.h"
 #include "core/paths.h"
 #include "core/walk.h"
@@ -157,6 +158,27 @@ open_regular(const char *path)
 		return VG_ERR_FORMAT;
 	}
 	return fd;
+}
+
+int
+objstore_hash_at(int rootfd, const char *rel, unsigned char *buf, size_t bufsz,
+    char hex[OBJ_HEX_SIZE], uint64_t *size)
+{
+	struct stat st;
+	int fd = vg_open_beneath(rootfd, rel, O_RDONLY | O_NONBLOCK | O_NOATIME, 0), r;
+
+	if (fd < 0 && errno == EPERM)	/* O_NOATIME needs ownership */
+		fd = vg_open_beneath(rootfd, rel, O_RDONLY | O_NONBLOCK, 0);
+	if (fd < 0)
+		return errno == ENOENT || errno == ENOTDIR ? VG_ERR_NOTFOUND
+		    : errno == ELOOP || errno == EXDEV ? VG_ERR_FORMAT : VG_ERR_IO;
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return VG_ERR_FORMAT;
+	}
+	r = hash_copy_fd(fd, -1, buf, bufsz, hex, size, true);
+	close(fd);
+	return r;
 }
 
 int

@@ -33,6 +33,11 @@ int objstore_hash_copy_fd(int fd, int out_fd, unsigned char *buf, size_t bufsz,
 int objstore_hash_path(const char *path, unsigned char *buf, size_t bufsz,
     char hex[OBJ_HEX_SIZE], uint64_t *size);
 
+/* The same for rel beneath the directory rootfd (core/beneath.h: no symlink on the
+ * way is followed; one there is VG_ERR_FORMAT, like a symlink at the end). */
+int objstore_hash_at(int rootfd, const char *rel, unsigned char *buf, size_t bufsz,
+    char hex[OBJ_HEX_SIZE], uint64_t *size);
+
 /* Writes "dir/objects/ab/cdef..." into out. 0 or VG_ERR_LIMIT / VG_ERR_INVAL. */
 int objstore_path(const char *dir, const char *hex, char *out, size_t out_size);
 

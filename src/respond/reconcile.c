@@ -3,6 +3,7 @@
  * backup restore and publish abort are all reconcile with different modes. */
 #include "respond/reconcile.h"
 #include "backup/objstore.h"
+#include "core/beneath.h"
 #include "core/buf.h"
 #include "core/err.h"
 #include "monitor/diff.h"
@@ -35,15 +36,17 @@ protect_action_name(enum protect_action a)
 static char *
 read_small(const char *root, const char *rel, size_t *len)
 {
-	char full[PATH_MAX];
 	struct vg_buf *b = NULL;
 	char *out = NULL, chunk[65536];
-	int fd;
+	int fd, rootfd;
 	ssize_t n;
 
-	if (protect_path_join(full, sizeof(full), root, rel) != VG_OK)
+	/* beneath the root: a diff never shows a file a swapped-in symlink points at */
+	if ((rootfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
 		return NULL;
-	if ((fd = open(full, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)) < 0)
+	fd = vg_open_beneath(rootfd, rel, O_RDONLY | O_NONBLOCK, 0);
+	close(rootfd);
+	if (fd < 0)
 		return NULL;
 	struct stat st;
 	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size > PROTECT_TEXT_MAX)
