@@ -424,7 +424,10 @@ const struct cmd_ops cmd_backup = {
 	    "                    objects a snapshot needs that are missing\n"
 	    "  restore           put a snapshot back (needs --webroot when several exist):\n"
 	    "                    changed and deleted files are restored atomically, added\n"
-	    "                    files are moved into BACKUP_DIR/removed/ (never deleted)\n"
+	    "                    files are moved into BACKUP_DIR/removed/ (never deleted);\n"
+	    "                    paths are resolved below the root, never through a\n"
+	    "                    symlink; a running watcher waits (restore lock); the tree\n"
+	    "                    is re-checked after and any failure or leftover exits 3\n"
 	    "\n"
 	    "options:\n"
 	    "  --webroot NAME    only this web root\n"
@@ -435,7 +438,8 @@ const struct cmd_ops cmd_backup = {
 	    "  --threads N       create: hashing/copying threads (default 2)\n"
 	    "  --json            one JSON object per snapshot / finding / change\n"
 	    "\n"
-	    "A corrupted object is never restored: the file is reported and left alone.\n"
+	    "A corrupted object is never restored: the file is reported and left alone;\n"
+	    "the next create with the good file present replaces the object.\n"
 	    "exit: 0 ok, 1 verify found corrupted or missing objects, 2 usage or config\n"
 	    "error, 3 runtime error.\n",
 	.run = run,
