@@ -14,6 +14,7 @@ extern const struct cmd_ops cmd_backup;
 extern const struct cmd_ops cmd_fim;
 extern const struct cmd_ops cmd_publish;
 extern const struct cmd_ops cmd_tail;
+extern const struct cmd_ops cmd_block;
 
 const struct cmd_ops *const cmd_registry[] = {
 	&cmd_demo,
@@ -27,6 +28,7 @@ const struct cmd_ops *const cmd_registry[] = {
 	&cmd_publish,
 	&cmd_scan,
 	&cmd_quarantine,
+	&cmd_block,
 	&cmd_check_config,
 	&cmd_store,
 	NULL,

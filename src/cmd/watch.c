@@ -8,6 +8,7 @@
 #include "monitor/sources.h"
 #include "monitor/tail.h"
 #include "monitor/webwatch.h"
+#include "respond/block.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -27,7 +28,64 @@ struct watch {
 	struct webroot *webroot;	/* NULL when no web roots are configured */
 	struct spine *spine;
 	struct live live;
+	struct blocker *blocker;	/* block.enabled; NULL otherwise */
 };
+
+/* Blocking is a sink of the alert path: the source of a rule alert that matches
+ * block.triggers is blocked when the alert opens or grows (after: N). It runs after
+ * the store sink, so the block links the stored alert. A failed block is logged and
+ * counted by the blocker; it never rolls the round back. */
+static int
+block_emit(void *state, const struct alert_msg *m)
+{
+	struct watch *w = state;
+	int r;
+
+	if (m->in->kind != ALERT_RULE ||
+	    (m->in->state != ALERT_OPENED && m->in->state != ALERT_UPDATED))
+		return VG_OK;
+	if ((r = block_on_alert(w->blocker, m->a)) != VG_OK)
+		vg_warn(&w->ctx->log, "watch: block %s (%s): %s", m->a->source_ip, m->a->rule_id,
+		    vg_strerror(r));
+	return VG_OK;
+}
+
+static const struct sink_ops sink_block = { .name = "block", .emit = block_emit };
+
+/* Expiry bookkeeping once a second (the kernel expires nftables elements itself). */
+static int64_t
+block_timer(struct loop *l, long long id, void *arg)
+{
+	struct watch *w = arg;
+	int r;
+	(void)l;
+	(void)id;
+	if ((r = block_tick(w->blocker, vg_now_us())) != VG_OK)
+		vg_warn(&w->ctx->log, "watch: block expiry: %s", vg_strerror(r));
+	return 1000;
+}
+
+/* Opens the blocker, re-applies active blocks (a restart keeps them) and plugs it
+ * into the alert path and the loop. VG_EXIT_*. */
+static int
+open_blocker(struct watch *w, struct loop *l)
+{
+	char err[512];
+	int r;
+
+	if (!w->cfg->block.enabled)
+		return VG_EXIT_OK;
+	if ((r = block_open(w->cfg, w->store, &w->ctx->log, &w->blocker, err, sizeof(err))) != VG_OK) {
+		fprintf(stderr, "vigil watch: blocking: %s\n", err);
+		return r == VG_ERR_CONFIG ? VG_EXIT_USAGE : VG_EXIT_RUNTIME;
+	}
+	if ((r = block_restore(w->blocker)) != VG_OK)
+		vg_warn(&w->ctx->log, "watch: cannot re-apply active blocks: %s", vg_strerror(r));
+	if (alerts_add_sink(&w->alerts, &sink_block, w) != VG_OK ||
+	    loop_add_timer(l, 1000, block_timer, w, NULL) != VG_OK)
+		return VG_EXIT_RUNTIME;
+	return VG_EXIT_OK;
+}
 
 /* Everything up to the first round; prints what went wrong. VG_EXIT_*. */
 static int
@@ -45,6 +103,8 @@ open_all(struct watch *w, const char *rules_path, bool keep_going, struct loop *
 	}
 	alerts_init(&w->alerts, &(struct alerts_opts){ .store = w->store, .live = true,
 	    .json_out = ctx->json ? stdout : NULL, .text_out = ctx->json ? NULL : stdout });
+	if ((r = open_blocker(w, l)) != VG_EXIT_OK)
+		return r;
 	char cache[4096];
 	struct pipeline_opts po = { .rules_path = rules_path, .alerts = &w->alerts, .live = true,
 		.rules_cache = cmd_rules_cache(w->cfg, cache, sizeof(cache)),
@@ -140,6 +200,7 @@ out:
 	spine_free(w.spine);
 	loop_free(l);
 	webroot_free(w.webroot);
+	block_close(w.blocker);
 	pipeline_free(w.pipeline);
 	log_sources_close(&w.ls);
 	store_close(w.store);
@@ -171,6 +232,9 @@ const struct cmd_ops cmd_watch = {
 	    "and move added files aside, quarantine). Each new or changed file is scanned for\n"
 	    "webshells first; a malicious one goes to protect.quarantine_dir (WEBSHELL line,\n"
 	    "critical alert), a suspicious one is reported.\n"
+	    "\n"
+	    "With block.enabled, the source address of an alert matching block.triggers is\n"
+	    "blocked at once (see `vigil block --help`); active blocks are re-applied at start.\n"
 	    "\n"
 	    "  --rules PATH    rule file or directory (default as for scan-log)\n"
 	    "  --keep-going    skip broken rules (reported) instead of refusing to start\n"

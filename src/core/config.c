@@ -168,6 +168,60 @@ static const struct cfg_field console_fields[] = {
 };
 static const struct cfg_schema console_schema = { FIELDS(console_fields), 0 };
 
+static const char *const severities[] = { "info", "low", "medium", "high", "critical", NULL };
+
+static const struct cfg_field block_trigger_fields[] = {
+	{ .key = "rule", .type = CFG_STR, .offset = offsetof(struct vg_block_trigger_cfg, rule) },
+	{ .key = "category", .type = CFG_STR,
+	  .offset = offsetof(struct vg_block_trigger_cfg, category) },
+	{ .key = "severity", .type = CFG_ENUM,
+	  .offset = offsetof(struct vg_block_trigger_cfg, severity), .choices = severities },
+	{ .key = "after", .type = CFG_INT, .offset = offsetof(struct vg_block_trigger_cfg, after),
+	  .def = "1", .min = 1, .max = 1000000 },
+	{ .key = "duration", .type = CFG_DURATION,
+	  .offset = offsetof(struct vg_block_trigger_cfg, duration), .def = "0", .min = 0,
+	  .max = 365 * 86400 },
+};
+static const struct cfg_schema block_trigger_schema = { FIELDS(block_trigger_fields),
+	sizeof(struct vg_block_trigger_cfg) };
+
+static const struct cfg_field block_fields[] = {
+	{ .key = "enabled", .type = CFG_BOOL, .offset = offsetof(struct vg_config, block.enabled),
+	  .def = "false" },
+	{ .key = "dry_run", .type = CFG_BOOL, .offset = offsetof(struct vg_config, block.dry_run),
+	  .def = "false" },
+	{ .key = "adapters", .type = CFG_STRLIST,
+	  .offset = offsetof(struct vg_config, block.adapters) },
+	{ .key = "allowlist", .type = CFG_STRLIST,
+	  .offset = offsetof(struct vg_config, block.allowlist) },
+	{ .key = "durations", .type = CFG_STRLIST,
+	  .offset = offsetof(struct vg_config, block.durations) },
+	{ .key = "repeat_window", .type = CFG_DURATION,
+	  .offset = offsetof(struct vg_config, block.repeat_window), .def = "7d", .min = 0,
+	  .max = 365 * 86400 },
+	{ .key = "max_per_minute", .type = CFG_INT,
+	  .offset = offsetof(struct vg_config, block.max_per_minute), .def = "600", .min = 1,
+	  .max = 10000000 },
+	{ .key = "max_total", .type = CFG_INT,
+	  .offset = offsetof(struct vg_config, block.max_total), .def = "200000", .min = 1,
+	  .max = 16000000 },
+	{ .key = "triggers", .type = CFG_SEQ, .offset = offsetof(struct vg_config, block.triggers),
+	  .sub = &block_trigger_schema },
+	{ .key = "nft_table", .type = CFG_STR,
+	  .offset = offsetof(struct vg_config, block.nft_table), .def = "vigil" },
+	{ .key = "command_add", .type = CFG_STRLIST,
+	  .offset = offsetof(struct vg_config, block.command_add) },
+	{ .key = "command_del", .type = CFG_STRLIST,
+	  .offset = offsetof(struct vg_config, block.command_del) },
+	{ .key = "webhook_url", .type = CFG_STR,
+	  .offset = offsetof(struct vg_config, block.webhook_url) },
+	{ .key = "nginx_deny_file", .type = CFG_PATH,
+	  .offset = offsetof(struct vg_config, block.nginx_deny_file), .check = CHECK_PARENT_DIR },
+	{ .key = "nginx_reload", .type = CFG_STRLIST,
+	  .offset = offsetof(struct vg_config, block.nginx_reload) },
+};
+static const struct cfg_schema block_schema = { FIELDS(block_fields), 0 };
+
 static const struct cfg_field top_fields[] = {
 	{ .key = "store", .type = CFG_MAP, .sub = &store_schema },
 	{ .key = "log", .type = CFG_MAP, .sub = &log_schema },
@@ -176,6 +230,7 @@ static const struct cfg_field top_fields[] = {
 	  .sub = &webroot_schema },
 	{ .key = "protect", .type = CFG_MAP, .sub = &protect_schema },
 	{ .key = "console", .type = CFG_MAP, .sub = &console_schema },
+	{ .key = "block", .type = CFG_MAP, .sub = &block_schema },
 };
 static const struct cfg_schema top_schema = { FIELDS(top_fields), sizeof(struct vg_config) };
 

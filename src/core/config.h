@@ -41,6 +41,15 @@ struct vg_webroot_cfg {
 	struct vg_cfg_array policies;	/* of struct vg_webroot_policy_cfg; first match wins */
 };
 
+/* block.triggers[]: which alerts block their source address */
+struct vg_block_trigger_cfg {
+	char *rule;		/* glob on the rule id; NULL = any */
+	char *category;		/* glob on the category; NULL = any */
+	char *severity;		/* minimum severity; NULL = any */
+	long long after;	/* events the alert must have aggregated (>= 1) */
+	long long duration;	/* seconds; 0 = the escalation steps of block.durations */
+};
+
 struct vg_config {
 	char *file;		/* config path, or NULL when defaults only */
 	char *base_dir;		/* relative paths are resolved against this */
@@ -72,6 +81,23 @@ struct vg_config {
 		char *listen;
 		long long port;
 	} console;
+	struct {
+		bool enabled;			/* watch blocks on triggers */
+		bool dry_run;			/* record what would be done, touch nothing */
+		struct vg_cfg_strlist adapters;	/* nftables|command|webhook|nginx; [] = nftables */
+		struct vg_cfg_strlist allowlist;	/* CIDRs that are never blocked */
+		struct vg_cfg_strlist durations;	/* escalation steps; [] = 10m, 1h, 24h */
+		long long repeat_window;	/* seconds: earlier blocks this recent escalate */
+		long long max_per_minute;	/* automatic blocks per minute */
+		long long max_total;		/* active blocks at once (also the nft set size) */
+		struct vg_cfg_array triggers;	/* of struct vg_block_trigger_cfg */
+		char *nft_table;		/* inet table vigil owns */
+		struct vg_cfg_strlist command_add;	/* argv; "{}" becomes the target */
+		struct vg_cfg_strlist command_del;
+		char *webhook_url;		/* POSTed JSON {"action","target","timeout"} */
+		char *nginx_deny_file;		/* "deny ADDR;" lines, rewritten atomically */
+		struct vg_cfg_strlist nginx_reload;	/* argv run after each rewrite */
+	} block;
 };
 
 /* What loading cannot check by itself, because core includes no stage: names and
@@ -84,6 +110,12 @@ struct vg_config_checks {
 	 * non-zero with a one-line reason in why. */
 	int (*source)(const char *format, const char *log_format, char *why, size_t why_size);
 };
+
+static inline struct vg_block_trigger_cfg *
+vg_config_block_trigger(const struct vg_config *cfg, size_t i)
+{
+	return &((struct vg_block_trigger_cfg *)cfg->block.triggers.items)[i];
+}
 
 /* Loads path, or only defaults when path is NULL. On success *out is set and the
  * caller frees it with vg_config_free(); *warnings (may be NULL on return) holds
