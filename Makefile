@@ -1,7 +1,7 @@
 # vigil build. `make` builds build/vigil; `make SAN=1` builds build/san/ with
 # ASan+UBSan (what the tests use). Entry points for people: scripts/run.
 CC      ?= cc
-PKGS    := sqlite3 yaml-0.1 jansson libsodium libhs libpcre2-8 yara libcrypto zlib libnftables libnftnl libmnl libcurl
+PKGS    := sqlite3 yaml-0.1 jansson libsodium libhs libpcre2-8 yara libcrypto zlib libnftables libnftnl libmnl libcurl libmicrohttpd
 SAN     ?= 0
 ifeq ($(SAN),1)
 BUILD   ?= build/san
@@ -19,7 +19,9 @@ LIB_SRC  := $(shell find src -name '*.c' ! -name main.c | sort)
 # Store migrations (src/core/sql/<backend>/NNN_*.sql) are compiled in as byte arrays.
 SQL_SRC  := $(sort $(wildcard src/core/sql/*/*.sql))
 SQL_GEN  := $(BUILD)/gen/store_migrations.c
-LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o) $(SQL_GEN:.c=.o)
+LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o) $(SQL_GEN:.c=.o) $(BUILD)/gen/web_assets.o
+# The console's pages, embedded into the binary (scripts/embed-assets).
+WEB_FILES := $(shell find web -type f ! -name '.*' | sort)
 UNIT_SRC := $(shell find tests -name 'test_*.c' | sort)
 UNIT_BIN := $(UNIT_SRC:%.c=$(BUILD)/%)
 BENCH_SRC := $(wildcard bench/*.c)
@@ -42,6 +44,13 @@ $(SQL_GEN): $(SQL_SRC) scripts/sql2c
 	sh scripts/sql2c src/core/sql $@
 
 $(SQL_GEN:.c=.o): $(SQL_GEN)
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/gen/web_assets.c: scripts/embed-assets $(WEB_FILES)
+	@mkdir -p $(@D)
+	bash scripts/embed-assets web > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/gen/web_assets.o: $(BUILD)/gen/web_assets.c
 	$(CC) $(CFLAGS) -c -o $@ $<
 
 $(BUILD)/%.o: %.c

@@ -15,10 +15,14 @@ extern const struct cmd_ops cmd_fim;
 extern const struct cmd_ops cmd_publish;
 extern const struct cmd_ops cmd_tail;
 extern const struct cmd_ops cmd_block;
+extern const struct cmd_ops cmd_serve;
+extern const struct cmd_ops cmd_user;
 
 const struct cmd_ops *const cmd_registry[] = {
 	&cmd_demo,
 	&cmd_watch,
+	&cmd_serve,
+	&cmd_user,
 	&cmd_scan_log,
 	&cmd_decode,
 	&cmd_rules,

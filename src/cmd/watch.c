@@ -9,6 +9,7 @@
 #include "monitor/tail.h"
 #include "monitor/webwatch.h"
 #include "respond/block.h"
+#include "web/web.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -29,6 +30,7 @@ struct watch {
 	struct spine *spine;
 	struct live live;
 	struct blocker *blocker;	/* block.enabled; NULL otherwise */
+	struct web *web;	/* the console, when console.enabled */
 };
 
 /* Blocking is a sink of the alert path: the source of a rule alert that matches
@@ -138,6 +140,16 @@ open_all(struct watch *w, const char *rules_path, bool keep_going, struct loop *
 	    (w->webroot && spine_add(w->spine, &source_webroot, w->webroot) != VG_OK))
 		return VG_EXIT_RUNTIME;
 	w->live = (struct live){ w->pipeline, w->store, w->spine, &ctx->log, 0 };
+	if (w->cfg->console.enabled) {
+		if ((r = web_open(w->cfg, w->store, &ctx->log, &w->web, err, sizeof(err))) != VG_OK) {
+			fprintf(stderr, "vigil watch: %s\n", err[0] ? err : vg_strerror(r));
+			return r == VG_ERR_CONFIG ? VG_EXIT_USAGE : VG_EXIT_RUNTIME;
+		}
+		if (web_attach(w->web, l) != VG_OK)
+			return VG_EXIT_RUNTIME;
+		vg_info(&ctx->log, "watch: console on %s://%s:%u/", web_scheme(w->web),
+		    w->cfg->console.listen, web_port(w->web));
+	}
 	return VG_EXIT_OK;
 }
 
@@ -197,6 +209,7 @@ run(struct vg_ctx *ctx, int argc, char **argv)
 out:
 	if (w.pipeline)
 		live_log_stats(&(struct live){ .pipeline = w.pipeline, .lg = &ctx->log });
+	web_close(w.web);
 	spine_free(w.spine);
 	loop_free(l);
 	webroot_free(w.webroot);
@@ -240,6 +253,9 @@ const struct cmd_ops cmd_watch = {
 	    "  --keep-going    skip broken rules (reported) instead of refusing to start\n"
 	    "  --ready-file F  create F once every source and web root is being watched\n"
 	    "                  (for scripts that start watch and then act)\n"
+	    "\n"
+	    "With console.enabled the web console (see `vigil serve`) runs inside the daemon,\n"
+	    "on the same event loop and store.\n"
 	    "\n"
 	    "Stops on SIGINT/SIGTERM after closing open alerts and saving positions.\n"
 	    "exit: 0 stopped by a signal, 2 usage/config/rule error, 3 runtime error.\n",

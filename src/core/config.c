@@ -164,7 +164,14 @@ static const struct cfg_field console_fields[] = {
 	{ .key = "listen", .type = CFG_STR, .offset = offsetof(struct vg_config, console.listen),
 	  .def = "127.0.0.1" },
 	{ .key = "port", .type = CFG_INT, .offset = offsetof(struct vg_config, console.port),
-	  .def = "8470", .min = 1, .max = 65535 },
+	  .def = "8470", .min = 0, .max = 65535 },
+	{ .key = "tls_cert", .type = CFG_PATH, .offset = offsetof(struct vg_config, console.tls_cert),
+	  .check = CHECK_FILE },
+	{ .key = "tls_key", .type = CFG_PATH, .offset = offsetof(struct vg_config, console.tls_key),
+	  .check = CHECK_FILE },
+	{ .key = "session_idle", .type = CFG_DURATION,
+	  .offset = offsetof(struct vg_config, console.session_idle), .def = "30m", .min = 60,
+	  .max = 7 * 86400 },
 };
 static const struct cfg_schema console_schema = { FIELDS(console_fields), 0 };
 

@@ -79,7 +79,10 @@ struct vg_config {
 	struct {
 		bool enabled;
 		char *listen;
-		long long port;
+		long long port;		/* 0 = any free port (tests) */
+		char *tls_cert;		/* PEM; HTTPS when both cert and key are set */
+		char *tls_key;
+		long long session_idle;	/* seconds of inactivity that end a session */
 	} console;
 	struct {
 		bool enabled;			/* watch blocks on triggers */
