@@ -201,7 +201,7 @@ monitor:
   sources: [{path: $TMP/live.log, name: www.live.example, format: combined}]
 console: {enabled: true, listen: 127.0.0.1, port: 0}
 YAML
-"$VIGIL" --config "$TMP/watch.yaml" -v watch --ready-file "$TMP/watch.ready" 2>"$TMP/watch.err" &
+"$VIGIL" --config "$TMP/watch.yaml" -v watch --ready-file "$TMP/watch.ready" >/dev/null 2>"$TMP/watch.err" &
 watch_pid=$!
 for _ in $(seq 600); do [ -e "$TMP/watch.ready" ] && grep -q 'console on' "$TMP/watch.err" && break; sleep 0.1; done
 WPORT=$(sed -n 's|.*console on https\{0,1\}://[^:]*:\([0-9]*\)/.*|\1|p' "$TMP/watch.err" | head -1)
