@@ -119,7 +119,7 @@ overview(struct web_req *rq)
 	long long minutes;
 	int r;
 
-	if (!web_arg_int(rq, "minutes", 5, 1440, 60, &minutes)) {
+	if (!web_arg_int(rq, "minutes", 5, AGG_MINUTES, AGG_MINUTES, &minutes)) {
 		json_decref(o);
 		return;
 	}
@@ -133,7 +133,7 @@ overview(struct web_req *rq)
 	}
 	json_object_set_new(o, "minutes", json_integer(minutes));
 	json_object_set_new(o, "now", json_integer(now / 1000000));
-	if ((r = wdb_overview_alerts(rq->w->db, now - minutes * 60 * 1000000, o)) != VG_OK ||
+	if ((r = agg_overview(rq->w->agg, now, (int)minutes, o)) != VG_OK ||
 	    (r = wdb_alert_max_id(rq->w->db, &max_id)) != VG_OK) {
 		json_decref(o);
 		store_failed(rq, r);

@@ -383,6 +383,31 @@ webroots_json(const struct vg_config *cfg)
 	return arr;
 }
 
+/* Fills the overview's minute buckets from the alerts of the last AGG_MINUTES. */
+static int
+load_recent(struct web *w)
+{
+	int64_t now = vg_now_us(), after;
+	int r;
+
+	if ((r = wdb_alert_first_since(w->db, now - AGG_MINUTES * 60000000LL, &after)) != VG_OK)
+		return r;
+	for (after--;;) {
+		json_t *rows = NULL, *a;
+		size_t i;
+		if ((r = wdb_alerts_after(w->db, after, 5000, &rows)) != VG_OK)
+			return r;
+		json_array_foreach(rows, i, a) {
+			agg_add(w->agg, a, now);
+			after = json_integer_value(json_object_get(a, "id"));
+		}
+		i = json_array_size(rows);
+		json_decref(rows);
+		if (i < 5000)
+			return VG_OK;
+	}
+}
+
 int
 web_open(const struct vg_config *cfg, struct vg_store *st, const struct vg_logger *log,
     struct web **out, char *err, size_t err_size)
@@ -446,6 +471,12 @@ web_open(const struct vg_config *cfg, struct vg_store *st, const struct vg_logge
 		snprintf(err, err_size, "console: cannot prepare its queries: %s", vg_strerror(r));
 		goto fail;
 	}
+	if (!(w->agg = calloc(1, sizeof(*w->agg))) || (r = load_recent(w)) != VG_OK) {
+		snprintf(err, err_size, "console: cannot read recent alerts: %s",
+		    vg_strerror(w->agg ? r : VG_ERR_NOMEM));
+		r = w->agg ? r : VG_ERR_NOMEM;
+		goto fail;
+	}
 	if ((r = sse_open(w, &w->sse)) != VG_OK) {
 		snprintf(err, err_size, "console: %s", vg_strerror(r));
 		goto fail;
@@ -502,6 +533,7 @@ web_close(struct web *w)
 	wdb_close(w->db);
 	json_decref(w->webroots);
 	json_decref(w->ov_cache);
+	free(w->agg);
 	free(w->tls_cert);
 	free(w->tls_key);
 	free(w);

@@ -1,7 +1,8 @@
 /* The live alert feed (GET /api/stream, Server-Sent Events). One poll of the store
  * a second feeds a fixed ring of recent alerts; each client keeps its own position
  * in the ring. An idle client's connection is suspended and resumed when the ring
- * moves or a keep-alive is due, so nothing spins. A client that falls behind the
+ * moves or a keep-alive is due, so nothing spins. The same poll feeds the overview's
+ * in-memory counts (agg.c). A client that falls behind the
  * ring gets a "gap" event (the page reloads its list) rather than an unbounded
  * backlog; a keep-alive every 15 s finds dead peers and re-checks the session. */
 #include "web/web_int.h"
@@ -16,7 +17,7 @@
 #define SSE_EVENT_MAX 4096		/* bytes per event; longer fields are cut */
 #define SSE_CLIENTS_MAX 256
 #define SSE_PING_US (15LL * 1000000)
-#define SSE_POLL_BATCH 200
+#define SSE_POLL_BATCH 2000
 
 struct sse_event {
 	int64_t id;
@@ -165,9 +166,11 @@ poll_store(struct sse_hub *h)
 		vg_warn(h->w->log, "console: live feed cannot read new alerts");
 		return;
 	}
-	json_array_foreach(arr, i, a)
+	json_array_foreach(arr, i, a) {
+		agg_add(h->w->agg, a, vg_now_us());
 		if (ring_push(h, a) != VG_OK)
 			break;
+	}
 	json_decref(arr);
 }
 

@@ -50,18 +50,6 @@ static const char sql_alert_events[] =
 static const char sql_alert_max[] = "SELECT coalesce(max(id), 0) AS n FROM alerts";
 static const char sql_alert_at[] =
     "SELECT id, created_at FROM alerts WHERE id >= $1 ORDER BY id LIMIT 1";
-static const char sql_ov_minute[] =
-    "SELECT created_at / 60000000 * 60 AS t, count(*) AS n FROM alerts WHERE id >= $1"
-    " GROUP BY 1 ORDER BY 1";
-static const char sql_ov_sources[] =
-    "SELECT source_ip AS ip, count(*) AS alerts, sum(count) AS events FROM alerts"
-    " WHERE id >= $1 AND source_ip IS NOT NULL GROUP BY source_ip"
-    " ORDER BY 3 DESC, 2 DESC LIMIT 10";
-static const char sql_ov_sites[] =
-    "SELECT sensor AS site, count(*) AS alerts, sum(count) AS events FROM alerts"
-    " WHERE id >= $1 AND sensor IS NOT NULL GROUP BY sensor ORDER BY 3 DESC, 2 DESC LIMIT 10";
-static const char sql_ov_severity[] =
-    "SELECT severity, count(*) AS n FROM alerts WHERE id >= $1 GROUP BY 1";
 static const char sql_audit_list[] =
     "SELECT id, at, actor, action, detail FROM audit WHERE id < $1 ORDER BY id DESC LIMIT $2";
 
@@ -389,49 +377,6 @@ wdb_alert_first_since(struct wdb *db, int64_t since_us, int64_t *out)
 			lo = id + 1;
 	}
 	*out = lo;
-	return VG_OK;
-}
-
-int
-wdb_overview_alerts(struct wdb *db, int64_t since_us, json_t *obj)
-{
-	static const struct {
-		const char *sql;
-		const char *key;
-	} lists[] = {
-		{ sql_ov_minute, "per_minute" },
-		{ sql_ov_sources, "top_sources" },
-		{ sql_ov_sites, "top_sites" },
-	};
-	json_t *rows = NULL, *sev, *row;
-	int64_t first;
-	size_t i;
-	int r;
-
-	if ((r = wdb_alert_first_since(db, since_us, &first)) != VG_OK)
-		return r;
-	struct store_val b[] = { SV_INT(first) };
-	for (i = 0; i < N_OF(lists); i++) {
-		if ((r = store_query(db->st, lists[i].sql, b, N_OF(b), 0, &rows)) != VG_OK)
-			return r;
-		json_object_set_new(obj, lists[i].key, rows);
-	}
-	if (!(sev = json_object()))
-		return VG_ERR_NOMEM;
-	for (int s = VG_SEV_INFO; s <= VG_SEV_CRITICAL; s++)
-		json_object_set_new(sev, vg_severity_name((enum vg_severity)s), json_integer(0));
-	if ((r = store_query(db->st, sql_ov_severity, b, N_OF(b), 0, &rows)) != VG_OK) {
-		json_decref(sev);
-		return r;
-	}
-	json_array_foreach(rows, i, row) {
-		int64_t s = jint(row, "severity");
-		if (s >= VG_SEV_INFO && s <= VG_SEV_CRITICAL)
-			json_object_set_new(sev, vg_severity_name((enum vg_severity)s),
-			    json_integer(jint(row, "n")));
-	}
-	json_decref(rows);
-	json_object_set_new(obj, "by_severity", sev);
 	return VG_OK;
 }
 

@@ -76,11 +76,6 @@ int wdb_alert_max_id(struct wdb *db, int64_t *out);
  * alert insert path. *out is max id + 1 when none. */
 int wdb_alert_first_since(struct wdb *db, int64_t since_us, int64_t *out);
 
-/* The overview's alert aggregates since since_us, bucketed per minute: sets
- * "per_minute" [{t, n}], "top_sources" [{ip, alerts, events}], "top_sites"
- * [{site, alerts, events}], "by_severity" {name: n} in obj. */
-int wdb_overview_alerts(struct wdb *db, int64_t since_us, json_t *obj);
-
 /* Audit rows id < before (0 = newest), newest first, at most limit. New array. */
 int wdb_audit_list(struct wdb *db, int64_t before, int limit, json_t **out);
 

@@ -3,6 +3,7 @@
 #ifndef VG_WEB_INT_H
 #define VG_WEB_INT_H
 
+#include "web/agg.h"
 #include "web/auth.h"
 #include "web/wdb.h"
 #include "web/web.h"
@@ -30,6 +31,7 @@ struct web {
 	struct ratelimit rl;
 	struct sse_hub *sse;
 	json_t *webroots;	/* configured web roots, for the overview */
+	struct agg *agg;	/* the overview's alert counts, fed by the live feed's poll */
 	int64_t next_expire_us;
 	/* The overview is the same for every viewer: computed at most once a second
 	 * per window, however many wall screens and pages ask. */

@@ -98,7 +98,9 @@ http POST /api/session -b "$TMP/admin.jar" -H 'Content-Type: application/json' -
 expect_eq "a body over 64 KiB is refused (413)" "$CODE" 413
 http DELETE /api/session -b "$TMP/admin.jar"
 expect_eq "logout without the CSRF token is refused (403)" "$CODE" 403
-http DELETE /api/session -b "$TMP/admin.jar" -H "X-CSRF-Token: ${CSRF%?}0"
+# The right token with its last digit changed.
+case $CSRF in *0) bad=${CSRF%?}1 ;; *) bad=${CSRF%?}0 ;; esac
+http DELETE /api/session -b "$TMP/admin.jar" -H "X-CSRF-Token: $bad"
 expect_eq "logout with a wrong CSRF token is refused (403)" "$CODE" 403
 
 # The live feed: a stream opened now receives an alert another process writes.
@@ -111,6 +113,15 @@ if grep -q '^event: alert' "$TMP/stream" && grep -q '"source_ip":"203.0.113.7"' 
 	ok "the live feed pushes a new alert"
 else not_ok "the live feed pushes a new alert"; head -c 600 "$TMP/stream"; fi
 kill "$stream_pid" 2>/dev/null; wait "$stream_pid" 2>/dev/null
+# The overview's in-memory counts take in what the live feed polled.
+for _ in $(seq 600); do
+	http GET /api/overview -b "$TMP/admin.jar"
+	grep -q '"top_sources":\[{"ip":"203.0.113.7"' <<<"$BODY" && break
+	sleep 0.1
+done
+grep -q '"top_sources":\[{"ip":"203.0.113.7"' <<<"$BODY" && grep -q '"per_minute":\[{"t":' <<<"$BODY" &&
+	ok "the overview counts the new alerts (top source, per minute)" ||
+	{ not_ok "the overview counts the new alerts (top source, per minute)"; echo "# ${BODY:0:400}"; }
 http GET '/api/alerts?limit=2' -b "$TMP/admin.jar"
 grep -q '"next_before":' <<<"$BODY" && ok "the alert list pages with next_before" || not_ok "the alert list pages with next_before"
 id=$(grep -Eo '"id":[0-9]+' <<<"$BODY" | head -1 | cut -d: -f2)
