@@ -17,6 +17,10 @@ extern const struct cmd_ops cmd_tail;
 extern const struct cmd_ops cmd_block;
 extern const struct cmd_ops cmd_serve;
 extern const struct cmd_ops cmd_user;
+extern const struct cmd_ops cmd_incident;
+extern const struct cmd_ops cmd_notice;
+extern const struct cmd_ops cmd_duty;
+extern const struct cmd_ops cmd_notify;
 
 const struct cmd_ops *const cmd_registry[] = {
 	&cmd_demo,
@@ -33,6 +37,10 @@ const struct cmd_ops *const cmd_registry[] = {
 	&cmd_scan,
 	&cmd_quarantine,
 	&cmd_block,
+	&cmd_incident,
+	&cmd_notice,
+	&cmd_duty,
+	&cmd_notify,
 	&cmd_check_config,
 	&cmd_store,
 	NULL,

@@ -228,6 +228,105 @@ static const struct cfg_field block_fields[] = {
 	  .offset = offsetof(struct vg_config, block.nginx_reload) },
 };
 static const struct cfg_schema block_schema = { FIELDS(block_fields), 0 };
+static const char *const group_keys[] = { "source_ip", "sensor", "family", "rule", NULL };
+static const char *const channel_types[] = { "webhook", "wecom", "dingtalk", "feishu", "slack",
+	"smtp", "command", NULL };
+static const char *const languages[] = { "en", "zh", NULL };
+static const char *const severities[] = { "info", "low", "medium", "high", "critical", NULL };
+static const char *const message_kinds[] = { "incident", "escalation", "notice", "test", NULL };
+
+static const struct cfg_field cases_fields[] = {
+	{ .key = "group_by", .type = CFG_STRLIST, .offset = offsetof(struct vg_config, cases.group_by),
+	  .choices = group_keys },
+	{ .key = "window", .type = CFG_DURATION, .offset = offsetof(struct vg_config, cases.window),
+	  .def = "30m", .min = 1, .max = 30 * 86400 },
+	{ .key = "suppress_expiry", .type = CFG_DURATION,
+	  .offset = offsetof(struct vg_config, cases.suppress_expiry), .def = "7d", .min = 60,
+	  .max = 366 * 86400 },
+};
+static const struct cfg_schema cases_schema = { FIELDS(cases_fields), 0 };
+
+#define SLA_FIELDS(sev, idx, d_ack, d_dispose)                                                           \
+	static const struct cfg_field sla_##sev##_fields[] = {                                  \
+		{ .key = "ack", .type = CFG_DURATION,                                           \
+		  .offset = offsetof(struct vg_config, sla[idx].ack), .def = d_ack,            \
+		  .min = 0, .max = 30 * 86400 },                                                \
+		{ .key = "dispose", .type = CFG_DURATION,                                       \
+		  .offset = offsetof(struct vg_config, sla[idx].dispose), .def = d_dispose, \
+		  .min = 0, .max = 30 * 86400 },                                                \
+	};                                                                                      \
+	static const struct cfg_schema sla_##sev##_schema = { FIELDS(sla_##sev##_fields), 0 }
+SLA_FIELDS(CRITICAL, 4, "5m", "30m");
+SLA_FIELDS(HIGH, 3, "15m", "2h");
+SLA_FIELDS(MEDIUM, 2, "1h", "8h");
+SLA_FIELDS(LOW, 1, "4h", "1d");
+SLA_FIELDS(INFO, 0, "0", "0");
+
+static const struct cfg_field sla_fields[] = {
+	{ .key = "critical", .type = CFG_MAP, .sub = &sla_CRITICAL_schema },
+	{ .key = "high", .type = CFG_MAP, .sub = &sla_HIGH_schema },
+	{ .key = "medium", .type = CFG_MAP, .sub = &sla_MEDIUM_schema },
+	{ .key = "low", .type = CFG_MAP, .sub = &sla_LOW_schema },
+	{ .key = "info", .type = CFG_MAP, .sub = &sla_INFO_schema },
+};
+static const struct cfg_schema sla_schema = { FIELDS(sla_fields), 0 };
+
+static const struct cfg_field channel_fields[] = {
+	{ .key = "name", .type = CFG_STR, .offset = offsetof(struct vg_channel_cfg, name),
+	  .required = true },
+	{ .key = "type", .type = CFG_ENUM, .offset = offsetof(struct vg_channel_cfg, type),
+	  .choices = channel_types, .required = true },
+	{ .key = "url", .type = CFG_STR, .offset = offsetof(struct vg_channel_cfg, url) },
+	{ .key = "secret", .type = CFG_STR, .offset = offsetof(struct vg_channel_cfg, secret) },
+	{ .key = "language", .type = CFG_ENUM, .offset = offsetof(struct vg_channel_cfg, language),
+	  .choices = languages, .def = "en" },
+	{ .key = "template", .type = CFG_STR,
+	  .offset = offsetof(struct vg_channel_cfg, template_text) },
+	{ .key = "rate", .type = CFG_INT, .offset = offsetof(struct vg_channel_cfg, rate),
+	  .def = "20", .min = 0, .max = 100000 },
+	{ .key = "digest", .type = CFG_BOOL, .offset = offsetof(struct vg_channel_cfg, digest),
+	  .def = "true" },
+	{ .key = "timeout", .type = CFG_DURATION, .offset = offsetof(struct vg_channel_cfg, timeout),
+	  .def = "10s", .min = 1, .max = 300 },
+	{ .key = "mail_from", .type = CFG_STR,
+	  .offset = offsetof(struct vg_channel_cfg, mail_from) },
+	{ .key = "mail_to", .type = CFG_STRLIST,
+	  .offset = offsetof(struct vg_channel_cfg, mail_to) },
+	{ .key = "username", .type = CFG_STR, .offset = offsetof(struct vg_channel_cfg, username) },
+	{ .key = "password", .type = CFG_STR, .offset = offsetof(struct vg_channel_cfg, password) },
+	{ .key = "command", .type = CFG_STRLIST,
+	  .offset = offsetof(struct vg_channel_cfg, command) },
+};
+static const struct cfg_schema channel_schema = { FIELDS(channel_fields),
+	sizeof(struct vg_channel_cfg) };
+
+static const struct cfg_field route_fields[] = {
+	{ .key = "min_severity", .type = CFG_ENUM,
+	  .offset = offsetof(struct vg_route_cfg, min_severity), .choices = severities,
+	  .def = "info" },
+	{ .key = "kinds", .type = CFG_STRLIST, .offset = offsetof(struct vg_route_cfg, kinds),
+	  .choices = message_kinds },
+	{ .key = "channels", .type = CFG_STRLIST, .offset = offsetof(struct vg_route_cfg, channels),
+	  .required = true },
+	{ .key = "to_duty", .type = CFG_BOOL, .offset = offsetof(struct vg_route_cfg, to_duty),
+	  .def = "false" },
+};
+static const struct cfg_schema route_schema = { FIELDS(route_fields),
+	sizeof(struct vg_route_cfg) };
+
+static const struct cfg_field notify_fields[] = {
+	{ .key = "channels", .type = CFG_SEQ, .offset = offsetof(struct vg_config, notify.channels),
+	  .sub = &channel_schema },
+	{ .key = "routes", .type = CFG_SEQ, .offset = offsetof(struct vg_config, notify.routes),
+	  .sub = &route_schema },
+	{ .key = "interval", .type = CFG_DURATION,
+	  .offset = offsetof(struct vg_config, notify.interval), .def = "2s", .min = 1,
+	  .max = 3600 },
+	{ .key = "max_backoff", .type = CFG_DURATION,
+	  .offset = offsetof(struct vg_config, notify.max_backoff), .def = "10m", .min = 1,
+	  .max = 86400 },
+};
+static const struct cfg_schema notify_schema = { FIELDS(notify_fields), 0 };
 
 static const struct cfg_field top_fields[] = {
 	{ .key = "store", .type = CFG_MAP, .sub = &store_schema },
@@ -238,6 +337,9 @@ static const struct cfg_field top_fields[] = {
 	{ .key = "protect", .type = CFG_MAP, .sub = &protect_schema },
 	{ .key = "console", .type = CFG_MAP, .sub = &console_schema },
 	{ .key = "block", .type = CFG_MAP, .sub = &block_schema },
+	{ .key = "cases", .type = CFG_MAP, .sub = &cases_schema },
+	{ .key = "sla", .type = CFG_MAP, .sub = &sla_schema },
+	{ .key = "notify", .type = CFG_MAP, .sub = &notify_schema },
 };
 static const struct cfg_schema top_schema = { FIELDS(top_fields), sizeof(struct vg_config) };
 
@@ -441,6 +543,13 @@ static void
 check_item(struct loader *ld, const yaml_node_t *node, const char *key, const char *v,
     const struct cfg_field *f)
 {
+	if (f->choices) {
+		bool ok = false;
+		for (const char *const *c = f->choices; *c; c++)
+			ok = ok || strcmp(*c, v) == 0;
+		if (!ok)
+			error_at(ld, node, key, "unknown value '%s'", v);
+	}
 	if (f->check == CHECK_LISTEN_ADDR)
 		check_listen_addr(ld, node, key, v);
 	else if (f->type == CFG_PATHLIST)

@@ -50,6 +50,38 @@ struct vg_block_trigger_cfg {
 	long long duration;	/* seconds; 0 = the escalation steps of block.durations */
 };
 
+/* notify.channels[] */
+struct vg_channel_cfg {
+	char *name;
+	char *type;		/* webhook|wecom|dingtalk|feishu|slack|smtp|command */
+	char *url;		/* robot/webhook URL, or smtp://host:port for smtp */
+	char *secret;		/* dingtalk/feishu signing secret; NULL = unsigned */
+	char *language;		/* en|zh */
+	char *template_text;	/* "{title}" style template; NULL = built-in */
+	long long rate;		/* messages per minute; 0 = unlimited */
+	bool digest;		/* fold a flood beyond the rate into one message */
+	long long timeout;	/* seconds per delivery attempt */
+	char *mail_from;
+	struct vg_cfg_strlist mail_to;
+	char *username;
+	char *password;
+	struct vg_cfg_strlist command;	/* argv, run without a shell */
+};
+
+/* notify.routes[]: which messages go to which channels */
+struct vg_route_cfg {
+	char *min_severity;		/* info..critical */
+	struct vg_cfg_strlist kinds;	/* incident|escalation|notice|test; empty = all */
+	struct vg_cfg_strlist channels;
+	bool to_duty;			/* address the person on duty (mail to, robot @) */
+};
+
+/* sla.<severity>: clocks in seconds; 0 = no clock */
+struct vg_sla_cfg {
+	long long ack;
+	long long dispose;
+};
+
 struct vg_config {
 	char *file;		/* config path, or NULL when defaults only */
 	char *base_dir;		/* relative paths are resolved against this */
@@ -101,6 +133,18 @@ struct vg_config {
 		char *nginx_deny_file;		/* "deny ADDR;" lines, rewritten atomically */
 		struct vg_cfg_strlist nginx_reload;	/* argv run after each rewrite */
 	} block;
+	struct {
+		struct vg_cfg_strlist group_by;	/* source_ip, sensor, family, rule */
+		long long window;		/* seconds an incident keeps absorbing alerts */
+		long long suppress_expiry;	/* default life of a false-positive suppression */
+	} cases;
+	struct vg_sla_cfg sla[5];		/* indexed by enum vg_severity (0 info .. 4 critical) */
+	struct {
+		struct vg_cfg_array channels;	/* of struct vg_channel_cfg */
+		struct vg_cfg_array routes;	/* of struct vg_route_cfg */
+		long long interval;		/* seconds between outbox passes */
+		long long max_backoff;		/* seconds; retries back off up to this */
+	} notify;
 };
 
 /* What loading cannot check by itself, because core includes no stage: names and
@@ -152,6 +196,18 @@ static inline struct vg_webroot_cfg *
 vg_config_webroot(const struct vg_config *cfg, size_t i)
 {
 	return &((struct vg_webroot_cfg *)cfg->webroots.items)[i];
+}
+
+static inline struct vg_channel_cfg *
+vg_config_channel(const struct vg_config *cfg, size_t i)
+{
+	return &((struct vg_channel_cfg *)cfg->notify.channels.items)[i];
+}
+
+static inline struct vg_route_cfg *
+vg_config_route(const struct vg_config *cfg, size_t i)
+{
+	return &((struct vg_route_cfg *)cfg->notify.routes.items)[i];
 }
 
 /* Parses "30s", "5m", "2h", "1d" or plain seconds. 0 or VG_ERR_PARSE. */

@@ -249,7 +249,13 @@ static const struct store_sql q_stats = {
 	       " UNION ALL SELECT 'case_history', count(*) FROM case_history"
 	       " UNION ALL SELECT 'actions', count(*) FROM actions"
 	       " UNION ALL SELECT 'source_offsets', count(*) FROM source_offsets"
-	       " UNION ALL SELECT 'audit', count(*) FROM audit",
+	       " UNION ALL SELECT 'audit', count(*) FROM audit"
+	       " UNION ALL SELECT 'incidents', count(*) FROM incidents"
+	       " UNION ALL SELECT 'incident_history', count(*) FROM incident_history"
+	       " UNION ALL SELECT 'suppressions', count(*) FROM suppressions"
+	       " UNION ALL SELECT 'notices', count(*) FROM notices"
+	       " UNION ALL SELECT 'duty_shifts', count(*) FROM duty_shifts"
+	       " UNION ALL SELECT 'outbox', count(*) FROM outbox",
 };
 
 int

@@ -1,0 +1,225 @@
+/* `vigil notify run|flush|test|list|stats`: the outbox from the CLI. `run` is the
+ * stand-alone sender (files new alerts into incidents, runs the SLA clocks and
+ * drains the outbox on the sender thread) for hosts where the daemon does not. */
+#include "cmd/cases_cmd.h"
+#include "core/buf.h"
+#include "core/err.h"
+#include "notify/notify.h"
+
+#include <getopt.h>
+#include <poll.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+extern const struct cmd_ops cmd_notify;
+
+struct opts {
+	const char *message, *state, *severity;
+	long long wait, limit;
+};
+
+static int
+parse_opts(int argc, char **argv, struct opts *o)
+{
+	static const struct option longopts[] = {
+		{ "message", required_argument, NULL, 'm' }, { "state", required_argument, NULL, 's' },
+		{ "wait", required_argument, NULL, 'w' }, { "limit", required_argument, NULL, 'n' },
+		{ "severity", required_argument, NULL, 'S' }, { NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	memset(o, 0, sizeof(*o));
+	o->wait = 60;
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":m:s:n:", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'm': o->message = optarg; break;
+		case 's': o->state = optarg; break;
+		case 'S': o->severity = optarg; break;
+		case 'w':
+			if (vg_parse_duration(optarg, &o->wait) != VG_OK)
+				return cmd_usage_error(&cmd_notify, "bad --wait '%s'", optarg);
+			break;
+		case 'n':
+			if (vg_parse_ll(optarg, 1, 100000, &o->limit) != VG_OK)
+				return cmd_usage_error(&cmd_notify, "bad --limit '%s'", optarg);
+			break;
+		case ':':
+			return cmd_usage_error(&cmd_notify, "%s needs a value", argv[optind - 1]);
+		default:
+			return cmd_usage_error(&cmd_notify, "unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	return VG_EXIT_OK;
+}
+
+/* Passes until nothing is pending or `wait` seconds passed; exit 0 only if empty. */
+static int
+do_flush(struct vg_ctx *ctx, struct cases_cmd *cc, long long wait)
+{
+	struct notify_pass pass, total = { 0 };
+	int64_t end = vg_now_us() + wait * 1000000LL;
+	int r;
+
+	for (;;) {
+		if ((r = notify_flush(cc->nt, vg_now_us(), &pass)) != VG_OK)
+			return cases_cmd_fail("notify", "flush", r);
+		total.sent += pass.sent;
+		total.failed += pass.failed;
+		total.digested += pass.digested;
+		if (pass.pending == 0 || vg_now_us() >= end)
+			break;
+		if (pass.sent + pass.digested == 0)
+			usleep(200 * 1000);	/* everything due is backing off */
+	}
+	if (ctx->json)
+		printf("{\"sent\":%zu,\"failed_attempts\":%zu,\"digested\":%zu,\"pending\":%zu}\n",
+		    total.sent, total.failed, total.digested, pass.pending);
+	else
+		printf("%zu sent, %zu failed attempts, %zu folded into digests, %zu pending\n",
+		    total.sent, total.failed, total.digested, pass.pending);
+	return pass.pending ? VG_EXIT_FOUND : VG_EXIT_OK;
+}
+
+static int
+do_run(struct vg_ctx *ctx, struct cases_cmd *cc)
+{
+	struct notify_worker *w = NULL;
+	struct pollfd pfd = { .fd = cmd_stop_signal_fd(), .events = POLLIN };
+	int r;
+
+	if (pfd.fd < 0 || (r = notify_worker_start(cc->cfg, &ctx->log, &w)) != VG_OK) {
+		fprintf(stderr, "vigil notify: cannot start the sender\n");
+		if (pfd.fd >= 0)
+			close(pfd.fd);
+		return VG_EXIT_RUNTIME;
+	}
+	vg_info(&ctx->log, "notify: sender running, pass every %llds", cc->cfg->notify.interval);
+	for (;;) {
+		size_t filed = 0, escalated = 0;
+		if ((r = cases_ingest_pending(cc->cs, 10000, &filed)) != VG_OK ||
+		    (r = cases_sla_check(cc->cs, vg_now_us(), &escalated)) != VG_OK)
+			vg_warn(&ctx->log, "notify: workflow pass failed: %s", vg_strerror(r));
+		if (filed || escalated)
+			notify_worker_kick(w);
+		if (poll(&pfd, 1, (int)cc->cfg->notify.interval * 1000) > 0)
+			break;
+	}
+	notify_worker_stop(w);
+	close(pfd.fd);
+	return VG_EXIT_OK;
+}
+
+static int
+dispatch(struct vg_ctx *ctx, struct cases_cmd *cc, const char *verb, const char *arg,
+    const struct opts *o)
+{
+	json_t *j = NULL;
+	int r;
+
+	if (strcmp(verb, "flush") == 0)
+		return do_flush(ctx, cc, o->wait);
+	if (strcmp(verb, "run") == 0)
+		return do_run(ctx, cc);
+	if (strcmp(verb, "test") == 0) {
+		enum vg_severity sev = VG_SEV_INFO;
+		char key[64];
+		bool known = false;
+		if (!arg)
+			return cmd_usage_error(&cmd_notify, "test needs a channel name");
+		for (size_t i = 0; i < cc->cfg->notify.channels.n; i++)
+			known = known || strcmp(vg_config_channel(cc->cfg, i)->name, arg) == 0;
+		if (!known)
+			return cmd_usage_error(&cmd_notify, "no channel named '%s'", arg);
+		if (o->severity && vg_severity_parse(o->severity, &sev) != VG_OK)
+			return cmd_usage_error(&cmd_notify, "bad --severity '%s'", o->severity);
+		snprintf(key, sizeof(key), "test-%lld", (long long)vg_now_us());
+		j = json_pack("{s:s, s:s}", "title", o->message ? o->message : "hello from vigil",
+		    "severity", vg_severity_name(sev));
+		r = j ? notify_enqueue_channel(cc->nt, arg, "test", (int)sev, key, j) : VG_ERR_NOMEM;
+		json_decref(j);
+		if (r != VG_OK)
+			return cases_cmd_fail("notify", "test", r);
+		printf("%s queued for %s; `vigil notify flush` sends it\n", key, arg);
+		return VG_EXIT_OK;
+	}
+	if (strcmp(verb, "list") == 0)
+		r = notify_outbox_list(cc->nt, o->state, (size_t)o->limit, &j);
+	else if (strcmp(verb, "stats") == 0)
+		r = notify_outbox_stats(cc->nt, &j);
+	else
+		return cmd_usage_error(&cmd_notify, "unknown subcommand '%s'", verb);
+	if (r != VG_OK)
+		return cases_cmd_fail("notify", verb, r);
+	if (ctx->json || strcmp(verb, "stats") == 0) {
+		cases_cmd_print_json(j);
+	} else {
+		json_t *row;
+		size_t k;
+		json_array_foreach(j, k, row) {
+			printf("%-6lld %-10s %-9s %-10s %-8s tries %-3lld ",
+			    (long long)json_integer_value(json_object_get(row, "id")),
+			    cases_cmd_str(row, "channel"), cases_cmd_str(row, "state"),
+			    cases_cmd_str(row, "kind"), cases_cmd_str(row, "severity"),
+			    (long long)json_integer_value(json_object_get(row, "attempts")));
+			cases_cmd_puts(stdout, cases_cmd_str(row, "idem_key"));
+			if (json_is_string(json_object_get(row, "last_error"))) {
+				fputs("  last error: ", stdout);
+				cases_cmd_puts(stdout, cases_cmd_str(row, "last_error"));
+			}
+			fputc('\n', stdout);
+		}
+	}
+	json_decref(j);
+	return VG_EXIT_OK;
+}
+
+static int
+run(struct vg_ctx *ctx, int argc, char **argv)
+{
+	struct cases_cmd cc;
+	struct opts o;
+	int ret;
+
+	if (argc < 2)
+		return cmd_usage_error(&cmd_notify, "expected a subcommand");
+	if ((ret = parse_opts(argc - 1, argv + 1, &o)) != VG_EXIT_OK)
+		return ret;
+	if (optind + 2 < argc)
+		return cmd_usage_error(&cmd_notify, "unexpected argument '%s'", argv[optind + 2]);
+	if ((ret = cases_cmd_open(ctx, "notify", &cc)) == VG_EXIT_OK)
+		ret = dispatch(ctx, &cc, argv[1], optind + 1 < argc ? argv[optind + 1] : NULL, &o);
+	cases_cmd_close(&cc);
+	return ret;
+}
+
+const struct cmd_ops cmd_notify = {
+	.name = "notify",
+	.summary = "the notification outbox: send, test channels, list, run the sender",
+	.help =
+	    "usage: vigil notify run\n"
+	    "       vigil notify flush [--wait 60s]\n"
+	    "       vigil notify test CHANNEL [-m TEXT] [--severity S]\n"
+	    "       vigil notify list [--state pending|sent|digested] [--limit N]\n"
+	    "       vigil notify stats\n"
+	    "\n"
+	    "Messages (new incidents, escalations, notices) are queued in the store's outbox\n"
+	    "by notify.routes and delivered to notify.channels: webhook, wecom, dingtalk,\n"
+	    "feishu, slack, smtp or command. A failed delivery is retried with back-off up\n"
+	    "to notify.max_backoff, forever; past a channel's rate (per minute) a flood is\n"
+	    "folded into one digest. Each message carries an idempotency key (HTTP header\n"
+	    "Idempotency-Key, mail Message-ID, VIGIL_IDEMPOTENCY_KEY for commands); after a\n"
+	    "crash between sending and recording, a message is sent again with the same key\n"
+	    "(at-least-once), so receivers can drop repeats.\n"
+	    "\n"
+	    "run   the stand-alone sender: files new alerts into incidents, escalates\n"
+	    "      overdue items and sends, every notify.interval, until SIGINT/SIGTERM.\n"
+	    "flush sends what is due until the outbox is empty or --wait passes.\n"
+	    "test  queues a test message for one channel, bypassing routes.\n"
+	    "\n"
+	    "exit: 0 ok, 1 flush ended with messages still pending, 2 usage/config error,\n"
+	    "3 store error.\n",
+	.run = run,
+};
