@@ -173,7 +173,7 @@ int cases_notice_add(struct cases *cs, const struct cases_notice *n, const char 
 /* Imports a CSV (header row naming the fields above, deadline as RFC 3339 or
  * "YYYY-MM-DD HH:MM") or a JSON array of objects. Rows already present (same
  * issuer and ref) are skipped. err gets "file:line: reason" for the first bad
- * row; nothing is imported then. */
+ * row; nothing is imported then. Each new notice goes to the notify hook. */
 int cases_notice_import(struct cases *cs, const char *path, const char *actor, size_t *added,
     size_t *skipped, char *err, size_t err_size);
 /* New JSON array (open ones unless all), or one object with "history". */

@@ -134,7 +134,7 @@ csv_record(char *text, size_t len, size_t *pos, char **fields, size_t max, size_
 
 static int
 import_csv(struct cases *cs, char *text, size_t len, const char *path, const char *actor,
-    size_t *added, size_t *skipped, char *err, size_t err_size)
+    size_t *added, size_t *skipped, json_t *ids, char *err, size_t err_size)
 {
 	char *hdr[CSV_MAX_COLS], *f[CSV_MAX_COLS], why[160];
 	int map[CSV_MAX_COLS];
@@ -170,13 +170,15 @@ import_csv(struct cases *cs, char *text, size_t len, const char *path, const cha
 		if ((r = cases_notice_insert(cs, &n, actor, &id, &dup)) != VG_OK)
 			return r;
 		(*(dup ? skipped : added))++;
+		if (!dup)
+			json_array_append_new(ids, json_integer(id));
 	}
 	return VG_OK;
 }
 
 static int
 import_json(struct cases *cs, const char *text, size_t len, const char *path, const char *actor,
-    size_t *added, size_t *skipped, char *err, size_t err_size)
+    size_t *added, size_t *skipped, json_t *ids, char *err, size_t err_size)
 {
 	json_error_t jerr;
 	json_t *arr = json_loadb(text, len, 0, &jerr), *o;
@@ -213,6 +215,8 @@ import_json(struct cases *cs, const char *text, size_t len, const char *path, co
 		if ((r = cases_notice_insert(cs, &n, actor, &id, &dup)) != VG_OK)
 			break;
 		(*(dup ? skipped : added))++;
+		if (!dup)
+			json_array_append_new(ids, json_integer(id));
 	}
 	json_decref(arr);
 	return r;
@@ -223,11 +227,14 @@ cases_notice_import(struct cases *cs, const char *path, const char *actor, size_
     size_t *skipped, char *err, size_t err_size)
 {
 	char *text = NULL;
+	json_t *ids = json_array(), *id;
 	size_t len = 0, i = 0;
 	int r;
 
 	*added = *skipped = 0;
 	err[0] = '\0';
+	if (!ids)
+		return VG_ERR_NOMEM;
 	if ((r = read_all(path, &text, &len)) != VG_OK) {
 		snprintf(err, err_size, "%s: %s", path,
 		    r == VG_ERR_LIMIT ? "larger than 4 MiB" : strerror(errno));
@@ -238,9 +245,9 @@ cases_notice_import(struct cases *cs, const char *path, const char *actor, size_
 	if ((r = store_begin(cs->st)) != VG_OK)
 		goto out;
 	if (i < len && text[i] == '[')
-		r = import_json(cs, text, len, path, actor, added, skipped, err, err_size);
+		r = import_json(cs, text, len, path, actor, added, skipped, ids, err, err_size);
 	else
-		r = import_csv(cs, text, len, path, actor, added, skipped, err, err_size);
+		r = import_csv(cs, text, len, path, actor, added, skipped, ids, err, err_size);
 	if (r == VG_OK)
 		r = cases_audit(cs, actor, "notice.import", "%s: %zu added, %zu already tracked", path,
 		    *added, *skipped);
@@ -251,8 +258,12 @@ cases_notice_import(struct cases *cs, const char *path, const char *actor, size_
 		*added = *skipped = 0;
 		if (!err[0])
 			snprintf(err, err_size, "%s: %s", path, vg_strerror(r));
+	} else {
+		json_array_foreach(ids, i, id)	/* after commit: the hook may read them */
+			cases_notice_announce(cs, json_integer_value(id));
 	}
 out:
+	json_decref(ids);
 	free(text);
 	return r;
 }

@@ -1,6 +1,7 @@
 /* `vigil check-config [FILE]`: validates a configuration and prints the effective
  * values, so a typo is caught before the event rather than during it. */
 #include "cmd/cmd.h"
+#include "notify/notify.h"
 #include "core/err.h"
 
 #include <getopt.h>
@@ -77,6 +78,14 @@ run(struct vg_ctx *ctx, int argc, char **argv)
 	ret = cmd_load_config(ctx, &cfg);
 	if (ret != VG_EXIT_OK)
 		return ret;
+	{
+		char err[512];
+		if (notify_config_check(cfg, err, sizeof(err)) != VG_OK) {
+			fprintf(stderr, "%s: %s\n", cfg->file ? cfg->file : "(defaults)", err);
+			vg_config_free(cfg);
+			return VG_EXIT_USAGE;
+		}
+	}
 	if (ctx->json) {
 		json_t *j = config_json(cfg);
 		if (!j) {

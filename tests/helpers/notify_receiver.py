@@ -8,6 +8,7 @@ import argparse
 import json
 import os
 import random
+import signal
 import sys
 import threading
 import time
@@ -33,6 +34,7 @@ stats = {"requests": 0, "failed": 0, "accepted": 0}
 
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # headers and body go out as separate writes
 
     def log_message(self, *a):
         pass
@@ -43,7 +45,10 @@ class Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(data)))
         self.end_headers()
-        self.wfile.write(data)
+        try:
+            self.wfile.write(data)
+        except OSError:
+            pass  # the sender went away (killed mid-send): its retry will come
 
     def do_POST(self):
         n = int(self.headers.get("Content-Length", "0"))
@@ -68,6 +73,11 @@ class Handler(BaseHTTPRequestHandler):
             self.answer(200, args.reply)
 
 
+def stop(*_):
+    raise KeyboardInterrupt  # background jobs ignore SIGINT: stop on SIGTERM too
+
+
+signal.signal(signal.SIGTERM, stop)
 srv = ThreadingHTTPServer(("127.0.0.1", args.port), Handler)
 srv.daemon_threads = True
 tmp = args.port_file + ".tmp"
