@@ -138,7 +138,7 @@ kill "$sender"; wait "$sender" 2>/dev/null
 # SIGKILL of the sender mid-send, then a restart: none lost, repeats share a key.
 for i in $(seq 1 30); do V notify test slow -m "crash $i" >/dev/null; done
 "$VIGIL" --config n.yaml notify run 2>run2.err & sender=$!
-for _ in $(seq 1 600); do
+for _ in $(seq 1 1200); do	# 60 s
 	[ "$(wc -l <r2.log)" -ge 5 ] && break
 	sleep 0.05
 done
