@@ -125,6 +125,12 @@ struct cases_step {
 int cases_incident_transition(struct cases *cs, int64_t id, enum cases_action act,
     const struct cases_step *step);
 
+/* Links an action vigil itself took (a restore or quarantine by the web-root
+ * guard, a block) to incident id without changing its state; recorded in its
+ * history and the audit log. kind and actor are required. */
+int cases_incident_link_action(struct cases *cs, int64_t id, const char *kind,
+    const char *target, const char *actor, const char *result);
+
 /* Turns a false-positive incident into a suppression of its rule for the given
  * source IP and/or path (NULL = the incident's own source IP), expiring after
  * expires_s seconds (0 = cases.suppress_expiry). *sid (may be NULL) gets its id.

@@ -493,6 +493,33 @@ fail:
 }
 
 int
+cases_incident_link_action(struct cases *cs, int64_t id, const char *kind, const char *target,
+    const char *actor, const char *result)
+{
+	int64_t now = vg_now_us(), found = 0;
+	char note[512];
+	int r;
+
+	if (!kind || !*kind || !actor || !*actor)
+		return VG_ERR_INVAL;
+	snprintf(note, sizeof(note), "%s %s%s%s", kind, target ? target : "", result ? ": " : "",
+	    result ? result : "");
+	if ((r = store_begin(cs->st)) != VG_OK)
+		return r;
+	struct store_val ab[] = { SV_INT(id), SV_TEXT(kind), SV_TEXT(target), SV_TEXT(actor),
+		SV_INT(now), SV_TEXT(result) };
+	if ((r = lookup_int(cs, SQL_INC_GET, (struct store_val[]){ SV_INT(id) }, 1, "id",
+		 &found)) != VG_OK ||
+	    (r = store_exec(cs->st, SQL_INC_ACTION_ADD, ab, N_OF(ab), NULL, NULL)) != VG_OK ||
+	    (r = history_add(cs, id, now, actor, "action", NULL, NULL, note)) != VG_OK ||
+	    (r = cases_audit(cs, actor, "incident.action", "incident %lld: %s", (long long)id,
+		 note)) != VG_OK ||
+	    (r = store_commit(cs->st)) != VG_OK)
+		return cases_fail(cs, r);
+	return VG_OK;
+}
+
+int
 cases_suppressed(struct cases *cs, const char *rule_id, const char *source_ip, const char *path,
     bool *hit)
 {

@@ -5,6 +5,7 @@
 #include "core/err.h"
 #include "monitor/live.h"
 #include "monitor/rules.h"
+#include "monitor/sink_cases.h"
 #include "monitor/sources.h"
 #include "monitor/tail.h"
 #include "monitor/webwatch.h"
@@ -31,6 +32,7 @@ struct watch {
 	struct live live;
 	struct blocker *blocker;	/* block.enabled; NULL otherwise */
 	struct web *web;	/* the console, when console.enabled */
+	struct casework *casework;	/* incidents, SLA clocks, notifications */
 };
 
 /* Blocking is a sink of the alert path: the source of a rule alert that matches
@@ -135,6 +137,11 @@ open_all(struct watch *w, const char *rules_path, bool keep_going, struct loop *
 		fprintf(stderr, "vigil watch: %s\n", err);
 		return r == VG_ERR_CONFIG ? VG_EXIT_USAGE : VG_EXIT_RUNTIME;
 	}
+	if ((r = casework_open(l, w->store, w->cfg, &ctx->log, &w->casework)) != VG_OK ||
+	    (r = alerts_add_sink(&w->alerts, &sink_cases, w->casework)) != VG_OK) {
+		fprintf(stderr, "vigil watch: cannot start the duty workflow: %s\n", vg_strerror(r));
+		return VG_EXIT_RUNTIME;
+	}
 	if (spine_new(l, &c, &ctx->log, "watch: ", &w->spine) != VG_OK ||
 	    log_sources_add(&w->ls, w->spine) != VG_OK ||
 	    (w->webroot && spine_add(w->spine, &source_webroot, w->webroot) != VG_OK))
@@ -211,6 +218,7 @@ out:
 		live_log_stats(&(struct live){ .pipeline = w.pipeline, .lg = &ctx->log });
 	web_close(w.web);
 	spine_free(w.spine);
+	casework_close(w.casework);
 	loop_free(l);
 	webroot_free(w.webroot);
 	block_close(w.blocker);
@@ -248,6 +256,10 @@ const struct cmd_ops cmd_watch = {
 	    "\n"
 	    "With block.enabled, the source address of an alert matching block.triggers is\n"
 	    "blocked at once (see `vigil block --help`); active blocks are re-applied at start.\n"
+	    "\n"
+	    "Alerts are filed into incidents (cases.*), SLA clocks run and escalate, and\n"
+	    "notifications go out through notify.channels on a sender thread, all from this\n"
+	    "process (see `vigil incident --help`, `vigil notify --help`).\n"
 	    "\n"
 	    "  --rules PATH    rule file or directory (default as for scan-log)\n"
 	    "  --keep-going    skip broken rules (reported) instead of refusing to start\n"

@@ -2,6 +2,7 @@
  * decode.c; detectors (rules + IOC, correlation, tamper analysis, webshell scan)
  * are wired by pipeline.c and webroot.c. */
 #include "monitor/registry.h"
+#include "monitor/sink_cases.h"
 #include "monitor/webwatch.h"
 
 #include <string.h>
@@ -17,6 +18,7 @@ const struct sink_ops *const sink_registry[] = {
 	&sink_store,		/* alerts, evidence lines, audit rows */
 	&sink_json,		/* ECS JSON lines */
 	&sink_text,		/* one human-readable line per alert */
+	&sink_cases,		/* incidents, SLA clocks, notifications (sink_cases.c) */
 	NULL,
 };
 

@@ -73,7 +73,12 @@ send_command(void **conn, const struct notify_delivery *d, char *err, size_t err
 		goto out;
 	}
 	if (pid == 0) {
-		/* Only async-signal-safe calls between fork and exec (we may be threaded). */
+		/* Only async-signal-safe calls between fork and exec (we may be threaded).
+		 * The sender thread blocks every signal and ignores SIGPIPE: undo both. */
+		sigset_t none;
+		sigemptyset(&none);
+		sigprocmask(SIG_SETMASK, &none, NULL);
+		signal(SIGPIPE, SIG_DFL);
 		if (dup2(in[0], 0) < 0 || dup2(devnull, 1) < 0 || dup2(devnull, 2) < 0)
 			_exit(126);
 		execvpe(argv[0], argv, envp);

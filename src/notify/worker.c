@@ -5,6 +5,7 @@
 #include "core/err.h"
 
 #include <pthread.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <time.h>
@@ -71,7 +72,14 @@ notify_worker_start(const struct vg_config *cfg, const struct vg_logger *log,
 	w->log = log;
 	pthread_mutex_init(&w->mu, NULL);
 	pthread_cond_init(&w->cv, NULL);
-	if (pthread_create(&w->thread, NULL, run, w) != 0) {
+	/* The thread starts with every signal blocked, so SIGTERM and friends always
+	 * reach the loop's signalfd, whenever the loop registers them. */
+	sigset_t all, old;
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	int rc = pthread_create(&w->thread, NULL, run, w);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (rc != 0) {
 		pthread_mutex_destroy(&w->mu);
 		pthread_cond_destroy(&w->cv);
 		free(w);

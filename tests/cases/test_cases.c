@@ -187,6 +187,15 @@ test_full_walk_records_history_and_audit(void **state)
 	assert_int_equal(json_integer_value(json_object_get(stats, "audit")), 7);
 	json_decref(stats);
 	assert_int_equal(cases_incident_transition(f->cs, 9999, CASES_ACK, &s), VG_ERR_NOTFOUND);
+	/* An action vigil took links without a state change. */
+	assert_int_equal(cases_incident_link_action(f->cs, id, "quarantine", "/w/x.php", "vigil",
+			     "q-1"), VG_OK);
+	assert_int_equal(cases_incident_link_action(f->cs, 9999, "restore", NULL, "vigil", NULL),
+	    VG_ERR_NOTFOUND);
+	assert_int_equal(cases_incident_get(f->cs, id, &inc), VG_OK);
+	assert_int_equal(json_array_size(json_object_get(inc, "actions")), 3);
+	assert_string_equal(json_string_value(json_object_get(inc, "state")), "closed");
+	json_decref(inc);
 }
 
 static void
