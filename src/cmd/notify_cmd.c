@@ -4,10 +4,11 @@
 #include "cmd/cases_cmd.h"
 #include "core/buf.h"
 #include "core/err.h"
+#include "monitor/sink_cases.h"
 #include "notify/notify.h"
 
 #include <getopt.h>
-#include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -83,33 +84,35 @@ do_flush(struct vg_ctx *ctx, struct cases_cmd *cc, long long wait)
 	return pass.pending ? VG_EXIT_FOUND : VG_EXIT_OK;
 }
 
+static void
+on_stop(struct loop *l, int signo, void *arg)
+{
+	(void)signo;
+	(void)arg;
+	loop_stop(l);
+}
+
+/* The stand-alone sender: the workflow timer and sender thread of `watch`
+ * (monitor/sink_cases.h) on a loop of its own, until SIGINT/SIGTERM. */
 static int
 do_run(struct vg_ctx *ctx, struct cases_cmd *cc)
 {
-	struct notify_worker *w = NULL;
-	struct pollfd pfd = { .fd = cmd_stop_signal_fd(), .events = POLLIN };
-	int r;
+	struct loop *l = NULL;
+	struct casework *cw = NULL;
+	int r, ret = VG_EXIT_RUNTIME;
 
-	if (pfd.fd < 0 || (r = notify_worker_start(cc->cfg, &ctx->log, &w)) != VG_OK) {
-		fprintf(stderr, "vigil notify: cannot start the sender\n");
-		if (pfd.fd >= 0)
-			close(pfd.fd);
-		return VG_EXIT_RUNTIME;
+	if ((r = loop_new(&l)) != VG_OK || (r = loop_add_signal(l, SIGINT, on_stop, NULL)) != VG_OK ||
+	    (r = loop_add_signal(l, SIGTERM, on_stop, NULL)) != VG_OK ||
+	    (r = casework_open(l, cc->st, cc->cfg, &ctx->log, true, &cw)) != VG_OK) {
+		fprintf(stderr, "vigil notify: cannot start the sender: %s\n", vg_strerror(r));
+		goto out;
 	}
 	vg_info(&ctx->log, "notify: sender running, pass every %llds", cc->cfg->notify.interval);
-	for (;;) {
-		size_t filed = 0, escalated = 0;
-		if ((r = cases_ingest_pending(cc->cs, 10000, &filed)) != VG_OK ||
-		    (r = cases_sla_check(cc->cs, vg_now_us(), &escalated)) != VG_OK)
-			vg_warn(&ctx->log, "notify: workflow pass failed: %s", vg_strerror(r));
-		if (filed || escalated)
-			notify_worker_kick(w);
-		if (poll(&pfd, 1, (int)cc->cfg->notify.interval * 1000) > 0)
-			break;
-	}
-	notify_worker_stop(w);
-	close(pfd.fd);
-	return VG_EXIT_OK;
+	ret = loop_run(l) == VG_OK ? VG_EXIT_OK : VG_EXIT_RUNTIME;
+out:
+	casework_close(cw);
+	loop_free(l);
+	return ret;
 }
 
 static int

@@ -137,7 +137,7 @@ open_all(struct watch *w, const char *rules_path, bool keep_going, struct loop *
 		fprintf(stderr, "vigil watch: %s\n", err);
 		return r == VG_ERR_CONFIG ? VG_EXIT_USAGE : VG_EXIT_RUNTIME;
 	}
-	if ((r = casework_open(l, w->store, w->cfg, &ctx->log, &w->casework)) != VG_OK ||
+	if ((r = casework_open(l, w->store, w->cfg, &ctx->log, false, &w->casework)) != VG_OK ||
 	    (r = alerts_add_sink(&w->alerts, &sink_cases, w->casework)) != VG_OK) {
 		fprintf(stderr, "vigil watch: cannot start the duty workflow: %s\n", vg_strerror(r));
 		return VG_EXIT_RUNTIME;

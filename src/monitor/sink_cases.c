@@ -19,6 +19,7 @@ struct casework {
 	struct notify_worker *sender;
 	long long timer;
 	bool dirty;	/* an alert was stored since the last tick */
+	bool poll;	/* alerts come from elsewhere: look every tick */
 };
 
 static int
@@ -42,7 +43,7 @@ tick(struct loop *l, long long id, void *arg)
 
 	(void)l;
 	(void)id;
-	if (cw->dirty) {
+	if (cw->dirty || cw->poll) {
 		cw->dirty = false;
 		if ((r = cases_ingest_pending(cw->cs, FILE_BATCH, &filed)) != VG_OK)
 			vg_warn(cw->lg, "watch: filing alerts into incidents: %s", vg_strerror(r));
@@ -58,7 +59,7 @@ tick(struct loop *l, long long id, void *arg)
 
 int
 casework_open(struct loop *l, struct vg_store *st, const struct vg_config *cfg,
-    const struct vg_logger *lg, struct casework **out)
+    const struct vg_logger *lg, bool poll_alerts, struct casework **out)
 {
 	struct casework *cw = calloc(1, sizeof(*cw));
 	int r;
@@ -70,6 +71,7 @@ casework_open(struct loop *l, struct vg_store *st, const struct vg_config *cfg,
 	cw->cfg = cfg;
 	cw->lg = lg;
 	cw->dirty = true;	/* alerts stored while nobody filed them */
+	cw->poll = poll_alerts;
 	if ((r = cases_open(st, cfg, lg, &cw->cs)) != VG_OK ||
 	    (r = notify_open(st, cfg, lg, &cw->nt)) != VG_OK)
 		goto fail;

@@ -14,10 +14,12 @@
 struct casework;
 
 /* Opens the workflow on st and registers its timer (every notify.interval) on l;
- * starts the sender thread. l, st, cfg and lg are borrowed and must outlive it.
+ * starts the sender thread. poll_alerts: look for new alerts on every tick (a
+ * stand-alone sender, where another process stores them) instead of only after
+ * the sink saw one. l, st, cfg and lg are borrowed and must outlive it.
  * 0 or VG_ERR_*. Close with casework_close (accepts NULL) before st and l go. */
 int casework_open(struct loop *l, struct vg_store *st, const struct vg_config *cfg,
-    const struct vg_logger *lg, struct casework **out);
+    const struct vg_logger *lg, bool poll_alerts, struct casework **out);
 void casework_close(struct casework *cw);
 
 /* The sink row: its state is a struct casework *. Alerts are filed by the timer,
