@@ -232,7 +232,6 @@ static const char *const group_keys[] = { "source_ip", "sensor", "family", "rule
 static const char *const channel_types[] = { "webhook", "wecom", "dingtalk", "feishu", "slack",
 	"smtp", "command", NULL };
 static const char *const languages[] = { "en", "zh", NULL };
-static const char *const severities[] = { "info", "low", "medium", "high", "critical", NULL };
 static const char *const message_kinds[] = { "incident", "escalation", "notice", "test", NULL };
 
 static const struct cfg_field cases_fields[] = {
