@@ -29,6 +29,7 @@ ws_sink(struct eng *e, enum ws_kind k, uint32_t t, int weight)
 			if ((t & (1u << (8 + i))) && weight > e->cur->pweight[i]) {
 				e->cur->pweight[i] = (uint8_t)weight;
 				e->cur->pkind[i] = (uint8_t)k;
+				e->again |= e->cur->used;
 			}
 		}
 	}
@@ -314,6 +315,7 @@ static struct val
 user_call(struct eng *e, struct func *f, struct val *args, int nargs)
 {
 	struct val r = { 0 };
+	f->used = true;
 	for (int i = 0; i < nargs && i < f->np; i++) {
 		if (f->pweight[i] && f->pkind[i] == WS_K_FILEOPS)
 			fileop(e, f->name, f->n, args[i].t);	/* a helper is one more operation */

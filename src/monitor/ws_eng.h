@@ -54,6 +54,7 @@ struct func {
 	uint8_t pkind[MAX_PARAMS];	/* best sink a parameter reaches */
 	uint8_t pweight[MAX_PARAMS];
 	uint32_t ret;			/* taint of the return value (T_PARAMS bits = from params) */
+	bool used;			/* its summary was read in this pass */
 };
 
 struct eng {
@@ -75,6 +76,7 @@ struct eng {
 	int nest;			/* expression recursion */
 	uint32_t margs;			/* taint of the last call's arguments */
 	bool globals_tainted;
+	bool again;			/* a summary read earlier in the pass grew: one more pass */
 	uint32_t fileops;		/* distinct file operations on request paths */
 	uint8_t db;			/* 1: connect from request, 2: SQL from request */
 	uint8_t xslt;			/* 1: PHP functions registered, 2: request data transformed */
@@ -151,6 +153,8 @@ void ws_block(struct eng *e, size_t from, size_t to);
 struct val ws_var_get(struct eng *e, const char *name, uint32_t n);
 void ws_var_set(struct eng *e, const char *name, uint32_t n, struct val v, bool weak);
 void ws_hit(struct eng *e, enum ws_kind k, int weight);
+/* The function being summarised returns taint t. */
+void ws_returns(struct eng *e, uint32_t t);
 /* Analyses a decoded constant as code of lang, one layer deeper. */
 void ws_nested(struct eng *e, enum ws_lang lang, const char *s, size_t n);
 void ws_keep_blob(struct eng *e, const char *s, size_t n);

@@ -614,7 +614,7 @@ ws_assign(struct eng *e, const char *name, uint32_t n, bool whole, uint32_t op, 
 	if (!name)
 		return;
 	if (e->cur && n == e->cur->n && strncasecmp(name, e->cur->name, n) == 0)
-		e->cur->ret |= v.t;	/* VB: FunctionName = value */
+		ws_returns(e, v.t);	/* VB: FunctionName = value */
 	if (!whole && member && (v.t & T_RAW) && (is_kw(member, "connectionstring") ||
 	    is_kw(member, "activeconnection")))
 		e->db |= 1;	/* conn.ConnectionString = Request(..) */

@@ -202,8 +202,16 @@ stmt_return(struct eng *e)
 {
 	e->p++;
 	struct val v = ws_expr(e, 0);
-	if (e->cur)
-		e->cur->ret |= v.t;
+	ws_returns(e, v.t);
+}
+
+void
+ws_returns(struct eng *e, uint32_t t)
+{
+	if (!e->cur || (e->cur->ret | t) == e->cur->ret)
+		return;
+	e->cur->ret |= t;
+	e->again |= e->cur->used;
 }
 
 static void
@@ -483,7 +491,12 @@ run(struct eng *e)
 	index_funcs(e);
 	if (!e->php && e->nfn)
 		ws_block(e, 0, e->tk.n);	/* page-level objects (fso, conn) seen by the bodies */
-	for (int it = 0; it < 2; it++) {
+	/* a second pass only when a summary grew after a caller had read it */
+	e->again = true;
+	for (int it = 0; it < 2 && e->again; it++) {
+		e->again = false;
+		for (size_t i = 0; i < e->nfn; i++)
+			e->fn[i].used = false;
 		for (size_t i = 0; i < e->nfn; i++) {
 			struct scope sc = { 0 };
 			struct func *f = &e->fn[i];
