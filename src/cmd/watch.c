@@ -3,6 +3,7 @@
  * as consumer: alerts and file positions commit together, once per round. */
 #include "cmd/cmd.h"
 #include "core/err.h"
+#include "core/lockfile.h"
 #include "monitor/live.h"
 #include "monitor/rules.h"
 #include "monitor/sink_cases.h"
@@ -17,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 extern const struct cmd_ops cmd_watch;
 
@@ -33,7 +35,37 @@ struct watch {
 	struct blocker *blocker;	/* block.enabled; NULL otherwise */
 	struct web *web;	/* the console, when console.enabled */
 	struct casework *casework;	/* incidents, SLA clocks, notifications */
+	int lock_fd;			/* held while running: one watch per store */
 };
+
+/* Two daemons on one store would count every line twice: the second is refused. */
+static int
+lock_store(struct watch *w)
+{
+	char path[4096];
+	long holder;
+	int r;
+
+	if (vg_lockfile_path(w->cfg->store.path, path, sizeof(path)) != VG_OK) {
+		fprintf(stderr, "vigil watch: store path too long\n");
+		return VG_EXIT_USAGE;
+	}
+	r = vg_lockfile_take(path, &w->lock_fd, &holder);
+	if (r == VG_ERR_BUSY) {
+		if (holder)
+			fprintf(stderr, "vigil watch: another watch (pid %ld) is already running on "
+			    "store %s; stop it first\n", holder, w->cfg->store.path);
+		else
+			fprintf(stderr, "vigil watch: another watch is already running on store "
+			    "%s; stop it first\n", w->cfg->store.path);
+		return VG_EXIT_RUNTIME;
+	}
+	if (r != VG_OK) {
+		fprintf(stderr, "vigil watch: cannot lock %s: %s\n", path, strerror(errno));
+		return VG_EXIT_RUNTIME;
+	}
+	return VG_EXIT_OK;
+}
 
 /* Blocking is a sink of the alert path: the source of a rule alert that matches
  * block.triggers is blocked when the alert opens or grows (after: N). It runs after
@@ -105,6 +137,9 @@ open_all(struct watch *w, const char *rules_path, bool keep_going, struct loop *
 		fprintf(stderr, "vigil watch: %s\n", err);
 		return VG_EXIT_RUNTIME;
 	}
+	/* after the open, which creates the store (and its directory) */
+	if ((r = lock_store(w)) != VG_EXIT_OK)
+		return r;
 	alerts_init(&w->alerts, &(struct alerts_opts){ .store = w->store, .live = true,
 	    .json_out = ctx->json ? stdout : NULL, .text_out = ctx->json ? NULL : stdout });
 	if ((r = open_blocker(w, l)) != VG_EXIT_OK)
@@ -169,7 +204,7 @@ run(struct vg_ctx *ctx, int argc, char **argv)
 		{ "keep-going", no_argument, NULL, 'k' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct watch w = { .ctx = ctx };
+	struct watch w = { .ctx = ctx, .lock_fd = -1 };
 	const char *rules_opt = NULL, *ready_file = NULL;
 	char *rules_path = NULL;
 	bool keep_going = false;
@@ -225,6 +260,8 @@ out:
 	pipeline_free(w.pipeline);
 	log_sources_close(&w.ls);
 	store_close(w.store);
+	if (w.lock_fd >= 0)
+		close(w.lock_fd);
 	free(rules_path);
 	vg_config_free(w.cfg);
 	return ret;
@@ -269,6 +306,8 @@ const struct cmd_ops cmd_watch = {
 	    "With console.enabled the web console (see `vigil serve`) runs inside the daemon,\n"
 	    "on the same event loop and store.\n"
 	    "\n"
+	    "One watch per store: a second one on the same store is refused (the lock is\n"
+	    "STORE.lock beside it, released when the daemon ends, even by SIGKILL).\n"
 	    "Stops on SIGINT/SIGTERM after closing open alerts and saving positions.\n"
 	    "exit: 0 stopped by a signal, 2 usage/config/rule error, 3 runtime error.\n",
 	.run = run,

@@ -128,9 +128,14 @@ store_emit(void *state, const struct alert_msg *m)
 			r = store_alert_add(st, a);
 			if (r == VG_OK && ev && ev->raw)
 				r = store_alert_event_add(st, a->id, ev->ts_us, ev->raw, ev->raw_len);
-		} else if (in->state == ALERT_UPDATED) {
-			if (a->id && ev && ev->raw && a->count <= m->evidence_per_alert)
+		} else if (in->state == ALERT_UPDATED && a->id) {
+			if (ev && ev->raw && a->count <= m->evidence_per_alert)
 				r = store_alert_event_add(st, a->id, ev->ts_us, ev->raw, ev->raw_len);
+			/* the daemon commits positions every round: the open alert's count and
+			 * last seen go in the same transaction, or a SIGKILL loses the hits
+			 * counted since it opened while their lines count as read */
+			if (r == VG_OK && m->live)
+				r = store_alert_update(st, a);
 		} else if (in->state == ALERT_CLOSED && a->id) {
 			r = store_alert_update(st, a);
 		}
