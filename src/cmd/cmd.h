@@ -6,7 +6,10 @@
 #include "core/config.h"
 #include "core/log.h"
 
+#include <jansson.h>
 #include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
 
 /* Exit codes, documented in README and --help. */
 enum vg_exit {
@@ -68,6 +71,17 @@ int cmd_getopt(const struct cmd_ops *cmd, int argc, char **argv, const char *sho
 
 /* `rules ioc` (cmd/rules_ioc.c); argv[0] is "ioc". */
 int cmd_rules_ioc(struct vg_ctx *ctx, int argc, char **argv);
+
+/* Prints s (NULL = "") with control bytes, DEL, C1 and '\\' as \\xNN: for text
+ * from outside (log lines, file names) on a terminal. TODO(out-trust): replace
+ * with the project's one terminal escaping function in src/core once it lands. */
+void cmd_put_escaped(FILE *out, const char *s);
+
+/* Store rows as JSON: a string member or "", an integer member or 0. */
+const char *cmd_jstr(const json_t *o, const char *key);
+int64_t cmd_jint(const json_t *o, const char *key);
+/* µs since the epoch as local "YYYY-MM-DD HH:MM:SS" (buf >= 20 bytes). */
+void cmd_local_time(int64_t us, char *buf, size_t size);
 
 /* True if argv holds -h or --help. */
 bool cmd_wants_help(int argc, char **argv);

@@ -8,6 +8,7 @@
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <time.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -130,4 +131,45 @@ cmd_load_config(struct vg_ctx *ctx, struct vg_config **out)
 		vg_log_level_parse((*out)->log.level, &ctx->log.level);
 	vg_log_format_parse((*out)->log.format, &ctx->log.format);
 	return VG_EXIT_OK;
+}
+
+/* Outside bytes (log lines, URLs, agents) shown on a terminal: control bytes,
+ * DEL and bytes of C1 as \xNN, so a line cannot move the cursor, retitle the
+ * window or forge a row. TODO(out-trust): use the project's one terminal escaping
+ * function from src/core once it lands, and delete this copy. */
+void
+cmd_put_escaped(FILE *out, const char *s)
+{
+	for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
+		if (*p == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f) {	/* C1 as UTF-8 */
+			fprintf(out, "\\xc2\\x%02x", p[1]);
+			p++;
+		} else if (*p < 0x20 || *p == 0x7f || *p == '\\')
+			fprintf(out, "\\x%02x", *p);
+		else
+			fputc(*p, out);
+	}
+}
+
+const char *
+cmd_jstr(const json_t *o, const char *key)
+{
+	const char *s = json_string_value(json_object_get(o, key));
+	return s ? s : "";
+}
+
+int64_t
+cmd_jint(const json_t *o, const char *key)
+{
+	return (int64_t)json_integer_value(json_object_get(o, key));
+}
+
+void
+cmd_local_time(int64_t us, char *buf, size_t size)
+{
+	time_t t = (time_t)(us / 1000000);
+	struct tm tm;
+
+	if (!localtime_r(&t, &tm) || strftime(buf, size, "%Y-%m-%d %H:%M:%S", &tm) == 0)
+		snprintf(buf, size, "?");
 }

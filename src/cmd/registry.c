@@ -1,11 +1,13 @@
 /* The subcommand table: adding a command is adding a file and a row here. */
 #include "cmd/cmd.h"
 
+extern const struct cmd_ops cmd_alerts;
 extern const struct cmd_ops cmd_check_config;
 extern const struct cmd_ops cmd_decode;
 extern const struct cmd_ops cmd_demo;
 extern const struct cmd_ops cmd_rules;
 extern const struct cmd_ops cmd_store;
+extern const struct cmd_ops cmd_status;
 extern const struct cmd_ops cmd_scan_log;
 extern const struct cmd_ops cmd_watch;
 extern const struct cmd_ops cmd_scan;
@@ -28,6 +30,8 @@ const struct cmd_ops *const cmd_registry[] = {
 	&cmd_serve,
 	&cmd_user,
 	&cmd_scan_log,
+	&cmd_status,
+	&cmd_alerts,
 	&cmd_decode,
 	&cmd_rules,
 	&cmd_tail,

@@ -4,6 +4,7 @@
 #include "cmd/cmd.h"
 #include "core/err.h"
 #include "core/lockfile.h"
+#include "monitor/heartbeat.h"
 #include "monitor/live.h"
 #include "monitor/rules.h"
 #include "monitor/sink_cases.h"
@@ -36,6 +37,7 @@ struct watch {
 	struct web *web;	/* the console, when console.enabled */
 	struct casework *casework;	/* incidents, SLA clocks, notifications */
 	int lock_fd;			/* held while running: one watch per store */
+	struct heartbeat hb;		/* what `vigil status` reads */
 };
 
 /* Two daemons on one store would count every line twice: the second is refused. */
@@ -242,6 +244,9 @@ run(struct vg_ctx *ctx, int argc, char **argv)
 	vg_info(&ctx->log, "watch: %zu log sources, %zu syslog listeners, %zu rules, %zu web roots, "
 	    "store %s", w.ls.n_decoders, w.cfg->monitor.syslog.n, pipeline_rule_count(w.pipeline),
 	    w.webroot ? webroot_count(w.webroot) : 0, w.cfg->store.path);
+	w.hb = (struct heartbeat){ .store = w.store, .cfg = w.cfg, .ls = &w.ls, .lg = &ctx->log };
+	if (heartbeat_start(&w.hb, l) != VG_OK)
+		goto out;
 	if (ready_file) {
 		FILE *rf = fopen(ready_file, "w");
 		if (!rf || fclose(rf) != 0)

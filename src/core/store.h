@@ -78,6 +78,7 @@ int store_query_one(struct vg_store *st, const char *sql, const struct store_val
 /* Record kinds, each a small header + store_<kind>.c over store_db.h. */
 #include "core/store_alerts.h"
 #include "core/store_audit.h"
+#include "core/store_heartbeat.h"
 #include "core/store_offsets.h"
 
 #endif

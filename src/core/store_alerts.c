@@ -1,6 +1,7 @@
 /* Record kind "alerts" (alerts and their evidence events) over the store's
  * statement interface. store_alert_add is the hot path of every detector. */
 #include "core/store_db.h"
+#include "core/store.h"
 #include "core/err.h"
 
 #include <stdint.h>
@@ -124,4 +125,43 @@ store_alerts_each(struct vg_store *s, int64_t after_id, size_t limit, store_aler
 	}
 	store_reset(t);
 	return r == STORE_DONE ? VG_OK : r;
+}
+
+#define ALERT_COLS "id, rule_id, title, category, mitre, severity, source_ip, sensor, count," \
+	" first_seen, last_seen, field, matched, evidence"
+
+static const char q_alerts_find[] =
+	"SELECT " ALERT_COLS " FROM alerts WHERE last_seen >= $1"
+	" AND ($2 IS NULL OR rule_id GLOB $2) AND ($3 IS NULL OR source_ip = $3)"
+	" AND severity >= $4 ORDER BY last_seen DESC, id DESC LIMIT $5";
+static const char q_alert_get[] = "SELECT " ALERT_COLS " FROM alerts WHERE id = $1";
+static const char q_alert_events[] =
+	"SELECT ts, raw FROM alert_events WHERE alert_id = $1 ORDER BY id";
+
+int
+store_alerts_find(struct vg_store *s, const struct store_alert_filter *f, json_t **rows)
+{
+	const struct store_val b[] = { SV_INT(f->since_us), SV_TEXT(f->rule_glob),
+		SV_TEXT(f->source_ip), SV_INT(f->min_severity),
+		SV_INT(f->limit && f->limit < INT64_MAX ? (int64_t)f->limit : INT64_MAX) };
+	return store_query(s, q_alerts_find, b, sizeof(b) / sizeof(b[0]), 0, rows);
+}
+
+int
+store_alert_get(struct vg_store *s, int64_t id, json_t **alert)
+{
+	const struct store_val b[] = { SV_INT(id) };
+	json_t *a = NULL, *ev = NULL;
+	int r;
+
+	*alert = NULL;
+	if ((r = store_query_one(s, q_alert_get, b, 1, &a)) != VG_OK)
+		return r;
+	if ((r = store_query(s, q_alert_events, b, 1, 0, &ev)) != VG_OK) {
+		json_decref(a);
+		return r;
+	}
+	json_object_set_new(a, "events", ev);
+	*alert = a;
+	return VG_OK;
 }

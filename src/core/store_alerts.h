@@ -25,4 +25,20 @@ typedef int (*store_alert_fn)(json_t *alert, void *arg);
 int store_alerts_each(struct vg_store *st, int64_t after_id, size_t limit, store_alert_fn fn,
     void *arg);
 
+/* What `vigil alerts` selects; zero/NULL fields do not filter. */
+struct store_alert_filter {
+	int64_t since_us;		/* last seen at or after */
+	const char *rule_glob;		/* SQL GLOB on rule_id, e.g. "http.sqli.*" */
+	const char *source_ip;		/* exact */
+	int min_severity;		/* enum vg_severity: this or worse */
+	size_t limit;			/* 0 = no limit */
+};
+/* The alerts f selects, newest (last seen) first, as a new JSON array of objects
+ * (id, rule_id, title, category, mitre, severity, source_ip, sensor, count,
+ * first_seen, last_seen in µs, field, matched, evidence); caller decrefs. */
+int store_alerts_find(struct vg_store *st, const struct store_alert_filter *f, json_t **rows);
+/* Alert id as one such object plus "events": [{ts, raw}...] (its evidence lines,
+ * oldest first); VG_ERR_NOTFOUND if there is no such alert. Caller decrefs. */
+int store_alert_get(struct vg_store *st, int64_t id, json_t **alert);
+
 #endif
