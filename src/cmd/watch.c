@@ -15,6 +15,7 @@
 #include "web/web.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -197,6 +198,20 @@ open_all(struct watch *w, const char *rules_path, bool keep_going, struct loop *
 	return VG_EXIT_OK;
 }
 
+struct ready_note {
+	const char *path;
+	const struct vg_logger *lg;
+};
+
+static void
+write_ready(void *arg)
+{
+	const struct ready_note *rn = arg;
+	int fd = open(rn->path, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd < 0 || close(fd) != 0)
+		vg_warn(rn->lg, "watch: cannot create %s: %s", rn->path, strerror(errno));
+}
+
 static int
 run(struct vg_ctx *ctx, int argc, char **argv)
 {
@@ -247,11 +262,9 @@ run(struct vg_ctx *ctx, int argc, char **argv)
 	w.hb = (struct heartbeat){ .store = w.store, .cfg = w.cfg, .ls = &w.ls, .lg = &ctx->log };
 	if (heartbeat_start(&w.hb, l) != VG_OK)
 		goto out;
-	if (ready_file) {
-		FILE *rf = fopen(ready_file, "w");
-		if (!rf || fclose(rf) != 0)
-			vg_warn(&ctx->log, "watch: cannot create %s: %s", ready_file, strerror(errno));
-	}
+	struct ready_note rn = { ready_file, &ctx->log };
+	if (ready_file)
+		spine_on_ready(w.spine, write_ready, &rn);
 	ret = spine_run(w.spine) == VG_OK ? VG_EXIT_OK : VG_EXIT_RUNTIME;
 out:
 	if (w.pipeline)
@@ -305,7 +318,8 @@ const struct cmd_ops cmd_watch = {
 	    "\n"
 	    "  --rules PATH    rule file or directory (default as for scan-log)\n"
 	    "  --keep-going    skip broken rules (reported) instead of refusing to start\n"
-	    "  --ready-file F  create F once every source and web root is being watched\n"
+	    "  --ready-file F  create F once every source and web root is watched and each\n"
+	    "                  web root had its first full check (ready = protected)\n"
 	    "                  (for scripts that start watch and then act)\n"
 	    "\n"
 	    "With console.enabled the web console (see `vigil serve`) runs inside the daemon,\n"

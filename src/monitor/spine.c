@@ -23,6 +23,8 @@ struct spine {
 	struct spine_src src[SPINE_MAX_SOURCES];
 	size_t n;
 	int64_t last_poll_s;
+	void (*ready)(void *arg);	/* once, after the first round committed */
+	void *ready_arg;
 };
 
 static void
@@ -72,6 +74,11 @@ round_run(struct loop *l, void *arg)
 	}
 	if (sp->c.end)
 		sp->c.end(sp->c.arg, poll, stop);
+	if (sp->ready) {
+		/* the first round reconciled every web root and read every source */
+		sp->ready(sp->ready_arg);
+		sp->ready = NULL;
+	}
 	for (size_t i = 0; i < sp->n; i++) {
 		const struct spine_src *s = &sp->src[i];
 		int t;
@@ -126,6 +133,13 @@ spine_add(struct spine *sp, const struct source_ops *ops, void *state)
 		return r;
 	sp->src[sp->n++] = (struct spine_src){ ops, state, false };
 	return VG_OK;
+}
+
+void
+spine_on_ready(struct spine *sp, void (*fn)(void *arg), void *arg)
+{
+	sp->ready = fn;
+	sp->ready_arg = arg;
 }
 
 int

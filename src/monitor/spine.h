@@ -37,6 +37,10 @@ void spine_free(struct spine *sp);
 /* Registers a source (state borrowed). VG_ERR_LIMIT past SPINE_MAX_SOURCES. */
 int spine_add(struct spine *sp, const struct source_ops *ops, void *state);
 
+/* fn(arg) once, after the first round has been read and committed: by then every
+ * web root had its full reconcile, so "ready" means protected. */
+void spine_on_ready(struct spine *sp, void (*fn)(void *arg), void *arg);
+
 /* Runs until SIGINT/SIGTERM (or loop_stop); the last round has stop set. */
 int spine_run(struct spine *sp);
 
