@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/inotify.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -37,6 +38,7 @@ struct pending {
 	int root;
 	char *rel;
 	int64_t first_ms, due_ms;
+	bool excl;		/* a script in an excluded path: scanned, not reconciled */
 	int retries;		/* failed policy actions so far (full disk, EBUSY...) */
 };
 
@@ -190,7 +192,27 @@ add_unwatched(struct fimwatch *fw, int root, const char *rel, const char *why)
 struct watch_walk {
 	struct fimwatch *fw;
 	int root;
+	bool scripts;		/* queue scripts already in excluded paths for a scan */
 };
+
+static void enqueue_excl(struct fimwatch *fw, int root, const char *rel, bool now_, int64_t now);
+
+bool
+fimwatch_server_script(const char *rel)
+{
+	static const char *const ext[] = { "php", "php3", "php4", "php5", "php7", "php8",
+		"phtml", "pht", "phar", "inc", "jsp", "jspx", "jspf", "asp", "aspx", "ashx",
+		"asmx", "ascx", "asa", "cer", "cdx", "cgi", "pl", "py", "rb", "sh", "shtml",
+		NULL };
+	const char *slash = strrchr(rel, '/');
+	const char *dot = strrchr(slash ? slash : rel, '.');
+	if (!dot)
+		return false;
+	for (size_t i = 0; ext[i]; i++)
+		if (strcasecmp(dot + 1, ext[i]) == 0)
+			return true;
+	return false;
+}
 
 /* Watches each directory the walk meets; one that cannot be watched is not descended. */
 static int
@@ -202,10 +224,15 @@ watch_entry(void *arg, const struct vg_walk_entry *e)
 	char full[PATH_MAX];
 	int wd;
 
-	if (e->event != VG_WALK_ENTRY || !S_ISDIR(e->type))
+	if (e->event != VG_WALK_ENTRY)
 		return 0;
-	if (*e->rel && mf_excluded(&r->cfg->exclude, e->rel))
-		return VG_WALK_SKIP;
+	if (!S_ISDIR(e->type)) {
+		if (ww->scripts && S_ISREG(e->type) && fw->o.excluded_script &&
+		    fimwatch_server_script(e->rel) && mf_excluded(&r->cfg->exclude, e->rel))
+			enqueue_excl(fw, ww->root, e->rel, true, fimwatch_now_ms());
+		return 0;
+	}
+	/* excluded directories are watched too: scripts dropped there are scanned */
 	if (protect_path_join(full, sizeof(full), r->path, e->rel) != VG_OK)
 		return VG_WALK_SKIP;
 	if (fw->o.max_watches && fw->live >= fw->o.max_watches) {
@@ -227,10 +254,10 @@ watch_entry(void *arg, const struct vg_walk_entry *e)
 
 /* Watches root/rel (a directory) and the directories below it. */
 static void
-watch_tree(struct fimwatch *fw, int root, const char *rel, int depth)
+watch_tree(struct fimwatch *fw, int root, const char *rel, int depth, bool scripts)
 {
 	const struct protect_root *r = &fw->p->roots[root];
-	struct watch_walk ww = { .fw = fw, .root = root };
+	struct watch_walk ww = { .fw = fw, .root = root, .scripts = scripts };
 	char full[PATH_MAX];
 
 	if (protect_path_join(full, sizeof(full), r->path, rel) != VG_OK)
@@ -361,18 +388,18 @@ reconcile(struct fimwatch *fw, int root, const char *rel)
 	/* a directory that appeared, or that a restore put back, gets watched */
 	if (snprintf(full, sizeof(full), "%s/%s", r->path, rel) < (int)sizeof(full) &&
 	    lstat(full, &st) == 0 && S_ISDIR(st.st_mode))
-		watch_tree(fw, root, rel, 1);
+		watch_tree(fw, root, rel, 1, false);
 }
 
 static void
-enqueue(struct fimwatch *fw, int root, const char *rel, bool now_, int64_t now)
+enqueue_kind(struct fimwatch *fw, int root, const char *rel, bool now_, int64_t now, bool excl)
 {
 	int64_t due = now_ ? now : now + fw->o.debounce_ms;
 	size_t max = fw->o.max_pending ? fw->o.max_pending : 4096;
 
 	for (size_t i = 0; i < fw->n_pend; i++) {
 		struct pending *pe = &fw->pend[i];
-		if (pe->root != root || strcmp(pe->rel, rel) != 0)
+		if (pe->root != root || pe->excl != excl || strcmp(pe->rel, rel) != 0)
 			continue;
 		if (now_ || due < pe->due_ms)
 			pe->due_ms = now_ ? now : pe->due_ms;
@@ -402,7 +429,19 @@ enqueue(struct fimwatch *fw, int root, const char *rel, bool now_, int64_t now)
 		fw->rescan_all = true;
 		return;
 	}
-	fw->pend[fw->n_pend++] = (struct pending){ root, copy, now, due, 0 };
+	fw->pend[fw->n_pend++] = (struct pending){ root, copy, now, due, excl, 0 };
+}
+
+static void
+enqueue(struct fimwatch *fw, int root, const char *rel, bool now_, int64_t now)
+{
+	enqueue_kind(fw, root, rel, now_, now, false);
+}
+
+static void
+enqueue_excl(struct fimwatch *fw, int root, const char *rel, bool now_, int64_t now)
+{
+	enqueue_kind(fw, root, rel, now_, now, true);
 }
 
 int
@@ -444,7 +483,7 @@ fimwatch_new(struct protect *p, const struct fimwatch_opts *o, struct fimwatch *
 			fimwatch_free(fw);
 			return r;
 		}
-		watch_tree(fw, (int)i, "", 0);
+		watch_tree(fw, (int)i, "", 0, true);
 	}
 	/* the first tick reconciles everything: changes made while nobody watched */
 	fw->rescan_all = true;
@@ -481,6 +520,34 @@ fimwatch_fd(const struct fimwatch *fw)
 	return fw->fd;
 }
 
+/* An event in an excluded path: no tamper check, but directories stay watched and a
+ * server-side script that lands there (written, moved in, or hard-linked: a link
+ * only makes IN_CREATE) is queued for a webshell scan. */
+static void
+excluded_event(struct fimwatch *fw, const struct inotify_event *ev, int root, const char *rel,
+    int64_t now)
+{
+	if (ev->mask & IN_ISDIR) {
+		if (ev->mask & (IN_DELETE | IN_MOVED_FROM))
+			unwatch_tree(fw, root, rel);
+		if (ev->mask & (IN_CREATE | IN_MOVED_TO))
+			watch_tree(fw, root, rel, 1, true);
+		return;
+	}
+	if (!fw->o.excluded_script || !fimwatch_server_script(rel))
+		return;
+	if (ev->mask & (IN_CLOSE_WRITE | IN_MOVED_TO)) {
+		enqueue_excl(fw, root, rel, true, now);
+	} else if (ev->mask & IN_CREATE) {
+		char full[PATH_MAX];
+		struct stat st;
+		if (snprintf(full, sizeof(full), "%s/%s", fw->p->roots[root].path, rel) <
+		    (int)sizeof(full) && lstat(full, &st) == 0 && S_ISREG(st.st_mode) &&
+		    st.st_nlink > 1)
+			enqueue_excl(fw, root, rel, true, now);
+	}
+}
+
 static void
 handle_event(struct fimwatch *fw, const struct inotify_event *ev, int64_t now)
 {
@@ -514,14 +581,16 @@ handle_event(struct fimwatch *fw, const struct inotify_event *ev, int64_t now)
 	if ((*s->rel ? snprintf(rel, sizeof(rel), "%s/%s", s->rel, ev->name)
 		     : snprintf(rel, sizeof(rel), "%s", ev->name)) >= (int)sizeof(rel))
 		return;
-	if (mf_excluded(&fw->p->roots[root].cfg->exclude, rel))
+	if (mf_excluded(&fw->p->roots[root].cfg->exclude, rel)) {
+		excluded_event(fw, ev, root, rel, now);
 		return;
+	}
 	bool now_ = (ev->mask & (IN_CLOSE_WRITE | IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO |
 	    IN_ATTRIB | IN_ISDIR)) != 0;
 	if ((ev->mask & IN_ISDIR) && (ev->mask & (IN_DELETE | IN_MOVED_FROM)))
 		unwatch_tree(fw, root, rel);
 	if ((ev->mask & IN_ISDIR) && (ev->mask & (IN_CREATE | IN_MOVED_TO)))
-		watch_tree(fw, root, rel, 1);	/* before files appear in it */
+		watch_tree(fw, root, rel, 1, true);	/* before files appear in it */
 	if ((ev->mask & IN_CREATE) && !(ev->mask & IN_ISDIR)) {
 		/* a symlink or FIFO is complete when created; a file is written next */
 		char full[PATH_MAX];
@@ -562,9 +631,15 @@ fimwatch_tick(struct fimwatch *fw, int64_t now)
 	if (fw->rescan_all) {
 		fw->rescan_all = false;
 		fw->st.rescans++;
-		for (size_t i = 0; i < fw->n_pend; i++)
-			free(fw->pend[i].rel);
-		fw->n_pend = 0;
+		/* the rescan covers every reconcile; scans of excluded scripts stay queued */
+		size_t kept = 0;
+		for (size_t i = 0; i < fw->n_pend; i++) {
+			if (fw->pend[i].excl)
+				fw->pend[kept++] = fw->pend[i];
+			else
+				free(fw->pend[i].rel);
+		}
+		fw->n_pend = kept;
 		for (size_t i = 0; i < fw->p->n_roots; i++)
 			reconcile(fw, (int)i, "");
 	}
@@ -577,7 +652,10 @@ fimwatch_tick(struct fimwatch *fw, int64_t now)
 		}
 		fw->pend[i] = fw->pend[--fw->n_pend];
 		fw->cur_retries = pe.retries;
-		reconcile(fw, pe.root, pe.rel);
+		if (pe.excl)
+			fw->o.excluded_script(fw->o.arg, &fw->p->roots[pe.root], pe.rel);
+		else
+			reconcile(fw, pe.root, pe.rel);
 		fw->cur_retries = 0;
 		free(pe.rel);
 	}

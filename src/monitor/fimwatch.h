@@ -8,6 +8,7 @@
 
 #include "respond/reconcile.h"
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -18,6 +19,10 @@ struct fimwatch_opts {
 				 * fallback the way ENOSPC would) */
 	size_t max_pending;	/* paths waiting for debounce; 0 = 4096 */
 	fim_change_fn fn;	/* every change found, with the action taken */
+	/* A server-side script (fimwatch_server_script) written, moved or linked into
+	 * an excluded path, or found there when the root or a new directory is first
+	 * watched: exclude silences tamper alerts, never webshell scanning. */
+	void (*excluded_script)(void *arg, const struct protect_root *root, const char *rel);
 	void *arg;
 };
 
@@ -49,6 +54,8 @@ int fimwatch_process(struct fimwatch *fw);
 int fimwatch_tick(struct fimwatch *fw, int64_t now_ms);
 /* Milliseconds until fimwatch_tick has work (-1: none scheduled). */
 int fimwatch_timeout_ms(const struct fimwatch *fw, int64_t now_ms);
+/* Whether rel names a script a web server runs (php, phtml, jsp, asp, aspx, cgi...). */
+bool fimwatch_server_script(const char *rel);
 /* Monotonic milliseconds, the clock the functions above use. */
 int64_t fimwatch_now_ms(void);
 void fimwatch_get_stats(const struct fimwatch *fw, struct fimwatch_stats *st);

@@ -7,6 +7,7 @@
 #include "backup/snapshot.h"
 #include "respond/quarantine.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -54,6 +55,32 @@ file_hook(void *arg, const struct protect_root *root, const char *abs_path, cons
 	return r == 1;
 }
 
+/* A server-side script in an excluded path (an upload directory): exclude silences
+ * tamper alerts, not webshell scanning. A malicious one is quarantined; any other is
+ * still an alert, since a new script where uploads land is itself suspicious. */
+static void
+excluded_script(void *arg, const struct protect_root *root, const char *rel)
+{
+	struct webroot *w = arg;
+	struct webshell_finding f;
+	char full[PATH_MAX], qid[128] = "", err[512] = "";
+
+	if (!w->ws || protect_path_join(full, sizeof(full), root->path, rel) != VG_OK)
+		return;
+	int r = quarantine_scan_and_act(w->ws, w->vault, full, &f, qid, err, sizeof(err));
+	if (r < 0)
+		return;	/* vanished, unreadable or not a regular file */
+	if (strcmp(f.level, "malicious") != 0) {
+		size_t n = strlen(f.families);
+		f.level = "suspicious";
+		snprintf(f.families + n, sizeof(f.families) - n, "%sscript-in-excluded-path",
+		    n ? "," : "");
+	}
+	struct alert_in in = { .kind = ALERT_WEBSHELL, .state = ALERT_ONCE, .finding = &f,
+		.root_name = root->name, .qid = r == 1 ? qid : NULL, .qerr = err };
+	alert_emit(w->alerts, &in);
+}
+
 /* Response: the quarantine policy of a root. */
 static int
 quarantine_hook(void *arg, const struct protect_root *root, const char *abs_path, const char *rel)
@@ -78,6 +105,7 @@ webroot_new(const struct webroot_opts *o, struct webroot **out)
 		.scan_interval_s = o->scan_interval_s,
 		.max_watches = o->max_watches,
 		.fn = on_change,
+		.excluded_script = o->ws ? excluded_script : NULL,
 	};
 	int r;
 

@@ -226,6 +226,19 @@ lift_to_safe_ancestor(const char *root, char *rel)
 	}
 }
 
+/* A new directory on the way to an excluded area (uploads, when uploads/ANYTHING is
+ * excluded, made by `mkdir -p`) belongs to that area: it is kept, not moved aside with
+ * what lands in it later. Anything else new inside it is still judged on its own. */
+static bool
+leads_to_excluded(const struct vg_cfg_strlist *exclude, const char *path)
+{
+	size_t n = strlen(path);
+	for (size_t i = 0; exclude && i < exclude->n; i++)
+		if (strncmp(exclude->items[i], path, n) == 0 && exclude->items[i][n] == '/')
+			return true;
+	return false;
+}
+
 int
 protect_reconcile(struct protect *p, struct protect_root *r, const struct manifest *base,
     const char *rel_in, const struct reconcile_opts *o, size_t *n_changes)
@@ -286,6 +299,9 @@ protect_reconcile(struct protect *p, struct protect_root *r, const struct manife
 			continue;	/* unreadable now: reported by the scan, not a change */
 		unsigned kinds = fim_diff_entry(b, c);
 		if (!kinds)
+			continue;
+		if (kinds == FIM_ADDED && c->type == MF_DIR &&
+		    leads_to_excluded(&r->cfg->exclude, path))
 			continue;
 		struct fim_change ch = { .root = r, .path = path, .kinds = kinds, .base = b,
 			.cur = c };
