@@ -1,6 +1,7 @@
 /* Leveled logging. JSON lines go through jansson so messages are always escaped. */
 #include "core/log.h"
 #include "core/err.h"
+#include "core/esc.h"
 #include "core/event.h"
 
 #include <jansson.h>
@@ -66,7 +67,10 @@ vg_log(const struct vg_logger *lg, enum vg_log_level level, const char *fmt, ...
 			json_decref(o);
 		}
 	} else {
-		fprintf(out, "vigil: %s: %s\n", level_names[level], msg);
+		/* Messages quote file names and log bytes: never raw to a terminal. */
+		char safe[sizeof(msg) * 2];
+		vg_esc(safe, sizeof(safe), msg, strlen(msg));
+		fprintf(out, "vigil: %s: %s\n", level_names[level], safe);
 	}
 	fflush(out);
 }
