@@ -3,6 +3,8 @@
 #include "cmd/cmd.h"
 #include "core/err.h"
 
+#include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,6 +38,28 @@ print_usage(FILE *out)
 	    "            3 runtime error (I/O, store)\n");
 }
 
+/* A command's output that did not reach stdout is an error (exit 3), never a
+ * silent success: a full disk, a closed pipe. Work already done (alerts stored)
+ * stays done; only the printing stopped. */
+static int
+check_stdout(const char *name, int ret)
+{
+	int err = 0;
+
+	errno = 0;
+	if (fflush(stdout) != 0)
+		err = errno;
+	if (!ferror(stdout) && err == 0)
+		return ret;
+	if (err == EPIPE || (err == 0 && errno == EPIPE))
+		fprintf(stderr, "vigil %s: standard output was closed; output stopped there "
+		    "(the work itself was finished)\n", name);
+	else
+		fprintf(stderr, "vigil %s: cannot write standard output%s%s\n", name,
+		    err ? ": " : "", err ? strerror(err) : "");
+	return ret == VG_EXIT_USAGE ? ret : VG_EXIT_RUNTIME;
+}
+
 static const struct cmd_ops *
 find_command(const char *name)
 {
@@ -58,6 +82,10 @@ main(int argc, char **argv)
 		fprintf(stderr, "vigil: out of memory\n");
 		return VG_EXIT_RUNTIME;
 	}
+	/* A closed stdout (`vigil scan-log --store p.db big.log | head -1`) must stop
+	 * the printing, not the command: writes then fail with EPIPE and are reported
+	 * once at the end, after everything has been stored. */
+	signal(SIGPIPE, SIG_IGN);
 	/* Pull global options out wherever they are; everything else, in order,
 	 * goes to the command (argv[0] of which is the command name). */
 	for (int i = 1; i < argc; i++) {
@@ -120,7 +148,7 @@ main(int argc, char **argv)
 		else
 			print_usage(stdout);
 		free(rest);
-		return VG_EXIT_OK;
+		return check_stdout("help", VG_EXIT_OK);
 	}
 	cmd = find_command(rest[0]);
 	if (!cmd) {
@@ -132,9 +160,10 @@ main(int argc, char **argv)
 	if (want_help || cmd_wants_help(nrest, rest)) {
 		printf("%s", cmd->help);
 		free(rest);
-		return VG_EXIT_OK;
+		return check_stdout(cmd->name, VG_EXIT_OK);
 	}
 	ret = cmd->run(&ctx, nrest, rest);
+	ret = check_stdout(cmd->name, ret);
 	free(rest);
 	return ret;
 }

@@ -2,6 +2,7 @@
  * the configured web roots. The newest snapshot is the integrity baseline. */
 #include "cmd/protect_cmd.h"
 #include "core/err.h"
+#include "core/esc.h"
 #include "backup/objstore.h"
 #include "respond/restore.h"
 
@@ -160,10 +161,12 @@ static void
 report_into(void *arg, const struct mf_entry *e, int err)
 {
 	const struct into_report *ir = arg;
+	char path[VG_ESC_MAX];
+	vg_esc_s(path, sizeof(path), e->path);	/* names in a snapshot are the site's */
 	if (ir->dry_run)
-		printf("would restore %s/%s\n", ir->to, e->path);
+		printf("would restore %s/%s\n", ir->to, path);
 	else
-		fprintf(stderr, "vigil backup: %s: %s\n", e->path,
+		fprintf(stderr, "vigil backup: %s: %s\n", path,
 		    err == VG_ERR_FORMAT && e->type == MF_FILE ?
 		    "backup object corrupted or missing; not restored" :
 		    err == VG_ERR_IO && errno == ELOOP ?
@@ -212,7 +215,7 @@ static int
 do_verify(struct vg_ctx *ctx, struct protect *p, struct protect_root **sel, size_t n)
 {
 	struct verify v = { .ctx = ctx, .p = p };
-	char err[512];
+	char err[512], epath[VG_ESC_MAX];
 	size_t corrupted, missing = 0;
 
 	if (objstore_foreach(p->backup_dir, verify_object, &v) == VG_ERR_NOTFOUND) {
@@ -244,7 +247,8 @@ do_verify(struct vg_ctx *ctx, struct protect *p, struct protect_root **sel, size
 					    "status", "missing"));
 				else
 					printf("%s: snapshot %s: %s: object %s missing\n",
-					    sel[i]->name, ids[k], en->path, en->sha256);
+					    sel[i]->name, ids[k], vg_esc_s(epath, sizeof(epath),
+					    en->path), en->sha256);
 			}
 			manifest_free(m);
 		}

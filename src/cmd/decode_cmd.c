@@ -4,6 +4,7 @@
 #include "cmd/cmd.h"
 #include "core/buf.h"
 #include "core/err.h"
+#include "core/esc.h"
 #include "core/event.h"
 #include "monitor/decode.h"
 
@@ -23,17 +24,12 @@ struct decode_run {
 	uint64_t lines, truncated;
 };
 
-/* Prints s with control bytes as \xNN, so a hostile log line cannot drive the
- * terminal. */
+/* Prints s through the one terminal sanitiser: a hostile log line cannot drive
+ * the terminal or forge a line. */
 static void
 put_safe(const char *s)
 {
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		if (*p < 0x20 || *p == 0x7f)
-			printf("\\x%02x", *p);
-		else
-			putchar(*p);
-	}
+	vg_esc_fwrite(stdout, s, strlen(s));
 }
 
 static void
@@ -50,9 +46,12 @@ print_text(const char *file, uint64_t lineno, const struct vg_event *ev)
 {
 	char ts[40], num[32];
 
-	printf("%s:%llu: %s", file, (unsigned long long)lineno, vg_event_kind_name(ev->kind));
+	put_safe(file);
+	printf(":%llu: %s", (unsigned long long)lineno, vg_event_kind_name(ev->kind));
 	if (ev->kind == VG_EV_DECODE_ERROR) {
-		printf(": %s\n", ev->message);
+		fputs(": ", stdout);
+		put_safe(ev->message ? ev->message : "");
+		putchar('\n');
 		return;
 	}
 	if (ev->ts_us) {
@@ -263,6 +262,6 @@ const struct cmd_ops cmd_decode = {
 	    "  json      JSON lines: ECS keys or Suricata eve.json\n"
 	    "\n"
 	    "exit: 0 every line decoded, 1 some lines were decode errors, 2 usage or bad\n"
-	    "      format, 3 a file could not be read.\n",
+	    "      format, 3 a file could not be read or stdout could not be written.\n",
 	.run = run,
 };

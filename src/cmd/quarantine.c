@@ -2,6 +2,7 @@
  * back when a quarantine was a mistake (the vault itself is in respond/quarantine.c). */
 #include "cmd/cmd.h"
 #include "core/err.h"
+#include "core/esc.h"
 #include "core/event.h"
 #include "respond/quarantine.h"
 
@@ -59,9 +60,8 @@ do_list(struct vg_ctx *ctx, const char *vault)
 		strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S", &tm);
 		printf("%-30s %-20s %5d  %-9s ", e->id, when, e->score,
 		    e->restored_to[0] ? "restored" : "held");
-		/* Attacker-chosen name: no control bytes to the terminal. */
-		for (const char *p = e->original_path; *p; p++)
-			putchar((unsigned char)*p < 0x20 || *p == 0x7f ? '?' : *p);
+		/* Attacker-chosen name: through the one terminal sanitiser. */
+		vg_esc_fwrite(stdout, e->original_path, strlen(e->original_path));
 		putchar('\n');
 	}
 	if (!ctx->json && n == 0)
@@ -88,7 +88,7 @@ run(struct vg_ctx *ctx, int argc, char **argv)
 	const char *args[4];
 	int nargs = 0, ret, c;
 	bool force = false;
-	char err[1024], id[QUARANTINE_ID_MAX];
+	char err[1024], safe[VG_ESC_MAX], id[QUARANTINE_ID_MAX];
 
 	opterr = 0;
 	optind = 0;	/* glibc: full re-initialisation */
@@ -122,25 +122,30 @@ run(struct vg_ctx *ctx, int argc, char **argv)
 	} else if (strcmp(sub, "restore") == 0 && nargs == 2) {
 		struct quarantine_entry e;
 		int rc = quarantine_restore(vault, args[1], to, force, &e, err, sizeof(err));
+		/* messages and paths name attacker-chosen files */
+		vg_esc_s(safe, sizeof(safe), err);
 		if (rc != VG_OK) {
-			fprintf(stderr, "vigil quarantine: %s\n", err[0] ? err : vg_strerror(rc));
+			fprintf(stderr, "vigil quarantine: %s\n", err[0] ? safe : vg_strerror(rc));
 			ret = rc == VG_ERR_NOTFOUND || rc == VG_ERR_INVAL || rc == VG_ERR_BUSY ?
 			    VG_EXIT_USAGE : VG_EXIT_RUNTIME;
 		} else {
 			if (err[0])
-				fprintf(stderr, "vigil quarantine: %s\n", err);
-			printf("restored %s to %s\n", e.id, e.restored_to);
+				fprintf(stderr, "vigil quarantine: %s\n", safe);
+			printf("restored %s to ", vg_esc_s(safe, sizeof(safe), e.id));
+			vg_esc_fwrite(stdout, e.restored_to, strlen(e.restored_to));
+			putchar('\n');
 			ret = VG_EXIT_OK;
 		}
 	} else if (strcmp(sub, "add") == 0 && nargs == 2) {
 		int rc = quarantine_file(vault, args[1], NULL, id, err, sizeof(err));
+		vg_esc_s(safe, sizeof(safe), err);
 		if (rc != VG_OK) {
-			fprintf(stderr, "vigil quarantine: %s\n", err[0] ? err : vg_strerror(rc));
+			fprintf(stderr, "vigil quarantine: %s\n", err[0] ? safe : vg_strerror(rc));
 			ret = VG_EXIT_RUNTIME;
 		} else {
 			if (err[0])
-				fprintf(stderr, "vigil quarantine: warning: %s\n", err);
-			printf("quarantined %s as %s\n", args[1], id);
+				fprintf(stderr, "vigil quarantine: warning: %s\n", safe);
+			printf("quarantined %s as %s\n", vg_esc_s(safe, sizeof(safe), args[1]), id);
 			ret = VG_EXIT_OK;
 		}
 	} else {

@@ -4,6 +4,7 @@
 #include "cmd/cmd.h"
 #include "core/buf.h"
 #include "core/err.h"
+#include "core/esc.h"
 #include "core/event.h"
 #include "monitor/treescan.h"
 #include "monitor/webshell.h"
@@ -61,15 +62,6 @@ comma_list_json(const char *s)
 	return a;
 }
 
-/* A file name is attacker-chosen: control bytes would drive the operator's
- * terminal, so the text table shows them as '?'. JSON escapes them anyway. */
-static void
-print_path_safely(const char *p)
-{
-	for (; *p; p++)
-		putchar((unsigned char)*p < 0x20 || *p == 0x7f ? '?' : *p);
-}
-
 static void
 report(void *arg, const struct webshell_finding *f, const char *qid)
 {
@@ -100,7 +92,8 @@ report(void *arg, const struct webshell_finding *f, const char *qid)
 			r->header_printed = true;
 		}
 		printf("%-10s %5d  %-40s ", f->level, f->score, f->families[0] ? f->families : "-");
-		print_path_safely(f->path);
+		/* attacker-chosen name: through the one sanitiser (JSON escapes anyway) */
+		vg_esc_fwrite(stdout, f->path, strlen(f->path));
 		if (qid && qid[0])
 			printf("  -> quarantined %s", qid);
 		putchar('\n');

@@ -217,6 +217,8 @@ const struct cmd_ops cmd_scan_log = {
 	    "Lines longer than monitor.max_line are cut, flagged and still analysed; lines\n"
 	    "no decoder understands are counted, never dropped silently.\n"
 	    "\n"
-	    "exit: 0 no alerts, 1 alerts, 2 usage/config/rule error, 3 I/O or store error.\n",
+	    "exit: 0 no alerts, 1 alerts, 2 usage/config/rule error, 3 I/O or store error,\n"
+	    "      or stdout could not be written. A closed stdout (`| head`) stops the\n"
+	    "      printing only: every alert is still stored, then exit 3.\n",
 	.run = run,
 };

@@ -150,6 +150,23 @@ vg_esc_fwrite(FILE *f, const void *src, size_t len)
 }
 
 int
+vg_esc_fwrite_lines(FILE *f, const void *src, size_t len)
+{
+	const char *s = src;
+
+	while (len > 0) {
+		const char *nl = memchr(s, '\n', len);
+		size_t n = nl ? (size_t)(nl - s) : len;
+		if (vg_esc_fwrite(f, s, n) != VG_OK || (nl && fputc('\n', f) == EOF))
+			return VG_ERR_IO;
+		n += nl ? 1 : 0;
+		s += n;
+		len -= n;
+	}
+	return ferror(f) ? VG_ERR_IO : VG_OK;
+}
+
+int
 vg_esc_clean(const void *src, size_t len)
 {
 	const unsigned char *s = src;

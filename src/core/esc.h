@@ -32,6 +32,10 @@ int vg_esc_buf(struct vg_buf *b, const void *src, size_t len);
  * lines). 0, or VG_ERR_IO when the stream reports an error. */
 int vg_esc_fwrite(FILE *f, const void *src, size_t len);
 
+/* Same, but '\n' stays a line break: for multi-line text whose lines vigil
+ * frames itself (a diff, where every line starts with ' ', '+' or '-'). */
+int vg_esc_fwrite_lines(FILE *f, const void *src, size_t len);
+
 /* 1 when src[0..len) would print unchanged. */
 int vg_esc_clean(const void *src, size_t len);
 

@@ -233,7 +233,11 @@ vg_alert_to_json(const struct vg_alert *a)
 	set_time(o, "event.start", a->first_seen_us);
 	set_time(o, "event.end", a->last_seen_us);
 	set_str(o, "vigil.matched.field", a->field);
-	set_str(o, "vigil.matched.text", a->matched);
-	set_str(o, "event.original", a->evidence);
+	if (a->matched)
+		vg_json_set_path(o, "vigil.matched.text", vg_json_string_lossy(a->matched,
+		    a->matched_len ? a->matched_len : strlen(a->matched)));
+	if (a->evidence)
+		vg_json_set_path(o, "event.original", vg_json_string_lossy(a->evidence,
+		    a->evidence_len ? a->evidence_len : strlen(a->evidence)));
 	return o;
 }

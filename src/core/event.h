@@ -76,6 +76,9 @@ struct vg_alert {
 	const char *field;		/* which event field matched, e.g. url.original */
 	const char *matched;		/* the text that matched */
 	const char *evidence;		/* raw line of the first event */
+	/* Lengths of matched and evidence, which may hold NUL bytes (a log line is any
+	 * bytes); 0 means "up to the first NUL" for callers that build plain strings. */
+	size_t matched_len, evidence_len;
 };
 
 /* Severity names: "info", "low", "medium", "high", "critical". */

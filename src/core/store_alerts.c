@@ -6,6 +6,7 @@
 
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 
 static const struct store_sql q_alert_add = {
 	.name = "alert insert",
@@ -31,6 +32,13 @@ static const struct store_sql q_alerts_each = {
 	       " WHERE id > $1 ORDER BY id LIMIT $2",
 };
 
+/* A vg_alert length of 0 means "a plain string". */
+static size_t
+text_len(const char *s, size_t n)
+{
+	return !s ? 0 : n ? n : strlen(s);
+}
+
 int
 store_alert_add(struct vg_store *s, struct vg_alert *a)
 {
@@ -49,8 +57,8 @@ store_alert_add(struct vg_store *s, struct vg_alert *a)
 	store_bind_int64(t, 9, a->first_seen_us);
 	store_bind_int64(t, 10, a->last_seen_us);
 	store_bind_text(t, 11, a->field);
-	store_bind_text(t, 12, a->matched);
-	store_bind_text(t, 13, a->evidence);
+	store_bind_textn(t, 12, a->matched, text_len(a->matched, a->matched_len));
+	store_bind_textn(t, 13, a->evidence, text_len(a->evidence, a->evidence_len));
 	store_bind_int64(t, 14, vg_now_us());
 	if ((r = store_run(t)) == VG_OK)
 		a->id = store_last_insert_id(s);
@@ -109,7 +117,9 @@ store_alerts_each(struct vg_store *s, int64_t after_id, size_t limit, store_aler
 			.last_seen_us = store_col_int64(t, 10),
 			.field = store_col_text(t, 11),
 			.matched = store_col_text(t, 12),
+			.matched_len = store_col_len(t, 12),
 			.evidence = store_col_text(t, 13),
+			.evidence_len = store_col_len(t, 13),
 		};
 		const char *ip = store_col_text(t, 6);
 		snprintf(a.source_ip, sizeof(a.source_ip), "%s", ip ? ip : "");

@@ -60,12 +60,15 @@ struct store_db_ops {
 	void (*reset)(void *st);
 	int (*bind_int64)(void *st, int i, int64_t v);
 	int (*bind_text)(void *st, int i, const char *s);	/* NULL binds NULL */
+	int (*bind_textn)(void *st, int i, const char *s, size_t n);	/* may hold NULs */
 	int (*bind_blob)(void *st, int i, const void *p, size_t n);
 	int (*bind_null)(void *st, int i);
 	int (*step)(void *db, void *st);	/* STORE_ROW, STORE_DONE or VG_ERR_* */
 	int64_t (*column_int64)(void *st, int i);
 	/* Borrowed; valid until the next step or reset; NULL for SQL NULL. */
 	const char *(*column_text)(void *st, int i);
+	/* Bytes in column i after column_text (text may hold NULs). */
+	size_t (*column_bytes)(void *st, int i);
 	/* For generic readers (store_rows.c): columns of the current row. */
 	int (*column_count)(void *st);
 	const char *(*column_name)(void *st, int i);
@@ -108,6 +111,13 @@ store_bind_text(struct store_stmt *t, int i, const char *s)
 	t->ops->bind_text(t->st, i, s);
 }
 
+/* Text of n bytes, NULs included; s NULL binds NULL. */
+static inline void
+store_bind_textn(struct store_stmt *t, int i, const char *s, size_t n)
+{
+	t->ops->bind_textn(t->st, i, s, n);
+}
+
 static inline void
 store_bind_blob(struct store_stmt *t, int i, const void *p, size_t n)
 {
@@ -137,6 +147,13 @@ static inline const char *
 store_col_text(struct store_stmt *t, int i)
 {
 	return t->ops->column_text(t->st, i);
+}
+
+/* Length of the text store_col_text returned for column i (call it after). */
+static inline size_t
+store_col_len(struct store_stmt *t, int i)
+{
+	return t->ops->column_bytes(t->st, i);
 }
 
 static inline void

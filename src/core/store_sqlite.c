@@ -4,8 +4,10 @@
  * placeholders become SQLite's `?N` at prepare time. */
 #include "core/store_db.h"
 #include "core/err.h"
+#include "core/paths.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <libgen.h>
 #include <sqlite3.h>
@@ -13,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 struct sqlite_store {
 	sqlite3 *db;
@@ -76,16 +79,28 @@ sqlite_close(void *impl)
 	free(s);
 }
 
-/* Creates the directory holding path if missing (one level: a typo deeper than
- * that should fail loudly rather than build a tree). */
-static void
-ensure_parent_dir(const char *path)
+/* Creates the directories holding path (0700: evidence and site details are not
+ * for every local user) and the store file itself (0600) when missing. SQLite
+ * would create the file 0644; its -wal and -shm files copy the main file's mode,
+ * so creating it first keeps all three private. */
+static int
+create_private(const char *path)
 {
 	char *copy = strdup(path);
+	int fd;
+
 	if (!copy)
-		return;
-	mkdir(dirname(copy), 0750);
+		return VG_ERR_NOMEM;
+	const char *dir = dirname(copy);
+	if (strcmp(dir, ".") != 0 && strcmp(dir, "/") != 0)
+		vg_mkdir_p(dir, 0700);	/* an error shows when the file cannot be made */
 	free(copy);
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd >= 0)
+		close(fd);
+	else if (errno != EEXIST)
+		return VG_ERR_IO;
+	return VG_OK;
 }
 
 static int
@@ -108,7 +123,11 @@ sqlite_open(const char *path, const struct vg_logger *log, void **impl, char *er
 		ret = VG_ERR_FORMAT;
 		goto out;
 	}
-	ensure_parent_dir(path);
+	if (create_private(path) != VG_OK) {
+		snprintf(err, err_size, "%s: cannot create store: %s", path, strerror(errno));
+		ret = VG_ERR_IO;
+		goto out;
+	}
 	rc = sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
 	if (rc != SQLITE_OK) {
 		snprintf(err, err_size, "%s: cannot open store: %s", path,
@@ -270,6 +289,23 @@ sqlite_bind_text(void *st, int i, const char *v)
 }
 
 static int
+sqlite_bind_textn(void *st, int i, const char *v, size_t n)
+{
+	if (!v)
+		return bind_rc(sqlite3_bind_null(st, i));
+	if (n > INT_MAX)
+		return VG_ERR_INVAL;
+	return bind_rc(sqlite3_bind_text(st, i, v, (int)n, SQLITE_STATIC));
+}
+
+static size_t
+sqlite_column_bytes(void *st, int i)
+{
+	int n = sqlite3_column_bytes(st, i);
+	return n > 0 ? (size_t)n : 0;
+}
+
+static int
 sqlite_bind_blob(void *st, int i, const void *p, size_t n)
 {
 	if (n > INT_MAX)
@@ -360,11 +396,13 @@ const struct store_db_ops store_db_sqlite = {
 	.reset = sqlite_reset,
 	.bind_int64 = sqlite_bind_int64,
 	.bind_text = sqlite_bind_text,
+	.bind_textn = sqlite_bind_textn,
 	.bind_blob = sqlite_bind_blob,
 	.bind_null = sqlite_bind_null,
 	.step = sqlite_step,
 	.column_int64 = sqlite_column_int64,
 	.column_text = sqlite_column_text,
+	.column_bytes = sqlite_column_bytes,
 	.column_count = sqlite_column_count,
 	.column_name = sqlite_column_name,
 	.column_type = sqlite_column_type,

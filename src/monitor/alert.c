@@ -5,6 +5,7 @@
  * and JSON sinks keep the line formats the commands have always printed. */
 #include "monitor/alert.h"
 #include "core/err.h"
+#include "core/esc.h"
 
 #include <limits.h>
 #include <stdlib.h>
@@ -175,14 +176,27 @@ const struct sink_ops sink_store = { .name = "store", .emit = store_emit };
 void
 alert_print_rule(FILE *out, const struct vg_alert *a, const char *state)
 {
-	char first[40], last[40];
+	char first[40], last[40], ip[4 * VG_IP_MAX], id[256], title[1024], field[256];
+	char matched[512];
+	size_t mlen;
+
+	if (ferror(out))
+		return;	/* stdout is gone (a closed pipe): stop printing, keep storing */
 	vg_time_format(a->first_seen_us, first, sizeof(first));
 	vg_time_format(a->last_seen_us, last, sizeof(last));
+	/* Rule ids and titles are ours, but a title may quote the event and the
+	 * address is only as clean as the decoder that parsed it. */
 	fprintf(out, "%s%-8s %-34s %-16s x%-6llu %s .. %s  %s", state ? state : "",
-	    vg_severity_name(a->severity), a->rule_id, a->source_ip[0] ? a->source_ip : "-",
-	    (unsigned long long)a->count, first, last, a->title ? a->title : "");
-	if (a->matched)
-		fprintf(out, "  [%s: %.80s]", a->field ? a->field : "match", a->matched);
+	    vg_severity_name(a->severity), vg_esc_s(id, sizeof(id), a->rule_id),
+	    a->source_ip[0] ? vg_esc_s(ip, sizeof(ip), a->source_ip) : "-",
+	    (unsigned long long)a->count, first, last,
+	    vg_esc_s(title, sizeof(title), a->title));
+	if (a->matched) {
+		mlen = a->matched_len ? a->matched_len : strlen(a->matched);
+		vg_esc(matched, sizeof(matched), a->matched, mlen > 80 ? 80 : mlen);
+		fprintf(out, "  [%s: %s]", a->field ? vg_esc_s(field, sizeof(field), a->field)
+		    : "match", matched);
+	}
 	fputc('\n', out);
 }
 
@@ -201,8 +215,12 @@ text_emit(void *state, const struct alert_msg *m)
 		break;
 	case ALERT_WEBSHELL: {
 		const struct webshell_finding *f = in->finding;
-		fprintf(out, "WEBSHELL %-10s %s: %s (score %d; %s)%s%s\n", f->level, in->root_name,
-		    f->path, f->score, f->families, in->qid && *in->qid ? " -> quarantined " : "",
+		char root[256], path[VG_ESC_MAX];
+		if (ferror(out))
+			break;
+		fprintf(out, "WEBSHELL %-10s %s: %s (score %d; %s)%s%s\n", f->level,
+		    vg_esc_s(root, sizeof(root), in->root_name), vg_esc_s(path, sizeof(path), f->path),
+		    f->score, f->families, in->qid && *in->qid ? " -> quarantined " : "",
 		    in->qid ? in->qid : "");
 		fflush(out);
 		break;
@@ -361,18 +379,22 @@ alert_change_print(FILE *out, const struct fim_change *ch, bool json, bool with_
 		fflush(out);
 		return;
 	}
-	char kinds[128], ts[40];
+	char kinds[128], ts[40], name[256], esc[VG_ESC_MAX];
+	if (ferror(out))
+		return;	/* stdout is gone: stop printing, the caller keeps working */
 	vg_time_format(vg_now_us(), ts, sizeof(ts));
-	fprintf(out, "%s %s: %s: %s [%s]", ts, ch->root->name, *ch->path ? ch->path : ".",
+	fprintf(out, "%s %s: %s: %s [%s]", ts, vg_esc_s(name, sizeof(name), ch->root->name),
+	    *ch->path ? vg_esc_s(esc, sizeof(esc), ch->path) : ".",
 	    fim_kind_word(ch->kinds), fim_kind_names(ch->kinds, kinds, sizeof(kinds)));
 	if (ch->action != ACT_NONE)
 		fprintf(out, " -> %s", protect_action_name(ch->action));
 	if (ch->detail)
-		fprintf(out, " (%s)", ch->detail);
+		fprintf(out, " (%s)", vg_esc_s(esc, sizeof(esc), ch->detail));
 	if (ch->injected)
-		fprintf(out, "; injected: %s", ch->injected);
+		fprintf(out, "; injected: %s", vg_esc_s(esc, sizeof(esc), ch->injected));
 	fputc('\n', out);
+	/* Diff lines quote the page: a "\x1b[8m" in it must not hide what follows. */
 	if (with_diff && ch->diff)
-		fputs(ch->diff, out);
+		vg_esc_fwrite_lines(out, ch->diff, strlen(ch->diff));
 	fflush(out);
 }

@@ -47,6 +47,7 @@ struct agg {
 	char field[48];
 	char matched[MATCHED_MAX];
 	char sensor[128];
+	size_t matched_len, evidence_len;	/* both may hold NUL bytes */
 	char evidence[];			/* raw line of the first event */
 };
 
@@ -168,8 +169,10 @@ fill_alert(const struct agg *a, struct vg_alert *out)
 	out->first_seen_us = a->first_us;
 	out->last_seen_us = a->last_us;
 	out->field = a->field[0] ? a->field : NULL;
-	out->matched = a->matched[0] ? a->matched : NULL;
-	out->evidence = a->evidence[0] ? a->evidence : NULL;
+	out->matched = a->matched_len ? a->matched : NULL;
+	out->matched_len = a->matched_len;
+	out->evidence = a->evidence_len ? a->evidence : NULL;
+	out->evidence_len = a->evidence_len;
 }
 
 /* Emits CLOSED and frees the aggregate; unlinks it from its source's list. */
@@ -349,6 +352,7 @@ aggregate(struct correlator *c, struct source *s, const struct vg_event *ev, int
 		size_t n = hit->text_len < MATCHED_MAX - 1 ? hit->text_len : MATCHED_MAX - 1;
 		memcpy(a->matched, hit->text, n);
 		a->matched[n] = '\0';
+		a->matched_len = n;
 	}
 	if (ev->source)
 		vg_strlcpy(a->sensor, ev->host ? ev->host : ev->source, sizeof(a->sensor));
@@ -356,6 +360,7 @@ aggregate(struct correlator *c, struct source *s, const struct vg_event *ev, int
 		vg_strlcpy(a->sensor, ev->host, sizeof(a->sensor));
 	if (ev_len)
 		memcpy(a->evidence, ev->raw, ev_len);
+	a->evidence_len = ev_len;
 	a->next_in_source = s->aggs;
 	s->aggs = a;
 	s->n_aggs++;

@@ -3,6 +3,7 @@
  * for the band -d..d, is walked back into an edit script. */
 #include "monitor/diff.h"
 #include "core/err.h"
+#include "core/esc.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -254,7 +255,13 @@ diff_unified(const struct diff *d, const char *a_name, const char *b_name, int c
 
 	if (d->added == 0 && d->deleted == 0)
 		return VG_OK;
-	if ((r = vg_buf_putf(out, "--- %s\n+++ %s\n", a_name, b_name)) != VG_OK)
+	/* The names are file names from the web root: a newline in one would make a
+	 * diff line of its own. The body lines are framed by their ' ', '+', '-'. */
+	if ((r = vg_buf_puts(out, "--- ")) != VG_OK ||
+	    (r = vg_esc_buf(out, a_name, strlen(a_name))) != VG_OK ||
+	    (r = vg_buf_puts(out, "\n+++ ")) != VG_OK ||
+	    (r = vg_esc_buf(out, b_name, strlen(b_name))) != VG_OK ||
+	    (r = vg_buf_puts(out, "\n")) != VG_OK)
 		return r;
 	while (i < d->nops) {
 		/* find the next change */

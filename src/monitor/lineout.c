@@ -142,7 +142,7 @@ open_output(struct lineout *tc, const char *path)
 	char *abs = realpath(path, NULL);
 	size_t n;
 
-	tc->out_fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+	tc->out_fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
 	if (tc->out_fd < 0 || fstat(tc->out_fd, &sb) != 0) {
 		fprintf(stderr, "vigil tail: --output %s: %s\n", path, strerror(errno));
 		free(abs);

@@ -139,6 +139,20 @@ test_buf_and_stream_writers_agree(void **state)
 }
 
 static void
+test_lines_writer_keeps_only_line_breaks(void **state)
+{
+	(void)state;
+	const char in[] = "+a\x1b[8mb\n-c\rd\n";
+	char *mem = NULL;
+	size_t memlen = 0;
+	FILE *f = open_memstream(&mem, &memlen);
+	assert_int_equal(vg_esc_fwrite_lines(f, in, sizeof(in) - 1), VG_OK);
+	fclose(f);
+	assert_string_equal(mem, "+a\\x1b[8mb\n-c\\x0dd\n");
+	free(mem);
+}
+
+static void
 test_log_text_escapes_quoted_outside_bytes(void **state)
 {
 	(void)state;
@@ -167,6 +181,7 @@ main(void)
 		cmocka_unit_test(test_backslash_is_doubled),
 		cmocka_unit_test(test_output_is_bounded_and_marked),
 		cmocka_unit_test(test_buf_and_stream_writers_agree),
+		cmocka_unit_test(test_lines_writer_keeps_only_line_breaks),
 		cmocka_unit_test(test_log_text_escapes_quoted_outside_bytes),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
