@@ -590,7 +590,9 @@ set_strlist(struct loader *ld, const yaml_node_t *node, const struct cfg_field *
 	for (it = node->data.sequence.items.start; it < node->data.sequence.items.top; it++) {
 		yaml_node_t *child = yaml_document_get_node(ld->doc, *it);
 		char ckey[256];
-		if (snprintf(ckey, sizeof(ckey), "%s[%zu]", key, list->n) >= (int)sizeof(ckey))
+		/* the item's position in the file's list, not among the good ones */
+		size_t idx = (size_t)(it - node->data.sequence.items.start);
+		if (snprintf(ckey, sizeof(ckey), "%s[%zu]", key, idx) >= (int)sizeof(ckey))
 			ckey[sizeof(ckey) - 1] = '\0';	/* a cut key name is still useful */
 		if (!child || child->type != YAML_SCALAR_NODE) {
 			error_at(ld, child ? child : node, ckey, "expected a string, got %s",
@@ -946,9 +948,8 @@ vg_config_load_string_checked(const char *name, const char *text, size_t len,
 			goto out;
 		}
 		if (r != VG_OK) {
-			vg_buf_putf(ld.errors, "%s:%zu:%zu: YAML syntax error: %s%s%s\n", name,
-			    ye.line, ye.column, ye.problem[0] ? ye.problem : "unknown",
-			    ye.context[0] ? " " : "", ye.context);
+			vg_buf_putf(ld.errors, "%s:%zu:%zu: YAML syntax error: %s\n", name,
+			    ye.line, ye.column, ye.problem);
 			ld.n_errors++;
 			goto out;
 		}
@@ -1057,4 +1058,26 @@ out:
 	vg_buf_free(text);
 	vg_buf_free(msg);
 	return ret;
+}
+
+static void
+each_key(const struct cfg_schema *sc, const char *prefix,
+    void (*fn)(const char *key, void *arg), void *arg)
+{
+	for (size_t i = 0; i < sc->n_fields; i++) {
+		const struct cfg_field *f = &sc->fields[i];
+		char key[256];
+		snprintf(key, sizeof(key), "%s%s%s%s", prefix, *prefix ? "." : "", f->key,
+		    f->type == CFG_SEQ ? "[]" : "");
+		if (f->sub)
+			each_key(f->sub, key, fn, arg);
+		else
+			fn(key, arg);
+	}
+}
+
+void
+vg_config_each_key(void (*fn)(const char *key, void *arg), void *arg)
+{
+	each_key(&top_schema, "", fn, arg);
 }

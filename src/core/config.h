@@ -186,6 +186,10 @@ int vg_config_load_string_checked(const char *name, const char *text, size_t len
 /* Accepts NULL. */
 void vg_config_free(struct vg_config *cfg);
 
+/* Calls fn with every leaf key of the schema, dotted, "[]" marking a list of
+ * mappings: "store.path", "webroots[].policies[].path". For docs and tests. */
+void vg_config_each_key(void (*fn)(const char *key, void *arg), void *arg);
+
 static inline struct vg_source_cfg *
 vg_config_source(const struct vg_config *cfg, size_t i)
 {

@@ -17,17 +17,21 @@ struct vg_yaml {
 	bool loaded;
 };
 
+/* Deepest nesting of lists and mappings a document may have: libyaml's time grows
+ * with the square of the depth, and no config or rule needs more than a few. */
+#define VG_YAML_MAX_DEPTH 64
+
 /* Why a load failed: where, and libyaml's words (copied). */
 struct vg_yaml_error {
 	size_t line, column;	/* 1-based */
-	bool too_large;		/* over the node budget (else a syntax error) */
-	char problem[128];
-	char context[128];
+	bool too_large;		/* over the node budget or the depth (else a syntax error) */
+	char problem[128];	/* plain words ("a tab indents this line; ...") */
+	char context[128];	/* libyaml's context, for debugging */
 };
 
 /* Parses text (len bytes) or the rest of f into y. 0; VG_ERR_PARSE on a syntax
  * error; VG_ERR_LIMIT when the tree, aliases expanded, has more than max_nodes
- * nodes; VG_ERR_NOMEM. On failure *e says where and y holds nothing. Caller
+ * nodes or nests deeper than VG_YAML_MAX_DEPTH; VG_ERR_NOMEM; VG_ERR_IO. On failure *e says where and y holds nothing. Caller
  * frees y with vg_yaml_free (also after a failure). */
 int vg_yaml_load(struct vg_yaml *y, const char *text, size_t len, size_t max_nodes,
     struct vg_yaml_error *e);

@@ -10,6 +10,7 @@
 
 #include "core/config.h"
 #include "core/err.h"
+#include "core/yaml.h"
 #include "monitor/decode.h"
 
 /* Loads as vigil's commands do: with the decoder registry's names and check
@@ -102,6 +103,17 @@ test_errors_name_line_column_and_key(void **state)
 		{ "store: {path: a}\nstore: {path: b}\n", "t.yaml:2:1: store: duplicate key" },
 		{ "- 1\n", "t.yaml:1:1: expected a mapping" },
 		{ "store: [\n", "t.yaml:2:1: YAML syntax error" },
+		/* positions count every item, not only the good ones */
+		{ "webroots:\n  - path: /tmp\n    exclude: [[1], ok, [2], {a: 1}]\n",
+		  "t.yaml:3:24: webroots[0].exclude[2]: expected a string, got a list" },
+		{ "webroots:\n  - path: /tmp\n    exclude: [[1], ok, [2], {a: 1}]\n",
+		  "t.yaml:3:29: webroots[0].exclude[3]: expected a string, got a mapping" },
+		/* libyaml's words become plain ones */
+		{ "store:\n\tpath: x\n",
+		  "t.yaml:2:1: YAML syntax error: a tab indents this line; YAML indents with "
+		  "spaces only" },
+		{ "monitor: {syslog: [udp://h:1\n",
+		  "YAML syntax error: a '[' list is not closed with ']'" },
 		{ "monitor: {max_line: 10}\n", "t.yaml:1:21: monitor.max_line: 10 is out of range" },
 		{ "monitor:\n  sources:\n    - {path: /tmp/x.log, format: nginx}\n",
 		  "monitor.sources[0]: format nginx needs a log_format" },
@@ -177,6 +189,96 @@ test_alias_bomb_is_bounded(void **state)
 	free(errors);
 }
 
+/* 100k nested '[' took libyaml over a minute (quadratic); the depth limit stops it
+ * at the first level too many, with a position. */
+static void
+test_deep_nesting_is_refused_quickly_with_a_position(void **state)
+{
+	(void)state;
+	size_t n = 100000;
+	char *yaml = malloc(n + 16);
+	assert_non_null(yaml);
+	memcpy(yaml, "exclude: ", 9);
+	memset(yaml + 9, '[', n);
+	yaml[9 + n] = '\0';
+	struct vg_config *cfg = NULL;
+	char *errors = NULL;
+	assert_int_equal(load(yaml, &cfg, &errors), VG_ERR_CONFIG);
+	assert_non_null(errors);
+	if (!strstr(errors, "t.yaml:1:73: nested deeper than 64 levels"))
+		fail_msg("wanted the depth error, got:\n%s", errors);
+	free(errors);
+	free(yaml);
+}
+
+struct key_walk {
+	struct vg_yaml *y;
+	const yaml_node_t *root;
+	char missing[2048];
+};
+
+/* Whether "a.b[].c" is present under n (in any item of each list). */
+static bool
+key_shown(struct vg_yaml *y, const yaml_node_t *n, const char *p)
+{
+	char part[128];
+	size_t len = strcspn(p, ".");
+
+	if (!*p)
+		return true;
+	if (!n)
+		return false;
+	snprintf(part, sizeof(part), "%.*s", (int)len, p);
+	bool list = len > 2 && strcmp(part + len - 2, "[]") == 0;
+	if (list)
+		part[len - 2] = '\0';
+	const char *rest = p + len + (p[len] == '.');
+	n = vg_yaml_map_get(y, n, part);
+	if (!n)
+		return false;
+	if (!list)
+		return key_shown(y, n, rest);
+	if (n->type != YAML_SEQUENCE_NODE)
+		return false;
+	for (yaml_node_item_t *it = n->data.sequence.items.start;
+	    it < n->data.sequence.items.top; it++)
+		if (key_shown(y, vg_yaml_node(y, *it), rest))
+			return true;
+	return false;
+}
+
+static void
+check_key_shown(const char *key, void *arg)
+{
+	struct key_walk *w = arg;
+	if (!key_shown(w->y, w->root, key)) {
+		size_t used = strlen(w->missing);
+		snprintf(w->missing + used, sizeof(w->missing) - used, " %s", key);
+	}
+}
+
+/* The README promises that examples/vigil.yaml shows every key. */
+static void
+test_example_config_shows_every_key(void **state)
+{
+	(void)state;
+	const char *src = getenv("SRCDIR");
+	char path[4096];
+	snprintf(path, sizeof(path), "%s/examples/vigil.yaml", src ? src : ".");
+	FILE *f = fopen(path, "r");
+	if (!f)
+		fail_msg("cannot open %s", path);
+	struct vg_yaml y;
+	struct vg_yaml_error ye;
+	assert_int_equal(vg_yaml_load_file(&y, f, 100000, &ye), 0);
+	fclose(f);
+	struct key_walk w = { .y = &y, .root = vg_yaml_root(&y) };
+	vg_config_each_key(check_key_shown, &w);
+	vg_yaml_free(&y);
+	if (w.missing[0])
+		fail_msg("examples/vigil.yaml lacks:%s", w.missing);
+}
+
 static void
 test_duration_and_size_units(void **state)
 {
@@ -219,6 +321,8 @@ main(void)
 		cmocka_unit_test(test_syslog_listen_accepts_one_address_or_a_list),
 		cmocka_unit_test(test_alias_bomb_is_bounded),
 		cmocka_unit_test(test_duration_and_size_units),
+		cmocka_unit_test(test_deep_nesting_is_refused_quickly_with_a_position),
+		cmocka_unit_test(test_example_config_shows_every_key),
 		cmocka_unit_test(test_missing_file_is_an_io_error_naming_it),
 	};
 	return cmocka_run_group_tests_name("config", tests, NULL, NULL);
