@@ -4,6 +4,7 @@
 #include "monitor/pipeline.h"
 #include "core/buf.h"
 #include "core/err.h"
+#include "core/zread.h"
 #include "monitor/rules.h"
 
 #include <errno.h>
@@ -189,6 +190,7 @@ pipeline_scan_fd(struct pipeline *p, struct decoder *d, int fd, const char *name
 {
 	struct vg_buf *buf = vg_buf_new(max_line + READ_CHUNK);
 	char *chunk = malloc(READ_CHUNK);
+	struct vg_zread *z = NULL;
 	bool skipping = false;	/* inside the tail of an over-long line */
 	int ret = VG_OK;
 	int64_t now = vg_now_us();
@@ -197,10 +199,19 @@ pipeline_scan_fd(struct pipeline *p, struct decoder *d, int fd, const char *name
 		ret = VG_ERR_NOMEM;
 		goto out;
 	}
+	/* rotated logs may be gzip or zstd: told by their first bytes */
+	if ((ret = vg_zread_open(fd, &z)) != VG_OK) {
+		if (ret == VG_ERR_IO)
+			vg_error(log, "%s: read error: %s", name, strerror(errno));
+		goto out;
+	}
 	for (;;) {
-		ssize_t n = read(fd, chunk, READ_CHUNK);
-		if (n < 0 && errno == EINTR)
-			continue;
+		ssize_t n = vg_zread(z, chunk, READ_CHUNK);
+		if (n == VG_ERR_FORMAT) {
+			vg_error(log, "%s: corrupt or incomplete %s data", name, vg_zread_kind(z));
+			ret = VG_ERR_FORMAT;
+			goto out;
+		}
 		if (n < 0) {
 			vg_error(log, "%s: read error: %s", name, strerror(errno));
 			ret = VG_ERR_IO;
@@ -243,6 +254,7 @@ pipeline_scan_fd(struct pipeline *p, struct decoder *d, int fd, const char *name
 	if (vg_buf_len(buf) && !skipping)
 		ret = pipeline_line(p, d, name, vg_buf_ptr(buf), vg_buf_len(buf), false, now);
 out:
+	vg_zread_free(z);
 	free(chunk);
 	vg_buf_free(buf);
 	return ret;

@@ -99,4 +99,33 @@ if need_root; then
 else
 	skip "default rules cache locations" "needs root to test both"
 fi
+# --- rotated logs compressed with gzip or zstd are read, told by their magic bytes
+for i in $(seq 1 300); do
+	printf '203.0.113.%d - - [29/Nov/2026:10:00:00 +0000] "GET /?id=1%%20UNION%%20SELECT%%20pw%%20FROM%%20users HTTP/1.1" 200 1 "-" "M"\n' $((i % 3))
+done >"$TMP/rot.log"
+run "$VIGIL" scan-log "$TMP/rot.log"
+plain_out=$OUT
+gzip -c "$TMP/rot.log" >"$TMP/access.log.2"		# no .gz: the name must not matter
+run "$VIGIL" scan-log "$TMP/access.log.2"
+expect_rc "a gzip log is scanned" 1
+expect_match "every line of the gzip log is read" err '^300 lines \(0 undecodable'
+expect_eq "gzip gives the same alerts as the plain log" "$OUT" "$plain_out"
+{ gzip -c "$TMP/rot.log"; gzip -c "$TMP/rot.log"; } >"$TMP/two.gz"
+run "$VIGIL" scan-log "$TMP/two.gz"
+expect_match "every member of a multi-member gzip is read" err '^600 lines \(0 undecodable'
+if command -v zstd >/dev/null; then
+	zstd -q -c "$TMP/rot.log" >"$TMP/access.log.3.zst"
+	run "$VIGIL" scan-log "$TMP/access.log.3.zst"
+	expect_rc "a zstd log is scanned" 1
+	expect_match "every line of the zstd log is read" err '^300 lines \(0 undecodable'
+	run "$VIGIL" scan-log - <"$TMP/access.log.3.zst"
+	expect_match "zstd on stdin is read too" err '^300 lines \(0 undecodable'
+else
+	skip "a zstd log is scanned" "no zstd tool"
+fi
+head -c 200 "$TMP/access.log.2" >"$TMP/cut.gz"
+run "$VIGIL" scan-log "$TMP/cut.gz"
+expect_rc "a cut gzip file is an error" 3
+expect_match "a cut gzip file is named as such" err 'cut.gz: corrupt or incomplete gzip data'
+expect_clean_stderr "compressed input runs clean under the sanitizers"
 finish
