@@ -108,7 +108,7 @@ struct vg_config {
 		long long debounce_ms;		/* quiet time before acting on a written file */
 		long long scan_interval;	/* seconds between scans of unwatched parts */
 	} protect;
-	struct {
+	struct {		/* refused in files until the web console exists */
 		bool enabled;
 		char *listen;
 		long long port;		/* 0 = any free port (tests) */

@@ -114,8 +114,10 @@ vg_esc_s(char *dst, size_t dst_size, const char *s)
 	return dst;
 }
 
-int
-vg_esc_buf(struct vg_buf *b, const void *src, size_t len)
+/* Renders src[0..len) character by character into put (a buffer or a stream). */
+static int
+esc_each(const void *src, size_t len, int (*put)(void *dst, const char *p, size_t n),
+    void *dst)
 {
 	const unsigned char *s = src;
 	char tmp[16];
@@ -123,8 +125,7 @@ vg_esc_buf(struct vg_buf *b, const void *src, size_t len)
 	for (size_t i = 0; i < len;) {
 		int escape;
 		size_t n = next_char(s + i, len - i, &escape);
-		size_t m = render(s + i, n, escape, tmp);
-		int rc = vg_buf_put(b, tmp, m);
+		int rc = put(dst, tmp, render(s + i, n, escape, tmp));
 		if (rc < 0)
 			return rc;
 		i += n;
@@ -132,21 +133,29 @@ vg_esc_buf(struct vg_buf *b, const void *src, size_t len)
 	return VG_OK;
 }
 
+static int
+put_buf(void *dst, const char *p, size_t n)
+{
+	return vg_buf_put(dst, p, n);
+}
+
+static int
+put_file(void *dst, const char *p, size_t n)
+{
+	return fwrite(p, 1, n, dst) == n ? VG_OK : VG_ERR_IO;
+}
+
+int
+vg_esc_buf(struct vg_buf *b, const void *src, size_t len)
+{
+	return esc_each(src, len, put_buf, b);
+}
+
 int
 vg_esc_fwrite(FILE *f, const void *src, size_t len)
 {
-	const unsigned char *s = src;
-	char tmp[16];
-
-	for (size_t i = 0; i < len;) {
-		int escape;
-		size_t n = next_char(s + i, len - i, &escape);
-		size_t m = render(s + i, n, escape, tmp);
-		if (fwrite(tmp, 1, m, f) != m)
-			return VG_ERR_IO;
-		i += n;
-	}
-	return ferror(f) ? VG_ERR_IO : VG_OK;
+	int rc = esc_each(src, len, put_file, f);
+	return rc == VG_OK && ferror(f) ? VG_ERR_IO : rc;
 }
 
 int
