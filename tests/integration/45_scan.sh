@@ -51,7 +51,7 @@ expect_match "text output: table row" out '^malicious +[0-9]+ +.*china-chopper.*
 mkdir -p "$TMP/esc"
 cp "$SAMPLES/php/chopper.php" "$TMP/esc/evil"$'\e'"[2Jx.php"
 run "$VIGIL" scan "$TMP/esc"
-expect_match "control bytes in a file name are shown as ?" out 'evil\?\[2Jx\.php$'
+expect_match "control bytes in a file name are shown as \\xNN" out 'evil\\x1b\[2Jx\.php$'
 run "$VIGIL" scan --json "$TMP/esc"
 expect_match "JSON escapes control bytes in a file name" out 'evil\\u001B\[2Jx\.php'
 
