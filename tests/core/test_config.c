@@ -214,6 +214,7 @@ test_deep_nesting_is_refused_quickly_with_a_position(void **state)
 struct key_walk {
 	struct vg_yaml *y;
 	const yaml_node_t *root;
+	const char *text;	/* the file as written, for keys shown commented out */
 	char missing[2048];
 };
 
@@ -251,7 +252,12 @@ static void
 check_key_shown(const char *key, void *arg)
 {
 	struct key_walk *w = arg;
-	if (!key_shown(w->y, w->root, key)) {
+	/* a key that needs a real file to be valid (a TLS certificate) may be shown
+	 * commented out: "# tls_cert: PATH" */
+	const char *leaf = strrchr(key, '.');
+	char commented[160];
+	snprintf(commented, sizeof(commented), "# %s:", leaf ? leaf + 1 : key);
+	if (!key_shown(w->y, w->root, key) && !strstr(w->text, commented)) {
 		size_t used = strlen(w->missing);
 		snprintf(w->missing + used, sizeof(w->missing) - used, " %s", key);
 	}
@@ -270,9 +276,13 @@ test_example_config_shows_every_key(void **state)
 		fail_msg("cannot open %s", path);
 	struct vg_yaml y;
 	struct vg_yaml_error ye;
+	static char text[1 << 16];
+	size_t n = fread(text, 1, sizeof(text) - 1, f);
+	text[n] = '\0';
+	rewind(f);
 	assert_int_equal(vg_yaml_load_file(&y, f, 100000, &ye), 0);
 	fclose(f);
-	struct key_walk w = { .y = &y, .root = vg_yaml_root(&y) };
+	struct key_walk w = { .y = &y, .root = vg_yaml_root(&y), .text = text };
 	vg_config_each_key(check_key_shown, &w);
 	vg_yaml_free(&y);
 	if (w.missing[0])
