@@ -35,7 +35,9 @@ YAML
 }
 start() {
 	rm -f ready
-	in_srv "$VIGIL" --config w.yaml --json watch --ready-file ready >>out.json 2>>err.txt & pid=$!
+	# not through the in_srv function: $! must be vigil itself (ip netns exec execs it), or
+	# stop() would kill a subshell and leave watch holding the store lock
+	ip netns exec "$NS_SRV" "$VIGIL" --config w.yaml --json watch --ready-file ready >>out.json 2>>err.txt & pid=$!
 	poll_until 60 test -e ready
 }
 stop() { kill $pid; wait $pid; }
