@@ -1,6 +1,7 @@
 /* Helpers shared by the subcommands: config loading with error printing, usage errors. */
 #include "cmd/cmd.h"
 #include "core/err.h"
+#include "core/esc.h"
 #include "core/paths.h"
 #include "monitor/decode.h"
 #include "monitor/rules.h"
@@ -133,22 +134,12 @@ cmd_load_config(struct vg_ctx *ctx, struct vg_config **out)
 	return VG_EXIT_OK;
 }
 
-/* Outside bytes (log lines, URLs, agents) shown on a terminal: control bytes,
- * DEL and bytes of C1 as \xNN, so a line cannot move the cursor, retitle the
- * window or forge a row. TODO(out-trust): use the project's one terminal escaping
- * function from src/core once it lands, and delete this copy. */
+/* Outside bytes shown on a terminal go through the one sanitiser (core/esc). */
 void
 cmd_put_escaped(FILE *out, const char *s)
 {
-	for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
-		if (*p == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f) {	/* C1 as UTF-8 */
-			fprintf(out, "\\xc2\\x%02x", p[1]);
-			p++;
-		} else if (*p < 0x20 || *p == 0x7f || *p == '\\')
-			fprintf(out, "\\x%02x", *p);
-		else
-			fputc(*p, out);
-	}
+	if (s)
+		vg_esc_fwrite(out, s, strlen(s));
 }
 
 const char *
