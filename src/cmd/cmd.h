@@ -72,9 +72,8 @@ int cmd_getopt(const struct cmd_ops *cmd, int argc, char **argv, const char *sho
 /* `rules ioc` (cmd/rules_ioc.c); argv[0] is "ioc". */
 int cmd_rules_ioc(struct vg_ctx *ctx, int argc, char **argv);
 
-/* Prints s (NULL = "") with control bytes, DEL, C1 and '\\' as \\xNN: for text
- * from outside (log lines, file names) on a terminal. TODO(out-trust): replace
- * with the project's one terminal escaping function in src/core once it lands. */
+/* Prints s (NULL = nothing) through core/esc: text from outside (log lines, file
+ * names) on a terminal. */
 void cmd_put_escaped(FILE *out, const char *s);
 
 /* Store rows as JSON: a string member or "", an integer member or 0. */
