@@ -118,10 +118,10 @@ is_op(const struct ws_tok *t, uint32_t op)
 static inline bool
 is_kw(const struct ws_tok *t, const char *kw)
 {
-	if (t->type != TK_ID || (t->s[0] | 0x20) != kw[0])
-		return false;
+	/* Length first: an empty token may point one past its buffer. */
 	size_t l = strlen(kw);
-	return t->n == l && strncasecmp(t->s, kw, l) == 0;
+	return t->type == TK_ID && t->n == l && (t->s[0] | 0x20) == kw[0] &&
+	    strncasecmp(t->s, kw, l) == 0;
 }
 
 static inline bool

@@ -387,7 +387,8 @@ lex_code(struct lx *x, const char *endmark)
 			while (x->i < x->n && (is_id((unsigned char)x->s[x->i]) ||
 			    (!x->php && !x->vb && x->s[x->i] == '$')))
 				x->i++;
-			ret = emit(x, TK_ID, 0, 0, x->s + st, x->i - st);
+			if (x->i > st)	/* a lone C# '@' names nothing: no empty identifier */
+				ret = emit(x, TK_ID, 0, 0, x->s + st, x->i - st);
 			continue;
 		}
 		if (isdigit(c) || (x->vb && c == '&' && x->i + 1 < x->n &&

@@ -217,6 +217,28 @@ test_decoders(void **state)
 	ws_arena_free(&a);
 }
 
+/* Input that ends in a lone C# '@' once left an empty identifier pointing one byte past
+ * the file (found by fuzz_ws); the buffer here is exactly the file so ASan sees a read
+ * beyond it. */
+static void
+test_trailing_at(void **state)
+{
+	static const char *const tails[] = { "<% x = a @", "<%@", "<% if (a @", "<% a or @" };
+	(void)state;
+	for (size_t i = 0; i < sizeof(tails) / sizeof(tails[0]); i++) {
+		size_t n = strlen(tails[i]);
+		unsigned char *buf = malloc(n);
+		assert_non_null(buf);
+		memcpy(buf, tails[i], n);
+		for (enum ws_lang l = WS_LANG_PHP; l <= WS_LANG_VBNET; l++) {
+			struct ws_result r;
+			assert_int_equal(ws_analyze(l, buf, n, &r), VG_OK);
+			ws_result_free(&r);
+		}
+		free(buf);
+	}
+}
+
 int
 main(void)
 {
@@ -229,6 +251,7 @@ main(void)
 		cmocka_unit_test(test_aspx),
 		cmocka_unit_test(test_caps),
 		cmocka_unit_test(test_decoders),
+		cmocka_unit_test(test_trailing_at),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
