@@ -298,6 +298,18 @@ manifest_find(const struct manifest *m, const char *path)
 	return bsearch(&key, m->e, m->n, sizeof(*m->e), cmp_entry);
 }
 
+void
+manifest_file_totals(const struct manifest *m, size_t *files, uint64_t *bytes)
+{
+	*files = 0;
+	*bytes = 0;
+	for (size_t e = 0; m && e < m->n; e++)
+		if (m->e[e].type == MF_FILE) {
+			++*files;
+			*bytes += m->e[e].size;
+		}
+}
+
 size_t
 manifest_lower_bound(const struct manifest *m, const char *rel)
 {

@@ -73,6 +73,8 @@ size_t manifest_lower_bound(const struct manifest *m, const char *rel);
  * then i = manifest_next_within(m, rel, i + 1). Never compare a subtree by prefix
  * alone: "blocks.php" sorts between "blocks" and "blocks/a". */
 size_t manifest_next_within(const struct manifest *m, const char *rel, size_t i);
+/* Regular files of m (NULL counts nothing) and their bytes. */
+void manifest_file_totals(const struct manifest *m, size_t *files, uint64_t *bytes);
 /* True if path is rel itself or lies below it (rel "" covers everything). */
 bool mf_path_within(const char *path, const char *rel);
 

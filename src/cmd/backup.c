@@ -3,17 +3,14 @@
 #include "cmd/protect_cmd.h"
 #include "core/err.h"
 #include "core/esc.h"
-#include "backup/objstore.h"
+#include "backup/verify.h"
 #include "respond/restore.h"
 
 #include <errno.h>
 #include <getopt.h>
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
-#include <sys/stat.h>
 #include <time.h>
 
 extern const struct cmd_ops cmd_backup;
@@ -84,23 +81,19 @@ do_create(struct vg_ctx *ctx, struct protect *p, struct protect_root **sel, size
 			ret = VG_EXIT_RUNTIME;
 			continue;
 		}
-		if (ctx->json) {
-			json_t *j = json_pack("{s:s, s:s, s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:I, "
-			    "s:I, s:f}", "webroot", sel[i]->name, "path", sel[i]->path, "snapshot", id,
-			    "files", (json_int_t)s.files, "dirs", (json_int_t)s.dirs, "symlinks",
-			    (json_int_t)s.links, "other", (json_int_t)s.other, "bytes",
+		if (ctx->json)
+			cmd_print_json_new(json_pack("{s:s, s:s, s:s, s:I, s:I, s:I, s:I, s:I, s:I, "
+			    "s:I, s:I, s:f}", "webroot", sel[i]->name, "path", sel[i]->path,
+			    "snapshot", id, "files", (json_int_t)s.files, "dirs", (json_int_t)s.dirs,
+			    "symlinks", (json_int_t)s.links, "other", (json_int_t)s.other, "bytes",
 			    (json_int_t)s.bytes, "new_objects", (json_int_t)s.new_objects,
 			    "new_bytes", (json_int_t)s.new_bytes, "unreadable",
-			    (json_int_t)s.unreadable, "seconds", secs);
-			json_dumpf(j, stdout, JSON_COMPACT);
-			fputc('\n', stdout);
-			json_decref(j);
-		} else {
+			    (json_int_t)s.unreadable, "seconds", secs));
+		else
 			printf("%s: snapshot %s: %zu files (%.1f MiB), %zu dirs, %zu symlinks, %zu "
 			    "other; %zu new objects (%.1f MiB) in %.2f s\n", sel[i]->name, id,
 			    s.files, (double)s.bytes / 1048576.0, s.dirs, s.links, s.other,
 			    s.new_objects, (double)s.new_bytes / 1048576.0, secs);
-		}
 		if (s.unreadable)
 			fprintf(stderr, "vigil backup: %s: %zu entries could not be read and have "
 			    "no backup copy\n", sel[i]->name, s.unreadable);
@@ -109,8 +102,10 @@ do_create(struct vg_ctx *ctx, struct protect *p, struct protect_root **sel, size
 }
 
 static int
-do_list(struct vg_ctx *ctx, struct protect *p, struct protect_root **sel, size_t n)
+do_list(struct vg_ctx *ctx, struct protect *p, struct protect_root **sel, size_t n,
+    const struct bopts *o)
 {
+	(void)o;
 	for (size_t i = 0; i < n; i++) {
 		char **ids = NULL, err[512];
 		size_t cnt = 0;
@@ -123,28 +118,20 @@ do_list(struct vg_ctx *ctx, struct protect *p, struct protect_root **sel, size_t
 			    cnt == 1 ? "" : "s");
 		for (size_t k = 0; k < cnt; k++) {
 			struct manifest *m = NULL;
-			uint64_t bytes = 0;
-			size_t files = 0;
+			uint64_t bytes;
+			size_t files;
 			int r = protect_snapshot_load(p, sel[i], ids[k], &m, NULL, err, sizeof(err));
-			for (size_t e = 0; m && e < m->n; e++)
-				if (m->e[e].type == MF_FILE) {
-					files++;
-					bytes += m->e[e].size;
-				}
-			if (ctx->json) {
-				json_t *j = json_pack("{s:s, s:s, s:b, s:I, s:I, s:s?}", "webroot",
-				    sel[i]->name, "snapshot", ids[k], "baseline", k + 1 == cnt,
-				    "files", (json_int_t)files, "bytes", (json_int_t)bytes, "error",
-				    r == VG_OK ? NULL : err);
-				json_dumpf(j, stdout, JSON_COMPACT);
-				fputc('\n', stdout);
-				json_decref(j);
-			} else if (r == VG_OK) {
+			manifest_file_totals(m, &files, &bytes);
+			if (ctx->json)
+				cmd_print_json_new(json_pack("{s:s, s:s, s:b, s:I, s:I, s:s?}",
+				    "webroot", sel[i]->name, "snapshot", ids[k], "baseline",
+				    k + 1 == cnt, "files", (json_int_t)files, "bytes",
+				    (json_int_t)bytes, "error", r == VG_OK ? NULL : err));
+			else if (r == VG_OK)
 				printf("  %s  %8zu files %10.1f MiB%s\n", ids[k], files,
 				    (double)bytes / 1048576.0, k + 1 == cnt ? "  (baseline)" : "");
-			} else {
+			else
 				printf("  %s  unreadable: %s\n", ids[k], err);
-			}
 			manifest_free(m);
 		}
 		protect_ids_free(ids, cnt);
@@ -152,19 +139,52 @@ do_list(struct vg_ctx *ctx, struct protect *p, struct protect_root **sel, size_t
 	return VG_EXIT_OK;
 }
 
-struct into_report {
-	const char *to;
-	bool dry_run;
-};
+static void
+print_finding(void *arg, const struct backup_finding *f)
+{
+	const struct vg_ctx *ctx = arg;
+	char epath[VG_ESC_MAX];
+
+	if (f->problem == BACKUP_UNREADABLE)
+		printf("%s: snapshot %s unreadable: %s\n", f->root->name, f->snapshot, f->why);
+	else if (ctx->json && f->problem == BACKUP_CORRUPTED)
+		cmd_print_json_new(json_pack("{s:s, s:s}", "object", f->object, "status",
+		    "corrupted"));
+	else if (ctx->json)
+		cmd_print_json_new(json_pack("{s:s, s:s, s:s, s:s}", "webroot", f->root->name,
+		    "snapshot", f->snapshot, "object", f->object, "status", "missing"));
+	else if (f->problem == BACKUP_CORRUPTED)
+		printf("corrupted object %s (%s)\n", f->path, vg_strerror(f->err));
+	else	/* names in a snapshot are the site's */
+		printf("%s: snapshot %s: %s: object %s missing\n", f->root->name, f->snapshot,
+		    vg_esc_s(epath, sizeof(epath), f->path), f->object);
+}
+
+static int
+do_verify(struct vg_ctx *ctx, struct protect *p, struct protect_root **sel, size_t n,
+    const struct bopts *o)
+{
+	struct backup_verify_stats st;
+
+	(void)o;
+	if (backup_verify(p, sel, n, print_finding, ctx, &st) != VG_OK) {
+		fprintf(stderr, "vigil backup: %s/objects: cannot open\n", p->backup_dir);
+		return VG_EXIT_RUNTIME;
+	}
+	if (!ctx->json)
+		printf("%zu objects checked: %zu corrupted, %zu missing\n", st.objects,
+		    st.corrupted, st.missing);
+	return st.corrupted || st.missing ? VG_EXIT_FOUND : VG_EXIT_OK;
+}
 
 static void
 report_into(void *arg, const struct mf_entry *e, int err)
 {
-	const struct into_report *ir = arg;
+	const struct bopts *o = arg;
 	char path[VG_ESC_MAX];
 	vg_esc_s(path, sizeof(path), e->path);	/* names in a snapshot are the site's */
-	if (ir->dry_run)
-		printf("would restore %s/%s\n", ir->to, path);
+	if (o->dry_run)
+		printf("would restore %s/%s\n", o->to, path);
 	else
 		fprintf(stderr, "vigil backup: %s: %s\n", path,
 		    err == VG_ERR_FORMAT && e->type == MF_FILE ?
@@ -174,115 +194,76 @@ report_into(void *arg, const struct mf_entry *e, int err)
 		    err == VG_ERR_IO ? strerror(errno) : vg_strerror(err));
 }
 
-/* One compact JSON object per line, keys in the order given; takes j. */
-static void
-print_json_line(json_t *j)
-{
-	if (!j)
-		return;
-	json_dumpf(j, stdout, JSON_COMPACT | JSON_PRESERVE_ORDER);
-	fputc('\n', stdout);
-	json_decref(j);
-}
-
-struct verify {
-	struct vg_ctx *ctx;
-	struct protect *p;
-	size_t objects, corrupted;
-};
-
-static int
-verify_object(void *arg, const char *hex, const char *path)
-{
-	struct verify *v = arg;
-	int r = objstore_verify(v->p->backup_dir, hex, v->p->buf, OBJ_BUF_SIZE);
-
-	v->objects++;
-	if (r == VG_OK)
-		return 0;
-	v->corrupted++;
-	if (v->ctx->json) {
-		print_json_line(json_pack("{s:s, s:s}", "object", hex, "status", "corrupted"));
-	} else {
-		printf("corrupted object %s (%s)\n", path, vg_strerror(r));
-	}
-	return 0;
-}
-
-/* Re-hashes every object in the store, then checks that every object a snapshot
- * needs is present and sound. */
-static int
-do_verify(struct vg_ctx *ctx, struct protect *p, struct protect_root **sel, size_t n)
-{
-	struct verify v = { .ctx = ctx, .p = p };
-	char err[512], epath[VG_ESC_MAX];
-	size_t corrupted, missing = 0;
-
-	if (objstore_foreach(p->backup_dir, verify_object, &v) == VG_ERR_NOTFOUND) {
-		fprintf(stderr, "vigil backup: %s/objects: cannot open\n", p->backup_dir);
-		return VG_EXIT_RUNTIME;
-	}
-	corrupted = v.corrupted;
-	for (size_t i = 0; i < n; i++) {
-		char **ids = NULL;
-		size_t cnt = 0;
-		protect_snapshot_list(p, sel[i], &ids, &cnt);
-		for (size_t k = 0; k < cnt; k++) {
-			struct manifest *m = NULL;
-			if (protect_snapshot_load(p, sel[i], ids[k], &m, NULL, err, sizeof(err)) !=
-			    VG_OK) {
-				printf("%s: snapshot %s unreadable: %s\n", sel[i]->name, ids[k], err);
-				corrupted++;
-				continue;
-			}
-			for (size_t e = 0; e < m->n; e++) {
-				const struct mf_entry *en = &m->e[e];
-				if (en->type != MF_FILE || !en->sha256[0] ||
-				    objstore_has(p->backup_dir, en->sha256))
-					continue;
-				missing++;
-				if (ctx->json)
-					print_json_line(json_pack("{s:s, s:s, s:s, s:s}", "webroot",
-					    sel[i]->name, "snapshot", ids[k], "object", en->sha256,
-					    "status", "missing"));
-				else
-					printf("%s: snapshot %s: %s: object %s missing\n",
-					    sel[i]->name, ids[k], vg_esc_s(epath, sizeof(epath),
-					    en->path), en->sha256);
-			}
-			manifest_free(m);
-		}
-		protect_ids_free(ids, cnt);
-	}
-	if (!ctx->json)
-		printf("%zu objects checked: %zu corrupted, %zu missing\n", v.objects, corrupted,
-		    missing);
-	return corrupted || missing ? VG_EXIT_FOUND : VG_EXIT_OK;
-}
-
-struct restore_count {
-	struct vg_ctx *ctx;
-	size_t failed;
-};
-
 static void
 print_change(void *arg, const struct fim_change *ch)
 {
-	struct restore_count *rc = arg;
-	if (ch->action == ACT_FAILED)
-		rc->failed++;
-	pcmd_change_print(stdout, ch, rc->ctx->json, false, NULL);
+	pcmd_change_print(stdout, ch, ((const struct vg_ctx *)arg)->json, false, NULL);
+}
+
+/* Into another directory: every entry of the snapshot (or of rel). */
+static int
+restore_into(struct vg_ctx *ctx, struct protect *p, const struct protect_root *r,
+    const struct manifest *m, const char *id, const char *rel, const struct bopts *o)
+{
+	size_t done = 0, failed = 0;
+
+	if (protect_restore_into(p, m, rel, o->to, o->dry_run, report_into, (void *)o, &done,
+	    &failed) != VG_OK) {
+		fprintf(stderr, "vigil backup: %s: cannot create\n", o->to);
+		return VG_EXIT_RUNTIME;
+	}
+	if (!ctx->json && !o->dry_run)
+		printf("%s: snapshot %s: %zu entries restored into %s, %zu failed\n", r->name, id,
+		    done, o->to, failed);
+	return failed ? VG_EXIT_RUNTIME : VG_EXIT_OK;
 }
 
 static int
-do_restore(struct vg_ctx *ctx, struct protect *p, struct protect_root *r,
+restore_over(struct vg_ctx *ctx, struct protect *p, struct protect_root *r,
+    const struct manifest *m, const char *id, const char *rel, const struct bopts *o)
+{
+	struct restore_result res;
+	int rr = protect_restore_snapshot(p, r, m, rel, o->dry_run, print_change, ctx, &res);
+	size_t ok = res.changes - res.failed;
+
+	if (rr != VG_OK && res.lock_failed) {
+		fprintf(stderr, "vigil backup: %s: cannot take the restore lock in %s/locks: %s\n",
+		    r->name, p->backup_dir, rr == VG_ERR_IO ? strerror(errno) : vg_strerror(rr));
+		return VG_EXIT_RUNTIME;
+	}
+	if (rr != VG_OK) {
+		fprintf(stderr, "vigil backup: %s: %s\n", r->path, vg_strerror(rr));
+		return VG_EXIT_RUNTIME;
+	}
+	if (o->dry_run) {
+		if (!ctx->json)
+			printf("%s: %zu change%s differ from snapshot %s\n", r->name, res.changes,
+			    res.changes == 1 ? "" : "s", id);
+		return VG_EXIT_OK;
+	}
+	if (!ctx->json)
+		printf("%s: %zu change%s reverted to snapshot %s, %zu failed; %zu difference%s "
+		    "left\n", r->name, ok, ok == 1 ? "" : "s", id, res.failed, res.left,
+		    res.left == 1 ? "" : "s");
+	if (!res.failed && !res.left)
+		return VG_EXIT_OK;
+	fprintf(stderr, "vigil backup: %s: restore incomplete: %zu failed, %zu difference%s "
+	    "from snapshot %s left\n", r->name, res.failed, res.left, res.left == 1 ? "" : "s",
+	    id);
+	return VG_EXIT_RUNTIME;
+}
+
+static int
+do_restore(struct vg_ctx *ctx, struct protect *p, struct protect_root **sel, size_t n,
     const struct bopts *o)
 {
 	struct manifest *m = NULL;
 	char err[512], id[PROTECT_ID_SIZE];
-	int ret = VG_EXIT_OK, rr;
+	int ret, rr;
 	const char *rel = o->path ? o->path : "";
 
+	if (n != 1)
+		return cmd_usage_error(&cmd_backup, "restore: choose a web root with --webroot NAME");
 	while (rel[0] == '/')
 		rel++;
 	if (strstr(rel, "..")) {
@@ -290,76 +271,32 @@ do_restore(struct vg_ctx *ctx, struct protect *p, struct protect_root *r,
 		    "'..'\n");
 		return VG_EXIT_USAGE;
 	}
-	if ((rr = protect_snapshot_load(p, r, o->snapshot, &m, id, err, sizeof(err))) != VG_OK) {
+	if ((rr = protect_snapshot_load(p, sel[0], o->snapshot, &m, id, err, sizeof(err))) !=
+	    VG_OK) {
 		fprintf(stderr, "vigil backup: %s\n", err[0] ? err : vg_strerror(rr));
 		return rr == VG_ERR_NOTFOUND || rr == VG_ERR_INVAL ? VG_EXIT_USAGE : VG_EXIT_RUNTIME;
 	}
 	if (*rel && !manifest_find(m, rel)) {
-		fprintf(stderr, "vigil backup: %s: snapshot %s has no '%s'\n", r->name, id, rel);
-		manifest_free(m);
-		return VG_EXIT_USAGE;
-	}
-	if (o->to) {
-		/* into another directory: write every entry of the snapshot (or of rel) */
-		size_t done = 0, failed = 0;
-		struct into_report ir = { .to = o->to, .dry_run = o->dry_run };
-		if (protect_restore_into(p, m, rel, o->to, o->dry_run, report_into, &ir, &done,
-		    &failed) != VG_OK) {
-			fprintf(stderr, "vigil backup: %s: cannot create\n", o->to);
-			manifest_free(m);
-			return VG_EXIT_RUNTIME;
-		}
-		if (!ctx->json && !o->dry_run)
-			printf("%s: snapshot %s: %zu entries restored into %s, %zu failed\n",
-			    r->name, id, done, o->to, failed);
-		ret = failed ? VG_EXIT_RUNTIME : VG_EXIT_OK;
+		fprintf(stderr, "vigil backup: %s: snapshot %s has no '%s'\n", sel[0]->name, id,
+		    rel);
+		ret = VG_EXIT_USAGE;
+	} else if (o->to) {
+		ret = restore_into(ctx, p, sel[0], m, id, rel, o);
 	} else {
-		struct restore_count cnt = { .ctx = ctx };
-		struct reconcile_opts ro = { .mode = o->dry_run ? RECONCILE_REPORT
-						 : RECONCILE_RESTORE, .threads = 2,
-			.fn = print_change, .arg = &cnt };
-		struct reconcile_opts check = { .mode = RECONCILE_REPORT, .threads = 2 };
-		size_t changes = 0, left = 0;
-		int lock = -1;
-		/* a running watcher waits while the lock is held instead of moving this
-		 * restore's temp files aside as "added" ones */
-		if (!o->dry_run && (rr = protect_restore_lock(p, r, true, &lock)) != VG_OK) {
-			fprintf(stderr, "vigil backup: %s: cannot take the restore lock in %s/locks: "
-			    "%s\n", r->name, p->backup_dir, rr == VG_ERR_IO ? strerror(errno) :
-			    vg_strerror(rr));
-			manifest_free(m);
-			return VG_EXIT_RUNTIME;
-		}
-		rr = protect_reconcile(p, r, m, rel, &ro, &changes);
-		/* success is what the tree now is, not what each step said */
-		if (rr == VG_OK && !o->dry_run)
-			rr = protect_reconcile(p, r, m, rel, &check, &left);
-		if (lock >= 0)
-			close(lock);
-		if (rr != VG_OK) {
-			fprintf(stderr, "vigil backup: %s: %s\n", r->path, vg_strerror(rr));
-			ret = VG_EXIT_RUNTIME;
-		} else if (o->dry_run) {
-			if (!ctx->json)
-				printf("%s: %zu change%s differ from snapshot %s\n", r->name, changes,
-				    changes == 1 ? "" : "s", id);
-		} else {
-			if (!ctx->json)
-				printf("%s: %zu change%s reverted to snapshot %s, %zu failed; %zu "
-				    "difference%s left\n", r->name, changes - cnt.failed,
-				    changes - cnt.failed == 1 ? "" : "s", id, cnt.failed, left,
-				    left == 1 ? "" : "s");
-			if (cnt.failed || left) {
-				fprintf(stderr, "vigil backup: %s: restore incomplete: %zu failed, "
-				    "%zu difference%s from snapshot %s left\n", r->name, cnt.failed,
-				    left, left == 1 ? "" : "s", id);
-				ret = VG_EXIT_RUNTIME;
-			}
-		}
+		ret = restore_over(ctx, p, sel[0], m, id, rel, o);
 	}
 	manifest_free(m);
 	return ret;
 }
+
+static const struct {
+	const char *name;
+	int (*fn)(struct vg_ctx *, struct protect *, struct protect_root **, size_t,
+	    const struct bopts *);
+} subcommands[] = {
+	{ "create", do_create }, { "list", do_list }, { "verify", do_verify },
+	{ "restore", do_restore },
+};
 
 static int
 run(struct vg_ctx *ctx, int argc, char **argv)
@@ -368,15 +305,16 @@ run(struct vg_ctx *ctx, int argc, char **argv)
 	struct protect *p = NULL;
 	struct protect_root *sel[64];
 	struct bopts o = { 0 };
-	size_t n = 0;
+	size_t n = 0, k = 0;
 	int ret;
 
 	if (argc < 2)
 		return cmd_usage_error(&cmd_backup, "expected create, list, verify or restore");
-	const char *sub = argv[1];
-	if (strcmp(sub, "create") && strcmp(sub, "list") && strcmp(sub, "verify") &&
-	    strcmp(sub, "restore"))
-		return cmd_usage_error(&cmd_backup, "unknown subcommand '%s'", sub);
+	while (k < sizeof(subcommands) / sizeof(subcommands[0]) &&
+	    strcmp(argv[1], subcommands[k].name))
+		k++;
+	if (k == sizeof(subcommands) / sizeof(subcommands[0]))
+		return cmd_usage_error(&cmd_backup, "unknown subcommand '%s'", argv[1]);
 	if ((ret = cmd_parse_options(&cmd_backup, argc - 1, argv + 1, backup_options, set_opt,
 	    &o)) != VG_EXIT_OK)
 		return ret;
@@ -385,25 +323,9 @@ run(struct vg_ctx *ctx, int argc, char **argv)
 	if (p->n_roots > 64) {
 		fprintf(stderr, "vigil backup: at most 64 web roots\n");
 		ret = VG_EXIT_USAGE;
-		goto out;
+	} else if ((ret = pcmd_select(p, o.webroot, &cmd_backup, sel, &n)) == VG_EXIT_OK) {
+		ret = subcommands[k].fn(ctx, p, sel, n, &o);
 	}
-	if ((ret = pcmd_select(p, o.webroot, &cmd_backup, sel, &n)) != VG_EXIT_OK)
-		goto out;
-	if (strcmp(sub, "create") == 0) {
-		ret = do_create(ctx, p, sel, n, &o);
-	} else if (strcmp(sub, "list") == 0) {
-		ret = do_list(ctx, p, sel, n);
-	} else if (strcmp(sub, "verify") == 0) {
-		ret = do_verify(ctx, p, sel, n);
-	} else {
-		if (n != 1) {
-			ret = cmd_usage_error(&cmd_backup, "restore: choose a web root with "
-			    "--webroot NAME");
-			goto out;
-		}
-		ret = do_restore(ctx, p, sel[0], &o);
-	}
-out:
 	protect_free(p);
 	vg_config_free(cfg);
 	return ret;

@@ -76,6 +76,11 @@ int cmd_rules_ioc(struct vg_ctx *ctx, int argc, char **argv);
  * names) on a terminal. */
 void cmd_put_escaped(FILE *out, const char *s);
 
+/* Prints j as one compact JSON line on stdout (NULL prints nothing); the _new form
+ * also drops the caller's reference, so a json_pack() result can be passed as is. */
+void cmd_print_json(const json_t *j);
+void cmd_print_json_new(json_t *j);
+
 /* Store rows as JSON: a string member or "", an integer member or 0. */
 const char *cmd_jstr(const json_t *o, const char *key);
 int64_t cmd_jint(const json_t *o, const char *key);

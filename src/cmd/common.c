@@ -142,6 +142,22 @@ cmd_put_escaped(FILE *out, const char *s)
 		vg_esc_fwrite(out, s, strlen(s));
 }
 
+void
+cmd_print_json(const json_t *j)
+{
+	if (!j)
+		return;
+	json_dumpf(j, stdout, JSON_COMPACT);
+	fputc('\n', stdout);
+}
+
+void
+cmd_print_json_new(json_t *j)
+{
+	cmd_print_json(j);
+	json_decref(j);
+}
+
 const char *
 cmd_jstr(const json_t *o, const char *key)
 {

@@ -327,3 +327,44 @@ out:
 	vg_buf_free(injbuf);
 	return ret;
 }
+
+struct restore_count {
+	fim_change_fn fn;
+	void *arg;
+	size_t failed;
+};
+
+static void
+count_change(void *arg, const struct fim_change *ch)
+{
+	struct restore_count *rc = arg;
+	if (ch->action == ACT_FAILED)
+		rc->failed++;
+	if (rc->fn)
+		rc->fn(rc->arg, ch);
+}
+
+int
+protect_restore_snapshot(struct protect *p, struct protect_root *r,
+    const struct manifest *m, const char *rel, bool dry_run, fim_change_fn fn, void *arg,
+    struct restore_result *res)
+{
+	struct restore_count cnt = { .fn = fn, .arg = arg };
+	struct reconcile_opts ro = { .mode = dry_run ? RECONCILE_REPORT : RECONCILE_RESTORE,
+		.threads = 2, .fn = count_change, .arg = &cnt };
+	struct reconcile_opts check = { .mode = RECONCILE_REPORT, .threads = 2 };
+	int lock = -1, rr;
+
+	memset(res, 0, sizeof(*res));
+	if (!dry_run && (rr = protect_restore_lock(p, r, true, &lock)) != VG_OK) {
+		res->lock_failed = true;
+		return rr;
+	}
+	rr = protect_reconcile(p, r, m, rel, &ro, &res->changes);
+	if (rr == VG_OK && !dry_run)
+		rr = protect_reconcile(p, r, m, rel, &check, &res->left);
+	if (lock >= 0)
+		close(lock);
+	res->failed = cnt.failed;
+	return rr;
+}

@@ -63,4 +63,19 @@ int protect_analysis_prepare(struct protect *p);
 int protect_reconcile(struct protect *p, struct protect_root *r, const struct manifest *base,
     const char *rel, const struct reconcile_opts *opts, size_t *n_changes);
 
+struct restore_result {
+	size_t changes;		/* differences found (and acted on unless a dry run) */
+	size_t failed;		/* changes whose action failed */
+	size_t left;		/* differences the re-check after the restore still saw */
+	bool lock_failed;	/* the error is from taking the restore lock (errno set) */
+};
+/* `backup restore` over the web root itself: takes r's restore lock (a running watcher
+ * waits instead of moving the restore's temp files aside), puts snapshot m back at rel
+ * ("" = all; RECONCILE_RESTORE, or RECONCILE_REPORT for a dry run) passing each change
+ * to fn (may be NULL), then compares again: success is what the tree now is, not what
+ * each step said. *res is cleared first. 0 or VG_ERR_* (then see res->lock_failed). */
+int protect_restore_snapshot(struct protect *p, struct protect_root *r,
+    const struct manifest *m, const char *rel, bool dry_run, fim_change_fn fn, void *arg,
+    struct restore_result *res);
+
 #endif
