@@ -126,6 +126,21 @@ protect_free(struct protect *p)
 	free(p);
 }
 
+void
+protect_keep_root(struct protect *p, struct protect_root *r)
+{
+	struct protect_root keep = *r;
+
+	for (size_t i = 0; i < p->n_roots; i++)
+		if (&p->roots[i] != r) {
+			free(p->roots[i].name);
+			free(p->roots[i].path);
+			manifest_free(p->roots[i].base);
+		}
+	p->roots[0] = keep;
+	p->n_roots = 1;
+}
+
 struct protect_root *
 protect_root_find(struct protect *p, const char *name)
 {

@@ -59,6 +59,10 @@ int protect_open(const struct vg_config *cfg, const struct vg_logger *log,
     struct protect **out);
 void protect_free(struct protect *p);
 
+/* Drops every web root but r (one of p->roots) from p, freeing what they hold; r
+ * becomes p->roots[0], so pointers to it are stale afterwards. */
+void protect_keep_root(struct protect *p, struct protect_root *r);
+
 /* Web root by name, or the only one when name is NULL; NULL if none matches. */
 struct protect_root *protect_root_find(struct protect *p, const char *name);
 /* Effective policy for rel (per-path overrides first). */

@@ -6,6 +6,8 @@
 #include "monitor/spine.h"
 
 #include <errno.h>
+#include <getopt.h>
+#include <stddef.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,41 +21,46 @@ struct fopts {
 	bool no_diff, no_store;
 };
 
+static const struct option fim_options[] = {
+	{ "webroot", required_argument, NULL, 'w' },
+	{ "no-diff", no_argument, NULL, 'D' },
+	{ "no-store", no_argument, NULL, 'S' },
+	{ "debounce", required_argument, NULL, 'b' },
+	{ "scan-interval", required_argument, NULL, 'i' },
+	{ "max-watches", required_argument, NULL, 'm' },
+	{ "duration", required_argument, NULL, 'd' },
+	{ NULL, 0, NULL, 0 },
+};
+
+/* The numeric options: where each goes and its range. */
+static const struct {
+	int val;
+	const char *name;
+	size_t off;
+	long long lo, hi;
+} fim_numbers[] = {
+	{ 'b', "--debounce", offsetof(struct fopts, debounce_ms), 0, 10000 },
+	{ 'i', "--scan-interval", offsetof(struct fopts, scan_interval), 1, 86400 },
+	{ 'm', "--max-watches", offsetof(struct fopts, max_watches), 1, 100000000 },
+	{ 'd', "--duration", offsetof(struct fopts, duration), 1, 100000000 },
+};
+
 static int
-parse_opts(int argc, char **argv, struct fopts *o)
+set_opt(void *arg, int c, const char *v)
 {
-	for (int i = 2; i < argc; i++) {
-		const char *a = argv[i], *val;
-		long long *dst = NULL, lo = 0, hi = 0;
-		if (strcmp(a, "--no-diff") == 0) {
-			o->no_diff = true;
-			continue;
-		}
-		if (strcmp(a, "--no-store") == 0) {
-			o->no_store = true;
-			continue;
-		}
-		if (strcmp(a, "--webroot") == 0) {
-			if (!(o->webroot = pcmd_optarg(&cmd_fim, argc, argv, &i)))
-				return VG_EXIT_USAGE;
-			continue;
-		}
-		if (strcmp(a, "--debounce") == 0)
-			dst = &o->debounce_ms, lo = 0, hi = 10000;
-		else if (strcmp(a, "--scan-interval") == 0)
-			dst = &o->scan_interval, lo = 1, hi = 86400;
-		else if (strcmp(a, "--max-watches") == 0)
-			dst = &o->max_watches, lo = 1, hi = 100000000;
-		else if (strcmp(a, "--duration") == 0)
-			dst = &o->duration, lo = 1, hi = 100000000;
-		else
-			return cmd_usage_error(&cmd_fim, "unknown argument '%s'", a);
-		if (!(val = pcmd_optarg(&cmd_fim, argc, argv, &i)))
-			return VG_EXIT_USAGE;
-		if (vg_parse_ll(val, lo, hi, dst) != VG_OK)
-			return cmd_usage_error(&cmd_fim, "%s: expected a number in [%lld, %lld]", a,
-			    lo, hi);
-	}
+	struct fopts *o = arg;
+
+	if (c == 'w')
+		o->webroot = v;
+	else if (c == 'D')
+		o->no_diff = true;
+	else if (c == 'S')
+		o->no_store = true;
+	for (size_t k = 0; k < sizeof(fim_numbers) / sizeof(fim_numbers[0]); k++)
+		if (fim_numbers[k].val == c && vg_parse_ll(v, fim_numbers[k].lo, fim_numbers[k].hi,
+		    (long long *)((char *)o + fim_numbers[k].off)) != VG_OK)
+			return cmd_usage_error(&cmd_fim, "%s: expected a number in [%lld, %lld]",
+			    fim_numbers[k].name, fim_numbers[k].lo, fim_numbers[k].hi);
 	return VG_EXIT_OK;
 }
 
@@ -128,18 +135,8 @@ do_watch(struct vg_ctx *ctx, struct vg_config *cfg, struct protect *p,
 	char err[512];
 	int ret = VG_EXIT_RUNTIME;
 
-	if (n != p->n_roots) {
-		/* watch only the selected root: drop the others from the context */
-		struct protect_root keep = *sel[0];
-		for (size_t i = 0; i < p->n_roots; i++)
-			if (&p->roots[i] != sel[0]) {
-				free(p->roots[i].name);
-				free(p->roots[i].path);
-				manifest_free(p->roots[i].base);
-			}
-		p->roots[0] = keep;
-		p->n_roots = 1;
-	}
+	if (n != p->n_roots)
+		protect_keep_root(p, sel[0]);	/* watch only the selected root */
 	for (size_t i = 0; i < p->n_roots; i++)
 		if (protect_load_baseline(p, &p->roots[i], err, sizeof(err)) != VG_OK) {
 			fprintf(stderr, "vigil fim: %s\n", err);
@@ -202,7 +199,8 @@ run(struct vg_ctx *ctx, int argc, char **argv)
 	if (argc < 2 || (strcmp(argv[1], "check") && strcmp(argv[1], "watch") &&
 	    strcmp(argv[1], "baseline")))
 		return cmd_usage_error(&cmd_fim, "expected check, watch or baseline");
-	if ((ret = parse_opts(argc, argv, &o)) != VG_EXIT_OK)
+	if ((ret = cmd_parse_options(&cmd_fim, argc - 1, argv + 1, fim_options, set_opt, &o)) !=
+	    VG_EXIT_OK)
 		return ret;
 	if ((ret = pcmd_open(ctx, &cmd_fim, &cfg, &p)) != VG_EXIT_OK)
 		return ret;
