@@ -11,6 +11,7 @@
 #include "monitor/sources.h"
 #include "monitor/tail.h"
 #include "monitor/webwatch.h"
+#include "monitor/wsaccess.h"
 #include "respond/block.h"
 #include "web/web.h"
 
@@ -32,6 +33,7 @@ struct watch {
 	struct alerts alerts;
 	struct log_sources ls;
 	struct webroot *webroot;	/* NULL when no web roots are configured */
+	struct wsaccess *wsaccess;	/* scripts created in the web roots; with webroot */
 	struct spine *spine;
 	struct live live;
 	struct blocker *blocker;	/* block.enabled; NULL otherwise */
@@ -126,6 +128,26 @@ open_blocker(struct watch *w, struct loop *l)
 	return VG_EXIT_OK;
 }
 
+/* webshell.accessed: the scripts the web-root watcher reports are remembered (and
+ * those of the stored alerts, across a restart); the pipeline looks requests up. */
+static int
+open_wsaccess(struct watch *w)
+{
+	size_t n = 0;
+	int r;
+
+	if (wsaccess_new(webroot_protect(w->webroot), 0, &w->ctx->log, &w->wsaccess) != VG_OK ||
+	    alerts_add_sink(&w->alerts, &sink_wsaccess, w->wsaccess) != VG_OK)
+		return VG_EXIT_RUNTIME;
+	if ((r = wsaccess_restore(w->wsaccess, w->store, &n)) != VG_OK)
+		vg_warn(&w->ctx->log, "watch: cannot read stored file alerts: %s", vg_strerror(r));
+	else if (n)
+		vg_info(&w->ctx->log, "watch: %zu scripts created since the baseline remembered "
+		    "from the store (webshell.accessed)", n);
+	pipeline_set_wsaccess(w->pipeline, w->wsaccess);
+	return VG_EXIT_OK;
+}
+
 /* Everything up to the first round; prints what went wrong. VG_EXIT_*. */
 static int
 open_all(struct watch *w, const char *rules_path, bool keep_going, struct loop *l)
@@ -175,6 +197,8 @@ open_all(struct watch *w, const char *rules_path, bool keep_going, struct loop *
 		fprintf(stderr, "vigil watch: %s\n", err);
 		return r == VG_ERR_CONFIG ? VG_EXIT_USAGE : VG_EXIT_RUNTIME;
 	}
+	if (w->webroot && (r = open_wsaccess(w)) != VG_EXIT_OK)
+		return r;
 	if ((r = casework_open(l, w->store, w->cfg, &ctx->log, false, &w->casework)) != VG_OK ||
 	    (r = alerts_add_sink(&w->alerts, &sink_cases, w->casework)) != VG_OK) {
 		fprintf(stderr, "vigil watch: cannot start the duty workflow: %s\n", vg_strerror(r));
@@ -273,6 +297,7 @@ out:
 	spine_free(w.spine);
 	casework_close(w.casework);
 	loop_free(l);
+	wsaccess_free(w.wsaccess);
 	webroot_free(w.webroot);
 	block_close(w.blocker);
 	pipeline_free(w.pipeline);
@@ -308,6 +333,10 @@ const struct cmd_ops cmd_watch = {
 	    "and move added files aside, quarantine). Each new or changed file is scanned for\n"
 	    "webshells first; a malicious one goes to protect.quarantine_dir (WEBSHELL line,\n"
 	    "critical alert), a suspicious one is reported.\n"
+	    "A request in a followed access log for a script watch saw created in a web\n"
+	    "root since the baseline (or quarantined) is a webshell.accessed alert linking\n"
+	    "the file event and the log line (webroots[].url_prefix and access_logs map\n"
+	    "a root to its URLs and logs).\n"
 	    "\n"
 	    "With block.enabled, the source address of an alert matching block.triggers is\n"
 	    "blocked at once (see `vigil block --help`); active blocks are re-applied at start.\n"

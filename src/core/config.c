@@ -107,6 +107,10 @@ static const struct cfg_field webroot_fields[] = {
 	  .offset = offsetof(struct vg_webroot_cfg, exclude) },
 	{ .key = "policies", .type = CFG_SEQ, .offset = offsetof(struct vg_webroot_cfg, policies),
 	  .sub = &webroot_policy_schema },
+	{ .key = "url_prefix", .type = CFG_STR, .offset = offsetof(struct vg_webroot_cfg, url_prefix),
+	  .def = "/" },
+	{ .key = "access_logs", .type = CFG_STRLIST,
+	  .offset = offsetof(struct vg_webroot_cfg, access_logs) },
 };
 static const struct cfg_schema webroot_schema = { FIELDS(webroot_fields),
 	sizeof(struct vg_webroot_cfg) };
@@ -869,6 +873,34 @@ vg_config_free(struct vg_config *cfg)
 	free(cfg);
 }
 
+/* A web root's url_prefix is a URL path; its access_logs name monitor.sources. */
+static void
+validate_webroots(struct loader *ld, struct vg_config *cfg)
+{
+	char key[96];
+
+	for (size_t i = 0; i < cfg->webroots.n; i++) {
+		const struct vg_webroot_cfg *w = vg_config_webroot(cfg, i);
+		if (w->url_prefix && w->url_prefix[0] != '/') {
+			snprintf(key, sizeof(key), "webroots[%zu].url_prefix", i);
+			error_at(ld, NULL, key, "'%s': expected a URL path starting with '/'",
+			    w->url_prefix);
+		}
+		for (size_t k = 0; k < w->access_logs.n; k++) {
+			bool found = false;
+			for (size_t j = 0; j < cfg->monitor.sources.n && !found; j++) {
+				const struct vg_source_cfg *s = vg_config_source(cfg, j);
+				found = s->name && strcmp(s->name, w->access_logs.items[k]) == 0;
+			}
+			if (!found) {
+				snprintf(key, sizeof(key), "webroots[%zu].access_logs[%zu]", i, k);
+				error_at(ld, NULL, key, "'%s' is not the name of a monitor.sources entry",
+				    w->access_logs.items[k]);
+			}
+		}
+	}
+}
+
 /* Cross-field rules that a table row cannot express: each source's format with
  * its log_format, checked by the injected decoder check (core knows no decoder). */
 static void
@@ -876,6 +908,7 @@ validate(struct loader *ld, struct vg_config *cfg)
 {
 	const struct vg_config_checks *c = ld->checks;
 
+	validate_webroots(ld, cfg);
 	if (!c || !c->source)
 		return;
 	for (size_t i = 0; i < cfg->monitor.sources.n; i++) {

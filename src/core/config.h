@@ -39,6 +39,9 @@ struct vg_webroot_cfg {
 	char *policy;		/* alert|restore|quarantine */
 	struct vg_cfg_strlist exclude;
 	struct vg_cfg_array policies;	/* of struct vg_webroot_policy_cfg; first match wins */
+	char *url_prefix;	/* URL path the root is served at ("/"): webshell.accessed */
+	struct vg_cfg_strlist access_logs;	/* monitor.sources names with its requests;
+						   empty = every log */
 };
 
 /* block.triggers[]: which alerts block their source address */

@@ -307,9 +307,12 @@ source_get(struct correlator *c, const char *ip, correlate_alert_fn fn, void *ar
 }
 
 static bool
-same_rule(const struct correlate_hit *a, const struct correlate_hit *b)
+same_agg(const struct agg *a, const struct correlate_hit *b)
 {
-	return a->rule_id == b->rule_id || strcmp(a->rule_id, b->rule_id) == 0;
+	if (a->rule.rule_id != b->rule_id && strcmp(a->rule.rule_id, b->rule_id) != 0)
+		return false;
+	return !b->key_len || (b->text && a->matched_len >= b->key_len &&
+	    b->text_len >= b->key_len && memcmp(a->matched, b->text, b->key_len) == 0);
 }
 
 /* Adds one hit to its (rule, source) aggregate, opening one if needed. */
@@ -322,7 +325,7 @@ aggregate(struct correlator *c, struct source *s, const struct vg_event *ev, int
 	size_t ev_len;
 
 	for (a = s->aggs; a; a = a->next_in_source) {
-		if (same_rule(&a->rule, hit)) {
+		if (same_agg(a, hit)) {
 			a->count++;
 			if (ev->ts_us > a->last_us)
 				a->last_us = ev->ts_us;

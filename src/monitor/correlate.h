@@ -24,6 +24,9 @@ struct correlate_hit {
 	const char *field;	/* ECS name of the matched field */
 	const char *text;	/* matched text (copied, bounded) */
 	size_t text_len;
+	/* 0: one aggregate per (rule, source). Else also one per distinct first key_len
+	 * bytes of text (webshell.accessed: one alert per file a source asks for). */
+	size_t key_len;
 };
 
 struct correlate_config {

@@ -6,6 +6,7 @@
 #include "core/err.h"
 #include "core/zread.h"
 #include "monitor/rules.h"
+#include "monitor/wsaccess.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -24,6 +25,8 @@ struct pipeline {
 	char hit_text[MAX_HITS_PER_EVENT][RULE_HIT_TEXT_MAX];
 	size_t n_hits;
 	struct pipeline_stats stats;
+	struct wsaccess *wsa;	/* borrowed; NULL = no webshell.accessed */
+	char wsa_text[RULE_HIT_TEXT_MAX];
 	int output_error;	/* first output failure since the last line */
 };
 
@@ -151,6 +154,9 @@ pipeline_line(struct pipeline *p, struct decoder *d, const char *source, const c
 		if (r < 0)
 			vg_warn(p->opts.log, "%s: rule matching failed: %s", source, vg_strerror(r));
 	}
+	if (p->wsa && p->n_hits < MAX_HITS_PER_EVENT &&
+	    wsaccess_match(p->wsa, &ev, &p->hits[p->n_hits], p->wsa_text, sizeof(p->wsa_text)))
+		p->n_hits++;
 	if (p->n_hits) {
 		p->stats.events_matched++;
 		p->stats.hits += p->n_hits;
@@ -258,6 +264,12 @@ out:
 	free(chunk);
 	vg_buf_free(buf);
 	return ret;
+}
+
+void
+pipeline_set_wsaccess(struct pipeline *p, struct wsaccess *w)
+{
+	p->wsa = w;
 }
 
 void

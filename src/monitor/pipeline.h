@@ -63,6 +63,11 @@ int pipeline_flush(struct pipeline *p);
 int pipeline_scan_fd(struct pipeline *p, struct decoder *d, int fd, const char *name,
     size_t max_line, const struct vg_logger *log);
 
+struct wsaccess;
+/* Looks every HTTP request up in w (borrowed, NULL = off; see monitor/wsaccess.h): a
+ * request for a script watch saw created becomes a webshell.accessed hit. */
+void pipeline_set_wsaccess(struct pipeline *p, struct wsaccess *w);
+
 void pipeline_get_stats(const struct pipeline *p, struct pipeline_stats *out);
 
 #endif

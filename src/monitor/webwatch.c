@@ -203,6 +203,12 @@ webroot_count(const struct webroot *w)
 	return w->p->n_roots;
 }
 
+const struct protect *
+webroot_protect(const struct webroot *w)
+{
+	return w->p;
+}
+
 void
 webroot_get_stats(const struct webroot *w, struct fimwatch_stats *out)
 {

@@ -35,6 +35,8 @@ void webroot_get_stats(const struct webroot *w, struct fimwatch_stats *out);
 int webroot_open_config(const struct vg_config *cfg, const struct vg_logger *lg,
     struct alerts *al, struct webroot **out, char *err, size_t err_size);
 size_t webroot_count(const struct webroot *w);
+/* The roots being watched, with their baselines (borrowed, lives as long as w). */
+const struct protect *webroot_protect(const struct webroot *w);
 
 extern const struct source_ops source_webroot;
 

@@ -99,6 +99,11 @@ test_errors_name_line_column_and_key(void **state)
 		{ "webroots:\n  - path: /nonexistent-webroot\n",
 		  "t.yaml:2:11: webroots[0].path: directory not found" },
 		{ "webroots: 3\n", "t.yaml:1:11: webroots: expected a list" },
+		{ "webroots:\n  - {path: /tmp, url_prefix: app}\n",
+		  "t.yaml: webroots[0].url_prefix: 'app': expected a URL path starting with '/'" },
+		{ "monitor:\n  sources: [{name: a, path: /tmp/a.log}]\n"
+		  "webroots:\n  - {path: /tmp, access_logs: [a, b]}\n",
+		  "t.yaml: webroots[0].access_logs[1]: 'b' is not the name of a monitor.sources entry" },
 		{ "log:\n  level: loud\n", "t.yaml:2:10: log.level: unknown value 'loud'" },
 		{ "store: {path: a}\nstore: {path: b}\n", "t.yaml:2:1: store: duplicate key" },
 		{ "- 1\n", "t.yaml:1:1: expected a mapping" },
