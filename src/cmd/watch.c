@@ -297,6 +297,14 @@ out:
 	spine_free(w.spine);
 	casework_close(w.casework);
 	loop_free(l);
+	if (w.wsaccess) {
+		struct wsaccess_stats ws;
+		wsaccess_get_stats(w.wsaccess, &ws);
+		vg_info(&ctx->log, "watch: webshell.accessed: %llu new scripts remembered, %llu "
+		    "forgotten (cap %d), %llu requests for them", (unsigned long long)ws.files,
+		    (unsigned long long)ws.forgotten, WSACCESS_MAX_FILES,
+		    (unsigned long long)ws.matches);
+	}
 	wsaccess_free(w.wsaccess);
 	webroot_free(w.webroot);
 	block_close(w.blocker);

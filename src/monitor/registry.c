@@ -4,6 +4,7 @@
 #include "monitor/registry.h"
 #include "monitor/sink_cases.h"
 #include "monitor/webwatch.h"
+#include "monitor/wsaccess.h"
 
 #include <string.h>
 
@@ -19,6 +20,7 @@ const struct sink_ops *const sink_registry[] = {
 	&sink_json,		/* ECS JSON lines */
 	&sink_text,		/* one human-readable line per alert */
 	&sink_cases,		/* incidents, SLA clocks, notifications (sink_cases.c) */
+	&sink_wsaccess,		/* scripts created in web roots, for webshell.accessed */
 	NULL,
 };
 
