@@ -2,11 +2,10 @@
  * what vigil sees in each line, so a source's format (or an nginx log_format string)
  * can be checked before the event rather than discovered to be wrong during it. */
 #include "cmd/cmd.h"
-#include "core/buf.h"
 #include "core/err.h"
 #include "core/esc.h"
 #include "core/event.h"
-#include "monitor/decode.h"
+#include "monitor/decode_stream.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -15,14 +14,6 @@
 #include <string.h>
 
 extern const struct cmd_ops cmd_decode;
-
-struct decode_run {
-	struct decoder *dec;
-	bool json;
-	size_t max_line;
-	struct vg_buf *line;
-	uint64_t lines, truncated;
-};
 
 /* Prints s through the one terminal sanitiser: a hostile log line cannot drive
  * the terminal or forge a line. */
@@ -41,12 +32,24 @@ put_field(const char *name, const char *value)
 	put_safe(value);
 }
 
+/* A number field, printed when set (not 0, or for bytes not negative). */
 static void
-print_text(const char *file, uint64_t lineno, const struct vg_event *ev)
+put_num(const char *name, long long v, bool set)
 {
-	char ts[40], num[32];
+	char num[32];
 
-	put_safe(file);
+	if (!set)
+		return;
+	snprintf(num, sizeof(num), "%lld", v);
+	put_field(name, num);
+}
+
+static void
+print_text(uint64_t lineno, const struct vg_event *ev)
+{
+	char ts[40];
+
+	put_safe(ev->source);
 	printf(":%llu: %s", (unsigned long long)lineno, vg_event_kind_name(ev->kind));
 	if (ev->kind == VG_EV_DECODE_ERROR) {
 		fputs(": ", stdout);
@@ -60,34 +63,19 @@ print_text(const char *file, uint64_t lineno, const struct vg_event *ev)
 	}
 	put_field("host.name", ev->host);
 	put_field("source.ip", ev->src_ip);
-	if (ev->src_port) {
-		snprintf(num, sizeof(num), "%u", ev->src_port);
-		put_field("source.port", num);
-	}
+	put_num("source.port", ev->src_port, ev->src_port);
 	put_field("destination.ip", ev->dst_ip);
-	if (ev->dst_port) {
-		snprintf(num, sizeof(num), "%u", ev->dst_port);
-		put_field("destination.port", num);
-	}
+	put_num("destination.port", ev->dst_port, ev->dst_port);
 	put_field("user.name", ev->user);
 	put_field("http.request.method", ev->http.method);
 	put_field("url.original", ev->http.url);
 	put_field("http.version", ev->http.version);
-	if (ev->http.status) {
-		snprintf(num, sizeof(num), "%d", ev->http.status);
-		put_field("http.response.status_code", num);
-	}
-	if (ev->http.bytes >= 0) {
-		snprintf(num, sizeof(num), "%lld", (long long)ev->http.bytes);
-		put_field("http.response.body.bytes", num);
-	}
+	put_num("http.response.status_code", ev->http.status, ev->http.status);
+	put_num("http.response.body.bytes", (long long)ev->http.bytes, ev->http.bytes >= 0);
 	put_field("http.request.referrer", ev->http.referer);
 	put_field("user_agent.original", ev->http.user_agent);
 	put_field("process.name", ev->program);
-	if (ev->pid) {
-		snprintf(num, sizeof(num), "%lld", (long long)ev->pid);
-		put_field("process.pid", num);
-	}
+	put_num("process.pid", (long long)ev->pid, ev->pid);
 	put_field("message", ev->message);
 	if (ev->truncated)
 		printf(" vigil.truncated=true");
@@ -95,82 +83,37 @@ print_text(const char *file, uint64_t lineno, const struct vg_event *ev)
 }
 
 static void
-emit(struct decode_run *r, const char *file, const char *line, size_t len, bool truncated)
+print_event(void *arg, uint64_t lineno, const struct vg_event *ev)
 {
-	struct vg_event ev;
-
-	r->lines++;
-	decoder_decode(r->dec, line, len, &ev);
-	ev.source = file;
-	ev.truncated = truncated;
-	if (truncated)
-		r->truncated++;
-	if (!r->json) {
-		print_text(file, r->lines, &ev);
+	if (!*(const bool *)arg) {
+		print_text(lineno, ev);
 		return;
 	}
-	json_t *j = vg_event_to_json(&ev);
-	if (j && ev.kind == VG_EV_DECODE_ERROR)
-		vg_json_set_path(j, "error.message", json_string(ev.message));
+	json_t *j = vg_event_to_json(ev);
+	if (j && ev->kind == VG_EV_DECODE_ERROR)
+		vg_json_set_path(j, "error.message", json_string(ev->message));
 	if (j)
 		json_dumpf(j, stdout, JSON_COMPACT);
 	putchar('\n');
 	json_decref(j);
 }
 
-/* Splits f into lines; a line longer than max_line keeps its first max_line bytes and
- * is flagged truncated, and a last line without a newline is still decoded. */
-static int
-decode_file(struct decode_run *r, const char *name, FILE *f)
-{
-	char chunk[65536];
-	bool skipping = false;
-	size_t n;
-
-	vg_buf_reset(r->line);
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
-		const char *p = chunk, *end = chunk + n, *nl;
-		while (p < end) {
-			nl = memchr(p, '\n', (size_t)(end - p));
-			size_t take = (size_t)((nl ? nl : end) - p);
-			if (!skipping) {
-				size_t room = r->max_line - vg_buf_len(r->line);
-				if (take > room) {
-					vg_buf_put(r->line, p, room);
-					skipping = true;
-				} else {
-					vg_buf_put(r->line, p, take);
-				}
-			}
-			if (!nl)
-				break;
-			emit(r, name, vg_buf_ptr(r->line), vg_buf_len(r->line), skipping);
-			vg_buf_reset(r->line);
-			skipping = false;
-			p = nl + 1;
-		}
-	}
-	if (ferror(f))
-		return VG_ERR_IO;
-	if (vg_buf_len(r->line) || skipping)
-		emit(r, name, vg_buf_ptr(r->line), vg_buf_len(r->line), skipping);
-	return VG_OK;
-}
-
 static int
 run(struct vg_ctx *ctx, int argc, char **argv)
 {
-	struct decode_run r = { .json = ctx->json };
-	struct vg_config *cfg = NULL;
-	const char *format = "auto", *log_format = NULL;
-	char err[512];
 	static const struct option opts[] = {
 		{ "format", required_argument, NULL, 'f' },
 		{ "log-format", required_argument, NULL, 'l' },
 		{ NULL, 0, NULL, 0 },
 	};
-	int i, ret, c, first_file;
-	uint64_t ok = 0, errors = 0;
+	struct vg_config *cfg = NULL;
+	struct decoder *dec = NULL;
+	struct decode_stream *ds = NULL;
+	const char *format = "auto", *log_format = NULL;
+	char err[512];
+	int i, ret, c;
+	uint64_t ok = 0, errors = 0, lines = 0, truncated = 0;
+	size_t max_line;
 
 	optind = 0;
 	opterr = 0;
@@ -184,35 +127,31 @@ run(struct vg_ctx *ctx, int argc, char **argv)
 			return cmd_usage_error(&cmd_decode, "unknown or incomplete option '%s'",
 			    argv[optind - 1]);
 	}
-	first_file = optind;
 	if (log_format && strcmp(format, "auto") == 0)
 		format = "nginx";
 	if ((ret = cmd_load_config(ctx, &cfg)) != VG_EXIT_OK)
 		return ret;
-	r.max_line = cfg->monitor.max_line > 0 ? (size_t)cfg->monitor.max_line : 65536;
-	if (r.max_line > DECODE_MAX_LINE)
-		r.max_line = DECODE_MAX_LINE;
-	if (decoder_new(format, log_format, &r.dec, err, sizeof(err)) != VG_OK) {
+	max_line = cfg->monitor.max_line > 0 ? (size_t)cfg->monitor.max_line : 65536;
+	if (max_line > DECODE_MAX_LINE)
+		max_line = DECODE_MAX_LINE;
+	if (decoder_new(format, log_format, &dec, err, sizeof(err)) != VG_OK) {
 		ret = cmd_usage_error(&cmd_decode, "%s", err);
 		goto out;
 	}
-	r.line = vg_buf_new(r.max_line);
-	if (!r.line) {
+	if (decode_stream_new(dec, max_line, print_event, &ctx->json, &ds) != VG_OK) {
 		ret = VG_EXIT_RUNTIME;
 		goto out;
 	}
-	ret = VG_EXIT_OK;
-	if (first_file >= argc) {
-		decode_file(&r, "(stdin)", stdin);
-	}
-	for (i = first_file; i < argc; i++) {
+	if (optind >= argc)
+		decode_stream_file(ds, "(stdin)", stdin);
+	for (i = optind; i < argc; i++) {
 		FILE *f = strcmp(argv[i], "-") == 0 ? stdin : fopen(argv[i], "rb");
 		if (!f) {
 			fprintf(stderr, "vigil decode: %s: %s\n", argv[i], strerror(errno));
 			ret = VG_EXIT_RUNTIME;
 			continue;
 		}
-		if (decode_file(&r, argv[i], f) != VG_OK) {
+		if (decode_stream_file(ds, argv[i], f) != VG_OK) {
 			fprintf(stderr, "vigil decode: %s: read error: %s\n", argv[i], strerror(errno));
 			ret = VG_EXIT_RUNTIME;
 		}
@@ -220,15 +159,16 @@ run(struct vg_ctx *ctx, int argc, char **argv)
 			fclose(f);
 	}
 	fflush(stdout);
-	decoder_stats(r.dec, &ok, &errors);
+	decoder_stats(dec, &ok, &errors);
+	decode_stream_counts(ds, &lines, &truncated);
 	vg_info(&ctx->log, "decode: %llu lines, %llu decoded, %llu decode errors, %llu truncated "
-	    "(format %s)", (unsigned long long)r.lines, (unsigned long long)ok,
-	    (unsigned long long)errors, (unsigned long long)r.truncated, format);
+	    "(format %s)", (unsigned long long)lines, (unsigned long long)ok,
+	    (unsigned long long)errors, (unsigned long long)truncated, format);
 	if (ret == VG_EXIT_OK && errors)
 		ret = VG_EXIT_FOUND;
 out:
-	decoder_free(r.dec);
-	vg_buf_free(r.line);
+	decode_stream_free(ds);
+	decoder_free(dec);
 	vg_config_free(cfg);
 	return ret;
 }
