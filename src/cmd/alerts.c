@@ -1,43 +1,52 @@
 /* `vigil alerts [show ID]`: the stored alerts as a table with local times (or JSON
  * lines), filtered by age, rule, source and severity; `show` adds the evidence. */
 #include "cmd/cmd.h"
+#include "core/buf.h"
 #include "core/err.h"
 #include "core/event.h"
 #include "core/store.h"
 
-#include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
+#include <limits.h>
 
 extern const struct cmd_ops cmd_alerts;
 
-/* "90s", "15m", "2h", "7d" -> µs. */
+/* One filter option into f; VG_EXIT_*. */
 static int
-parse_age(const char *s, int64_t *us)
+set_filter(int c, const char *v, struct store_alert_filter *f)
 {
-	char *end;
+	enum vg_severity sev;
 	long long n;
-	int64_t unit;
+	int64_t age;
 
-	errno = 0;
-	n = strtoll(s, &end, 10);
-	if (errno || end == s || n < 0)
-		return VG_ERR_INVAL;
-	switch (*end) {
-	case 's': unit = 1; break;
-	case 'm': unit = 60; break;
-	case 'h': unit = 3600; break;
-	case 'd': unit = 86400; break;
-	default: return VG_ERR_INVAL;
+	switch (c) {
+	case 's':
+		if (vg_parse_age(v, &age) != VG_OK)
+			return cmd_usage_error(&cmd_alerts, "--since wants an age like 90s, 15m, 2h "
+			    "or 7d, not '%s'", v);
+		f->since_us = vg_now_us() - age;
+		break;
+	case 'r': f->rule_glob = v; break;
+	case 'i': f->source_ip = v; break;
+	case 'v':
+		if (vg_severity_parse(v, &sev) != VG_OK)
+			return cmd_usage_error(&cmd_alerts, "--severity wants info, low, medium, high "
+			    "or critical, not '%s'", v);
+		f->min_severity = (int)sev;
+		break;
+	case 'n':
+		if (vg_parse_ll(v, 0, LLONG_MAX, &n) != VG_OK)
+			return cmd_usage_error(&cmd_alerts, "--limit wants a number");
+		f->limit = (size_t)n;
+		break;
+	default:
+		return VG_EXIT_USAGE;
 	}
-	if (end[1] || n > INT64_MAX / 1000000 / unit)
-		return VG_ERR_INVAL;
-	*us = (int64_t)n * unit * 1000000;
-	return VG_OK;
+	return VG_EXIT_OK;
 }
 
 /* Severity as a name: the store keeps the enum's number. */
@@ -65,19 +74,17 @@ print_row(const json_t *a)
 static int
 show(struct vg_ctx *ctx, struct vg_store *st, const char *arg)
 {
-	char *end, t1[32], t2[32];
+	char t1[32], t2[32];
 	json_t *a = NULL, *ev;
 	size_t i;
-	int64_t id;
+	long long id;
 	int r;
 
-	errno = 0;
-	id = strtoll(arg, &end, 10);
-	if (errno || *end || id <= 0)
+	if (vg_parse_ll(arg, 1, INT64_MAX, &id) != VG_OK)
 		return cmd_usage_error(&cmd_alerts, "show needs an alert id, not '%s'", arg);
 	r = store_alert_get(st, id, &a);
 	if (r == VG_ERR_NOTFOUND) {
-		fprintf(stderr, "vigil alerts: no alert %" PRId64 "\n", id);
+		fprintf(stderr, "vigil alerts: no alert %lld\n", id);
 		return VG_EXIT_USAGE;
 	}
 	if (r != VG_OK) {
@@ -86,14 +93,12 @@ show(struct vg_ctx *ctx, struct vg_store *st, const char *arg)
 	}
 	name_severity(a);
 	if (ctx->json) {
-		json_dumpf(a, stdout, JSON_COMPACT);
-		putchar('\n');
-		json_decref(a);
+		cmd_print_json_new(a);
 		return VG_EXIT_OK;
 	}
 	cmd_local_time(cmd_jint(a, "first_seen"), t1, sizeof(t1));
 	cmd_local_time(cmd_jint(a, "last_seen"), t2, sizeof(t2));
-	printf("alert %" PRId64 ": %s (%s, %s", id, cmd_jstr(a, "rule_id"), cmd_jstr(a, "severity"),
+	printf("alert %lld: %s (%s, %s", id, cmd_jstr(a, "rule_id"), cmd_jstr(a, "severity"),
 	    cmd_jstr(a, "category"));
 	if (cmd_jstr(a, "mitre")[0])
 		printf(", %s", cmd_jstr(a, "mitre"));
@@ -137,39 +142,14 @@ run(struct vg_ctx *ctx, int argc, char **argv)
 	struct vg_config *cfg = NULL;
 	struct vg_store *st = NULL;
 	json_t *rows = NULL;
-	char err[512], *end;
+	char err[512];
 	int c, ret;
 	size_t i;
 
 	optind = 0;
-	while ((c = cmd_getopt(&cmd_alerts, argc, argv, ":", opts)) != -1) {
-		int64_t age;
-		enum vg_severity sev;
-		switch (c) {
-		case 's':
-			if (parse_age(optarg, &age) != VG_OK)
-				return cmd_usage_error(&cmd_alerts, "--since wants an age like 90s, "
-				    "15m, 2h or 7d, not '%s'", optarg);
-			f.since_us = vg_now_us() - age;
-			break;
-		case 'r': f.rule_glob = optarg; break;
-		case 'i': f.source_ip = optarg; break;
-		case 'v':
-			if (vg_severity_parse(optarg, &sev) != VG_OK)
-				return cmd_usage_error(&cmd_alerts, "--severity wants info, low, medium, "
-				    "high or critical, not '%s'", optarg);
-			f.min_severity = (int)sev;
-			break;
-		case 'n':
-			errno = 0;
-			f.limit = (size_t)strtoull(optarg, &end, 10);
-			if (errno || *end || optarg[0] == '-')
-				return cmd_usage_error(&cmd_alerts, "--limit wants a number");
-			break;
-		default:
-			return VG_EXIT_USAGE;
-		}
-	}
+	while ((c = cmd_getopt(&cmd_alerts, argc, argv, ":", opts)) != -1)
+		if ((ret = set_filter(c, optarg, &f)) != VG_EXIT_OK)
+			return ret;
 	if (argc - optind > 2 || (argc - optind >= 1 && strcmp(argv[optind], "show") != 0) ||
 	    (argc - optind == 1))
 		return cmd_usage_error(&cmd_alerts, "expected options or 'show ID'");
@@ -196,12 +176,10 @@ run(struct vg_ctx *ctx, int argc, char **argv)
 	json_t *a;
 	json_array_foreach(rows, i, a) {
 		name_severity(a);
-		if (ctx->json) {
-			json_dumpf(a, stdout, JSON_COMPACT);
-			putchar('\n');
-		} else {
+		if (ctx->json)
+			cmd_print_json(a);
+		else
 			print_row(a);
-		}
 	}
 	ret = VG_EXIT_OK;
 out:

@@ -193,3 +193,27 @@ vg_parse_ll(const char *s, long long min, long long max, long long *out)
 	*out = v;
 	return VG_OK;
 }
+
+int
+vg_parse_age(const char *s, int64_t *us)
+{
+	char *end;
+	long long n;
+	int64_t unit;
+
+	errno = 0;
+	n = strtoll(s, &end, 10);
+	if (errno || end == s || n < 0)
+		return VG_ERR_INVAL;
+	switch (*end) {
+	case 's': unit = 1; break;
+	case 'm': unit = 60; break;
+	case 'h': unit = 3600; break;
+	case 'd': unit = 86400; break;
+	default: return VG_ERR_INVAL;
+	}
+	if (end[1] || n > INT64_MAX / 1000000 / unit)
+		return VG_ERR_INVAL;
+	*us = (int64_t)n * unit * 1000000;
+	return VG_OK;
+}

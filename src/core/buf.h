@@ -6,6 +6,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
 
 struct vg_buf;
 
@@ -39,5 +40,9 @@ int vg_strlcpy(char *dst, const char *src, size_t dst_size);
 
 /* Strict decimal parse of a whole string into [min, max]; the replacement for atoi. */
 int vg_parse_ll(const char *s, long long min, long long max, long long *out);
+
+/* An age with its unit, "90s", "15m", "2h" or "7d", into µs (*us); a unit is required.
+ * 0 or VG_ERR_INVAL. */
+int vg_parse_age(const char *s, int64_t *us);
 
 #endif

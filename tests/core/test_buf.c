@@ -85,6 +85,27 @@ test_parse_ll_is_strict(void **state)
 	assert_int_equal(v, 123);
 }
 
+static void
+test_parse_age_needs_a_unit(void **state)
+{
+	int64_t us = -1;
+
+	(void)state;
+	assert_int_equal(vg_parse_age("90s", &us), VG_OK);
+	assert_true(us == 90LL * 1000000);
+	assert_int_equal(vg_parse_age("2h", &us), VG_OK);
+	assert_true(us == 7200LL * 1000000);
+	assert_int_equal(vg_parse_age("7d", &us), VG_OK);
+	assert_true(us == 7LL * 86400 * 1000000);
+	assert_int_equal(vg_parse_age("90", &us), VG_ERR_INVAL);
+	assert_int_equal(vg_parse_age("1x", &us), VG_ERR_INVAL);
+	assert_int_equal(vg_parse_age("5mm", &us), VG_ERR_INVAL);
+	assert_int_equal(vg_parse_age("-5m", &us), VG_ERR_INVAL);
+	assert_int_equal(vg_parse_age("m", &us), VG_ERR_INVAL);
+	assert_int_equal(vg_parse_age("999999999999d", &us), VG_ERR_INVAL);
+	assert_true(us == 7LL * 86400 * 1000000);	/* untouched on failure */
+}
+
 int
 main(void)
 {
@@ -95,6 +116,7 @@ main(void)
 		cmocka_unit_test(test_free_accepts_null),
 		cmocka_unit_test(test_strlcpy_truncates_and_reports),
 		cmocka_unit_test(test_parse_ll_is_strict),
+		cmocka_unit_test(test_parse_age_needs_a_unit),
 	};
 	return cmocka_run_group_tests_name("buf", tests, NULL, NULL);
 }
