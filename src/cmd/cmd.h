@@ -65,7 +65,8 @@ int cmd_parse_options(const struct cmd_ops *cmd, int argc, char **argv,
 /* For commands with operands: getopt_long over argv (argv[0] = its name; set
  * optind = 0 first; operands are left in argv[optind..])
  * without getopt's own messages: the option, -1 at the end, or 0 after printing
- * "unknown option" with cmd's usage (then return VG_EXIT_USAGE). */
+ * "unknown option 'OPT'" (or, with a leading ':' in shortopts, "OPT needs a value")
+ * with cmd's usage (then return VG_EXIT_USAGE). */
 int cmd_getopt(const struct cmd_ops *cmd, int argc, char **argv, const char *shortopts,
     const struct option *longopts);
 

@@ -97,7 +97,11 @@ cmd_getopt(const struct cmd_ops *cmd, int argc, char **argv, const char *shortop
 
 	opterr = 0;
 	c = getopt_long(argc, argv, shortopts, longopts, NULL);
-	if (c == '?' || c == ':') {
+	if (c == ':') {
+		cmd_usage_error(cmd, "%s needs a value", argv[optind - 1]);
+		return 0;
+	}
+	if (c == '?') {
 		cmd_usage_error(cmd, "unknown option '%s'", argv[optind - 1]);
 		return 0;
 	}
