@@ -11,7 +11,6 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 
 extern const struct cmd_ops cmd_notify;
 
@@ -33,8 +32,7 @@ parse_opts(int argc, char **argv, struct opts *o)
 	memset(o, 0, sizeof(*o));
 	o->wait = 60;
 	optind = 0;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":m:s:n:", longopts, NULL)) != -1) {
+	while ((c = cmd_getopt(&cmd_notify, argc, argv, ":m:s:n:", longopts)) != -1) {
 		switch (c) {
 		case 'm': o->message = optarg; break;
 		case 's': o->state = optarg; break;
@@ -47,10 +45,8 @@ parse_opts(int argc, char **argv, struct opts *o)
 			if (vg_parse_ll(optarg, 1, 100000, &o->limit) != VG_OK)
 				return cmd_usage_error(&cmd_notify, "bad --limit '%s'", optarg);
 			break;
-		case ':':
-			return cmd_usage_error(&cmd_notify, "%s needs a value", argv[optind - 1]);
 		default:
-			return cmd_usage_error(&cmd_notify, "unknown option '%s'", argv[optind - 1]);
+			return VG_EXIT_USAGE;
 		}
 	}
 	return VG_EXIT_OK;
@@ -60,28 +56,53 @@ parse_opts(int argc, char **argv, struct opts *o)
 static int
 do_flush(struct vg_ctx *ctx, struct cases_cmd *cc, long long wait)
 {
-	struct notify_pass pass, total = { 0 };
-	int64_t end = vg_now_us() + wait * 1000000LL;
+	struct notify_pass total;
 	int r;
 
-	for (;;) {
-		if ((r = notify_flush(cc->nt, vg_now_us(), &pass)) != VG_OK)
-			return cases_cmd_fail("notify", "flush", r);
-		total.sent += pass.sent;
-		total.failed += pass.failed;
-		total.digested += pass.digested;
-		if (pass.pending == 0 || vg_now_us() >= end)
-			break;
-		if (pass.sent + pass.digested == 0)
-			usleep(200 * 1000);	/* everything due is backing off */
-	}
+	if ((r = notify_flush_until(cc->nt, wait, &total)) != VG_OK)
+		return cases_cmd_fail("notify", "flush", r);
 	if (ctx->json)
 		printf("{\"sent\":%zu,\"failed_attempts\":%zu,\"digested\":%zu,\"pending\":%zu}\n",
-		    total.sent, total.failed, total.digested, pass.pending);
+		    total.sent, total.failed, total.digested, total.pending);
 	else
 		printf("%zu sent, %zu failed attempts, %zu folded into digests, %zu pending\n",
-		    total.sent, total.failed, total.digested, pass.pending);
-	return pass.pending ? VG_EXIT_FOUND : VG_EXIT_OK;
+		    total.sent, total.failed, total.digested, total.pending);
+	return total.pending ? VG_EXIT_FOUND : VG_EXIT_OK;
+}
+
+static int
+do_test(struct cases_cmd *cc, const char *channel, const struct opts *o)
+{
+	enum vg_severity sev = VG_SEV_INFO;
+	char key[64];
+	int r;
+
+	if (!channel)
+		return cmd_usage_error(&cmd_notify, "test needs a channel name");
+	if (!notify_has_channel(cc->nt, channel))
+		return cmd_usage_error(&cmd_notify, "no channel named '%s'", channel);
+	if (o->severity && vg_severity_parse(o->severity, &sev) != VG_OK)
+		return cmd_usage_error(&cmd_notify, "bad --severity '%s'", o->severity);
+	if ((r = notify_test(cc->nt, channel, o->message, (int)sev, key, sizeof(key))) != VG_OK)
+		return cases_cmd_fail("notify", "test", r);
+	printf("%s queued for %s; `vigil notify flush` sends it\n", key, channel);
+	return VG_EXIT_OK;
+}
+
+static void
+print_row(const json_t *row)
+{
+	printf("%-6lld %-10s %-9s %-10s %-8s tries %-3lld ",
+	    (long long)json_integer_value(json_object_get(row, "id")),
+	    cases_cmd_str(row, "channel"), cases_cmd_str(row, "state"),
+	    cases_cmd_str(row, "kind"), cases_cmd_str(row, "severity"),
+	    (long long)json_integer_value(json_object_get(row, "attempts")));
+	cases_cmd_puts(stdout, cases_cmd_str(row, "idem_key"));
+	if (json_is_string(json_object_get(row, "last_error"))) {
+		fputs("  last error: ", stdout);
+		cases_cmd_puts(stdout, cases_cmd_str(row, "last_error"));
+	}
+	fputc('\n', stdout);
 }
 
 static void
@@ -119,35 +140,16 @@ static int
 dispatch(struct vg_ctx *ctx, struct cases_cmd *cc, const char *verb, const char *arg,
     const struct opts *o)
 {
-	json_t *j = NULL;
+	json_t *j = NULL, *row;
+	size_t k;
 	int r;
 
 	if (strcmp(verb, "flush") == 0)
 		return do_flush(ctx, cc, o->wait);
 	if (strcmp(verb, "run") == 0)
 		return do_run(ctx, cc);
-	if (strcmp(verb, "test") == 0) {
-		enum vg_severity sev = VG_SEV_INFO;
-		char key[64];
-		bool known = false;
-		if (!arg)
-			return cmd_usage_error(&cmd_notify, "test needs a channel name");
-		for (size_t i = 0; i < cc->cfg->notify.channels.n; i++)
-			known = known || strcmp(vg_config_channel(cc->cfg, i)->name, arg) == 0;
-		if (!known)
-			return cmd_usage_error(&cmd_notify, "no channel named '%s'", arg);
-		if (o->severity && vg_severity_parse(o->severity, &sev) != VG_OK)
-			return cmd_usage_error(&cmd_notify, "bad --severity '%s'", o->severity);
-		snprintf(key, sizeof(key), "test-%lld", (long long)vg_now_us());
-		j = json_pack("{s:s, s:s}", "title", o->message ? o->message : "hello from vigil",
-		    "severity", vg_severity_name(sev));
-		r = j ? notify_enqueue_channel(cc->nt, arg, "test", (int)sev, key, j) : VG_ERR_NOMEM;
-		json_decref(j);
-		if (r != VG_OK)
-			return cases_cmd_fail("notify", "test", r);
-		printf("%s queued for %s; `vigil notify flush` sends it\n", key, arg);
-		return VG_EXIT_OK;
-	}
+	if (strcmp(verb, "test") == 0)
+		return do_test(cc, arg, o);
 	if (strcmp(verb, "list") == 0)
 		r = notify_outbox_list(cc->nt, o->state, (size_t)o->limit, &j);
 	else if (strcmp(verb, "stats") == 0)
@@ -156,25 +158,11 @@ dispatch(struct vg_ctx *ctx, struct cases_cmd *cc, const char *verb, const char 
 		return cmd_usage_error(&cmd_notify, "unknown subcommand '%s'", verb);
 	if (r != VG_OK)
 		return cases_cmd_fail("notify", verb, r);
-	if (ctx->json || strcmp(verb, "stats") == 0) {
+	if (ctx->json || strcmp(verb, "stats") == 0)
 		cases_cmd_print_json(j);
-	} else {
-		json_t *row;
-		size_t k;
-		json_array_foreach(j, k, row) {
-			printf("%-6lld %-10s %-9s %-10s %-8s tries %-3lld ",
-			    (long long)json_integer_value(json_object_get(row, "id")),
-			    cases_cmd_str(row, "channel"), cases_cmd_str(row, "state"),
-			    cases_cmd_str(row, "kind"), cases_cmd_str(row, "severity"),
-			    (long long)json_integer_value(json_object_get(row, "attempts")));
-			cases_cmd_puts(stdout, cases_cmd_str(row, "idem_key"));
-			if (json_is_string(json_object_get(row, "last_error"))) {
-				fputs("  last error: ", stdout);
-				cases_cmd_puts(stdout, cases_cmd_str(row, "last_error"));
-			}
-			fputc('\n', stdout);
-		}
-	}
+	else
+		json_array_foreach(j, k, row)
+			print_row(row);
 	json_decref(j);
 	return VG_EXIT_OK;
 }

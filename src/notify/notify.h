@@ -15,6 +15,7 @@
 #include "core/store.h"
 
 #include <jansson.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -53,6 +54,19 @@ struct notify_pass {
  * (blocking, each attempt bounded by the channel's timeout) and records the
  * outcome. Meant for a worker thread or a CLI, never the daemon's loop. */
 int notify_flush(struct notify *nt, int64_t now_us, struct notify_pass *pass);
+
+/* notify_flush passes until nothing is pending or wait_s seconds passed (a pause of
+ * 200 ms when everything due is backing off); *total sums the passes and its pending
+ * is what is left. For the CLI, never the daemon's loop. */
+int notify_flush_until(struct notify *nt, long long wait_s, struct notify_pass *total);
+
+/* True if notify.channels has one called name. */
+bool notify_has_channel(const struct notify *nt, const char *name);
+/* Queues a test message for channel, bypassing routes: title text (NULL = "hello from
+ * vigil") at severity (enum vg_severity). key (key_size >= 32) gets its idempotency
+ * key. VG_ERR_NOTFOUND if there is no such channel. */
+int notify_test(struct notify *nt, const char *channel, const char *text, int severity,
+    char *key, size_t key_size);
 
 /* New JSON array of outbox rows (newest first; state NULL = all), at most limit
  * (0 = 100); and {"pending":N,"sent":N,"digested":N,"failing":N}. Caller decrefs. */

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define DUE_BATCH 256
 #define ROUTE_MAX_CHANNELS 32
@@ -380,6 +381,54 @@ notify_flush(struct notify *nt, int64_t now_us, struct notify_pass *pass)
 	if (r == VG_OK && (r = store_query_one(nt->st, SQL_OUT_PENDING, NULL, 0, &row)) == VG_OK)
 		pass->pending = (size_t)json_integer_value(json_object_get(row, "n"));
 	json_decref(row);
+	return r;
+}
+
+int
+notify_flush_until(struct notify *nt, long long wait_s, struct notify_pass *total)
+{
+	struct notify_pass pass;
+	int64_t end = vg_now_us() + wait_s * 1000000LL;
+	int r;
+
+	memset(total, 0, sizeof(*total));
+	for (;;) {
+		if ((r = notify_flush(nt, vg_now_us(), &pass)) != VG_OK)
+			return r;
+		total->sent += pass.sent;
+		total->failed += pass.failed;
+		total->digested += pass.digested;
+		total->pending = pass.pending;
+		if (pass.pending == 0 || vg_now_us() >= end)
+			return VG_OK;
+		if (pass.sent + pass.digested == 0)
+			usleep(200 * 1000);	/* everything due is backing off */
+	}
+}
+
+bool
+notify_has_channel(const struct notify *nt, const char *name)
+{
+	for (size_t i = 0; i < nt->cfg->notify.channels.n; i++)
+		if (strcmp(vg_config_channel(nt->cfg, i)->name, name) == 0)
+			return true;
+	return false;
+}
+
+int
+notify_test(struct notify *nt, const char *channel, const char *text, int severity,
+    char *key, size_t key_size)
+{
+	json_t *j;
+	int r;
+
+	if (!notify_has_channel(nt, channel))
+		return VG_ERR_NOTFOUND;
+	snprintf(key, key_size, "test-%lld", (long long)vg_now_us());
+	j = json_pack("{s:s, s:s}", "title", text ? text : "hello from vigil", "severity",
+	    vg_severity_name((enum vg_severity)severity));
+	r = j ? notify_enqueue_channel(nt, channel, "test", severity, key, j) : VG_ERR_NOMEM;
+	json_decref(j);
 	return r;
 }
 
