@@ -195,6 +195,27 @@ test_flood_beyond_rate_becomes_one_digest(void **state)
 	assert_int_equal(stat_of(f, "sent"), 1);
 }
 
+/* `notify test` and `notify flush`: a test message reaches its one channel, bypassing
+ * routes; flushing until empty sums its passes and stops once nothing is pending. */
+static void
+test_test_message_then_flush_until_empty(void **state)
+{
+	struct fixture *f = *state;
+	struct notify_pass total;
+	char key[64];
+
+	assert_true(notify_has_channel(f->nt, "ok"));
+	assert_false(notify_has_channel(f->nt, "nope"));
+	assert_int_equal(notify_test(f->nt, "nope", NULL, 0, key, sizeof(key)), VG_ERR_NOTFOUND);
+	assert_int_equal(notify_test(f->nt, "ok", "hi", 3, key, sizeof(key)), VG_OK);
+	assert_int_equal(strncmp(key, "test-", 5), 0);
+	assert_int_equal(stat_of(f, "pending"), 1);
+	assert_int_equal(notify_flush_until(f->nt, 60, &total), VG_OK);
+	assert_int_equal(total.sent, 1);
+	assert_int_equal(total.pending, 0);
+	assert_int_equal(stat_of(f, "sent"), 1);
+}
+
 int
 main(void)
 {
@@ -203,6 +224,8 @@ main(void)
 		cmocka_unit_test(test_robot_signatures_match_reference),
 		cmocka_unit_test_setup_teardown(test_routing_and_idempotent_enqueue, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_failed_sends_back_off_and_are_kept, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_test_message_then_flush_until_empty, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_flood_beyond_rate_becomes_one_digest, setup,
 		    teardown),
