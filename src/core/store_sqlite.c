@@ -171,11 +171,15 @@ sqlite_open(const char *path, const struct vg_logger *log, void **impl, char *er
 		ret = VG_ERR_IO;
 		goto out;
 	}
+	/* temp_store: statement journals stay in memory. A multi-row INSERT inside a
+	 * transaction keeps one, and on disk it was most of a 100,000-row import's
+	 * writes (28,000 pwrites to a /var/tmp file for 3,000 to the store). */
 	if (exec_sql(s, "PRAGMA journal_mode = WAL") != VG_OK ||
 	    exec_sql(s, "PRAGMA synchronous = NORMAL") != VG_OK ||
 	    exec_sql(s, "PRAGMA foreign_keys = ON") != VG_OK ||
 	    exec_sql(s, "PRAGMA cache_size = -65536") != VG_OK ||
-	    exec_sql(s, "PRAGMA wal_autocheckpoint = 4096") != VG_OK) {
+	    exec_sql(s, "PRAGMA wal_autocheckpoint = 4096") != VG_OK ||
+	    exec_sql(s, "PRAGMA temp_store = MEMORY") != VG_OK) {
 		snprintf(err, err_size, "%s: cannot configure store: %s", path,
 		    sqlite3_errmsg(s->db));
 		ret = (sqlite3_errcode(s->db) & 0xff) == SQLITE_READONLY ? VG_ERR_IO : VG_ERR_STORE;

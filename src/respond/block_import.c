@@ -81,25 +81,36 @@ drop_nested(struct block_target *v, size_t n, struct block_import_stats *st)
 }
 
 static int
+cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Writes one record per entry (all with the same expiry). Called inside the
+ * import's transaction. */
+static int
 record_all(struct vg_store *store, const struct block_entry *e, size_t n,
     const char *actor, int64_t now, bool dry_run)
 {
-	char target[BLOCK_TARGET_MAX];
-	int r;
+	char *text = malloc(n * BLOCK_TARGET_MAX + 1);
+	const char **targets = malloc((n + 1) * sizeof(*targets));
+	int r = VG_ERR_NOMEM;
 
-	if ((r = store_begin(store)) != VG_OK)
-		return r;
-	for (size_t i = 0; i < n && r == VG_OK; i++) {
-		block_target_format(&e[i].t, target, sizeof(target));
-		struct block_record sb = { .target = target, .reason = "imported list",
-			.actor = actor, .status = dry_run ? "dry_run" : "active",
-			.created_us = now, .expires_us = now + e[i].timeout_ms * 1000 };
-		r = block_store_add(store, &sb);
+	if (!text || !targets)
+		goto out;
+	for (size_t i = 0; i < n; i++) {
+		targets[i] = text + i * BLOCK_TARGET_MAX;
+		block_target_format(&e[i].t, text + i * BLOCK_TARGET_MAX, BLOCK_TARGET_MAX);
 	}
-	if (r == VG_OK)
-		r = store_commit(store);
-	if (r != VG_OK)
-		store_rollback(store);
+	/* In text order, each row's index entry lands beside the previous one. */
+	qsort(targets, n, sizeof(*targets), cmp_str);
+	struct block_record common = { .reason = "imported list", .actor = actor,
+		.status = dry_run ? "dry_run" : "active", .created_us = now,
+		.expires_us = now + (n ? e[0].timeout_ms * 1000 : 0) };
+	r = block_store_add_batch(store, &common, targets, n);
+out:
+	free(text);
+	free(targets);
 	return r;
 }
 
@@ -129,10 +140,11 @@ int
 block_import_targets(struct blocker *b, struct block_target *v, size_t n, int64_t duration_s,
     const char *actor, struct block_import_stats *st)
 {
+	struct vg_store *store = block_get_store(b);
 	struct block_entry *e = NULL;
 	size_t m = 0;
 	char detail[128];
-	int64_t now = vg_now_us(), exp_us = now + duration_s * 1000000;
+	int64_t now = vg_now_us(), exp_us = now + duration_s * 1000000, t0, t1, t2;
 	int r;
 
 	/* With blocks already active, some targets may clash with kernel intervals:
@@ -158,26 +170,39 @@ block_import_targets(struct blocker *b, struct block_target *v, size_t n, int64_
 			continue;
 		}
 		if ((r = block_note(b, &v[i], exp_us)) != VG_OK)
-			goto out;
+			goto undo;
 		e[m].t = v[i];
 		e[m].timeout_ms = duration_s * 1000;
 		m++;
 	}
-	int64_t t0 = vg_now_us();
+	/* Record, apply, commit: the rows become visible only with the kernel's
+	 * elements in place, and a failure on either side leaves both as they were
+	 * (the table and the kernel are rebuilt from the store). */
+	t0 = vg_now_us();
+	if ((r = store_begin(store)) != VG_OK)
+		goto undo;
+	if ((r = record_all(store, e, m, actor, now, block_dry_run(b))) != VG_OK)
+		goto rollback;
+	t1 = vg_now_us();
 	if (m && !block_dry_run(b) && (r = block_apply(b, e, m, had_active)) != VG_OK)
-		goto out;
-	int64_t t1 = vg_now_us();
-	if ((r = record_all(block_get_store(b), e, m, actor, now, block_dry_run(b))) != VG_OK)
-		goto out;
-	st->apply_s = (double)(t1 - t0) / 1e6;
-	st->store_s = (double)(vg_now_us() - t1) / 1e6;
-	st->added = m;
+		goto rollback;
+	t2 = vg_now_us();
 	snprintf(detail, sizeof(detail), "%zu targets for %llds (%zu invalid, %zu allowlisted, "
 	    "%zu capped)", m, (long long)duration_s, st->invalid, st->allowlisted, st->capped);
-	r = store_audit(block_get_store(b), actor, "block.import", detail);
+	if ((r = store_audit(store, actor, "block.import", detail)) != VG_OK ||
+	    (r = store_commit(store)) != VG_OK)
+		goto rollback;
+	st->apply_s = (double)(t2 - t1) / 1e6;
+	st->store_s = (double)(t1 - t0 + vg_now_us() - t2) / 1e6;
+	st->added = m;
 out:
 	free(e);
 	return r;
+rollback:
+	store_rollback(store);
+undo:
+	block_reload(b);
+	goto out;
 }
 
 static int

@@ -6,6 +6,7 @@
 
 #include "core/store.h"
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -25,10 +26,18 @@ struct block_record {
 
 /* Saves b; sets b->id. 0 or VG_ERR_*. */
 int block_store_add(struct vg_store *st, struct block_record *b);
+/* Saves n records that differ only in target (an import): common gives the other
+ * fields, targets[i] each target. Call inside a transaction. 0 or VG_ERR_*. */
+int block_store_add_batch(struct vg_store *st, const struct block_record *common,
+    const char *const *targets, size_t n);
 /* Marks active blocks of target (NULL = every one) still in force at at_us as
  * removed by who; *n gets how many. */
 int block_store_remove(struct vg_store *st, const char *target, int64_t at_us, const char *by,
     size_t *n);
+/* *found: row id is still target's block created at created_us (a rolled-back
+ * row is gone, and its id may since hold another). */
+int block_store_exists(struct vg_store *st, int64_t id, const char *target, int64_t created_us,
+    bool *found);
 /* Blocks of target created at or after since_us that nobody lifted (escalation). */
 int block_store_count(struct vg_store *st, const char *target, int64_t since_us,
     int64_t *count);
