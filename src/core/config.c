@@ -72,6 +72,7 @@ struct cfg_schema {
 
 static const char *const webroot_policies[] = { "alert", "restore", "quarantine", NULL };
 static const char *const store_backends[] = { "sqlite", NULL };
+static const char *const block_actions[] = { "drop", "reject", NULL };
 static const char *const log_levels[] = { "error", "warn", "info", "debug", NULL };
 static const char *const log_formats[] = { "text", "json", NULL };
 
@@ -220,6 +221,8 @@ static const struct cfg_field block_fields[] = {
 	  .sub = &block_trigger_schema },
 	{ .key = "nft_table", .type = CFG_STR,
 	  .offset = offsetof(struct vg_config, block.nft_table), .def = "vigil" },
+	{ .key = "action", .type = CFG_ENUM, .offset = offsetof(struct vg_config, block.action),
+	  .choices = block_actions, .def = "drop" },
 	{ .key = "command_add", .type = CFG_STRLIST,
 	  .offset = offsetof(struct vg_config, block.command_add) },
 	{ .key = "command_del", .type = CFG_STRLIST,

@@ -130,6 +130,7 @@ struct vg_config {
 		long long max_total;		/* active blocks at once (also the nft set size) */
 		struct vg_cfg_array triggers;	/* of struct vg_block_trigger_cfg */
 		char *nft_table;		/* inet table vigil owns */
+		char *action;			/* drop|reject: what the nftables rules do */
 		struct vg_cfg_strlist command_add;	/* argv; "{}" becomes the target */
 		struct vg_cfg_strlist command_del;
 		char *webhook_url;		/* POSTed JSON {"action","target","timeout"} */

@@ -307,8 +307,9 @@ nft_open(const struct vg_config *cfg, const struct vg_logger *log, void **impl, 
     size_t err_size)
 {
 	struct nft_adapter *n = calloc(1, sizeof(*n));
-	char cmd[2048];
+	char cmd[4096];
 	const char *t = cfg->block.nft_table ? cfg->block.nft_table : "vigil";
+	bool reject = cfg->block.action && strcmp(cfg->block.action, "reject") == 0;
 	long long size = cfg->block.max_total;
 	int r;
 
@@ -325,7 +326,7 @@ nft_open(const struct vg_config *cfg, const struct vg_logger *log, void **impl, 
 	snprintf(n->table, sizeof(n->table), "%s", t);
 	/* Chains are flushed and refilled in one transaction: the drop rules are
 	 * replaced atomically and the sets (the blocks) are left as they are. */
-	snprintf(cmd, sizeof(cmd),
+	int len = snprintf(cmd, sizeof(cmd),
 	    "add table inet %1$s\n"
 	    "add set inet %1$s addr4 { type ipv4_addr; flags timeout; size %2$lld; }\n"
 	    "add set inet %1$s addr6 { type ipv6_addr; flags timeout; size %2$lld; }\n"
@@ -334,16 +335,25 @@ nft_open(const struct vg_config *cfg, const struct vg_logger *log, void **impl, 
 	    "add chain inet %1$s input { type filter hook input priority filter - 10; policy accept; }\n"
 	    "add chain inet %1$s forward { type filter hook forward priority filter - 10; policy accept; }\n"
 	    "flush chain inet %1$s input\n"
-	    "flush chain inet %1$s forward\n"
-	    "add rule inet %1$s input ip saddr @addr4 counter drop\n"
-	    "add rule inet %1$s input ip saddr @net4 counter drop\n"
-	    "add rule inet %1$s input ip6 saddr @addr6 counter drop\n"
-	    "add rule inet %1$s input ip6 saddr @net6 counter drop\n"
-	    "add rule inet %1$s forward ip saddr @addr4 counter drop\n"
-	    "add rule inet %1$s forward ip saddr @net4 counter drop\n"
-	    "add rule inet %1$s forward ip6 saddr @addr6 counter drop\n"
-	    "add rule inet %1$s forward ip6 saddr @net6 counter drop\n",
+	    "flush chain inet %1$s forward\n",
 	    n->table, size);
+	for (int c = 0; c < 2; c++)
+		for (int i = 0; i < N_SETS; i++) {
+			const char *chain = c ? "forward" : "input";
+			const char *match = i == SET_ADDR4 || i == SET_NET4 ? "ip" : "ip6";
+			/* reject: a TCP client gets a reset at once, anything else an ICMP
+			 * "administratively prohibited", instead of waiting for a timeout. */
+			if (reject)
+				len += snprintf(cmd + len, sizeof(cmd) - (size_t)len,
+				    "add rule inet %1$s %2$s %3$s saddr @%4$s meta l4proto tcp counter "
+				    "reject with tcp reset\n"
+				    "add rule inet %1$s %2$s %3$s saddr @%4$s counter reject with icmpx "
+				    "type admin-prohibited\n", n->table, chain, match, set_names[i]);
+			else
+				len += snprintf(cmd + len, sizeof(cmd) - (size_t)len,
+				    "add rule inet %1$s %2$s %3$s saddr @%4$s counter drop\n",
+				    n->table, chain, match, set_names[i]);
+		}
 	if (!(n->nl = mnl_socket_open(NETLINK_NETFILTER)) ||
 	    mnl_socket_bind(n->nl, 0, MNL_SOCKET_AUTOPID) < 0) {
 		snprintf(err, err_size, "nftables: netlink socket: %s", strerror(errno));
@@ -357,9 +367,11 @@ nft_open(const struct vg_config *cfg, const struct vg_logger *log, void **impl, 
 	n->seq = (uint32_t)time(NULL);
 	/* libnftables reads every element of every set before a command (seconds
 	 * with large sets loaded), so the declaration only runs when the table is
-	 * not already complete: 4 sets and 8 rules. */
+	 * not already complete: 4 sets and 8 rules for drop, 16 for reject (the
+	 * count also tells the two apart, so a changed block.action is applied). */
 	if ((count_objects(n, NFT_MSG_GETSET) != N_SETS ||
-	    count_objects(n, NFT_MSG_GETRULE) != 8) && (r = run_nft(cmd, err, err_size)) != VG_OK)
+	    count_objects(n, NFT_MSG_GETRULE) != (reject ? 16 : 8)) &&
+	    (r = run_nft(cmd, err, err_size)) != VG_OK)
 		goto fail;
 	*impl = n;
 	return VG_OK;
