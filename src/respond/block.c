@@ -1,10 +1,14 @@
 /* The blocker: turns an alert, an analyst's command or an imported list into block
  * decisions. Order of checks: allowlist (always wins), an active block that already
  * covers the target, caps, escalation; then the adapters act and the store records.
- * The adapters act before the store write so the packets stop as early as possible.
- * Active blocks are mirrored in a hash table keyed by target; whether a network
- * covers a target is one lookup per prefix length in use, not a scan. */
+ * The adapters act before the store write so the packets stop as early as possible;
+ * the ledger (block_ledger.c) then holds the record until it is known committed, so
+ * a rolled-back write is written again rather than lost. Lifting goes the other
+ * way: the store first, then the adapters. Active blocks are mirrored in a hash
+ * table keyed by target; whether a network covers a target is one lookup per
+ * prefix length in use, not a scan. */
 #include "respond/block_int.h"
+#include "respond/block_ledger.h"
 #include "core/err.h"
 
 #include <errno.h>
@@ -37,6 +41,7 @@ struct blocker {
 	struct trigger *trig;
 	size_t n_trig;
 	struct block_table tab;
+	struct block_ledger ledger;
 	bool hidden_nets;		/* a restore left nested networks out of the kernel */
 	int64_t minute_start_us;
 	long long minute_count;
@@ -164,11 +169,33 @@ fail:
 	return r;
 }
 
+/* Before closing: records still unwritten are written once more, and a block
+ * whose record cannot be written is lifted, so none outlives vigil unrecorded. */
+static void
+settle_final(struct blocker *b)
+{
+	size_t n = 0;
+	block_ledger_settle(&b->ledger, b->st, &n);
+	block_ledger_settle(&b->ledger, b->st, &n);	/* drops the rows just written */
+	for (size_t i = 0; i < b->ledger.n; i++) {
+		const struct block_target *t = &b->ledger.v[i].t;
+		char target[BLOCK_TARGET_MAX];
+		block_target_format(t, target, sizeof(target));
+		vg_warn(b->log, "block: %s could not be recorded (%s); lifting it", target,
+		    store_errmsg(b->st));
+		for (size_t j = 0; j < b->n_ad; j++)
+			b->ad[j].ops->del(b->ad[j].impl, t, 1);
+	}
+}
+
 void
 block_close(struct blocker *b)
 {
 	if (!b)
 		return;
+	if (b->st)
+		settle_final(b);
+	block_ledger_free(&b->ledger);
 	for (size_t i = 0; i < b->n_ad; i++)
 		b->ad[i].ops->close(b->ad[i].impl);
 	block_table_free(&b->tab);
@@ -234,6 +261,16 @@ block_restore(struct blocker *b)
 		}
 	free(e);
 	return ret;
+}
+
+int
+block_reload(struct blocker *b)
+{
+	int r;
+	block_table_clear(&b->tab);
+	if ((r = block_store_each(b->st, vg_now_us(), load_active, b)) != VG_OK)
+		return r;
+	return block_restore(b);
 }
 
 /* Applies entries through every adapter; an interval clash (a network nested in
@@ -347,9 +384,12 @@ block_add(struct blocker *b, const struct block_request *rq, enum block_outcome 
 	}
 	cover = block_table_covering(&b->tab, &rq->t, false, now);
 	if (cover && (dur == 0 || cover->expires_us >= now + dur * 1000000)) {
+		bool rewritten;
 		b->stats.already++;
 		*outcome = BLOCK_ALREADY;
-		return VG_OK;
+		/* The alert of a rolled-back round comes again: its block is still in
+		 * force, its record may have gone with the round. */
+		return block_ledger_relink(&b->ledger, b->st, &rq->t, rq->alert_id, &rewritten);
 	}
 	const struct block_slot *exact = block_table_get(&b->tab, &rq->t, now);
 	if ((rq->automatic && over_minute_cap(b, now)) ||
@@ -362,14 +402,14 @@ block_add(struct blocker *b, const struct block_request *rq, enum block_outcome 
 	if (dur == 0)
 		dur = escalated_duration(b, target, now, &level);
 	exp_us = now + dur * 1000000;
+	/* In the table first, so a clash-driven resync already includes it. */
+	if ((r = block_table_put(&b->tab, &rq->t, exp_us)) != VG_OK)
+		return r;
 	if (b->cfg->block.dry_run) {
 		*outcome = BLOCK_DRY_RUN;
 		b->stats.dry_run++;
 	} else {
 		struct block_entry e = { rq->t, dur * 1000 };
-		/* In the table first, so a clash-driven resync already includes it. */
-		if ((r = block_table_put(&b->tab, &rq->t, exp_us)) != VG_OK)
-			return r;
 		if ((r = apply(b, &e, 1, exact != NULL)) != VG_OK) {
 			block_table_del(&b->tab, &rq->t);
 			return r;
@@ -378,18 +418,18 @@ block_add(struct blocker *b, const struct block_request *rq, enum block_outcome 
 	}
 	if (rq->automatic)
 		b->minute_count++;
-	if (b->cfg->block.dry_run && (r = block_table_put(&b->tab, &rq->t, exp_us)) != VG_OK)
-		return r;
 	struct block_record sb = { .target = target, .reason = rq->reason, .actor = rq->actor,
 		.status = b->cfg->block.dry_run ? "dry_run" : "active", .alert_id = rq->alert_id,
 		.level = level, .created_us = now, .expires_us = exp_us };
-	if ((r = block_store_add(b->st, &sb)) != VG_OK)
+	int64_t row = 0;
+	/* A failed write stays in the ledger and is retried; the block stays in force. */
+	if ((r = block_ledger_record(&b->ledger, b->st, &rq->t, &sb, &row)) != VG_OK)
 		return r;
 	if (id)
-		*id = sb.id;
+		*id = row;
 	if (!rq->automatic) {
 		snprintf(detail, sizeof(detail), "%s for %llds (block #%lld)%s", target,
-		    (long long)dur, (long long)sb.id, b->cfg->block.dry_run ? " dry-run" : "");
+		    (long long)dur, (long long)row, b->cfg->block.dry_run ? " dry-run" : "");
 		r = store_audit(b->st, rq->actor, "block.add", detail);
 	}
 	return r;
@@ -404,16 +444,18 @@ block_del(struct blocker *b, const struct block_target *t, const char *actor, si
 
 	*n = 0;
 	block_target_format(t, target, sizeof(target));
+	/* The record first: a failed write leaves the block in force and on record. */
+	if ((r = block_store_remove(b->st, target, vg_now_us(), actor, n)) != VG_OK)
+		return r;
+	if (*n == 0 && !had)
+		return VG_ERR_NOTFOUND;
+	block_ledger_forget(&b->ledger, t);
 	for (size_t i = 0; i < b->n_ad; i++) {
 		r = b->ad[i].ops->del(b->ad[i].impl, t, 1);
 		if (r != VG_OK && r != VG_ERR_NOTFOUND)
 			b->stats.adapter_errors++;
 	}
 	block_table_del(&b->tab, t);
-	if ((r = block_store_remove(b->st, target, vg_now_us(), actor, n)) != VG_OK)
-		return r;
-	if (*n == 0 && !had)
-		return VG_ERR_NOTFOUND;
 	b->stats.removed += *n;
 	/* A network may have hidden narrower ones that must now take its place. */
 	if (!block_target_is_host(t) && (r = block_restore(b)) != VG_OK)
@@ -427,12 +469,13 @@ block_flush(struct blocker *b, const char *actor, size_t *n)
 	int r;
 
 	*n = 0;
+	if ((r = block_store_remove(b->st, NULL, vg_now_us(), actor, n)) != VG_OK)
+		return r;
+	block_ledger_forget(&b->ledger, NULL);
 	for (size_t i = 0; i < b->n_ad; i++)
 		if (b->ad[i].ops->flush(b->ad[i].impl) != VG_OK)
 			b->stats.adapter_errors++;
 	block_table_clear(&b->tab);
-	if ((r = block_store_remove(b->st, NULL, vg_now_us(), actor, n)) != VG_OK)
-		return r;
 	b->stats.removed += *n;
 	return store_audit(b->st, actor, "block.flush", NULL);
 }
@@ -440,16 +483,22 @@ block_flush(struct blocker *b, const char *actor, size_t *n)
 int
 block_tick(struct blocker *b, int64_t now_us)
 {
-	size_t purged_nets = 0;
+	size_t purged_nets = 0, rewritten = 0;
+	int r = block_ledger_settle(&b->ledger, b->st, &rewritten);
+	if (rewritten)
+		vg_warn(b->log, "block: %zu block record%s written again (lost with a rolled-back "
+		    "batch or a failed write)", rewritten, rewritten == 1 ? "" : "s");
+	if (r != VG_OK)
+		vg_warn(b->log, "block: cannot write block records (%s); will retry",
+		    store_errmsg(b->st));
 	for (size_t i = 0; i < b->n_ad; i++)
 		if (b->ad[i].ops->tick && b->ad[i].ops->tick(b->ad[i].impl, now_us) != VG_OK)
 			b->stats.adapter_errors++;
 	b->stats.expired += block_table_expire(&b->tab, now_us, &purged_nets);
 	if (purged_nets && b->hidden_nets)
 		return block_restore(b);
-	return VG_OK;
+	return r;
 }
-
 static bool
 glob_ok(const char *pattern, const char *value)
 {

@@ -20,6 +20,9 @@ int block_note(struct blocker *b, const struct block_target *t, int64_t expires_
  * instead); 0 if at least one took them. */
 int block_apply(struct blocker *b, const struct block_entry *e, size_t n, bool replace);
 size_t block_active_count(const struct blocker *b);
+/* Rebuilds the table from the store's active blocks and the adapters from the
+ * table: the way back to a consistent state after a failed transaction. */
+int block_reload(struct blocker *b);
 /* Filters, applies and records already-parsed targets (v is reordered). */
 int block_import_targets(struct blocker *b, struct block_target *v, size_t n, int64_t duration_s,
     const char *actor, struct block_import_stats *st);

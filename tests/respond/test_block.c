@@ -147,6 +147,73 @@ test_dry_run_decisions(void **state)
 	rmdir(dir);
 }
 
+/* A block written inside a transaction that rolls back (a watch round) is not
+ * lost: the re-raised alert writes it again, linked; without one, the next tick
+ * does. */
+static void
+test_rolled_back_record_is_written_again(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/vigil-block-test.XXXXXX", path[512], err[256], *errors = NULL;
+	struct vg_config *cfg = NULL;
+	struct vg_store *st = NULL;
+	struct blocker *b = NULL;
+	struct vg_logger log = { .level = VG_LOG_ERROR };
+	enum block_outcome o;
+	json_t *list = NULL;
+	static const char yaml[] = "block: {dry_run: true}\n";
+
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/s.db", dir);
+	assert_int_equal(vg_config_load_string("t.yaml", yaml, sizeof(yaml) - 1, dir, &cfg,
+	    &errors, NULL), VG_OK);
+	assert_int_equal(store_open("sqlite", path, &log, &st, err, sizeof(err)), VG_OK);
+	assert_int_equal(block_open(cfg, st, &log, &b, err, sizeof(err)), VG_OK);
+
+	struct block_request rq = { .t = T("203.0.113.5"), .actor = "rule:x", .automatic = true };
+	assert_int_equal(store_begin(st), VG_OK);
+	assert_int_equal(block_add(b, &rq, &o, NULL), VG_OK);
+	assert_int_equal(o, BLOCK_DRY_RUN);
+	rq.t = T("203.0.113.6");
+	assert_int_equal(block_add(b, &rq, &o, NULL), VG_OK);
+	assert_int_equal(store_rollback(st), VG_OK);
+	assert_int_equal(block_list(st, true, &list), VG_OK);
+	assert_int_equal(json_array_size(list), 0);	/* both rows went with the round */
+	json_decref(list);
+
+	/* The round comes again and re-raises the first alert. */
+	rq.t = T("203.0.113.5");
+	assert_int_equal(block_add(b, &rq, &o, NULL), VG_OK);
+	assert_int_equal(o, BLOCK_ALREADY);
+	assert_int_equal(block_list(st, true, &list), VG_OK);
+	assert_int_equal(json_array_size(list), 1);
+	assert_string_equal(json_string_value(json_object_get(json_array_get(list, 0), "target")),
+	    "203.0.113.5");
+	json_decref(list);
+	/* The second one's alert never comes back: the tick writes it. */
+	assert_int_equal(block_tick(b, vg_now_us()), VG_OK);
+	assert_int_equal(block_list(st, true, &list), VG_OK);
+	assert_int_equal(json_array_size(list), 2);
+	json_decref(list);
+	/* Committed rows are settled, not written twice. */
+	assert_int_equal(block_tick(b, vg_now_us()), VG_OK);
+	assert_int_equal(block_tick(b, vg_now_us()), VG_OK);
+	assert_int_equal(block_list(st, true, &list), VG_OK);
+	assert_int_equal(json_array_size(list), 2);
+	json_decref(list);
+
+	block_close(b);
+	store_close(st);
+	vg_config_free(cfg);
+	free(errors);
+	static const char *const files[] = { "s.db", "s.db-wal", "s.db-shm" };
+	for (size_t i = 0; i < 3; i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, files[i]);
+		unlink(path);
+	}
+	rmdir(dir);
+}
+
 int
 main(void)
 {
@@ -155,6 +222,7 @@ main(void)
 		cmocka_unit_test(test_contains_respects_prefix_bits),
 		cmocka_unit_test(test_table_finds_covering_network_and_expires),
 		cmocka_unit_test(test_dry_run_decisions),
+		cmocka_unit_test(test_rolled_back_record_is_written_again),
 	};
 	return cmocka_run_group_tests_name("block", tests, NULL, NULL);
 }
