@@ -5,6 +5,8 @@
 # and veth pairs with them.
 NS_SRV=vgsrv$$ NS_ATK=vgatk$$ NS_OK=vgok$$
 SRV_IP=10.231.0.1 ATK_IP=10.231.0.2 SRV_IP2=10.231.1.1 OK_IP=10.231.1.2
+# IPv6 on the same links (unique local addresses, private to the namespaces too)
+SRV_IP6=fd00:231::1 ATK_IP6=fd00:231::2 SRV_IP6_2=fd00:231:1::1 OK_IP6=fd00:231:1::2
 
 netns_cleanup() {
 	for ns in $NS_SRV $NS_ATK $NS_OK; do ip netns del "$ns" 2>/dev/null; done
@@ -27,6 +29,11 @@ netns_setup() {
 	ip -n $NS_SRV addr add $SRV_IP/24 dev vga$$ && ip -n $NS_SRV addr add $SRV_IP2/24 dev vgc$$ &&
 	ip -n $NS_ATK addr add $ATK_IP/24 dev vgb$$ && ip -n $NS_OK addr add $OK_IP/24 dev vgd$$ ||
 		return 1
+	# nodad: usable at once, no duplicate-address detection wait
+	ip -n $NS_SRV addr add $SRV_IP6/64 dev vga$$ nodad &&
+	ip -n $NS_SRV addr add $SRV_IP6_2/64 dev vgc$$ nodad &&
+	ip -n $NS_ATK addr add $ATK_IP6/64 dev vgb$$ nodad &&
+	ip -n $NS_OK addr add $OK_IP6/64 dev vgd$$ nodad || return 1
 	for l in "$NS_SRV vga$$" "$NS_SRV vgc$$" "$NS_ATK vgb$$" "$NS_OK vgd$$"; do
 		set -- $l
 		ip -n "$1" link set "$2" up || return 1
@@ -40,9 +47,18 @@ in_atk() { ip netns exec $NS_ATK "$@"; }
 in_ok() { ip netns exec $NS_OK "$@"; }
 
 # can_connect NS HOST PORT: a TCP connect from NS succeeds within 3 s (a dropped
-# SYN makes it time out).
+# SYN makes it time out). HOST may be an IPv6 address.
 can_connect() {
 	ip netns exec "$1" timeout 3 bash -c "exec 3<>/dev/tcp/$2/$3" 2>/dev/null
+}
+
+# connect_refused NS HOST PORT: the connect fails at once with "refused" (a reset),
+# not by timing out.
+connect_refused() {
+	local e
+	e=$(ip netns exec "$1" timeout 3 bash -c "exec 3<>/dev/tcp/$2/$3" 2>&1)
+	[ $? -ne 124 ] && case "$e" in *refused*) return 0 ;; esac
+	return 1
 }
 
 # nft_drops TABLE: packets the table's input rules have dropped so far.
