@@ -79,8 +79,8 @@ poll_until() {
 	"$@"
 }
 
-# nginx_start PORT [DIRECTIVES]: nginx in the server namespace on both server
-# addresses with DIRECTIVES in its server block, combined access log at
+# nginx_start PORT [DIRECTIVES]: nginx in the server namespace on the server's
+# IPv4 and IPv6 addresses with DIRECTIVES in its server block, combined access log at
 # $TMP/access.log, everything else under $TMP/nginx.
 nginx_start() {
 	mkdir -p "$TMP/nginx/www" && echo ok >"$TMP/nginx/www/index.html"
@@ -99,6 +99,8 @@ http {
 	server {
 		listen $SRV_IP:$1;
 		listen $SRV_IP2:$1;
+		listen [$SRV_IP6]:$1;
+		listen [$SRV_IP6_2]:$1;
 		root $TMP/nginx/www;
 		${2:-}
 		location / { try_files \$uri \$uri/ =404; }

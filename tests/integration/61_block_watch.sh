@@ -2,7 +2,9 @@
 # vigil watch blocks from its alerts: nginx in a server namespace logs an attacker's
 # SQL injection, watch (on that log) blocks the source, and the attacker's next
 # connect times out; an allowlisted client doing the same is alerted on but never
-# blocked; dry-run records without touching the kernel; a restart keeps blocks.
+# blocked; dry-run records without touching the kernel; a restart keeps blocks; an
+# IPv6 attacker is blocked through the ip6 set, and its block stays recorded when
+# the batch that held the record rolls back.
 source "$SRCDIR/tests/lib.sh"
 source "$SRCDIR/tests/netns.sh"
 trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; nginx_stop; netns_cleanup; [ -n "$KEEP" ] || rm -rf "$TMP"' EXIT
@@ -45,6 +47,7 @@ sqli() {	# sqli NS HOST: one SQL injection request
 	ip netns exec "$1" curl -s -m 3 -o /dev/null "http://$2:$PORT/item.php?id=1%27%20union%20select%201,2--"
 }
 blocked_in_kernel() { in_srv nft list set inet vigil addr4 2>/dev/null | grep -q "$1"; }
+blocked_in_kernel6() { in_srv nft list set inet vigil addr6 2>/dev/null | grep -q "$1"; }
 rows() { sqlite3 w.db "select count(*) from actions where kind = 'block' and target = '$1' and status = '$2'"; }
 has_rows() { [ "$(rows "$1" "$2")" -ge 1 ]; }
 alerted() { [ "$(sqlite3 w.db "select count(*) from alerts where source_ip = '$1'")" -ge 1 ]; }
@@ -86,6 +89,30 @@ blocked_in_kernel $ATK_IP && ok "the block outlives the watch process" || not_ok
 in_srv nft flush set inet vigil addr4
 start || { not_ok "watch did not restart: $(cat err.txt)"; finish; }
 blocked_in_kernel $ATK_IP && ok "restart re-applies the active block" || not_ok "block not re-applied"
+
+# IPv6, with every batch failing to save (an injected store fault on the positions):
+# the block is applied at once and its record, lost with each rolled-back batch, is
+# written again, once.
+sqlite3 w.db "CREATE TABLE test_fail(x); INSERT INTO test_fail VALUES(1);
+	CREATE TRIGGER test_fail_u BEFORE UPDATE ON source_offsets WHEN EXISTS (SELECT 1 FROM test_fail)
+	BEGIN SELECT RAISE(ABORT, 'injected failure'); END;
+	CREATE TRIGGER test_fail_i BEFORE INSERT ON source_offsets WHEN EXISTS (SELECT 1 FROM test_fail)
+	BEGIN SELECT RAISE(ABORT, 'injected failure'); END;"
+sqli $NS_ATK "[$SRV_IP6]"
+poll_until 60 blocked_in_kernel6 $ATK_IP6 && ok "watch blocks the IPv6 attacker in the addr6 set" ||
+	not_ok "IPv6 attacker not blocked: $(tail -5 err.txt)"
+can_connect $NS_ATK "$SRV_IP6" $PORT && not_ok "blocked IPv6 attacker still connects" ||
+	ok "the IPv6 attacker's next connect times out"
+poll_until 60 grep -q "batch not saved" err.txt && ok "the batch holding the block rolls back" ||
+	not_ok "no rolled-back batch: $(tail -3 err.txt)"
+poll_until 60 has_rows $ATK_IP6 active && ok "the block is on record although its batch rolled back" ||
+	not_ok "block lost with the rolled-back batch"
+sqlite3 -cmd ".timeout 60000" w.db "DELETE FROM test_fail"
+ip netns exec $NS_OK curl -s -m 3 -o /dev/null "http://$SRV_IP2:$PORT/"
+saved() { [ "$(sqlite3 w.db "select offset from source_offsets where path = '$TMP/access.log'")" = \
+	"$(stat -c %s access.log)" ]; }
+poll_until 60 saved && ok "batches save again once the fault is gone" || not_ok "positions never saved"
+expect_eq "the block is recorded once" "$(rows $ATK_IP6 active)" 1
 stop
 grep -Eq 'AddressSanitizer|runtime error:|LeakSanitizer' err.txt && not_ok "sanitizer report in watch" ||
 	ok "watch ran clean under sanitizers"
