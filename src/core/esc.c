@@ -84,6 +84,26 @@ vg_esc(char *dst, size_t dst_size, const void *src, size_t len)
 	if (dst_size == 0)
 		return 0;
 	while (i < len) {
+		/* Printable ASCII, nearly all of a log line, is copied a run at a time; the
+		 * scan stops one past what fits so a long line is not rescanned. */
+		size_t room = dst_size - 1 - o, r = 0;
+		while (r <= room && i + r < len && s[i + r] >= 0x20 && s[i + r] < 0x7f &&
+		    s[i + r] != '\\')
+			r++;
+		if (r > room)
+			r = room;
+		if (r) {
+			memcpy(dst + o, s + i, r);
+			size_t start = o;
+			o += r;
+			i += r;
+			if (dst_size >= 4) {
+				size_t last = o < dst_size - 4 ? o : dst_size - 4;
+				if (last >= start && last > safe)
+					safe = last;
+			}
+			continue;
+		}
 		int escape;
 		size_t n = next_char(s + i, len - i, &escape);
 		size_t m = render(s + i, n, escape, tmp);

@@ -119,6 +119,36 @@ test_output_is_bounded_and_marked(void **state)
 	assert_int_equal(vg_esc(out, 0, "x", 1), 0);
 }
 
+/* Every size cuts the same escaped text at a character boundary: the copy of plain
+ * runs and the per-character path agree on where "..." goes. */
+static void
+test_cut_at_every_size(void **state)
+{
+	(void)state;
+	static const char *const ins[] = { "plain ascii text only", "ab\x1b" "cd\\ef",
+		"\xe2\x82\xac" "xyz\x01", "x\x9b\xc2\x9b" "AAAAAAAA\\B" };
+	char full[256], out[256];
+	for (size_t k = 0; k < sizeof(ins) / sizeof(ins[0]); k++) {
+		size_t fl = vg_esc(full, sizeof(full), ins[k], strlen(ins[k]));
+		for (size_t sz = 1; sz < fl + 3; sz++) {
+			size_t n = vg_esc(out, sz, ins[k], strlen(ins[k]));
+			assert_int_equal(n, strlen(out));
+			assert_true(n < sz);
+			if (fl + 1 <= sz) {
+				assert_string_equal(out, full);
+				continue;
+			}
+			if (sz < 4)
+				continue;
+			assert_true(n >= 3 && memcmp(out + n - 3, "...", 3) == 0);
+			/* kept part: a prefix of the full text, cut at most one character
+			 * (<= 16 escaped bytes) short of the room */
+			assert_memory_equal(out, full, n - 3);
+			assert_true(n - 3 + 4 <= sz && n - 3 + 4 + 16 > sz);
+		}
+	}
+}
+
 static void
 test_buf_and_stream_writers_agree(void **state)
 {
@@ -180,6 +210,7 @@ main(void)
 		cmocka_unit_test(test_bidi_override_and_line_separator_are_escaped),
 		cmocka_unit_test(test_backslash_is_doubled),
 		cmocka_unit_test(test_output_is_bounded_and_marked),
+		cmocka_unit_test(test_cut_at_every_size),
 		cmocka_unit_test(test_buf_and_stream_writers_agree),
 		cmocka_unit_test(test_lines_writer_keeps_only_line_breaks),
 		cmocka_unit_test(test_log_text_escapes_quoted_outside_bytes),
