@@ -2,13 +2,11 @@
  * snapshot, once (check) or in real time with the configured policy (watch). */
 #include "cmd/protect_cmd.h"
 #include "core/err.h"
-#include "monitor/webwatch.h"
-#include "monitor/spine.h"
+#include "monitor/fimrun.h"
 
 #include <errno.h>
 #include <getopt.h>
 #include <stddef.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -113,27 +111,21 @@ do_check(struct vg_ctx *ctx, struct protect *p, struct protect_root **sel, size_
 	return ret;
 }
 
-static int64_t
-stop_after(struct loop *l, long long id, void *arg)
+static void
+print_started(void *arg, const struct fimwatch_stats *fs)
 {
-	(void)id;
-	(void)arg;
-	loop_stop(l);
-	return LOOP_TIMER_DONE;
+	const struct protect *p = arg;
+	fprintf(stderr, "vigil fim watch: watching %zu directories in %zu web root%s "
+	    "(%zu left to periodic scans)\n", fs->watches, p->n_roots, p->n_roots == 1 ? "" : "s",
+	    fs->unwatched);
 }
 
-/* The spine with one source, the web-root watcher, and no line consumer. */
 static int
 do_watch(struct vg_ctx *ctx, struct vg_config *cfg, struct protect *p,
     struct protect_root **sel, size_t n, const struct fopts *o)
 {
-	struct vg_store *st = NULL;
-	struct alerts al;
-	struct webroot *wr = NULL;
-	struct loop *l = NULL;
-	struct spine *sp = NULL;
+	struct fimwatch_stats fs;
 	char err[512];
-	int ret = VG_EXIT_RUNTIME;
 
 	if (n != p->n_roots)
 		protect_keep_root(p, sel[0]);	/* watch only the selected root */
@@ -142,48 +134,20 @@ do_watch(struct vg_ctx *ctx, struct vg_config *cfg, struct protect *p,
 			fprintf(stderr, "vigil fim: %s\n", err);
 			return VG_EXIT_USAGE;
 		}
-	if (!o->no_store && store_open(cfg->store.backend, cfg->store.path, &ctx->log, &st,
-	    err, sizeof(err)) != VG_OK)
-		vg_warn(&ctx->log, "store: %s; alerts go to stdout only", err);
-	alerts_init(&al, &(struct alerts_opts){ .store = st, .json_out = ctx->json ? stdout : NULL,
-	    .text_out = ctx->json ? NULL : stdout, .with_diff = !o->no_diff && !ctx->json });
-	struct webroot_opts wo = {
-		.p = p,
-		.debounce_ms = o->debounce_ms >= 0 ? (int)o->debounce_ms : (int)cfg->protect.debounce_ms,
-		.scan_interval_s = o->scan_interval ? (int)o->scan_interval
-						    : (int)cfg->protect.scan_interval,
-		.max_watches = (size_t)o->max_watches,
-		.alerts = &al,
-		.log = &ctx->log,
-	};
-	signal(SIGPIPE, SIG_IGN);	/* a closed stdout must not kill the watcher */
-	struct spine_consumer c = { 0 };
-	if (loop_new(&l) != VG_OK || spine_new(l, &c, &ctx->log, "fim watch: ", &sp) != VG_OK ||
-	    webroot_new(&wo, &wr) != VG_OK || spine_add(sp, &source_webroot, wr) != VG_OK ||
-	    (o->duration && loop_add_timer(l, o->duration * 1000, stop_after, NULL, NULL)))
-		goto out;
-	struct fimwatch_stats fs;
-	webroot_get_stats(wr, &fs);
-	fprintf(stderr, "vigil fim watch: watching %zu directories in %zu web root%s "
-	    "(%zu left to periodic scans)\n", fs.watches, p->n_roots, p->n_roots == 1 ? "" : "s",
-	    fs.unwatched);
-	if (spine_run(sp) != VG_OK)
-		goto out;
-	webroot_get_stats(wr, &fs);
+	struct fim_watch_opts fo = { .p = p, .cfg = cfg, .store = !o->no_store, .json = ctx->json,
+		.with_diff = !o->no_diff && !ctx->json, .debounce_ms = (int)o->debounce_ms,
+		.scan_interval_s = (int)o->scan_interval, .max_watches = (size_t)o->max_watches,
+		.duration_s = o->duration, .started = print_started, .arg = p, .log = &ctx->log };
+	if (fim_watch_run(&fo, &fs) != VG_OK) {
+		fprintf(stderr, "vigil fim watch: %s\n", strerror(errno));
+		return VG_EXIT_RUNTIME;
+	}
 	fprintf(stderr, "vigil fim watch: stopped; %llu events, %llu changes, %llu failed "
 	    "actions, %llu queue overflows, %llu rescans, %llu paths dropped from the queue\n",
 	    (unsigned long long)fs.events, (unsigned long long)fs.changes,
 	    (unsigned long long)fs.failed, (unsigned long long)fs.overflows,
 	    (unsigned long long)fs.rescans, (unsigned long long)fs.pending_dropped);
-	ret = VG_EXIT_OK;
-out:
-	if (ret != VG_EXIT_OK)
-		fprintf(stderr, "vigil fim watch: %s\n", strerror(errno));
-	webroot_free(wr);
-	spine_free(sp);
-	loop_free(l);
-	store_close(st);
-	return ret;
+	return VG_EXIT_OK;
 }
 
 static int
