@@ -76,8 +76,7 @@ cases_cmd_id(const char *s, int64_t *id)
 void
 cases_cmd_print_json(const json_t *j)
 {
-	json_dumpf(j, stdout, JSON_COMPACT);
-	fputc('\n', stdout);
+	cmd_print_json(j);
 }
 
 void

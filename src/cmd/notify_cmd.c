@@ -62,8 +62,9 @@ do_flush(struct vg_ctx *ctx, struct cases_cmd *cc, long long wait)
 	if ((r = notify_flush_until(cc->nt, wait, &total)) != VG_OK)
 		return cases_cmd_fail("notify", "flush", r);
 	if (ctx->json)
-		printf("{\"sent\":%zu,\"failed_attempts\":%zu,\"digested\":%zu,\"pending\":%zu}\n",
-		    total.sent, total.failed, total.digested, total.pending);
+		cmd_print_json_new(json_pack("{s:I, s:I, s:I, s:I}", "sent", (json_int_t)total.sent,
+		    "failed_attempts", (json_int_t)total.failed, "digested",
+		    (json_int_t)total.digested, "pending", (json_int_t)total.pending));
 	else
 		printf("%zu sent, %zu failed attempts, %zu folded into digests, %zu pending\n",
 		    total.sent, total.failed, total.digested, total.pending);
@@ -159,7 +160,7 @@ dispatch(struct vg_ctx *ctx, struct cases_cmd *cc, const char *verb, const char 
 	if (r != VG_OK)
 		return cases_cmd_fail("notify", verb, r);
 	if (ctx->json || strcmp(verb, "stats") == 0)
-		cases_cmd_print_json(j);
+		cmd_print_json(j);
 	else
 		json_array_foreach(j, k, row)
 			print_row(row);
