@@ -18,6 +18,8 @@
 #include "backup/manifest.h"
 #include "backup/snapshot.h"
 #include "respond/reconcile.h"
+#include "backup/objstore.h"
+#include "backup/verify.h"
 
 static int
 rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
@@ -278,6 +280,80 @@ test_restore_reverts_changes_and_moves_added_aside(void **state)
 	assert_int_not_equal(access(path, F_OK), 0);
 }
 
+/* `backup restore` over the root: a dry run only counts, the real one reverts every
+ * change and its re-check finds nothing left. */
+static void
+test_restore_snapshot_reverts_then_rechecks(void **state)
+{
+	struct fx *f = *state;
+	struct protect_root *r = protect_root_find(f->p, "site");
+	struct protect_snapshot_stats st;
+	struct restore_result res;
+	char id[PROTECT_ID_SIZE];
+	size_t n = 0;
+
+	assert_int_equal(protect_snapshot_create(f->p, r, 2, false, id, &st), VG_OK);
+	write_file(f->www, "index.html", "<p>HACKED</p>\n");
+	write_file(f->www, "css/new.php", "<?php ?>\n");
+	assert_int_equal(protect_restore_snapshot(f->p, r, r->base, "", true, NULL, NULL, &res),
+	    VG_OK);
+	assert_int_equal(res.changes, 2);
+	assert_int_equal(res.left, 0);	/* a dry run does not re-check */
+	assert_int_equal(protect_restore_snapshot(f->p, r, r->base, "", false, NULL, NULL, &res),
+	    VG_OK);
+	assert_int_equal(res.changes, 2);
+	assert_int_equal(res.failed, 0);
+	assert_int_equal(res.left, 0);
+	assert_false(res.lock_failed);
+	struct reconcile_opts ro = { .mode = RECONCILE_REPORT };
+	assert_int_equal(protect_reconcile(f->p, r, r->base, "", &ro, &n), VG_OK);
+	assert_int_equal(n, 0);
+}
+
+static size_t verify_seen[3];
+
+static void
+count_finding(void *arg, const struct backup_finding *bf)
+{
+	(void)arg;
+	verify_seen[bf->problem]++;
+}
+
+/* `backup verify`: a corrupted object and one a snapshot needs but that is gone are
+ * both found and counted. */
+static void
+test_verify_finds_corrupted_and_missing_objects(void **state)
+{
+	struct fx *f = *state;
+	struct protect_root *r = protect_root_find(f->p, "site");
+	struct protect_snapshot_stats st;
+	struct backup_verify_stats vs;
+	char id[PROTECT_ID_SIZE], obj[PATH_MAX];
+	FILE *fp;
+
+	assert_int_equal(protect_snapshot_create(f->p, r, 2, false, id, &st), VG_OK);
+	assert_int_equal(backup_verify(f->p, &r, 1, count_finding, NULL, &vs), VG_OK);
+	assert_int_equal(vs.objects, 2);
+	assert_int_equal(vs.corrupted + vs.missing, 0);
+	assert_int_equal(objstore_path(f->p->backup_dir,
+	    manifest_find(r->base, "index.html")->sha256, obj, sizeof(obj)), VG_OK);
+	chmod(obj, 0600);
+	assert_non_null(fp = fopen(obj, "w"));
+	fputs("not what was stored\n", fp);
+	fclose(fp);
+	assert_int_equal(objstore_path(f->p->backup_dir,
+	    manifest_find(r->base, "css/a.css")->sha256, obj, sizeof(obj)), VG_OK);
+	assert_int_equal(unlink(obj), 0);
+	memset(verify_seen, 0, sizeof(verify_seen));
+	assert_int_equal(backup_verify(f->p, &r, 1, count_finding, NULL, &vs), VG_OK);
+	assert_int_equal(vs.objects, 1);
+	assert_int_equal(vs.corrupted, 1);
+	assert_int_equal(vs.missing, 1);
+	assert_int_equal(verify_seen[BACKUP_CORRUPTED], 1);
+	assert_int_equal(verify_seen[BACKUP_MISSING], 1);
+	assert_int_equal(verify_seen[BACKUP_UNREADABLE], 0);
+}
+
 static void
 test_publish_window_records_instead_of_restoring(void **state)
 {
@@ -424,6 +500,10 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_publish_window_records_instead_of_restoring,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_per_path_policy_override, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_restore_snapshot_reverts_then_rechecks, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_verify_finds_corrupted_and_missing_objects,
+		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_escaping_paths_are_refused_when_read, setup,
 		    teardown),
 		cmocka_unit_test(test_subtree_skips_siblings_sharing_the_prefix),
