@@ -17,6 +17,8 @@ enum vg_exit {
 	VG_EXIT_FOUND = 1,	/* ran fine and found alerts/findings */
 	VG_EXIT_USAGE = 2,	/* bad usage or configuration */
 	VG_EXIT_RUNTIME = 3,	/* runtime failure (I/O, store) */
+	VG_EXIT_INCOMPLETE = 4,	/* ran, found nothing, but part of the input was not
+				 * examined (`scan`: not-scanned findings) */
 };
 
 /* What every subcommand receives; owned by main. */

@@ -27,6 +27,7 @@ struct scan_cmd {
 	const struct vg_ctx *ctx;
 	struct webshell_scanner *ws;
 	const char *vault;		/* non-NULL: quarantine malicious findings */
+	long long max_size;
 	bool progress;
 	bool header_printed;
 	struct timespec last_progress;
@@ -41,11 +42,12 @@ now_s(void)
 }
 
 static int
-scan_file(void *arg, const char *path, struct webshell_finding *f, char qid[TREESCAN_ID_MAX],
-    char *qerr, size_t qerr_size)
+scan_file(void *arg, int rootfd, const char *root, const char *rel, const char *shown,
+    struct webshell_finding *f, char qid[TREESCAN_ID_MAX], char *qerr, size_t qerr_size)
 {
 	struct scan_cmd *r = arg;
-	return quarantine_scan_and_act(r->ws, r->vault, path, f, qid, qerr, qerr_size);
+	return quarantine_scan_and_act_at(r->ws, r->vault, rootfd, root, rel, shown, f, qid,
+	    qerr, qerr_size);
 }
 
 static json_t *
@@ -63,7 +65,47 @@ comma_list_json(const char *s)
 }
 
 static void
-report(void *arg, const struct webshell_finding *f, const char *qid)
+table_header(struct scan_cmd *r)
+{
+	if (!r->header_printed) {
+		printf("%-11s %5s  %-40s %s\n", "LEVEL", "SCORE", "FAMILIES", "PATH");
+		r->header_printed = true;
+	}
+}
+
+/* A file or directory that was not scanned is a finding of its own: a padded shell over
+ * --max-size or an unreadable directory must not pass as "nothing found". */
+static void
+report_unscanned(void *arg, const struct treescan_unscanned *u)
+{
+	struct scan_cmd *r = arg;
+	char why[256];
+
+	treescan_why_text(u, r->max_size, why, sizeof(why));
+	if (r->progress)
+		fputs("\r\033[K", stderr);
+	if (r->ctx->json) {
+		json_t *j = json_pack("{s:o, s:s, s:s, s:s+}", "path",
+		    vg_json_string_lossy(u->path, strlen(u->path)), "level", "not-scanned",
+		    "reason", treescan_why_name(u->why), "finding", "not scanned: ", why);
+		if (j && u->why == TREESCAN_TOO_BIG)
+			json_object_set_new(j, "size", json_integer(u->size));
+		if (j) {
+			json_dumpf(j, stdout, JSON_COMPACT | JSON_PRESERVE_ORDER);
+			fputc('\n', stdout);
+			json_decref(j);
+		}
+	} else {
+		table_header(r);
+		printf("%-11s %5s  not scanned: %s  ", "not-scanned", "-", why);
+		vg_esc_fwrite(stdout, u->path, strlen(u->path));
+		putchar('\n');
+	}
+	fflush(stdout);
+}
+
+static void
+report(void *arg, const char *path, const struct webshell_finding *f, const char *qid)
 {
 	struct scan_cmd *r = arg;
 
@@ -72,7 +114,7 @@ report(void *arg, const struct webshell_finding *f, const char *qid)
 	if (r->ctx->json) {
 		json_t *j = json_pack("{s:o, s:i, s:s, s:o, s:o, s:s, s:I, s:f, s:I, s:f, s:f,"
 				      " s:i, s:i, s:b}",
-		    "path", vg_json_string_lossy(f->path, strlen(f->path)), "score", f->score,
+		    "path", vg_json_string_lossy(path, strlen(path)), "score", f->score,
 		    "level", f->level, "families", comma_list_json(f->families), "rules",
 		    comma_list_json(f->rules), "sha256", f->sha256, "size", (json_int_t)f->size,
 		    "entropy", f->entropy, "longest_token", (json_int_t)f->longest_token,
@@ -87,13 +129,10 @@ report(void *arg, const struct webshell_finding *f, const char *qid)
 			json_decref(j);
 		}
 	} else {
-		if (!r->header_printed) {
-			printf("%-10s %5s  %-40s %s\n", "LEVEL", "SCORE", "FAMILIES", "PATH");
-			r->header_printed = true;
-		}
-		printf("%-10s %5d  %-40s ", f->level, f->score, f->families[0] ? f->families : "-");
+		table_header(r);
+		printf("%-11s %5d  %-40s ", f->level, f->score, f->families[0] ? f->families : "-");
 		/* attacker-chosen name: through the one sanitiser (JSON escapes anyway) */
-		vg_esc_fwrite(stdout, f->path, strlen(f->path));
+		vg_esc_fwrite(stdout, path, strlen(path));
 		if (qid && qid[0])
 			printf("  -> quarantined %s", qid);
 		putchar('\n');
@@ -114,9 +153,9 @@ progress(void *arg, const struct treescan_stats *st, bool final)
 	r->last_progress = ts;
 	size_t total = st->files ? st->files : 1;
 	int pct = (int)(st->done * 100 / total), bar = pct * 30 / 100;
-	fprintf(stderr, "\r[%.*s%*s] %3d%% %zu/%zu files, %zu malicious, %zu suspicious%s", bar,
-	    "==============================", 30 - bar, "", pct, st->done, st->files,
-	    st->malicious, st->suspicious, final ? "\n" : "");
+	fprintf(stderr, "\r[%.*s%*s] %3d%% %zu/%zu files, %zu malicious, %zu suspicious, %zu "
+	    "not scanned%s", bar, "==============================", 30 - bar, "", pct, st->done,
+	    st->files, st->malicious, st->suspicious, st->unscanned, final ? "\n" : "");
 	fflush(stderr);
 }
 
@@ -126,10 +165,10 @@ summary(const struct scan_cmd *r, const struct treescan_stats *st, double dt)
 	double mib = (double)st->bytes / (1024.0 * 1024.0);
 	fprintf(stderr,
 	    "vigil scan: %zu files, %.1f MiB in %.2f s (%.1f MiB/s, %.0f files/s, %d "
-	    "threads): %zu malicious, %zu suspicious\n",
+	    "threads): %zu malicious, %zu suspicious, %zu not scanned\n",
 	    st->done - st->vanished - st->too_big - st->unreadable - st->not_regular, mib, dt,
 	    dt > 0 ? mib / dt : 0, dt > 0 ? (double)st->done / dt : 0, st->threads,
-	    st->malicious, st->suspicious);
+	    st->malicious, st->suspicious, st->unscanned);
 	if (st->special || st->symlinks || st->too_big || st->loops || st->dropped ||
 	    st->not_regular)
 		fprintf(stderr, "vigil scan: skipped: %zu special files, %zu symlinks, %zu "
@@ -286,9 +325,11 @@ run(struct vg_ctx *ctx, int argc, char **argv)
 		}
 	}
 	r.vault = a.quarantine ? a.vault : NULL;
+	r.max_size = a.max_size;
 	r.progress = !a.no_progress && isatty(STDERR_FILENO) && ctx->log.level > VG_LOG_ERROR;
 	struct treescan_opts o = { .threads = (int)a.threads, .all = a.all,
 		.quarantine = r.vault != NULL, .scan = scan_file, .report = report,
+		.unscanned = report_unscanned,
 		.progress = r.progress ? progress : NULL, .arg = &r, .log = &ctx->log };
 	treescan_run(t, &o, &st);
 	double dt = now_s() - t0;
@@ -300,6 +341,8 @@ run(struct vg_ctx *ctx, int argc, char **argv)
 		ret = VG_EXIT_FOUND;
 	else if (arg_error || st.quarantine_failed)
 		ret = VG_EXIT_RUNTIME;
+	else if (st.unscanned)
+		ret = VG_EXIT_INCOMPLETE;
 	else
 		ret = VG_EXIT_OK;
 out:
@@ -321,12 +364,18 @@ const struct cmd_ops cmd_scan = {
 	    "non-printable share) add at most 35, and the total score (0-100) gives a level:\n"
 	    "clean (< 40), suspicious (40-69), malicious (>= 70). A single weak signal stays\n"
 	    "clean. Symlinks are never followed, FIFOs/devices/sockets never opened, files\n"
-	    "that vanish mid-scan are counted and skipped.\n"
+	    "that vanish mid-scan are counted and skipped. The walk goes through directory\n"
+	    "descriptors: neither depth nor PATH_MAX limits what is scanned.\n"
 	    "\n"
 	    "Output: suspicious and malicious files, as a table, or with --json one JSON\n"
 	    "object per line: path, score, level, families, rules, sha256, size, entropy,\n"
 	    "longest_token, compress_ratio, nonprint_share, rule_score, stats_score,\n"
 	    "partial (YARA hit its time/match limit), quarantine_id (when quarantined).\n"
+	    "What could not be scanned is a finding too, level \"not-scanned\" with\n"
+	    "\"not scanned: REASON\" (JSON: path, level, reason, finding, size): a file over\n"
+	    "--max-size (reason too_big), an unreadable file (unreadable), a directory that\n"
+	    "could not be opened (directory_unreadable), a directory loop (directory_loop),\n"
+	    "files over the 5,000,000-file limit (file_limit).\n"
 	    "A summary (files, MiB, MiB/s, skips, errors) goes to stderr, with a progress\n"
 	    "bar when stderr is a terminal.\n"
 	    "\n"
@@ -338,14 +387,17 @@ const struct cmd_ops cmd_scan = {
 	    "  --rules PATH       rule file or directory of *.yar (default: $VIGIL_WEBSHELL_RULES,\n"
 	    "                     else rules/webshell of the source tree or\n"
 	    "                     /usr/share/vigil/rules/webshell)\n"
-	    "  --max-size SIZE    skip larger files (default 8M; k/M/G suffixes)\n"
+	    "  --max-size SIZE    larger files are not read: reported as not scanned\n"
+	    "                     (default 8M; k/M/G suffixes)\n"
 	    "  --timeout SECS     YARA time limit per file (default 5)\n"
 	    "  --all              also print clean files, with statistics and sha256 for\n"
 	    "                     every file (slower; by default only files a rule matched\n"
 	    "                     get statistics and only reported files are hashed)\n"
 	    "  --no-progress      no progress bar\n"
 	    "\n"
-	    "exit: 0 nothing found, 1 suspicious or malicious files found, 2 usage or rule\n"
-	    "error, 3 a PATH could not be read or a quarantine failed.\n",
+	    "exit: 0 everything scanned, nothing found; 1 suspicious or malicious files\n"
+	    "found; 2 usage or rule error; 3 a PATH could not be read or a quarantine failed;\n"
+	    "4 nothing found, but something was not scanned (see the not-scanned findings).\n"
+	    "The first that applies in this order: 1, 3, 4.\n",
 	.run = run,
 };

@@ -17,10 +17,10 @@
 #define VG_SYS_OPENAT2 SYS_openat2
 #endif
 
-bool
-vg_relpath_valid(const char *rel, size_t len, bool allow_empty)
+static bool
+relpath_clean(const char *rel, size_t len, bool allow_empty)
 {
-	if (!rel || len > VG_BENEATH_MAX || memchr(rel, '\0', len))
+	if (!rel || memchr(rel, '\0', len))
 		return false;
 	if (len == 0)
 		return allow_empty;
@@ -36,6 +36,12 @@ vg_relpath_valid(const char *rel, size_t len, bool allow_empty)
 		i += n + 1;
 	}
 	return true;
+}
+
+bool
+vg_relpath_valid(const char *rel, size_t len, bool allow_empty)
+{
+	return rel && len <= VG_BENEATH_MAX && relpath_clean(rel, len, allow_empty);
 }
 
 static int
@@ -125,6 +131,19 @@ vg_open_beneath(int rootfd, const char *rel, int flags, mode_t mode)
 	    RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS);
 	if (fd >= 0 || (errno != ENOSYS && errno != E2BIG && errno != EPERM))
 		return fd;
+	return walk_open(rootfd, rel, flags, mode, false, 0);
+}
+
+int
+vg_open_beneath_long(int rootfd, const char *rel, int flags, mode_t mode)
+{
+	size_t len = rel ? strlen(rel) : 0;
+	if (len < VG_BENEATH_MAX)	/* openat2 takes up to PATH_MAX with the NUL */
+		return vg_open_beneath(rootfd, rel, flags, mode);
+	if (!relpath_clean(rel, len, false)) {
+		errno = EINVAL;
+		return -1;
+	}
 	return walk_open(rootfd, rel, flags, mode, false, 0);
 }
 

@@ -22,6 +22,11 @@ bool vg_relpath_valid(const char *rel, size_t len, bool allow_empty);
  * a symlink was met, EXDEV/EINVAL: rel would leave the root). */
 int vg_open_beneath(int rootfd, const char *rel, int flags, mode_t mode);
 
+/* vg_open_beneath for a path a directory walk built (each component a name it read):
+ * no length limit; a path longer than VG_BENEATH_MAX is opened one component at a
+ * time, the same guarantee. Still refused: absolute, ".", "..", empty components. */
+int vg_open_beneath_long(int rootfd, const char *rel, int flags, mode_t mode);
+
 #define VG_BENEATH_MKDIR (1u << 0)	/* create missing parent directories (dirmode) */
 
 /* Opens the directory that holds rel's last component beneath rootfd (no symlink

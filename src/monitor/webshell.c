@@ -606,10 +606,8 @@ webshell_scan_mem(struct webshell_scanner *s, const char *path, const unsigned c
 int
 webshell_scan_file(struct webshell_scanner *s, const char *path, struct webshell_finding *f)
 {
-	unsigned char *data = NULL;
 	struct stat st;
-	size_t len = 0, cap;
-	int fd = -1, ret;
+	int fd, ret;
 
 	finding_reset(f, path);
 	if (!s || !path)
@@ -629,7 +627,26 @@ webshell_scan_file(struct webshell_scanner *s, const char *path, struct webshell
 			return VG_ERR_NOTFOUND;
 		return errno == ELOOP ? VG_ERR_FORMAT : VG_ERR_IO;
 	}
-	/* The path may have been swapped between lstat and open. */
+	ret = webshell_scan_fd(s, fd, path, f);
+	int saved = errno;
+	close(fd);
+	errno = saved;
+	return ret;
+}
+
+int
+webshell_scan_fd(struct webshell_scanner *s, int fd, const char *path,
+    struct webshell_finding *f)
+{
+	unsigned char *data = NULL;
+	struct stat st = { 0 };
+	size_t len = 0, cap;
+	int ret;
+
+	finding_reset(f, path);
+	if (!s || fd < 0)
+		return VG_ERR_INVAL;
+	/* The path may have been swapped between the caller's lstat and open. */
 	if (fstat(fd, &st) != 0) {
 		ret = VG_ERR_IO;
 		goto out;
@@ -686,8 +703,6 @@ out:
 	{
 		int saved = errno;	/* the caller may report why */
 		free(data);
-		if (fd >= 0)
-			close(fd);
 		errno = saved;
 	}
 	return ret;

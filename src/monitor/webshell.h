@@ -72,6 +72,12 @@ void webshell_scanner_set_full(struct webshell_scanner *s, bool on);
  * VG_ERR_NOTFOUND (vanished), VG_ERR_IO (unreadable, errno kept). Thread-safe. */
 int webshell_scan_file(struct webshell_scanner *s, const char *path, struct webshell_finding *f);
 
+/* The same on a descriptor the caller opened (beneath a directory descriptor, say):
+ * only a regular file is read (VG_ERR_FORMAT otherwise), never more than the size
+ * limit. path is only copied into f. The caller keeps and closes fd. Thread-safe. */
+int webshell_scan_fd(struct webshell_scanner *s, int fd, const char *path,
+    struct webshell_finding *f);
+
 /* Same analysis on a buffer already in memory (path is only copied into f). */
 int webshell_scan_mem(struct webshell_scanner *s, const char *path, const unsigned char *data,
     size_t len, struct webshell_finding *f);

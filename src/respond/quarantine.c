@@ -109,30 +109,20 @@ hash_fd(int fd, char hex[OBJ_HEX_SIZE])
 	return ret;
 }
 
-/* Absolute form of path without resolving its last component (which may be a link
- * we refuse, or already gone): realpath(dirname) + "/" + basename. */
+/* The record's original path: realpath(root) + "/" + rel (root is the operator's or the
+ * configuration's; rel was resolved beneath it and is kept as it is). */
 static int
-absolute_path(const char *path, char *out, size_t size)
+record_path(const char *root, const char *rel, char *out, size_t size)
 {
-	char *d = strdup(path), *b = strdup(path), *rd = NULL;
+	char *rd = realpath(root, NULL);
 	int ret = VG_ERR_IO;
 
-	if (!d || !b) {
-		ret = VG_ERR_NOMEM;
-		goto out;
-	}
-	rd = realpath(dirname(d), NULL);
 	if (!rd)
-		goto out;
-	if (snprintf(out, size, "%s/%s", strcmp(rd, "/") == 0 ? "" : rd, basename(b)) >=
-	    (int)size) {
+		return VG_ERR_IO;
+	if (snprintf(out, size, "%s/%s", strcmp(rd, "/") == 0 ? "" : rd, rel) < (int)size)
+		ret = VG_OK;
+	else
 		ret = VG_ERR_LIMIT;
-		goto out;
-	}
-	ret = VG_OK;
-out:
-	free(d);
-	free(b);
 	free(rd);
 	return ret;
 }
@@ -194,10 +184,11 @@ out:
  * O_NOFOLLOW and checked to be the same inode, so a symlink swapped in meanwhile
  * cannot redirect the chmod to some other file. */
 static int
-neutralise_in_place(const char *path, const struct stat *orig)
+neutralise_in_place(int dirfd, const char *leaf, const struct stat *orig)
 {
 	struct stat st;
-	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC), ret = VG_ERR_IO;
+	int fd = openat(dirfd, leaf, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	int ret = VG_ERR_IO;
 
 	if (fd < 0)
 		return VG_ERR_IO;
@@ -209,19 +200,20 @@ neutralise_in_place(const char *path, const struct stat *orig)
 }
 
 int
-quarantine_file(const char *vault, const char *path, const struct webshell_finding *f,
-    char *id_out, char *err, size_t err_size)
+quarantine_file_at(const char *vault, int rootfd, const char *root, const char *rel,
+    const struct webshell_finding *f, char *id_out, char *err, size_t err_size)
 {
 	char objdir[PATH_MAX], metadir[PATH_MAX], tmp[PATH_MAX], obj[PATH_MAX];
 	struct quarantine_entry *e = NULL;
 	struct stat st, st2;
-	int fd = -1, ret;
+	const char *leaf = NULL, *path = rel;
+	int fd = -1, pfd = -1, ret;
 	bool moved = false, is_reg = false;
 
 	if (id_out)
 		id_out[0] = '\0';
 	err[0] = '\0';
-	if (!vault || !path || !id_out)
+	if (!vault || !root || !rel || !id_out)
 		return VG_ERR_INVAL;
 	if (strlen(vault) > ROOT_MAX) {
 		snprintf(err, err_size, "vault path too long");
@@ -229,7 +221,22 @@ quarantine_file(const char *vault, const char *path, const struct webshell_findi
 	}
 	if (!(e = calloc(1, sizeof(*e))))
 		return VG_ERR_NOMEM;
-	if (lstat(path, &st) != 0) {
+	if (record_path(root, rel, e->original_path, sizeof(e->original_path)) != VG_OK) {
+		snprintf(err, err_size, "%s/%s: cannot resolve the root: %s", root, rel,
+		    strerror(errno));
+		ret = VG_ERR_IO;
+		goto out;
+	}
+	path = e->original_path;
+	/* the parent is resolved beneath the root with no symlink on the way: a directory
+	 * swapped for a link to a decoy makes the move fail, never move the decoy's file */
+	if ((pfd = vg_open_parent_beneath(rootfd, rel, 0, 0, &leaf)) < 0) {
+		snprintf(err, err_size, "%s: %s", path, errno == ELOOP ? "a directory on the way "
+		    "is a symlink; not followed" : strerror(errno));
+		ret = errno == ENOENT ? VG_ERR_NOTFOUND : VG_ERR_IO;
+		goto out;
+	}
+	if (fstatat(pfd, leaf, &st, AT_SYMLINK_NOFOLLOW) != 0) {
 		snprintf(err, err_size, "%s: %s", path, strerror(errno));
 		ret = errno == ENOENT ? VG_ERR_NOTFOUND : VG_ERR_IO;
 		goto out;
@@ -240,10 +247,6 @@ quarantine_file(const char *vault, const char *path, const struct webshell_findi
 		goto out;
 	}
 	is_reg = true;
-	if ((ret = absolute_path(path, e->original_path, sizeof(e->original_path))) != VG_OK) {
-		snprintf(err, err_size, "%s: cannot resolve directory: %s", path, strerror(errno));
-		goto out;
-	}
 	(void)pathf(objdir, sizeof(objdir), "%s/objects", vault);
 	(void)pathf(metadir, sizeof(metadir), "%s/meta", vault);
 	if (ensure_dir(vault) || ensure_dir(objdir) || ensure_dir(metadir)) {
@@ -255,7 +258,7 @@ quarantine_file(const char *vault, const char *path, const struct webshell_findi
 	    (long long)time(NULL), (unsigned long long)st.st_ino);
 
 	/* Take it out of the web root first; hash afterwards, inside the vault. */
-	if (rename(path, tmp) == 0) {
+	if (renameat(pfd, leaf, AT_FDCWD, tmp) == 0) {
 		moved = true;
 		fd = open(tmp, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 		if (fd < 0 || fstat(fd, &st2) != 0 || hash_fd(fd, e->sha256) != VG_OK) {
@@ -264,7 +267,7 @@ quarantine_file(const char *vault, const char *path, const struct webshell_findi
 			goto out;
 		}
 	} else if (errno == EXDEV) {
-		fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+		fd = openat(pfd, leaf, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
 		if (fd < 0 || fstat(fd, &st2) != 0 || !S_ISREG(st2.st_mode) ||
 		    st2.st_ino != st.st_ino || st2.st_dev != st.st_dev) {
 			snprintf(err, err_size, "%s: changed or unreadable while quarantining", path);
@@ -277,7 +280,7 @@ quarantine_file(const char *vault, const char *path, const struct webshell_findi
 			goto out;
 		}
 		moved = true;
-		if (unlink(path) != 0) {
+		if (unlinkat(pfd, leaf, 0) != 0) {
 			snprintf(err, err_size, "%s: copied to the vault but cannot remove it: %s",
 			    path, strerror(errno));
 			unlink(tmp);
@@ -337,15 +340,79 @@ quarantine_file(const char *vault, const char *path, const struct webshell_findi
 out:
 	if (ret != VG_OK && moved && fd >= 0 && access(tmp, F_OK) == 0)
 		chmod(tmp, 0);	/* whatever happened, leave nothing executable */
-	if (ret != VG_OK && is_reg && neutralise_in_place(path, &st) == VG_OK) {
+	if (ret != VG_OK && is_reg && neutralise_in_place(pfd, leaf, &st) == VG_OK) {
 		size_t l = strlen(err);
 		snprintf(err + l, err_size - l, "; the file stays but its permissions were "
 		    "removed (mode 000)");
 	}
 	if (fd >= 0)
 		close(fd);
+	if (pfd >= 0)
+		close(pfd);
 	free(e);
 	return ret;
+}
+
+int
+quarantine_file(const char *vault, const char *path, const struct webshell_finding *f,
+    char *id_out, char *err, size_t err_size)
+{
+	char *d = NULL, *b = NULL;
+	int dfd = -1, ret;
+
+	if (id_out)
+		id_out[0] = '\0';
+	err[0] = '\0';
+	if (!path || !id_out)
+		return VG_ERR_INVAL;
+	if (!(d = strdup(path)) || !(b = strdup(path))) {
+		ret = VG_ERR_NOMEM;
+		goto out;
+	}
+	/* the operator named this path: its directory is taken as given */
+	const char *dir = dirname(d), *leaf = basename(b);
+	if ((dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) {
+		snprintf(err, err_size, "%s: %s", path, strerror(errno));
+		ret = errno == ENOENT ? VG_ERR_NOTFOUND : VG_ERR_IO;
+		goto out;
+	}
+	ret = quarantine_file_at(vault, dfd, dir, leaf, f, id_out, err, err_size);
+out:
+	if (dfd >= 0)
+		close(dfd);
+	free(d);
+	free(b);
+	return ret;
+}
+
+int
+quarantine_scan_and_act_at(struct webshell_scanner *s, const char *vault, int rootfd,
+    const char *root, const char *rel, const char *shown, struct webshell_finding *f,
+    char *id_out, char *err, size_t err_size)
+{
+	int fd, ret;
+
+	id_out[0] = '\0';
+	err[0] = '\0';
+	/* O_NONBLOCK: a FIFO swapped in never blocks the open; fstat then refuses it */
+	fd = vg_open_beneath_long(rootfd, rel, O_RDONLY | O_NONBLOCK | O_NOCTTY, 0);
+	if (fd < 0) {
+		int e = errno;
+		webshell_scan_fd(s, -1, shown, f);	/* sets f->path */
+		errno = e;
+		return e == ENOENT || e == ENOTDIR ? VG_ERR_NOTFOUND : e == ELOOP ?
+		    VG_ERR_FORMAT : VG_ERR_IO;
+	}
+	ret = webshell_scan_fd(s, fd, shown, f);
+	int saved = errno;
+	close(fd);
+	errno = saved;
+	if (ret != VG_OK)
+		return ret;
+	if (!vault || f->score < WEBSHELL_MALICIOUS)
+		return 0;
+	return quarantine_file_at(vault, rootfd, root, rel, f, id_out, err, err_size) == VG_OK ?
+	    1 : 0;
 }
 
 int

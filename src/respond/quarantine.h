@@ -41,6 +41,14 @@ struct quarantine_entry {
 int quarantine_file(const char *vault, const char *path, const struct webshell_finding *f,
     char *id_out, char *err, size_t err_size);
 
+/* The same for rel beneath the directory descriptor rootfd (root is its path, for the
+ * record and messages): the parent directory is opened beneath rootfd with no symlink
+ * followed (core/beneath.h), and the file is moved, read and unlinked relative to
+ * it, so a directory an attacker swaps for a symlink mid-way makes the move fail
+ * (err says so) instead of moving a file outside the root. */
+int quarantine_file_at(const char *vault, int rootfd, const char *root, const char *rel,
+    const struct webshell_finding *f, char *id_out, char *err, size_t err_size);
+
 /* The on-change step (vigil watch's file hook, vigil scan --quarantine): scans path
  * with s and, if it is malicious and vault is not NULL, quarantines it. Returns 1 if
  * the file was moved into the vault (id_out set), 0 if it was left where it is (f
@@ -48,6 +56,13 @@ int quarantine_file(const char *vault, const char *path, const struct webshell_f
  * it could not be scanned (vanished, special file, too big, unreadable). */
 int quarantine_scan_and_act(struct webshell_scanner *s, const char *vault, const char *path,
     struct webshell_finding *f, char *id_out, char *err, size_t err_size);
+
+/* quarantine_scan_and_act for rel beneath rootfd (any length: reached one component
+ * at a time when longer than PATH_MAX), opened with no symlink followed; shown is the
+ * path put into f. Same returns. */
+int quarantine_scan_and_act_at(struct webshell_scanner *s, const char *vault, int rootfd,
+    const char *root, const char *rel, const char *shown, struct webshell_finding *f,
+    char *id_out, char *err, size_t err_size);
 
 /* Reads every sidecar of vault, sorted by quarantine time. *out (caller frees with
  * free()) may be NULL when *n is 0. An absent vault is an empty list. Unreadable

@@ -318,6 +318,64 @@ test_scan_and_act_moves_only_malicious_files(void **state)
 	webshell_scanner_free(ws);
 }
 
+/* issue 8: watch's quarantine resolves the file beneath the root's descriptor. A
+ * parent directory swapped for a symlink to a decoy makes the move fail; the decoy's
+ * file (outside the root) is neither moved, read into the vault nor chmod'ed. */
+static void
+test_quarantine_at_never_follows_a_swapped_parent(void **state)
+{
+	struct fixture *fx = *state;
+	struct webshell_scanner *ws = NULL;
+	struct webshell_finding f;
+	char rules[4096], root[512], p[600], decoy[512], id[QUARANTINE_ID_MAX], err[512];
+	const char *src = getenv("SRCDIR");
+	const char *body = "<?php @eval($_POST[DEFANGED 'x']);?>\n";
+	struct stat st;
+	int rootfd;
+
+	snprintf(rules, sizeof(rules), "%s/rules/webshell", src && *src ? src : ".");
+	assert_int_equal(webshell_scanner_new(rules, NULL, &ws, err, sizeof(err)), VG_OK);
+	snprintf(root, sizeof(root), "%s/www", fx->root);
+	snprintf(decoy, sizeof(decoy), "%s/decoy", fx->root);
+	assert_int_equal(mkdir(root, 0755), 0);
+	assert_int_equal(mkdir(decoy, 0755), 0);
+	snprintf(p, sizeof(p), "%s/shell.php", decoy);
+	write_file(p, body, 0644);
+	snprintf(p, sizeof(p), "%s/d", root);
+	assert_int_equal(symlink(decoy, p), 0);	/* www/d -> ../decoy */
+	assert_true((rootfd = open(root, O_RDONLY | O_DIRECTORY)) >= 0);
+
+	assert_int_equal(quarantine_file_at(fx->vault, rootfd, root, "d/shell.php", NULL, id,
+	    err, sizeof(err)), VG_ERR_IO);
+	assert_non_null(strstr(err, "symlink"));
+	assert_int_equal(quarantine_scan_and_act_at(ws, fx->vault, rootfd, root, "d/shell.php",
+	    "www/d/shell.php", &f, id, err, sizeof(err)), VG_ERR_FORMAT);
+	snprintf(p, sizeof(p), "%s/shell.php", decoy);
+	assert_int_equal(stat(p, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0644);	/* not neutralised either */
+	size_t n = 9;
+	struct quarantine_entry *v = NULL;
+	assert_int_equal(quarantine_list(fx->vault, &v, &n, NULL), VG_OK);
+	assert_int_equal(n, 0);
+	free(v);
+
+	/* the same file in a real directory beneath the root is quarantined */
+	snprintf(p, sizeof(p), "%s/d", root);
+	assert_int_equal(unlink(p), 0);
+	assert_int_equal(mkdir(p, 0755), 0);
+	snprintf(p, sizeof(p), "%s/d/shell.php", root);
+	write_file(p, body, 0644);
+	assert_int_equal(quarantine_scan_and_act_at(ws, fx->vault, rootfd, root, "d/shell.php",
+	    p, &f, id, err, sizeof(err)), 1);
+	assert_int_equal(lstat(p, &st), -1);
+	assert_int_equal(quarantine_list(fx->vault, &v, &n, NULL), VG_OK);
+	assert_int_equal(n, 1);
+	assert_non_null(strstr(v[0].original_path, "/www/d/shell.php"));
+	free(v);
+	close(rootfd);
+	webshell_scanner_free(ws);
+}
+
 static void
 test_empty_or_absent_vault_lists_nothing(void **state)
 {
@@ -344,6 +402,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_cross_filesystem_move_copies_and_unlinks, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_failed_move_leaves_file_mode_000, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_scan_and_act_moves_only_malicious_files, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_quarantine_at_never_follows_a_swapped_parent,
+		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_empty_or_absent_vault_lists_nothing, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
