@@ -200,6 +200,14 @@ int
 protect_snapshot_create(struct protect *p, struct protect_root *r, int threads, bool progress,
     char *id_out, struct protect_snapshot_stats *stats)
 {
+	return protect_snapshot_create_gated(p, r, threads, progress, NULL, NULL, id_out, stats);
+}
+
+int
+protect_snapshot_create_gated(struct protect *p, struct protect_root *r, int threads,
+    bool progress, protect_snapshot_gate gate, void *gate_arg, char *id_out,
+    struct protect_snapshot_stats *stats)
+{
 	struct mf_scan_opts so = { .exclude = &r->cfg->exclude, .threads = threads, .hash = true,
 		.progress = progress, .log = p->log };
 	struct manifest *m = NULL;
@@ -270,6 +278,8 @@ protect_snapshot_create(struct protect *p, struct protect_root *r, int threads, 
 		ret = VG_ERR_NOMEM;
 		goto out;
 	}
+	if (gate && (ret = gate(gate_arg, m)) != VG_OK)
+		goto out;
 	/* ids are times; two snapshots in the same microsecond would collide */
 	do {
 		protect_make_id(id, sizeof(id));

@@ -32,4 +32,13 @@ struct protect_snapshot_stats {
 int protect_snapshot_create(struct protect *p, struct protect_root *r, int threads,
     bool progress, char *id_out, struct protect_snapshot_stats *stats);
 
+/* Looks at a snapshot before it is saved: every object it names is already stored
+ * (immutable, content-addressed), so what the gate checks is exactly what becomes the
+ * baseline. VG_OK saves it; a negative VG_ERR_* discards it and is returned. */
+typedef int (*protect_snapshot_gate)(void *arg, const struct manifest *next);
+/* protect_snapshot_create with a gate (NULL: none). */
+int protect_snapshot_create_gated(struct protect *p, struct protect_root *r, int threads,
+    bool progress, protect_snapshot_gate gate, void *gate_arg, char *id_out,
+    struct protect_snapshot_stats *stats);
+
 #endif

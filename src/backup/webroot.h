@@ -27,7 +27,9 @@ struct protect_root {
 };
 
 /* Called for a file the attacker added or changed, before the policy moves it; the
- * webshell engine plugs in here. Return 1 if the hook took the file away itself. */
+ * webshell engine plugs in here. Return 1 if the hook took the file away itself.
+ * Also called while a publishing window is open (protect_publish_active): the hook
+ * then only reports, it must not take the file away. */
 typedef int (*protect_file_hook)(void *arg, const struct protect_root *root,
     const char *abs_path, const char *rel, unsigned kinds);
 /* Policy quarantine: move abs_path into the vault; 0 on success. Without one, vigil

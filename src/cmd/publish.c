@@ -3,6 +3,8 @@
  * makes the published tree the new baseline, abort puts the old baseline back. */
 #include "cmd/protect_cmd.h"
 #include "core/err.h"
+#include "core/esc.h"
+#include "monitor/pubgate.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -15,8 +17,13 @@
 
 extern const struct cmd_ops cmd_publish;
 
+#define ACCEPT_MAX 256
+
 struct popts {
 	const char *webroot, *note;
+	const char *accept[ACCEPT_MAX];
+	size_t n_accept;
+	bool force;
 };
 
 struct pctx {
@@ -125,11 +132,129 @@ show(struct vg_ctx *ctx, struct protect *p, struct protect_root *r, bool diff)
 	return VG_EXIT_OK;
 }
 
+struct gate {
+	struct vg_ctx *ctx;
+	struct vg_config *cfg;
+	struct protect_root *r;
+	struct pubgate_opts go;
+	struct pubgate_result res;
+};
+
+static void
+gate_item(void *arg, const struct pubgate_item *it)
+{
+	struct gate *g = arg;
+	const struct webshell_finding *f = it->f;
+	const char *verdict = it->accepted ? "accepted" : "blocked";
+	char why[640];
+
+	if (it->kind == PUBGATE_FINDING)
+		snprintf(why, sizeof(why), "%s webshell, score %d (%s)", f->level, f->score,
+		    f->families[0] ? f->families : f->rules);
+	else if (it->kind == PUBGATE_TOO_BIG)
+		snprintf(why, sizeof(why), "not scanned: a server-side script over %lld bytes "
+		    "(%lld)", WEBSHELL_DEFAULT_MAX_SIZE, it->size);
+	else
+		snprintf(why, sizeof(why), "not scanned: unreadable when the snapshot was taken");
+	if (g->ctx->json) {
+		json_t *j = json_pack("{s:s, s:o, s:s, s:s, s:s?, s:i}", "webroot", g->r->name,
+		    "path", vg_json_string_lossy(it->path, strlen(it->path)), "gate", verdict,
+		    "reason", why, "level", f ? f->level : NULL, "score", f ? f->score : -1);
+		if (j) {
+			json_dumpf(j, stdout, JSON_COMPACT | JSON_PRESERVE_ORDER);
+			fputc('\n', stdout);
+			json_decref(j);
+		}
+	} else {
+		printf("%s: %s ", g->r->name, it->accepted ? "ACCEPTED" : "BLOCKED ");
+		vg_esc_fwrite(stdout, it->path, strlen(it->path));	/* attacker-chosen */
+		printf(": %s\n", why);
+	}
+	if (it->accepted) {
+		char detail[PATH_MAX + 512];
+		snprintf(detail, sizeof(detail), "%s: %s: %s", g->r->name, it->path, why);
+		audit(g->cfg, g->ctx, "publish.accept", detail);
+	}
+}
+
+/* The snapshot gate: the window's added and changed files, scanned as stored. */
+static int
+gate_check(void *arg, const struct manifest *next)
+{
+	struct gate *g = arg;
+	int rr = pubgate_check(&g->go, next, &g->res);
+	if (rr != VG_OK)
+		return rr;
+	return g->res.blocking ? VG_ERR_DENIED : VG_OK;
+}
+
+/* Commit: snapshot through the webshell gate; the window closes only if it passed. */
+static int
+commit(struct vg_ctx *ctx, struct vg_config *cfg, struct protect *p, struct protect_root *r,
+    const struct popts *o)
+{
+	struct gate g = { .ctx = ctx, .cfg = cfg, .r = r };
+	struct protect_snapshot_stats s;
+	char rules[4096], err[512], id[PROTECT_ID_SIZE];
+	int rr, ret = VG_EXIT_RUNTIME;
+
+	if (protect_load_baseline(p, r, err, sizeof(err)) != VG_OK) {
+		fprintf(stderr, "vigil publish: %s\n", err);
+		return VG_EXIT_USAGE;
+	}
+	if (webshell_find_rules(rules, sizeof(rules)) != VG_OK) {
+		fprintf(stderr, "vigil publish: webshell rules not found (set VIGIL_WEBSHELL_RULES); "
+		    "a commit scans the window's files first; window left open\n");
+		return VG_EXIT_USAGE;
+	}
+	if (webshell_scanner_new(rules, &ctx->log, &g.go.ws, err, sizeof(err)) != VG_OK) {
+		fprintf(stderr, "vigil publish: rules: %s; window left open\n", err);
+		return VG_EXIT_USAGE;
+	}
+	g.go.backup_dir = p->backup_dir;
+	g.go.base = r->base;
+	g.go.accept = o->accept;
+	g.go.n_accept = o->n_accept;
+	g.go.force = o->force;
+	g.go.fn = gate_item;
+	g.go.arg = &g;
+	/* the snapshot is written before the window closes, so a watcher never sees the
+	 * window closed with the old baseline still current */
+	rr = protect_snapshot_create_gated(p, r, 2, false, gate_check, &g, id, &s);
+	if (rr == VG_ERR_DENIED) {
+		fprintf(stderr, "vigil publish: %s: commit refused: %zu file%s added or changed in "
+		    "the window %s suspected webshell%s or could not be scanned (listed above); "
+		    "remove %s, or accept %s with --accept PATH (or --force), then commit again; "
+		    "the window stays open and the baseline is unchanged\n", r->name,
+		    g.res.blocking, g.res.blocking == 1 ? "" : "s",
+		    g.res.blocking == 1 ? "is a" : "are", g.res.blocking == 1 ? "" : "s",
+		    g.res.blocking == 1 ? "it" : "them", g.res.blocking == 1 ? "it" : "them");
+		ret = VG_EXIT_FOUND;
+		goto out;
+	}
+	if (rr != VG_OK) {
+		fprintf(stderr, "vigil publish: %s: snapshot failed: %s; window left open\n",
+		    r->name, vg_strerror(rr));
+		goto out;
+	}
+	if (!ctx->json)
+		printf("%s: committed as snapshot %s (%zu files, %zu new objects; %zu added or "
+		    "changed files scanned for webshells, %zu accepted); the new baseline\n",
+		    r->name, id, s.files, s.new_objects, g.res.scanned, g.res.accepted);
+	else
+		printf("{\"webroot\":\"%s\",\"committed\":\"%s\",\"scanned\":%zu,"
+		    "\"accepted\":%zu}\n", r->name, id, g.res.scanned, g.res.accepted);
+	ret = VG_EXIT_OK;
+out:
+	webshell_scanner_free(g.go.ws);
+	return ret;
+}
+
 static int
 end(struct vg_ctx *ctx, struct vg_config *cfg, struct protect *p, struct protect_root *r,
-    bool commit)
+    const struct popts *o, bool commit_)
 {
-	char path[PATH_MAX], err[512], id[PROTECT_ID_SIZE];
+	char path[PATH_MAX], err[512];
 	int rr;
 
 	protect_publish_state_path(p, r, path, sizeof(path));
@@ -138,20 +263,10 @@ end(struct vg_ctx *ctx, struct vg_config *cfg, struct protect *p, struct protect
 		    "publish begin`)\n", r->name);
 		return VG_EXIT_USAGE;
 	}
-	if (commit) {
-		/* the snapshot is written before the window closes, so a watcher never sees
-		 * the window closed with the old baseline still current */
-		struct protect_snapshot_stats s;
-		if ((rr = protect_snapshot_create(p, r, 2, false, id, &s)) != VG_OK) {
-			fprintf(stderr, "vigil publish: %s: snapshot failed: %s; window left open\n",
-			    r->name, vg_strerror(rr));
-			return VG_EXIT_RUNTIME;
-		}
-		if (!ctx->json)
-			printf("%s: committed as snapshot %s (%zu files, %zu new objects); the "
-			    "new baseline\n", r->name, id, s.files, s.new_objects);
-		else
-			printf("{\"webroot\":\"%s\",\"committed\":\"%s\"}\n", r->name, id);
+	if (commit_) {
+		int ret = commit(ctx, cfg, p, r, o);
+		if (ret != VG_EXIT_OK)
+			return ret;
 	} else {
 		struct pctx c = { ctx, false, NULL };
 		struct reconcile_opts ro = { .mode = RECONCILE_RESTORE, .threads = 2,
@@ -175,13 +290,15 @@ end(struct vg_ctx *ctx, struct vg_config *cfg, struct protect *p, struct protect
 		fprintf(stderr, "vigil publish: %s: %s\n", path, strerror(errno));
 		return VG_EXIT_RUNTIME;
 	}
-	audit(cfg, ctx, commit ? "publish.commit" : "publish.abort", r->name);
+	audit(cfg, ctx, commit_ ? "publish.commit" : "publish.abort", r->name);
 	return VG_EXIT_OK;
 }
 
 static const struct option publish_options[] = {
 	{ "webroot", required_argument, NULL, 'w' },
 	{ "note", required_argument, NULL, 'n' },
+	{ "accept", required_argument, NULL, 'a' },
+	{ "force", no_argument, NULL, 'f' },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -189,7 +306,15 @@ static int
 set_opt(void *arg, int c, const char *v)
 {
 	struct popts *o = arg;
-	*(c == 'w' ? &o->webroot : &o->note) = v;
+	if (c == 'f') {
+		o->force = true;
+	} else if (c == 'a') {
+		if (o->n_accept == ACCEPT_MAX)
+			return cmd_usage_error(&cmd_publish, "at most %d --accept", ACCEPT_MAX);
+		o->accept[o->n_accept++] = v;
+	} else {
+		*(c == 'w' ? &o->webroot : &o->note) = v;
+	}
 	return VG_EXIT_OK;
 }
 
@@ -229,8 +354,8 @@ run(struct vg_ctx *ctx, int argc, char **argv)
 	case 0: ret = begin(ctx, cfg, p, sel[0], &o); break;
 	case 1: ret = show(ctx, p, sel[0], false); break;
 	case 2: ret = show(ctx, p, sel[0], true); break;
-	case 3: ret = end(ctx, cfg, p, sel[0], true); break;
-	default: ret = end(ctx, cfg, p, sel[0], false); break;
+	case 3: ret = end(ctx, cfg, p, sel[0], &o, true); break;
+	default: ret = end(ctx, cfg, p, sel[0], &o, false); break;
 	}
 out:
 	protect_free(p);
@@ -243,23 +368,32 @@ const struct cmd_ops cmd_publish = {
 	.summary = "change window for legitimate site updates (begin, diff, commit, abort)",
 	.help =
 	    "usage: vigil publish begin|status|diff|commit|abort [--webroot NAME] [--note TEXT]\n"
+	    "                    [--accept PATH]... [--force]\n"
 	    "\n"
 	    "Opens a publishing window so the team can update a site during the event without\n"
 	    "alert floods and without switching protection off elsewhere. While the window is\n"
-	    "open, `vigil fim watch` records changes to that web root (action \"recorded\")\n"
-	    "instead of applying its policy; other web roots stay protected.\n"
+	    "open, `vigil watch` and `vigil fim watch` record changes to that web root (action\n"
+	    "\"recorded\") instead of applying its policy; other web roots stay protected.\n"
+	    "`vigil watch` still scans each added or changed file and raises a WEBSHELL alert\n"
+	    "for a suspicious or malicious one, but leaves it in place for the commit to judge.\n"
 	    "\n"
 	    "  begin    open the window (state file BACKUP_DIR/publish/NAME.json)\n"
 	    "  status   show whether it is open and list the changes so far\n"
 	    "  diff     the changes with unified diffs of text files and tamper flags, so\n"
 	    "           a reviewer sees exactly what goes live\n"
-	    "  commit   snapshot the web root as the new baseline, then close the window\n"
+	    "  commit   scan every file added or changed in the window for webshells (the\n"
+	    "           bytes the snapshot stores), then make the snapshot the new baseline\n"
+	    "           and close the window. A suspicious or malicious file (score >= 40),\n"
+	    "           a server-side script over 8 MiB or an unreadable file refuses the\n"
+	    "           commit (exit 1, each named; window and baseline unchanged) unless\n"
+	    "           accepted: --accept PATH (relative to the web root, a glob allowed,\n"
+	    "           repeatable) or --force (all); accepted files are audited\n"
 	    "  abort    put the baseline back (added files go to BACKUP_DIR/removed/), then\n"
 	    "           close the window\n"
 	    "\n"
 	    "--webroot is needed when several web roots are configured. --note TEXT is kept\n"
 	    "in the state file. begin, commit and abort are written to the store's audit log.\n"
-	    "exit: 0 ok, 2 usage error (no window open, already open, no baseline), 3 runtime\n"
-	    "error.\n",
+	    "exit: 0 ok, 1 commit refused by the webshell scan, 2 usage error (no window open,\n"
+	    "already open, no baseline, no rules), 3 runtime error.\n",
 	.run = run,
 };

@@ -17,6 +17,7 @@ vg_strerror(int code)
 	case VG_ERR_LIMIT:	return "size limit exceeded";
 	case VG_ERR_FORMAT:	return "unexpected file format";
 	case VG_ERR_BUSY:	return "resource busy";
+	case VG_ERR_DENIED:	return "refused by a check";
 	}
 	return "unknown error";
 }

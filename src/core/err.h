@@ -16,6 +16,7 @@ enum vg_err {
 	VG_ERR_LIMIT = -9,	/* a hard size limit was hit */
 	VG_ERR_FORMAT = -10,	/* file is not of the expected format */
 	VG_ERR_BUSY = -11,	/* resource busy; retry later */
+	VG_ERR_DENIED = -12,	/* a check refused the operation (e.g. a publish gate) */
 };
 
 /* Static string describing code; never NULL. */

@@ -218,10 +218,14 @@ text_emit(void *state, const struct alert_msg *m)
 		char root[256], path[VG_ESC_MAX];
 		if (ferror(out))
 			break;
-		fprintf(out, "WEBSHELL %-10s %s: %s (score %d; %s)%s%s\n", f->level,
+		char note[VG_ESC_MAX];
+		bool qid = in->qid && *in->qid;
+		/* not quarantined: say why (a failed move, a publishing window) */
+		fprintf(out, "WEBSHELL %-10s %s: %s (score %d; %s)%s%s%s%s\n", f->level,
 		    vg_esc_s(root, sizeof(root), in->root_name), vg_esc_s(path, sizeof(path), f->path),
-		    f->score, f->families, in->qid && *in->qid ? " -> quarantined " : "",
-		    in->qid ? in->qid : "");
+		    f->score, f->families, qid ? " -> quarantined " : "", qid ? in->qid : "",
+		    !qid && in->qerr && *in->qerr ? "; " : "", !qid && in->qerr && *in->qerr ?
+		    vg_esc_s(note, sizeof(note), in->qerr) : "");
 		fflush(out);
 		break;
 	}

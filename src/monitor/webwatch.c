@@ -7,10 +7,13 @@
 #include "backup/snapshot.h"
 #include "respond/quarantine.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 struct webroot {
 	struct protect *p;
@@ -31,6 +34,25 @@ on_change(void *arg, const struct fim_change *ch)
 	alert_emit(w->alerts, &in);
 }
 
+/* Scan (and quarantine) rel beneath the root's directory descriptor, never by the
+ * absolute path: a parent swapped for a symlink to a decoy is not followed, so nothing
+ * outside the root is read or moved. */
+static int
+scan_beneath(struct webroot *w, const char *vault, const struct protect_root *root,
+    const char *rel, const char *shown, struct webshell_finding *f, char *qid, char *err,
+    size_t err_size)
+{
+	int rootfd = open(root->path, O_RDONLY | O_DIRECTORY | O_CLOEXEC), r;
+	if (rootfd < 0) {
+		qid[0] = err[0] = '\0';
+		return VG_ERR_IO;
+	}
+	r = quarantine_scan_and_act_at(w->ws, vault, rootfd, root->path, rel, shown, f, qid,
+	    err, err_size);
+	close(rootfd);
+	return r;
+}
+
 /* Detector + response: webshell scan of a new or changed file, quarantine if malicious.
  * Returns 1 when the file was moved (the policy then has nothing left to do). */
 static int
@@ -40,10 +62,14 @@ file_hook(void *arg, const struct protect_root *root, const char *abs_path, cons
 	struct webroot *w = arg;
 	struct webshell_finding f;
 	char qid[128] = "", err[512] = "";
-	(void)rel;
 	(void)kinds;
-
-	int r = quarantine_scan_and_act(w->ws, w->vault, abs_path, &f, qid, err, sizeof(err));
+	/* a publishing window: alert, leave the file for `publish commit` to refuse */
+	bool window = protect_publish_active(w->p, root);
+	int r = scan_beneath(w, window ? NULL : w->vault, root, rel, abs_path, &f, qid, err,
+	    sizeof(err));
+	if (window && r >= 0)
+		snprintf(err, sizeof(err), "publishing window open: left in place; `vigil "
+		    "publish commit` refuses it unless accepted");
 	if (r < 0)
 		return 0;	/* vanished or unreadable: the policy decides */
 	if (strcmp(f.level, "clean") != 0) {
@@ -67,7 +93,7 @@ excluded_script(void *arg, const struct protect_root *root, const char *rel)
 
 	if (!w->ws || protect_path_join(full, sizeof(full), root->path, rel) != VG_OK)
 		return;
-	int r = quarantine_scan_and_act(w->ws, w->vault, full, &f, qid, err, sizeof(err));
+	int r = scan_beneath(w, w->vault, root, rel, full, &f, qid, err, sizeof(err));
 	if (r < 0)
 		return;	/* vanished, unreadable or not a regular file */
 	if (strcmp(f.level, "malicious") != 0) {
@@ -87,9 +113,16 @@ quarantine_hook(void *arg, const struct protect_root *root, const char *abs_path
 {
 	struct webroot *w = arg;
 	char qid[128], err[512];
-	(void)root;
-	(void)rel;
-	if (quarantine_file(w->vault, abs_path, NULL, qid, err, sizeof(err)) != VG_OK) {
+	int rootfd = open(root->path, O_RDONLY | O_DIRECTORY | O_CLOEXEC), r = VG_ERR_IO;
+
+	if (rootfd >= 0) {
+		r = quarantine_file_at(w->vault, rootfd, root->path, rel, NULL, qid, err,
+		    sizeof(err));
+		close(rootfd);
+	} else {
+		snprintf(err, sizeof(err), "%s: %s", root->path, strerror(errno));
+	}
+	if (r != VG_OK) {
 		vg_warn(w->lg, "quarantine %s: %s", abs_path, err);
 		return -1;
 	}

@@ -175,14 +175,19 @@ act(struct protect *p, struct protect_root *r, const struct reconcile_opts *o,
 		restore_change(p, r, ch, detail, dsize);
 		return;
 	}
+	protect_path_join(full, sizeof(full), r->path, ch->path);
+	bool scan = o->hooks && p->file_hook && ch->cur && ch->cur->type == MF_FILE &&
+	    (ch->kinds & (FIM_ADDED | FIM_CONTENT | FIM_TYPE));
 	if (protect_publish_active(p, r)) {
+		/* a window suspends restoring, not webshell scanning: the hook alerts and
+		 * leaves the file for `publish commit` to judge */
+		if (scan)
+			p->file_hook(p->file_hook_arg, r, full, ch->path, ch->kinds);
 		ch->action = ACT_RECORDED;
 		return;
 	}
 	pol = protect_policy_for(r, ch->path);
-	protect_path_join(full, sizeof(full), r->path, ch->path);
-	if (o->hooks && p->file_hook && ch->cur && ch->cur->type == MF_FILE &&
-	    (ch->kinds & (FIM_ADDED | FIM_CONTENT | FIM_TYPE))) {
+	if (scan) {
 		if (p->file_hook(p->file_hook_arg, r, full, ch->path, ch->kinds) == 1) {
 			ch->action = ACT_QUARANTINED;
 			if (ch->base)	/* the hook took the tampered copy; put the page back */
