@@ -2,7 +2,9 @@
  * table; a path event becomes a pending entry that is due at once for close/delete/
  * move/attrib and after debounce_ms of quiet for plain writes (capped, so a slow
  * writer cannot postpone the check forever). Directories that cannot be watched
- * (ENOSPC, or max_watches) are listed and reconciled on a timer instead. */
+ * (ENOSPC, or max_watches) are listed and reconciled on a timer instead. A baseline
+ * file with more than one hard link gets a watch of its own: a directory watch only
+ * sees writes made through its own entries, a watch on the inode sees them all. */
 #include "monitor/fimwatch.h"
 #include "backup/snapshot.h"
 #include "core/err.h"
@@ -27,11 +29,15 @@
 #define DEFER_MAX_MS 2000	/* a file written without pause is judged after this */
 #define RETRY_MAX 8		/* a failed restore is retried with backoff 0.5 s .. 64 s */
 #define DEFER_MS 100		/* re-try a check put off by a CLI restore */
+#define FILE_MASK (IN_MODIFY | IN_CLOSE_WRITE | IN_ATTRIB | IN_DONT_FOLLOW)
 
 struct wslot {
 	int wd;			/* 0 empty, -1 deleted */
 	int root;
 	char *rel;
+	bool file;		/* a hard-linked baseline file watched on its own */
+	dev_t dev;		/* file: the inode watched */
+	ino_t ino;
 };
 
 struct pending {
@@ -60,6 +66,7 @@ struct fimwatch {
 	size_t n_pend;
 	struct root_state *rs;
 	bool rescan_all;
+	bool link_check;	/* a hard link appeared: look for linked baseline files */
 	int64_t next_scan_ms;
 	int cur_retries;	/* retries of the pending entry being reconciled */
 	struct fimwatch_stats st;
@@ -143,7 +150,7 @@ slot_set(struct fimwatch *fw, int wd, int root, const char *rel)
 		i = (i + 1) & (fw->cap - 1);
 	if (fw->slots[i].wd == 0)
 		fw->used++;
-	fw->slots[i] = (struct wslot){ wd, root, copy };
+	fw->slots[i] = (struct wslot){ .wd = wd, .root = root, .rel = copy };
 	fw->live++;
 	return VG_OK;
 }
@@ -444,6 +451,67 @@ enqueue_excl(struct fimwatch *fw, int root, const char *rel, bool now_, int64_t 
 	enqueue_kind(fw, root, rel, now_, now, true);
 }
 
+/* Hard links: a baseline file whose link count is above 1 shares its inode with a
+ * path vigil may not watch (an excluded directory, outside the root), and a write
+ * through that path is invisible to the directory watches. Each such file gets a watch
+ * of its own and, when first seen linked, a check (it may already be changed). Runs at
+ * the first tick, on every periodic scan and when a hard link appears in the root. */
+static void
+link_check(struct fimwatch *fw, int root, int64_t now)
+{
+	const struct protect_root *r = &fw->p->roots[root];
+	char full[PATH_MAX];
+	struct stat st;
+	int rootfd;
+
+	if (!r->base || (rootfd = open(r->path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+		return;
+	for (size_t i = 0; i < r->base->n; i++) {
+		const struct mf_entry *e = &r->base->e[i];
+		if (e->type != MF_FILE || mf_excluded(&r->cfg->exclude, e->path) ||
+		    fstatat(rootfd, e->path, &st, AT_SYMLINK_NOFOLLOW) != 0 ||
+		    !S_ISREG(st.st_mode) || st.st_nlink < 2)
+			continue;
+		if (protect_path_join(full, sizeof(full), r->path, e->path) != VG_OK)
+			continue;
+		if (fw->o.max_watches && fw->live >= fw->o.max_watches)
+			break;
+		int wd = inotify_add_watch(fw->fd, full, FILE_MASK);
+		if (wd < 0)
+			continue;
+		struct wslot *s = slot_find(fw, wd);
+		if (s && s->file && s->dev == st.st_dev && s->ino == st.st_ino)
+			continue;	/* already watched */
+		if (slot_set(fw, wd, root, e->path) != VG_OK || !(s = slot_find(fw, wd)))
+			continue;
+		s->file = true;
+		s->dev = st.st_dev;
+		s->ino = st.st_ino;
+		vg_info(fw->p->log, "%s: %s has %lu hard links; watched on its own", r->name,
+		    e->path, (unsigned long)st.st_nlink);
+		enqueue(fw, root, e->path, true, now);
+	}
+	close(rootfd);
+}
+
+/* An event on a hard-linked file's own watch: check the path it stands for. Once the
+ * path names another inode (restored by rename) or the link is gone, the watch goes. */
+static void
+file_event(struct fimwatch *fw, struct wslot *s, const struct inotify_event *ev, int64_t now)
+{
+	char full[PATH_MAX];
+	struct stat st;
+
+	if (!(ev->mask & (IN_MODIFY | IN_CLOSE_WRITE | IN_ATTRIB)))
+		return;
+	enqueue(fw, s->root, s->rel, (ev->mask & (IN_CLOSE_WRITE | IN_ATTRIB)) != 0, now);
+	if (protect_path_join(full, sizeof(full), fw->p->roots[s->root].path, s->rel) ==
+	    VG_OK && lstat(full, &st) == 0 && st.st_dev == s->dev && st.st_ino == s->ino &&
+	    st.st_nlink > 1)
+		return;
+	inotify_rm_watch(fw->fd, s->wd);	/* IN_IGNORED frees the slot */
+}
+
 int
 fimwatch_new(struct protect *p, const struct fimwatch_opts *o, struct fimwatch **out)
 {
@@ -534,6 +602,15 @@ excluded_event(struct fimwatch *fw, const struct inotify_event *ev, int root, co
 			watch_tree(fw, root, rel, 1, true);
 		return;
 	}
+	if (ev->mask & IN_CREATE) {
+		/* a hard link made here may share a baseline file's inode */
+		char full[PATH_MAX];
+		struct stat st;
+		if (snprintf(full, sizeof(full), "%s/%s", fw->p->roots[root].path, rel) <
+		    (int)sizeof(full) && lstat(full, &st) == 0 && S_ISREG(st.st_mode) &&
+		    st.st_nlink > 1)
+			fw->link_check = true;
+	}
 	if (!fw->o.excluded_script || !fimwatch_server_script(rel))
 		return;
 	if (ev->mask & (IN_CLOSE_WRITE | IN_MOVED_TO)) {
@@ -566,6 +643,10 @@ handle_event(struct fimwatch *fw, const struct inotify_event *ev, int64_t now)
 	int root = s->root;
 	if (ev->mask & IN_IGNORED) {
 		slot_del(fw, s);
+		return;
+	}
+	if (s->file) {
+		file_event(fw, s, ev, now);
 		return;
 	}
 	if (ev->mask & (IN_DELETE_SELF | IN_MOVE_SELF)) {
@@ -642,6 +723,12 @@ fimwatch_tick(struct fimwatch *fw, int64_t now)
 		fw->n_pend = kept;
 		for (size_t i = 0; i < fw->p->n_roots; i++)
 			reconcile(fw, (int)i, "");
+		fw->link_check = true;
+	}
+	if (fw->link_check) {
+		fw->link_check = false;
+		for (size_t i = 0; i < fw->p->n_roots; i++)
+			link_check(fw, (int)i, now);
 	}
 	/* due entries: take them out first, reconcile may enqueue nothing but be safe */
 	for (size_t i = 0; i < fw->n_pend;) {
@@ -663,6 +750,7 @@ fimwatch_tick(struct fimwatch *fw, int64_t now)
 		fw->next_scan_ms = now + (int64_t)fw->o.scan_interval_s * 1000;
 		for (size_t i = 0; i < fw->p->n_roots; i++) {
 			struct root_state *rs = &fw->rs[i];
+			link_check(fw, (int)i, now);	/* links from outside make no event */
 			if (rs->scan_all) {
 				reconcile(fw, (int)i, "");
 				continue;
@@ -678,7 +766,7 @@ int
 fimwatch_timeout_ms(const struct fimwatch *fw, int64_t now)
 {
 	int64_t next = fw->next_scan_ms;
-	if (fw->rescan_all)
+	if (fw->rescan_all || fw->link_check)
 		return 0;
 	for (size_t i = 0; i < fw->n_pend; i++)
 		if (fw->pend[i].due_ms < next)
