@@ -55,22 +55,6 @@ pcmd_select(struct protect *p, const char *name, const struct cmd_ops *cmd,
 	return VG_EXIT_OK;
 }
 
-const char *
-pcmd_optarg(const struct cmd_ops *cmd, int argc, char **argv, int *i)
-{
-	if (*i + 1 >= argc) {
-		cmd_usage_error(cmd, "%s needs a value", argv[*i]);
-		return NULL;
-	}
-	return argv[++*i];
-}
-
-json_t *
-pcmd_change_json(const struct fim_change *ch, const char *baseline)
-{
-	return alert_change_json(ch, baseline);
-}
-
 void
 pcmd_change_print(FILE *out, const struct fim_change *ch, bool json, bool with_diff,
     const char *baseline)

@@ -19,14 +19,9 @@ int pcmd_open(struct vg_ctx *ctx, const struct cmd_ops *cmd, struct vg_config **
 int pcmd_select(struct protect *p, const char *name, const struct cmd_ops *cmd,
     struct protect_root **sel, size_t *n);
 
-/* JSON object for a change (caller decrefs); the format lives in monitor/alert.c. */
-json_t *pcmd_change_json(const struct fim_change *ch, const char *baseline);
-/* Prints one change as a JSON line or a text line (+ diff when with_diff). */
+/* Prints one change as a JSON line or a text line (+ diff when with_diff); the format
+ * lives in monitor/alert.c. */
 void pcmd_change_print(FILE *out, const struct fim_change *ch, bool json, bool with_diff,
     const char *baseline);
-
-/* Value of "--opt VALUE" at argv[*i]; advances *i. NULL (and usage error printed)
- * if the value is missing. */
-const char *pcmd_optarg(const struct cmd_ops *cmd, int argc, char **argv, int *i);
 
 #endif
