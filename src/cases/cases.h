@@ -158,6 +158,12 @@ void cases_sla_due(const struct vg_config *cfg, int severity, enum cases_state s
  * NULL) gets how many escalated. */
 int cases_sla_check(struct cases *cs, int64_t now_us, size_t *n);
 
+/* The situation of open incidents for the overview: {"open": N, "overdue": N,
+ * "by_severity": {name: N}, "by_state": {name: N}, "due": [the most urgent
+ * clocks, up to limit, each {id, title, severity, state, due_at, due_in_s,
+ * overdue}]}. New object (caller decrefs). */
+int cases_incident_summary(struct cases *cs, int64_t now_us, size_t limit, json_t **out);
+
 /* ---- notices (vulnerability / incident / internet-asset) ---- */
 
 struct cases_notice {
@@ -182,6 +188,10 @@ int cases_notice_add(struct cases *cs, const struct cases_notice *n, const char 
  * row; nothing is imported then. Each new notice goes to the notify hook. */
 int cases_notice_import(struct cases *cs, const char *path, const char *actor, size_t *added,
     size_t *skipped, char *err, size_t err_size);
+/* The same from len bytes in memory (the console's import form); name stands for
+ * the file name in err and the audit row. */
+int cases_notice_import_text(struct cases *cs, const char *text, size_t len, const char *name,
+    const char *actor, size_t *added, size_t *skipped, char *err, size_t err_size);
 /* New JSON array (open ones unless all), or one object with "history". */
 int cases_notice_list(struct cases *cs, bool all, json_t **out);
 int cases_notice_get(struct cases *cs, int64_t id, json_t **out);

@@ -227,29 +227,54 @@ cases_notice_import(struct cases *cs, const char *path, const char *actor, size_
     size_t *skipped, char *err, size_t err_size)
 {
 	char *text = NULL;
-	json_t *ids = json_array(), *id;
-	size_t len = 0, i = 0;
+	size_t len = 0;
 	int r;
 
 	*added = *skipped = 0;
 	err[0] = '\0';
-	if (!ids)
-		return VG_ERR_NOMEM;
 	if ((r = read_all(path, &text, &len)) != VG_OK) {
 		snprintf(err, err_size, "%s: %s", path,
 		    r == VG_ERR_LIMIT ? "larger than 4 MiB" : strerror(errno));
 		return r;
 	}
+	r = cases_notice_import_text(cs, text, len, path, actor, added, skipped, err, err_size);
+	free(text);
+	return r;
+}
+
+int
+cases_notice_import_text(struct cases *cs, const char *data, size_t len, const char *name,
+    const char *actor, size_t *added, size_t *skipped, char *err, size_t err_size)
+{
+	char *text = NULL;
+	json_t *ids = json_array(), *id;
+	size_t i = 0;
+	int r;
+
+	*added = *skipped = 0;
+	err[0] = '\0';
+	if (len > IMPORT_MAX_BYTES) {
+		snprintf(err, err_size, "%s: larger than 4 MiB", name);
+		json_decref(ids);
+		return VG_ERR_LIMIT;
+	}
+	/* The CSV reader cuts fields in place: work on a NUL-terminated copy. */
+	if (!ids || !(text = malloc(len + 1))) {
+		json_decref(ids);
+		return VG_ERR_NOMEM;
+	}
+	memcpy(text, data, len);
+	text[len] = '\0';
 	while (i < len && (text[i] == ' ' || text[i] == '\n' || text[i] == '\r' || text[i] == '\t'))
 		i++;
 	if ((r = store_begin(cs->st)) != VG_OK)
 		goto out;
 	if (i < len && text[i] == '[')
-		r = import_json(cs, text, len, path, actor, added, skipped, ids, err, err_size);
+		r = import_json(cs, text, len, name, actor, added, skipped, ids, err, err_size);
 	else
-		r = import_csv(cs, text, len, path, actor, added, skipped, ids, err, err_size);
+		r = import_csv(cs, text, len, name, actor, added, skipped, ids, err, err_size);
 	if (r == VG_OK)
-		r = cases_audit(cs, actor, "notice.import", "%s: %zu added, %zu already tracked", path,
+		r = cases_audit(cs, actor, "notice.import", "%s: %zu added, %zu already tracked", name,
 		    *added, *skipped);
 	if (r == VG_OK)
 		r = store_commit(cs->st);
@@ -257,7 +282,7 @@ cases_notice_import(struct cases *cs, const char *path, const char *actor, size_
 		store_rollback(cs->st);
 		*added = *skipped = 0;
 		if (!err[0])
-			snprintf(err, err_size, "%s: %s", path, vg_strerror(r));
+			snprintf(err, err_size, "%s: %s", name, vg_strerror(r));
 	} else {
 		json_array_foreach(ids, i, id)	/* after commit: the hook may read them */
 			cases_notice_announce(cs, json_integer_value(id));

@@ -159,3 +159,63 @@ out:
 		*n = done;
 	return r;
 }
+
+int
+cases_incident_summary(struct cases *cs, int64_t now_us, size_t limit, json_t **out)
+{
+	static const char *const sev_names[] = { "info", "low", "medium", "high", "critical" };
+	json_t *o = json_object(), *by_sev = json_object(), *by_state = json_object();
+	json_t *rows = NULL, *row, *due = NULL;
+	int64_t open = 0, overdue = 0;
+	size_t i;
+	int r;
+
+	*out = NULL;
+	if (!o || !by_sev || !by_state) {
+		r = VG_ERR_NOMEM;
+		goto out;
+	}
+	for (size_t s = 0; s < 5; s++)
+		json_object_set_new(by_sev, sev_names[s], json_integer(0));
+	if ((r = store_query(cs->st, SQL_INC_SUMMARY, (struct store_val[]){ SV_INT(now_us) }, 1,
+		 0, &rows)) != VG_OK)
+		goto out;
+	json_array_foreach(rows, i, row) {
+		int64_t sev = json_integer_value(json_object_get(row, "severity"));
+		int64_t n = json_integer_value(json_object_get(row, "n"));
+		const char *st = json_string_value(json_object_get(row, "state"));
+		const char *sn = sev_names[sev < 0 ? 0 : sev > 4 ? 4 : sev];
+		json_object_set_new(by_sev, sn,
+		    json_integer(json_integer_value(json_object_get(by_sev, sn)) + n));
+		if (st)
+			json_object_set_new(by_state, st, json_integer(n +
+			    json_integer_value(json_object_get(by_state, st))));
+		open += n;
+		overdue += json_integer_value(json_object_get(row, "overdue"));
+	}
+	if ((r = store_query(cs->st, SQL_INC_URGENT,
+		 (struct store_val[]){ SV_INT((int64_t)(limit ? limit : 5)) }, 1, 0, &due)) != VG_OK)
+		goto out;
+	json_array_foreach(due, i, row) {
+		int64_t at = json_integer_value(json_object_get(row, "due_at"));
+		json_object_set_new(row, "due_in_s", json_integer((at - now_us) / 1000000));
+		json_object_set_new(row, "overdue", json_boolean(at <= now_us));
+		cases_json_severity(row, "severity");
+		cases_json_time(row, "due_at");
+	}
+	json_object_set_new(o, "open", json_integer(open));
+	json_object_set_new(o, "overdue", json_integer(overdue));
+	json_object_set_new(o, "by_severity", by_sev);
+	json_object_set_new(o, "by_state", by_state);
+	json_object_set_new(o, "due", due);
+	by_sev = by_state = due = NULL;
+	*out = o;
+	o = NULL;
+out:
+	json_decref(o);
+	json_decref(by_sev);
+	json_decref(by_state);
+	json_decref(due);
+	json_decref(rows);
+	return r;
+}

@@ -23,4 +23,15 @@ static const char SQL_NOTICE_HISTORY_SLA[] =
     "INSERT INTO notice_history(notice_id, at, actor, action, comment)"
     " VALUES(?,?,'vigil','escalate',?)";
 
+/* The overview's counts: open incidents are few (closed ones leave the set), so a
+ * scan of the open rows through incidents_by_state stays cheap. */
+static const char SQL_INC_SUMMARY[] =
+    "SELECT severity, state, count(*) AS n,"
+    " sum(due_at IS NOT NULL AND due_at <= ?) AS overdue FROM incidents"
+    " WHERE state <> 'closed' GROUP BY severity, state";
+static const char SQL_INC_URGENT[] =
+    "SELECT id, title, severity, state, due_at FROM incidents"
+    " WHERE state IN ('new','acknowledged','verified') AND due_at IS NOT NULL"
+    " ORDER BY due_at LIMIT ?";
+
 #endif

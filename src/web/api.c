@@ -140,15 +140,8 @@ overview(struct web_req *rq)
 		return;
 	}
 	json_object_set_new(o, "latest_alert_id", json_integer(max_id));
-	/* Incidents come from src/cases once it exists; until then say so. */
-	json_object_set_new(o, "incidents", json_null());
-	json_object_set_new(o, "incidents_note", json_string("incident tracking is not built in "
-	    "this version"));
-	json_object_set_new(o, "webroots", json_incref(rq->w->webroots));
-	json_object_set_new(o, "protection", json_null());
-	json_object_set_new(o, "protection_note", json_string("the daemon does not publish "
-	    "protection or ingest status yet; configured web roots are listed"));
-	json_object_set_new(o, "ingest", json_null());
+	json_object_set_new(o, "incidents", web_incidents_summary(rq->w, now));
+	json_object_set_new(o, "daemon", web_daemon_status(rq->w, now));
 	json_object_set_new(o, "live", sse_stats(rq->w->sse));
 	json_decref(rq->w->ov_cache);
 	rq->w->ov_cache = json_incref(o);
@@ -237,6 +230,22 @@ const struct web_route web_routes[] = {
 	{ "GET", "/api/alerts", WEB_ROLE_VIEWER, 0, alerts_list },
 	{ "GET", "/api/alerts/{id}", WEB_ROLE_VIEWER, 0, alert_get },
 	{ "GET", "/api/stream", WEB_ROLE_VIEWER, 0, sse_stream },
+	{ "GET", "/api/incidents", WEB_ROLE_VIEWER, 0, api_incidents_list },
+	{ "GET", "/api/incidents/{id}", WEB_ROLE_VIEWER, 0, api_incident_get },
+	{ "POST", "/api/incidents/{id}/ack", WEB_ROLE_ANALYST, 0, api_incident_step },
+	{ "POST", "/api/incidents/{id}/verify", WEB_ROLE_ANALYST, 0, api_incident_step },
+	{ "POST", "/api/incidents/{id}/dispose", WEB_ROLE_ANALYST, 0, api_incident_step },
+	{ "POST", "/api/incidents/{id}/feedback", WEB_ROLE_ANALYST, 0, api_incident_step },
+	{ "POST", "/api/incidents/{id}/close", WEB_ROLE_ANALYST, 0, api_incident_step },
+	{ "GET", "/api/suppressions", WEB_ROLE_VIEWER, 0, api_suppressions_list },
+	{ "GET", "/api/notices", WEB_ROLE_VIEWER, 0, api_notices_list },
+	{ "POST", "/api/notices", WEB_ROLE_ANALYST, 0, api_notice_add },
+	{ "POST", "/api/notices/import", WEB_ROLE_ANALYST, 0, api_notices_import },
+	{ "GET", "/api/notices/{id}", WEB_ROLE_VIEWER, 0, api_notice_get },
+	{ "POST", "/api/notices/{id}/close", WEB_ROLE_ANALYST, 0, api_notice_close },
+	{ "GET", "/api/duty", WEB_ROLE_VIEWER, 0, api_duty_get },
+	{ "POST", "/api/duty/shifts", WEB_ROLE_ADMIN, 0, api_duty_shift_add },
+	{ "POST", "/api/duty/handover", WEB_ROLE_ANALYST, 0, api_duty_handover },
 	{ "GET", "/api/audit", WEB_ROLE_ANALYST, 0, audit_list },
 	{ "GET", "/api/users", WEB_ROLE_ADMIN, 0, users_list },
 	{ NULL, NULL, 0, 0, NULL },

@@ -3,7 +3,9 @@
  * security headers. API requests go through the route table in api.c after the
  * session, CSRF and role checks here; everything else is an embedded asset. */
 #include "web/web_int.h"
+#include "cases/cases.h"
 #include "core/err.h"
+#include "notify/notify.h"
 #include "core/event.h"
 
 #include <arpa/inet.h>
@@ -471,6 +473,13 @@ web_open(const struct vg_config *cfg, struct vg_store *st, const struct vg_logge
 		snprintf(err, err_size, "console: cannot prepare its queries: %s", vg_strerror(r));
 		goto fail;
 	}
+	if ((r = cases_open(st, cfg, log, &w->cs)) != VG_OK ||
+	    (r = notify_open(st, cfg, log, &w->nt)) != VG_OK) {
+		snprintf(err, err_size, "console: cannot open the duty workflow: %s", vg_strerror(r));
+		goto fail;
+	}
+	/* Notices added here are announced through the outbox, as from the CLI. */
+	cases_set_notify(w->cs, notify_cases_hook, w->nt);
 	if (!(w->agg = calloc(1, sizeof(*w->agg))) || (r = load_recent(w)) != VG_OK) {
 		snprintf(err, err_size, "console: cannot read recent alerts: %s",
 		    vg_strerror(w->agg ? r : VG_ERR_NOMEM));
@@ -531,6 +540,8 @@ web_close(struct web *w)
 	}
 	w->sse = NULL;
 	wdb_close(w->db);
+	cases_close(w->cs);
+	notify_close(w->nt);
 	json_decref(w->webroots);
 	json_decref(w->ov_cache);
 	free(w->agg);

@@ -17,11 +17,15 @@
 #define WEB_COOKIE "vigil_session"
 
 struct sse_hub;
+struct cases;
+struct notify;
 
 struct web {
 	const struct vg_logger *log;
 	struct vg_store *st;
 	struct wdb *db;
+	struct cases *cs;	/* incidents, notices, duty (src/cases) */
+	struct notify *nt;	/* the outbox the workflow's messages go to */
 	struct MHD_Daemon *d;
 	bool tls;
 	char *tls_cert;
@@ -99,6 +103,24 @@ bool web_parse_int(const char *s, long long min, long long max, long long *out);
 bool web_static_path_ok(const char *path);
 /* Extracts {"user": S, "password": S} from a login body; false if malformed. */
 bool web_parse_login(const char *body, size_t len, char user[65], char password[1025]);
+
+/* api_cases.c: the duty workflow's routes (docs/api.md). */
+void api_incidents_list(struct web_req *rq);
+void api_incident_get(struct web_req *rq);
+void api_incident_step(struct web_req *rq);	/* ack|verify|dispose|feedback|close */
+void api_suppressions_list(struct web_req *rq);
+void api_notices_list(struct web_req *rq);
+void api_notice_get(struct web_req *rq);
+void api_notice_add(struct web_req *rq);
+void api_notices_import(struct web_req *rq);
+void api_notice_close(struct web_req *rq);
+void api_duty_get(struct web_req *rq);
+void api_duty_shift_add(struct web_req *rq);
+void api_duty_handover(struct web_req *rq);
+
+/* status.c: the overview's incident summary and daemon status (new objects). */
+json_t *web_incidents_summary(struct web *w, int64_t now_us);
+json_t *web_daemon_status(struct web *w, int64_t now_us);
 
 /* sse.c: the live alert feed. */
 int sse_open(struct web *w, struct sse_hub **out);
