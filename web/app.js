@@ -36,26 +36,50 @@ async function pageOverview() {
           h('div', { class: 'sevbox sev-' + s }, h('b', {}, String(sev[s] || 0)), h('span', {}, t(s)))))),
       panel(t('top_sources'), topList((o.top_sources || []).map((r) => ({ label: r.ip, value: r.events })))),
       panel(t('top_sites'), topList((o.top_sites || []).map((r) => ({ label: shortSite(r.site), title: r.site, value: r.events })))),
-      panel(t('open_incidents'), o.incidents
-        ? incidentSummary(o.incidents) : h('p', { class: 'muted' }, t('incidents_absent'))),
-      panel(t('protection'),
-        o.webroots && o.webroots.length ? h('table', {}, h('thead', {}, h('tr', {},
-          h('th', {}, t('name')), h('th', {}, t('path')), h('th', {}, t('policy')))),
-        h('tbody', {}, o.webroots.map((w) => h('tr', {}, h('td', {}, w.name), h('td', {}, w.path),
-          h('td', {}, w.policy))))) : h('p', { class: 'muted' }, t('none')),
-        o.protection ? null : h('p', { class: 'muted' }, t('status_absent'))),
-      panel(t('ingest'), h('p', { class: 'muted' }, o.ingest ? JSON.stringify(o.ingest) : t('not_available'))));
+      panel(`${t('open_incidents')} · ${o.incidents ? o.incidents.open : '–'}`, o.incidents
+        ? incidentSummary(o.incidents) : h('p', { class: 'muted' }, t('not_available'))),
+      daemonPanel(o.daemon));
     applyMeters(root);
+    tickClocks(root);
   };
   await refresh();
   const timer = setInterval(refresh, 10000);
   onLeave(() => clearInterval(timer));
+  startClocks(root);
 }
 
+/* Open incidents by severity, then the clocks that run out first. */
 function incidentSummary(inc) {
   const by = inc.by_severity || {};
-  return h('div', { class: 'sevrow' }, ['critical', 'high', 'medium', 'low', 'info'].map((s) =>
-    h('div', { class: 'sevbox sev-' + s }, h('b', {}, String(by[s] || 0)), h('span', {}, t(s)))));
+  return h('div', {},
+    h('div', { class: 'sevrow' }, ['critical', 'high', 'medium', 'low', 'info'].map((s) =>
+      h('a', { class: 'sevbox sev-' + s, href: '#/incidents' }, h('b', {}, String(by[s] || 0)), h('span', {}, t(s))))),
+    (inc.due || []).length ? h('ol', { class: 'due', id: 'ov-due' }, inc.due.map((d) =>
+      h('li', { class: d.overdue ? 'late' : '' }, sevBadge(sevNum(d.severity)),
+        h('a', { href: '#/incidents/' + d.id }, `#${d.id} ${d.title}`), h('span', { class: 'muted' }, stName(d.state)),
+        slaClock(d.due_at)))) : null);
+}
+
+/* Is watch running (its heartbeat), what it reads and how fast, which web roots
+ * it guards. */
+function daemonPanel(d) {
+  if (!d) return panel(t('daemon'), h('p', { class: 'muted' }, t('not_available')));
+  const head = d.running ? t('watch_running', { t: fmtTime(d.started_at) })
+    : d.beat_at ? t('watch_stopped', { t: fmtTime(d.beat_at) }) : t('watch_never');
+  const rate = (x) => x ? `${x.lines} ${t('lines')} · ${(x.lines_per_s || 0).toFixed(1)} ${t('lines_s')}` : '';
+  const drops = (x) => x ? (x.udp_kernel_drops || 0) + (x.conns_dropped || 0) + (x.truncated || 0) : 0;
+  return panel(t('daemon'),
+    h('p', { id: 'daemon-state' }, h('span', { class: 'state ' + (d.running ? 'on' : 'off') }, d.running ? '●' : '○'), ' ', head,
+      d.running && d.pid ? h('span', { class: 'muted' }, ` (${t('pid')} ${d.pid})`) : ''),
+    (d.sources || []).length ? table(['name', 'path'], d.sources.map((s) =>
+      h('tr', {}, h('td', {}, s.name || ''), h('td', { class: 'mono' }, s.path || '')))) : null,
+    d.files ? h('p', {}, h('b', {}, t('files') + ': '), rate(d.files), ` · ${d.files.truncated || 0} ${t('drops')}`) : null,
+    d.syslog ? h('p', {}, h('b', {}, t('syslog') + ': '), rate(d.syslog), ` · ${drops(d.syslog)} ${t('drops')}`) : null,
+    h('h2', {}, t('protection')),
+    (d.webroots || []).length ? table(['name', 'path', 'policy', 'state'], d.webroots.map((w) =>
+      h('tr', {}, h('td', {}, w.name), h('td', { class: 'mono' }, w.path), h('td', {}, w.policy),
+        h('td', {}, h('span', { class: 'state ' + (w.guarded ? 'on' : 'off') }, t(w.guarded ? 'guarded' : 'unguarded'))))),
+    { id: 'webroots' }) : h('p', { class: 'muted' }, t('none')));
 }
 
 /* ---- alerts: live feed and list ---- */
@@ -167,6 +191,9 @@ async function pageAudit() {
 const PAGES = [
   { path: 'overview', key: 'overview', fn: pageOverview },
   { path: 'live', key: 'live', fn: pageLive },
+  { path: 'incidents', key: 'incidents', fn: pageIncidents },
+  { path: 'notices', key: 'notices', fn: pageNotices },
+  { path: 'duty', key: 'duty', fn: pageDuty },
   { path: 'audit', key: 'audit', fn: pageAudit, role: 2 },
 ];
 const ROLE_RANK = { viewer: 1, analyst: 2, admin: 3 };
@@ -197,6 +224,8 @@ async function route() {
   for (const a of document.querySelectorAll('header nav a[data-page]'))
     a.classList.toggle('active', a.dataset.page === parts[0]);
   if (parts[0] === 'alerts' && /^[0-9]+$/.test(parts[1] || '')) return pageAlert(parts[1]);
+  if (parts[0] === 'incidents' && /^[0-9]+$/.test(parts[1] || '')) return pageIncident(parts[1]);
+  if (parts[0] === 'notices' && /^[0-9]+$/.test(parts[1] || '')) return pageNotice(parts[1]);
   const page = PAGES.find((p) => p.path === parts[0]) || PAGES[0];
   return page.fn();
 }

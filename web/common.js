@@ -23,9 +23,7 @@ const I18N = {
     critical: 'critical', high: 'high', medium: 'medium', low: 'low', info: 'info',
     min_severity: 'Minimum severity', any: 'any', filter_source: 'Source IP',
     forbidden: 'Your role may not do this', error: 'Error', situation: 'Situation',
-    latest_alerts: 'Latest alerts', updated: 'updated', clock: 'Time',
-    incidents_absent: 'Incident tracking is not part of this build yet.',
-    status_absent: 'The daemon does not publish protection or ingest status yet; the configured web roots are listed.',
+    latest_alerts: 'Latest alerts', updated: 'updated', clock: 'Time', overdue: 'overdue',
   },
   zh: {
     brand: 'vigil 重保', overview: '态势总览', live: '实时告警', alerts: '告警',
@@ -46,9 +44,7 @@ const I18N = {
     critical: '严重', high: '高危', medium: '中危', low: '低危', info: '信息',
     min_severity: '最低级别', any: '全部', filter_source: '来源 IP',
     forbidden: '当前角色无权执行此操作', error: '错误', situation: '安全态势',
-    latest_alerts: '最新告警', updated: '更新于', clock: '时间',
-    incidents_absent: '当前版本尚未包含事件跟踪。',
-    status_absent: '守护进程尚未上报防篡改与采集状态；下面列出已配置的网站目录。',
+    latest_alerts: '最新告警', updated: '更新于', clock: '时间', overdue: '已超时',
   },
 };
 

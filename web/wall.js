@@ -17,6 +17,7 @@ function wallLayout() {
     crit: h('div', { class: 'kpi-num sev-critical', id: 'kpi-critical' }, '–'),
     high: h('div', { class: 'kpi-num sev-high', id: 'kpi-high' }, '–'),
     inc: h('div', { class: 'kpi-num', id: 'kpi-incidents' }, '–'),
+    incLabel: h('div', { class: 'kpi-label' }, t('open_incidents')),
     chart: h('div', { class: 'wall-chart' }),
     sources: h('div', {}),
     sites: h('div', {}),
@@ -32,7 +33,7 @@ function wallLayout() {
       h('div', { class: 'kpi' }, el.total, h('div', { class: 'kpi-label' }, `${t('alerts')} · ${t('last_minutes', { n: 60 })}`)),
       h('div', { class: 'kpi' }, el.crit, h('div', { class: 'kpi-label' }, t('critical'))),
       h('div', { class: 'kpi' }, el.high, h('div', { class: 'kpi-label' }, t('high'))),
-      h('div', { class: 'kpi' }, el.inc, h('div', { class: 'kpi-label' }, t('open_incidents')))),
+      h('div', { class: 'kpi' }, el.inc, el.incLabel)),
     h('section', { class: 'wall-main' },
       h('div', { class: 'wall-panel wide chart-panel' }, h('h2', {}, t('alerts_per_minute')), el.chart),
       h('div', { class: 'wall-panel' }, h('h2', {}, t('top_sources')), el.sources),
@@ -71,6 +72,8 @@ async function wall() {
     el.crit.textContent = String(sev.critical || 0);
     el.high.textContent = String(sev.high || 0);
     el.inc.textContent = o.incidents ? String(o.incidents.open || 0) : '–';
+    el.incLabel.textContent = t('open_incidents') + (o.incidents && o.incidents.overdue ? ` · ${o.incidents.overdue} ${t('overdue')}` : '');
+    el.inc.classList.toggle('sev-critical', !!(o.incidents && o.incidents.overdue));
     /* Drawn at the panel's own size so the text in it stays at its real size. */
     el.chart.replaceChildren(minuteChart(o.per_minute || [], o.minutes, o.now,
       { w: el.chart.clientWidth, h: el.chart.clientHeight - 4, pad: 40, exact: true }));

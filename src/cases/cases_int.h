@@ -37,4 +37,18 @@ int cases_notice_insert(struct cases *cs, const struct cases_notice *n, const ch
     int64_t *id, bool *dup);
 void cases_notice_announce(struct cases *cs, int64_t id);
 
+/* Incidents, inside the caller's transaction: links an action to incident id
+ * (incident_actions, history, audit) as of at (µs). */
+int cases_incident_link_tx(struct cases *cs, int64_t id, const char *kind, const char *target,
+    const char *actor, const char *result, int64_t at);
+/* The incident alert_id was filed into; VG_ERR_NOTFOUND when none. */
+int cases_alert_incident(struct cases *cs, int64_t alert_id, int64_t *incident_id);
+/* Named cursors in cases_cursor (0 when never set). */
+int cases_cursor_get(struct cases *cs, const char *name, int64_t *value);
+int cases_cursor_set(struct cases *cs, const char *name, int64_t value);
+/* link.c: links the actions vigil recorded for alerts (restore, quarantine,
+ * block rows of the actions table) to the incidents those alerts belong to;
+ * called after alerts are filed. *n (may be NULL) gets how many. */
+int cases_link_pending_actions(struct cases *cs, size_t *n);
+
 #endif

@@ -295,7 +295,7 @@ cases_ingest_pending(struct cases *cs, size_t limit, size_t *n)
 		if ((r = store_exec(cs->st, SQL_CURSOR_SET, c, 2, NULL, NULL)) != VG_OK)
 			return r;
 	}
-	r = VG_OK;
+	r = cases_link_pending_actions(cs, NULL);
 out:
 	if (r != VG_OK && done) {
 		struct store_val c[] = { SV_TEXT("alerts"), SV_INT(after) };
@@ -493,30 +493,62 @@ fail:
 }
 
 int
+cases_incident_link_tx(struct cases *cs, int64_t id, const char *kind, const char *target,
+    const char *actor, const char *result, int64_t at)
+{
+	int64_t found = 0;
+	char note[512];
+	int r;
+
+	snprintf(note, sizeof(note), "%s %s%s%s", kind, target ? target : "", result ? ": " : "",
+	    result ? result : "");
+	struct store_val ab[] = { SV_INT(id), SV_TEXT(kind), SV_TEXT(target), SV_TEXT(actor),
+		SV_INT(at), SV_TEXT(result) };
+	if ((r = lookup_int(cs, SQL_INC_GET, (struct store_val[]){ SV_INT(id) }, 1, "id",
+		 &found)) != VG_OK ||
+	    (r = store_exec(cs->st, SQL_INC_ACTION_ADD, ab, N_OF(ab), NULL, NULL)) != VG_OK ||
+	    (r = history_add(cs, id, at, actor, "action", NULL, NULL, note)) != VG_OK)
+		return r;
+	return cases_audit(cs, actor, "incident.action", "incident %lld: %s", (long long)id, note);
+}
+
+int
 cases_incident_link_action(struct cases *cs, int64_t id, const char *kind, const char *target,
     const char *actor, const char *result)
 {
-	int64_t now = vg_now_us(), found = 0;
-	char note[512];
 	int r;
 
 	if (!kind || !*kind || !actor || !*actor)
 		return VG_ERR_INVAL;
-	snprintf(note, sizeof(note), "%s %s%s%s", kind, target ? target : "", result ? ": " : "",
-	    result ? result : "");
 	if ((r = store_begin(cs->st)) != VG_OK)
 		return r;
-	struct store_val ab[] = { SV_INT(id), SV_TEXT(kind), SV_TEXT(target), SV_TEXT(actor),
-		SV_INT(now), SV_TEXT(result) };
-	if ((r = lookup_int(cs, SQL_INC_GET, (struct store_val[]){ SV_INT(id) }, 1, "id",
-		 &found)) != VG_OK ||
-	    (r = store_exec(cs->st, SQL_INC_ACTION_ADD, ab, N_OF(ab), NULL, NULL)) != VG_OK ||
-	    (r = history_add(cs, id, now, actor, "action", NULL, NULL, note)) != VG_OK ||
-	    (r = cases_audit(cs, actor, "incident.action", "incident %lld: %s", (long long)id,
-		 note)) != VG_OK ||
+	if ((r = cases_incident_link_tx(cs, id, kind, target, actor, result, vg_now_us())) !=
+		VG_OK ||
 	    (r = store_commit(cs->st)) != VG_OK)
 		return cases_fail(cs, r);
 	return VG_OK;
+}
+
+int
+cases_alert_incident(struct cases *cs, int64_t alert_id, int64_t *incident_id)
+{
+	return lookup_int(cs, SQL_INC_LINKED, (struct store_val[]){ SV_INT(alert_id) }, 1,
+	    "incident_id", incident_id);
+}
+
+int
+cases_cursor_get(struct cases *cs, const char *name, int64_t *value)
+{
+	int r = lookup_int(cs, SQL_CURSOR_GET, (struct store_val[]){ SV_TEXT(name) }, 1, "value",
+	    value);
+	return r == VG_ERR_NOTFOUND ? VG_OK : r;
+}
+
+int
+cases_cursor_set(struct cases *cs, const char *name, int64_t value)
+{
+	struct store_val c[] = { SV_TEXT(name), SV_INT(value) };
+	return store_exec(cs->st, SQL_CURSOR_SET, c, 2, NULL, NULL);
 }
 
 int

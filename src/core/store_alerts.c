@@ -175,3 +175,17 @@ store_alert_get(struct vg_store *s, int64_t id, json_t **alert)
 	*alert = a;
 	return VG_OK;
 }
+
+static const char q_action_add[] =
+	"INSERT INTO actions(kind, target, status, actor, alert_id, created_at, done_at, result)"
+	" VALUES($1, $2, $3, $4, $5, $6, $6, $7)";
+
+int
+store_action_add(struct vg_store *s, const char *kind, const char *target, const char *status,
+    const char *actor, int64_t alert_id, const char *result)
+{
+	const struct store_val b[] = { SV_TEXT(kind), SV_TEXT(target ? target : ""),
+		SV_TEXT(status), SV_TEXT(actor), alert_id > 0 ? SV_INT(alert_id) : SV_NULL,
+		SV_INT(vg_now_us()), SV_TEXT(result) };
+	return store_exec(s, q_action_add, b, sizeof(b) / sizeof(b[0]), NULL, NULL);
+}

@@ -41,4 +41,11 @@ int store_alerts_find(struct vg_store *st, const struct store_alert_filter *f, j
  * oldest first); VG_ERR_NOTFOUND if there is no such alert. Caller decrefs. */
 int store_alert_get(struct vg_store *st, int64_t id, json_t **alert);
 
+/* Records an action vigil took for alert_id (0 = none) in the actions table: kind
+ * "restore", "quarantine", ...; status "done" or "failed"; target the path or
+ * address; result free text (may be NULL). src/cases links it to the alert's
+ * incident once the alert is filed. Strings are copied. */
+int store_action_add(struct vg_store *st, const char *kind, const char *target,
+    const char *status, const char *actor, int64_t alert_id, const char *result);
+
 #endif

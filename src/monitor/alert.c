@@ -143,12 +143,17 @@ store_emit(void *state, const struct alert_msg *m)
 		return r;
 	case ALERT_WEBSHELL:
 		/* like the other one-shot alerts, a failed row does not roll a batch back */
-		if (store_alert_add(st, a) == VG_OK && in->qid && *in->qid)
+		if (store_alert_add(st, a) == VG_OK && in->qid && *in->qid) {
+			char res[256];
 			store_audit(st, "vigil", "quarantine", a->evidence);
+			snprintf(res, sizeof(res), "quarantined as %s", in->qid);
+			store_action_add(st, "quarantine", in->finding->path, "done", "vigil", a->id,
+			    res);
+		}
 		return VG_OK;
 	case ALERT_FIM: {
 		const struct fim_change *ch = in->change;
-		char detail[PATH_MAX + 256], kinds[128];
+		char detail[PATH_MAX + 256], kinds[128], target[PATH_MAX + 8];
 		if (ch->action == ACT_RECORDED) {
 			/* a publishing window is open: an audit row, not an alert (no flood) */
 			snprintf(detail, sizeof(detail), "%s/%s: %s", ch->root->path, ch->path,
@@ -162,6 +167,11 @@ store_emit(void *state, const struct alert_msg *m)
 			    protect_action_name(ch->action), ch->detail ? ": " : "",
 			    ch->detail ? ch->detail : "");
 			store_audit(st, "fimwatch", protect_action_name(ch->action), detail);
+			/* the incident this alert is filed into lists the response (src/cases) */
+			snprintf(target, sizeof(target), "%s/%s", ch->root->path, ch->path);
+			store_action_add(st, ch->action == ACT_RESTORED ? "restore" : "quarantine",
+			    target, ch->action == ACT_FAILED ? "failed" : "done", "fimwatch", a->id,
+			    ch->detail ? ch->detail : protect_action_name(ch->action));
 		}
 		return VG_OK;
 	}
