@@ -61,6 +61,16 @@ async function wall() {
   tick();
   setInterval(tick, 1000);
 
+  /* Drawn at the panel's own size so the text in it stays at its real size, and
+   * again whenever that size changes (the layout settling, a resized window). */
+  let last = null;
+  const drawChart = () => {
+    if (!last || el.chart.clientHeight < 20) return;
+    el.chart.replaceChildren(minuteChart(last.per_minute || [], last.minutes, last.now,
+      { w: el.chart.clientWidth, h: el.chart.clientHeight - 4, pad: 40, exact: true }));
+  };
+  new ResizeObserver(drawChart).observe(el.chart);
+
   const refresh = async () => {
     let o;
     try { o = await api('GET', '/api/overview?minutes=60'); } catch (e) {
@@ -74,9 +84,8 @@ async function wall() {
     el.inc.textContent = o.incidents ? String(o.incidents.open || 0) : '–';
     el.incLabel.textContent = t('open_incidents') + (o.incidents && o.incidents.overdue ? ` · ${o.incidents.overdue} ${t('overdue')}` : '');
     el.inc.classList.toggle('sev-critical', !!(o.incidents && o.incidents.overdue));
-    /* Drawn at the panel's own size so the text in it stays at its real size. */
-    el.chart.replaceChildren(minuteChart(o.per_minute || [], o.minutes, o.now,
-      { w: el.chart.clientWidth, h: el.chart.clientHeight - 4, pad: 40, exact: true }));
+    last = o;
+    drawChart();
     el.sources.replaceChildren(topList((o.top_sources || []).slice(0, 5).map((r) => ({ label: r.ip, value: r.events }))));
     el.sites.replaceChildren(topList((o.top_sites || []).slice(0, 5).map((r) => ({ label: shortSite(r.site), title: r.site, value: r.events }))));
     applyMeters(el.sources); applyMeters(el.sites);

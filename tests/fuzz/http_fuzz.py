@@ -13,6 +13,10 @@ rnd = random.Random(int(sys.argv[5]) if len(sys.argv) > 5 else 1)
 paths = ["/api/session", "/api/overview", "/api/alerts", "/api/alerts/1", "/api/alerts/0",
          "/api/alerts/-1", "/api/alerts/99999999999999999999", "/api/stream", "/api/audit",
          "/api/users", "/api/incidents", "/api/incidents/1/ack", "/api/notices", "/api/duty",
+         "/api/incidents/1", "/api/incidents/2/verify", "/api/incidents/1/dispose",
+         "/api/incidents/1/feedback", "/api/incidents/1/close", "/api/incidents/1/bogus",
+         "/api/suppressions", "/api/notices/1", "/api/notices/import", "/api/notices/1/close",
+         "/api/duty/shifts", "/api/duty/handover",
          "/", "/wall", "/app.js", "/index.html", "/%2e%2e/%2e%2e/etc/passwd", "/api/",
          "/api/alerts/1/", "/api//alerts", "/api/alerts?", "/api/overview/../users"]
 args = ["limit", "before", "severity", "source", "minutes", "after", "state", "all"]
@@ -22,7 +26,18 @@ vals = ["1", "0", "-1", "500", "501", "9223372036854775807", "922337203685477580
 bodies = [b"", b"{}", b"[]", b"null", b'{"user":"admin","password":"x"}',
           b'{"user":"admin","user":"b","password":"x"}', b'{"user":"a\\u0000b","password":"xxxxxxxxxxx"}',
           b'{"user":' + b"[" * 5000 + b"]" * 5000 + b"}", b"\xff\xfe\x00garbage", b"{" * 100000,
-          json.dumps({"comment": "x" * 3000, "verdict": "tp"}).encode()]
+          json.dumps({"comment": "x" * 3000, "verdict": "tp"}).encode(),
+          json.dumps({"verdict": "fp", "suppress": True, "path": "/x", "expires": 10**20}).encode(),
+          json.dumps({"action": "block", "target": "1.2.3.4", "result": None, "comment": 5}).encode(),
+          json.dumps({"feedback": "\u0000", "verdict": "fixed", "note": "n"}).encode(),
+          json.dumps({"kind": "asset", "ref": "'", "title": "t", "asset": "a", "severity": "x",
+                      "deadline": "+99999999999h"}).encode(),
+          json.dumps({"text": 'kind,ref,title,asset\n"unterminated,x\n' + "a," * 3000}).encode(),
+          json.dumps({"text": "[" * 3000}).encode(),
+          json.dumps({"text": '[{"kind":"asset","ref":1,"title":[],"asset":{}}]'}).encode(),
+          json.dumps({"person": "p", "from": "2026-01-01", "to": "2025-01-01", "daily": 1,
+                      "order": -1}).encode(),
+          json.dumps({"to": "x" * 100, "note": ""}).encode()]
 methods = ["GET", "POST", "DELETE", "PUT", "PATCH", "HEAD", "OPTIONS", "get", "BREW"]
 
 
