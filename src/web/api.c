@@ -172,9 +172,7 @@ alerts_list(struct web_req *rq)
 		return;
 	}
 	rq->out = json_pack("{s:o}", "alerts", arr);
-	if (json_array_size(arr) == (size_t)limit)
-		json_object_set_new(rq->out, "next_before", json_integer(json_integer_value(
-		    json_object_get(json_array_get(arr, json_array_size(arr) - 1), "id"))));
+	web_next_before(rq, arr, limit);
 }
 
 static void

@@ -121,9 +121,7 @@ api_incidents_list(struct web_req *rq)
 		return;
 	}
 	rq->out = json_pack("{s:o}", "incidents", arr);
-	if (json_array_size(arr) == (size_t)limit)
-		json_object_set_new(rq->out, "next_before", json_integer(json_integer_value(
-		    json_object_get(json_array_get(arr, json_array_size(arr) - 1), "id"))));
+	web_next_before(rq, arr, limit);
 }
 
 void

@@ -74,6 +74,15 @@ web_arg_int(struct web_req *rq, const char *name, long long min, long long max, 
 	return false;
 }
 
+void
+web_next_before(struct web_req *rq, const json_t *page, long long limit)
+{
+	size_t n = json_array_size(page);
+	if (rq->out && n > 0 && n == (size_t)limit)
+		json_object_set_new(rq->out, "next_before", json_integer(json_integer_value(
+		    json_object_get(json_array_get(page, n - 1), "id"))));
+}
+
 json_t *
 web_body_json(struct web_req *rq)
 {

@@ -88,6 +88,8 @@ const char *web_arg(struct web_req *rq, const char *name);
 /* Integer query argument in [min, max], def when absent; false (400 set) if bad. */
 bool web_arg_int(struct web_req *rq, const char *name, long long min, long long max,
     long long def, long long *out);
+/* Adds "next_before" (the last row's id) to rq->out when page is a full page. */
+void web_next_before(struct web_req *rq, const json_t *page, long long limit);
 /* Parsed JSON object body, or NULL with a 400 set (caller decrefs). */
 json_t *web_body_json(struct web_req *rq);
 /* Writes an audit row as the request's user. */
