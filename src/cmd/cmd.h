@@ -56,6 +56,14 @@ int cmd_rules_path(struct vg_ctx *ctx, const struct vg_config *cfg, const char *
  * default (vg_default_cache_dir). Returns out, or NULL to run uncached. */
 const char *cmd_rules_cache(const struct vg_config *cfg, char *out, size_t size);
 
+struct ioc_set;
+/* Loads cfg's monitor.ioc_files for a detecting command (cmd names it in messages):
+ * *out is NULL when none are configured, else a set the caller frees with
+ * ioc_set_free. Bad lines are printed and skipped; an unreadable list refuses
+ * (VG_EXIT_USAGE), as a missing list would be a silent blind spot. VG_EXIT_*. */
+int cmd_load_ioc(struct vg_ctx *ctx, const struct vg_config *cfg, const char *cmd,
+    struct ioc_set **out);
+
 struct option;
 /* getopt_long over argv[1..] of a command that takes options only (argv[0] is the
  * command or subcommand): fn gets each option's val and value (NULL for flags) and

@@ -4,6 +4,7 @@
 #include "core/esc.h"
 #include "core/paths.h"
 #include "monitor/decode.h"
+#include "monitor/ioc.h"
 #include "monitor/rules.h"
 
 #include <getopt.h>
@@ -87,6 +88,51 @@ cmd_rules_cache(const struct vg_config *cfg, char *out, size_t size)
 	if (cfg && cfg->monitor.rules_cache)
 		return cfg->monitor.rules_cache;
 	return vg_default_cache_dir(out, size) == VG_OK ? out : NULL;
+}
+
+int
+cmd_load_ioc(struct vg_ctx *ctx, const struct vg_config *cfg, const char *cmd,
+    struct ioc_set **out)
+{
+	struct ioc_set *set = NULL;
+	struct ioc_stats st;
+	int ret = VG_EXIT_OK;
+
+	*out = NULL;
+	if (cfg->monitor.ioc_files.n == 0)
+		return VG_EXIT_OK;
+	if (ioc_set_new(&set) != VG_OK) {
+		ret = VG_EXIT_RUNTIME;
+		goto out;
+	}
+	for (size_t i = 0; i < cfg->monitor.ioc_files.n; i++) {
+		char *errors = NULL;
+		int r = ioc_load_file(set, cfg->monitor.ioc_files.items[i], &errors);
+		if (errors)
+			fputs(errors, stderr);	/* escaped by the loader */
+		free(errors);
+		if (r == VG_ERR_NOMEM) {
+			ret = VG_EXIT_RUNTIME;
+			goto out;
+		}
+		/* An unreadable list would be a blind spot that looks like "no hits":
+		 * refuse to start. Bad lines were reported and skipped. */
+		if (r != VG_OK) {
+			fprintf(stderr, "vigil %s: monitor.ioc_files: cannot use an IOC list\n", cmd);
+			ret = VG_EXIT_USAGE;
+			goto out;
+		}
+	}
+	ioc_get_stats(set, &st);
+	vg_info(&ctx->log, "%s: IOC lists: %zu addresses/networks, %zu domains, %zu bad lines "
+	    "skipped", cmd, st.prefixes, st.domains, st.bad_lines);
+	*out = set;
+	set = NULL;
+out:
+	if (ret == VG_EXIT_RUNTIME)
+		fprintf(stderr, "vigil %s: out of memory loading monitor.ioc_files\n", cmd);
+	ioc_set_free(set);
+	return ret;
 }
 
 int

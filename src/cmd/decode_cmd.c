@@ -61,6 +61,7 @@ print_text(uint64_t lineno, const struct vg_event *ev)
 		vg_time_format(ev->ts_us, ts, sizeof(ts));
 		printf(" @timestamp=%s", ts);
 	}
+	put_field("event.action", ev->action);
 	put_field("host.name", ev->host);
 	put_field("source.ip", ev->src_ip);
 	put_num("source.port", ev->src_port, ev->src_port);

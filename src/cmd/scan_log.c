@@ -89,6 +89,7 @@ run(struct vg_ctx *ctx, int argc, char **argv)
 	struct vg_store *st = NULL;
 	struct pipeline *p = NULL;
 	struct decoder *d = NULL;
+	struct ioc_set *ioc = NULL;
 	struct pipeline_stats stats;
 	char err[512], *errors = NULL, *rules_path = NULL;
 	int first = 1, ret, r;
@@ -105,6 +106,9 @@ run(struct vg_ctx *ctx, int argc, char **argv)
 		fprintf(stderr, "vigil scan-log: %s\n", err);
 		goto out;
 	}
+	if ((ret = cmd_load_ioc(ctx, cfg, "scan-log", &ioc)) != VG_EXIT_OK)
+		goto out;
+	ret = VG_EXIT_USAGE;
 	if (o.store_path &&
 	    (r = store_open(cfg->store.backend, o.store_path, &ctx->log, &st, err, sizeof(err)))) {
 		fprintf(stderr, "vigil scan-log: %s\n", err);
@@ -120,6 +124,7 @@ run(struct vg_ctx *ctx, int argc, char **argv)
 		.rules_cache = cmd_rules_cache(cfg, cache, sizeof(cache)),
 		.rule_flags = o.keep_going ? RULESET_KEEP_GOING : 0,
 		.alerts = &al,
+		.ioc = ioc,
 		.log = &ctx->log,
 	};
 	r = pipeline_new(&po, &p, &errors);
@@ -187,6 +192,7 @@ out:
 	free(errors);
 	free(rules_path);
 	pipeline_free(p);
+	ioc_set_free(ioc);
 	decoder_free(d);
 	store_close(st);
 	vg_config_free(cfg);
@@ -218,8 +224,10 @@ const struct cmd_ops cmd_scan_log = {
 	    "first bytes rather than their names; a cut or corrupt one is an error (exit 3)\n"
 	    "after the lines before the damage were analysed.\n"
 	    "\n"
-	    "Lines longer than monitor.max_line are cut, flagged and still analysed; lines\n"
-	    "no decoder understands are counted, never dropped silently.\n"
+	    "Lines longer than monitor.max_line are cut there: the kept part is still\n"
+	    "decoded and matched, and the cut raises alert log.line_too_long. Lines no\n"
+	    "decoder understands are counted, never dropped silently. monitor.ioc_files\n"
+	    "are loaded (ioc.ip, ioc.domain); an unreadable list is a config error.\n"
 	    "\n"
 	    "exit: 0 no alerts, 1 alerts, 2 usage/config/rule error, 3 I/O or store error,\n"
 	    "      or stdout could not be written. A closed stdout (`| head`) stops the\n"

@@ -30,6 +30,7 @@ struct watch {
 	struct vg_config *cfg;
 	struct vg_store *store;
 	struct pipeline *pipeline;
+	struct ioc_set *ioc;		/* monitor.ioc_files; NULL when none */
 	struct alerts alerts;
 	struct log_sources ls;
 	struct webroot *webroot;	/* NULL when no web roots are configured */
@@ -169,9 +170,11 @@ open_all(struct watch *w, const char *rules_path, bool keep_going, struct loop *
 	    .json_out = ctx->json ? stdout : NULL, .text_out = ctx->json ? NULL : stdout });
 	if ((r = open_blocker(w, l)) != VG_EXIT_OK)
 		return r;
+	if ((r = cmd_load_ioc(ctx, w->cfg, "watch", &w->ioc)) != VG_EXIT_OK)
+		return r;
 	char cache[4096];
 	struct pipeline_opts po = { .rules_path = rules_path, .alerts = &w->alerts, .live = true,
-		.rules_cache = cmd_rules_cache(w->cfg, cache, sizeof(cache)),
+		.rules_cache = cmd_rules_cache(w->cfg, cache, sizeof(cache)), .ioc = w->ioc,
 		.rule_flags = keep_going ? RULESET_KEEP_GOING : 0, .log = &ctx->log };
 	r = pipeline_new(&po, &w->pipeline, &errors);
 	if (errors)
@@ -309,6 +312,7 @@ out:
 	webroot_free(w.webroot);
 	block_close(w.blocker);
 	pipeline_free(w.pipeline);
+	ioc_set_free(w.ioc);
 	log_sources_close(&w.ls);
 	store_close(w.store);
 	if (w.lock_fd >= 0)
@@ -333,7 +337,9 @@ const struct cmd_ops cmd_watch = {
 	    "JSON lines on stdout (vigil.state open|closed). Alerts, their evidence lines\n"
 	    "and the read position of every file are committed to the store together, so\n"
 	    "after a restart, or a kill, watching resumes exactly where it stopped: no line\n"
-	    "lost, none counted twice.\n"
+	    "lost, none counted twice. monitor.ioc_files are loaded at start (ioc.ip,\n"
+	    "ioc.domain); a line longer than monitor.max_line is matched on its kept part\n"
+	    "and raises log.line_too_long.\n"
 	    "\n"
 	    "Every configured web root is watched too (inotify, recursive): a change is\n"
 	    "compared with the baseline (`vigil backup create`), reported with what was\n"

@@ -182,6 +182,7 @@ vg_event_to_json(const struct vg_event *ev)
 	set_time(o, "@timestamp", ev->ts_us);
 	vg_json_set_path(o, "event.kind", json_string("event"));
 	vg_json_set_path(o, "event.category", json_string(vg_event_kind_name(ev->kind)));
+	set_str(o, "event.action", ev->action);
 	set_str(o, "host.name", ev->host);
 	set_str(o, "log.file.path", ev->source);
 	set_str(o, "source.ip", ev->src_ip);

@@ -53,7 +53,9 @@ struct vg_event {
 	} http;
 	const char *program;		/* syslog program, e.g. sshd */
 	int64_t pid;			/* syslog process id; 0 if absent */
-	const char *message;		/* syslog/auth message text */
+	const char *message;		/* syslog/auth message text, whole */
+	const char *action;		/* event.action: a fixed phrase for what happened
+					 * (sshd: "Failed password", "Accepted publickey") */
 	const char *raw;		/* the original line (event.original) */
 	size_t raw_len;
 	bool truncated;			/* line exceeded monitor.max_line */

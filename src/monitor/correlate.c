@@ -412,12 +412,12 @@ path_len(const char *url)
 
 enum auth_outcome { AUTH_NONE, AUTH_FAILURE, AUTH_SUCCESS };
 
-/* The sshd decoder states the outcome at the start of the message; for the web, an
+/* The sshd decoder states the outcome as event.action; for the web, an
  * HTTP 401 is a refused login (basic/digest auth brute force, as hydra does it). */
 static enum auth_outcome
 auth_outcome(const struct vg_event *ev)
 {
-	const char *m = ev->message;
+	const char *m = ev->action;
 	if (ev->kind == VG_EV_HTTP && ev->http.status == 401)
 		return AUTH_FAILURE;
 	if (ev->kind != VG_EV_AUTH || !m)

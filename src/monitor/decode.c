@@ -171,13 +171,21 @@ decode_line_reset(struct decode_line *ln)
 int
 decoder_decode(struct decoder *d, const char *line, size_t len, struct vg_event *ev)
 {
+	return decoder_decode_cut(d, line, len, false, ev);
+}
+
+int
+decoder_decode_cut(struct decoder *d, const char *line, size_t len, bool cut,
+    struct vg_event *ev)
+{
 	const char *reason = NULL;
-	struct decode_line ln = { .raw = line, .raw_len = len };
+	struct decode_line ln = { .raw = line, .raw_len = len, .cut = cut };
 	int ret;
 
 	vg_event_init(ev);
 	ev->raw = line;
 	ev->raw_len = len;
+	ev->truncated = cut;
 
 	if (!line && len) {
 		reason = "no line";
@@ -188,9 +196,10 @@ decoder_decode(struct decoder *d, const char *line, size_t len, struct vg_event 
 		goto fail;
 	}
 	size_t need = (memchr(line, '\0', len) ? copy_size(line, len) : len) + 1;
-	if (need > d->scratch_cap) {
+	/* the line's copy, then as much again for ln.spare */
+	if (need * 2 > d->scratch_cap) {
 		size_t cap = d->scratch_cap ? d->scratch_cap : 1024;
-		while (cap < need)
+		while (cap < need * 2)
 			cap *= 2;
 		char *p = realloc(d->scratch, cap);
 		if (!p) {
@@ -201,6 +210,7 @@ decoder_decode(struct decoder *d, const char *line, size_t len, struct vg_event 
 		d->scratch_cap = cap;
 	}
 	ln.buf = d->scratch;
+	ln.spare = d->scratch + need;
 	if (len)
 		decode_line_reset(&ln);
 	else {

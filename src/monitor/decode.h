@@ -7,6 +7,7 @@
 
 #include "core/event.h"
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -25,6 +26,8 @@ struct decode_line {
 	char *buf;
 	size_t len;
 	int64_t now_us;		/* wall clock at decode time, for year-less timestamps */
+	bool cut;		/* the line was cut at monitor.max_line: a field may run to its end */
+	char *spare;		/* len + 1 bytes a decoder may use for a second copy of a field */
 };
 
 /* One row of the registry. */
@@ -63,10 +66,15 @@ int decoder_check(const char *format, const char *log_format, char *err, size_t 
 /* Decodes one line (no trailing newline; may contain NULs/invalid UTF-8). Never modifies
  * line; ev's strings point into the decoder's own scratch (valid until the next call) and
  * ev->raw/raw_len = line. ev is cleared first (nothing from an earlier line survives);
- * the caller sets ev->source and ev->truncated afterwards. Returns VG_OK, or VG_ERR_PARSE with
+ * the caller sets ev->source afterwards. Returns VG_OK, or VG_ERR_PARSE with
  * ev->kind = VG_EV_DECODE_ERROR, ev->message = the reason (raw still set) -- never
  * crashes, never drops. */
 int decoder_decode(struct decoder *d, const char *line, size_t len, struct vg_event *ev);
+/* The same for a line cut at monitor.max_line (cut = true): a field the cut leaves
+ * open (a request without its closing quote) is taken up to the end of what was kept,
+ * so the kept part is still decoded and matched; ev->truncated is set. */
+int decoder_decode_cut(struct decoder *d, const char *line, size_t len, bool cut,
+    struct vg_event *ev);
 
 /* Accepts NULL. */
 void decoder_free(struct decoder *d);

@@ -1,6 +1,6 @@
 /* "auto": picks the layout per line, for sources that mix formats or when the user
  * did not say. JSON if the line starts with '{', else combined if it parses as
- * combined, else syslog (with sshd inside), else a bare `sshd -E` auth line. */
+ * combined, else syslog (with sshd inside), else a bare `sshd -E` line. */
 #include "monitor/decode_int.h"
 #include "core/err.h"
 
@@ -55,14 +55,14 @@ auto_decode(void *state, struct decode_line *ln, struct vg_event *ev, const char
 	decode_line_reset(ln);
 	if (decode_sshd_bare(ln, ev, true, &ignored) == VG_OK)
 		return VG_OK;
-	*reason = "auto: not JSON, combined, syslog or an sshd auth line";
+	*reason = "auto: not JSON, combined, syslog or an sshd line";
 	return VG_ERR_PARSE;
 }
 
 const struct decoder_ops decoder_auto = {
 	.name = "auto",
 	.docs = "per line: JSON if it starts with '{', combined if it parses, else syslog, "
-		"else a bare sshd auth line",
+		"else a bare sshd line (`sshd -E`)",
 	.new_state = auto_new,
 	.decode = auto_decode,
 	.free_state = auto_free,

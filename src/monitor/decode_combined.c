@@ -71,6 +71,16 @@ quoted(char **pp, char *end, enum quote_end want, char **val, size_t *vlen)
 	return VG_OK;
 }
 
+/* A quoted field that a cut at max_line left open: the field is what was kept,
+ * up to the end of the line, so the kept part is still matched. */
+static void
+open_field(char *p, char *end, char **val, size_t *vlen)
+{
+	*val = p + 1;
+	*vlen = unescape(p + 1, (size_t)(end - p - 1));
+	(*val)[*vlen] = '\0';
+}
+
 int
 decode_combined_line(struct decode_line *ln, struct vg_event *ev, const char **reason)
 {
@@ -115,8 +125,14 @@ decode_combined_line(struct decode_line *ln, struct vg_event *ev, const char **r
 	}
 	p++;
 	if (quoted(&p, end, QE_STATUS, &val, &vlen) != VG_OK) {
-		*reason = "combined: unterminated \"request\"";
-		return VG_ERR_PARSE;
+		if (!ln->cut) {
+			*reason = "combined: unterminated \"request\"";
+			return VG_ERR_PARSE;
+		}
+		open_field(p, end, &val, &vlen);
+		decode_split_request(val, vlen, ev);
+		ev->kind = VG_EV_HTTP;	/* status and the rest were cut off */
+		return VG_OK;
 	}
 	if (val)
 		decode_split_request(val, vlen, ev);
@@ -159,16 +175,24 @@ decode_combined_line(struct decode_line *ln, struct vg_event *ev, const char **r
 		return VG_OK;
 	if (*p != '"' || (quoted(&p, end, QE_QUOTE, &val, &vlen) != VG_OK &&
 	    quoted(&p, end, QE_ANY, &val, &vlen) != VG_OK)) {
-		*reason = "combined: bad \"referer\"";
-		return VG_ERR_PARSE;
+		if (*p != '"' || !ln->cut) {
+			*reason = "combined: bad \"referer\"";
+			return VG_ERR_PARSE;
+		}
+		open_field(p, end, &val, &vlen);
+		ev->http.referer = val;
+		return VG_OK;
 	}
 	ev->http.referer = val;
 	if (p == end)
 		return VG_OK;	/* no user agent field */
 	p++;
 	if (p == end || *p != '"' || quoted(&p, end, QE_ANY, &val, &vlen) != VG_OK) {
-		*reason = "combined: bad \"user agent\"";
-		return VG_ERR_PARSE;
+		if (p == end || *p != '"' || !ln->cut) {
+			*reason = "combined: bad \"user agent\"";
+			return VG_ERR_PARSE;
+		}
+		open_field(p, end, &val, &vlen);
 	}
 	ev->http.user_agent = val;
 	return VG_OK;

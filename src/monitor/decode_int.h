@@ -66,13 +66,17 @@ int decode_syslog_new_state(const char *log_format, void **state, char *err, siz
 
 /* True if program names OpenSSH's daemon (sshd, sshd-session, sshd-auth). */
 bool decode_is_sshd_program(const char *program);
-/* Decodes an sshd message (writable, NUL-terminated, cut in place). If it is an
- * authentication line sets kind AUTH, user, src_ip, src_port and message to the
- * outcome ("Failed password", "Accepted publickey", "Invalid user", ...) and
- * returns true; otherwise leaves ev alone and returns false. */
-bool decode_sshd_message(char *msg, struct vg_event *ev);
+/* Decodes an sshd message (NUL-terminated, inside ln->buf; fields are cut from a
+ * copy in ln->spare, msg itself is left whole). If it is an authentication line
+ * sets kind AUTH, user, src_ip, src_port, message = msg and action to the outcome
+ * ("Failed password", "Accepted publickey", "Invalid user", ...) and returns true;
+ * otherwise leaves ev alone and returns false. */
+bool decode_sshd_message(struct decode_line *ln, const char *msg, struct vg_event *ev);
+/* True if msg starts like a message OpenSSH's sshd writes (auth or not). */
+bool decode_sshd_known(const char *msg);
 /* Decodes a line from `sshd -E FILE` (optionally "sshd[pid]: "-prefixed). With
- * auth_only, only authentication lines are accepted. */
+ * auth_only (auto), only lines known to be sshd's are accepted: a "sshd[pid]: "
+ * prefix, or a message decode_sshd_known recognises. */
 int decode_sshd_bare(struct decode_line *ln, struct vg_event *ev, bool auth_only,
     const char **reason);
 

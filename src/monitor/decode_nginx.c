@@ -328,6 +328,19 @@ find_lit(char *from, char *end, const char *value_start, const struct nginx_step
 	}
 }
 
+/* The line was cut at max_line inside this variable: what was kept is its value
+ * (a number cut in half is dropped rather than failing the line). */
+static int
+cut_value(enum nginx_var var, char *p, char *end, struct vg_event *ev)
+{
+	const char *ignored;
+
+	*end = '\0';
+	(void)assign(var, p, (size_t)(end - p), ev, &ignored);
+	ev->kind = VG_EV_HTTP;
+	return VG_OK;
+}
+
 static int
 nginx_decode(void *state, struct decode_line *ln, struct vg_event *ev, const char **reason)
 {
@@ -350,6 +363,8 @@ nginx_decode(void *state, struct decode_line *ln, struct vg_event *ev, const cha
 			 * the last quoted value (Apache-style \") does not cut it short */
 			if ((size_t)(end - p) < st->lit_len ||
 			    memcmp(end - st->lit_len, st->lit, st->lit_len) != 0) {
+				if (ln->cut)
+					return cut_value(st->var, p, end, ev);
 				*reason = "nginx: line does not end like the log_format";
 				return VG_ERR_PARSE;
 			}
@@ -358,6 +373,8 @@ nginx_decode(void *state, struct decode_line *ln, struct vg_event *ev, const cha
 			char *from = (size_t)(end - p) >= st->min_len ? p + st->min_len : p;
 			vend = find_lit(from, end, p, st);
 			if (!vend) {
+				if (ln->cut)
+					return cut_value(st->var, p, end, ev);
 				*reason = "nginx: line is missing a separator of the log_format";
 				return VG_ERR_PARSE;
 			}

@@ -28,9 +28,10 @@ decode_sshd_bare(struct decode_line *ln, struct vg_event *ev, bool auth_only,
 			s = c + 2;
 		}
 	}
-	if (decode_sshd_message(s, ev))
+	if (decode_sshd_message(ln, s, ev))
 		return VG_OK;
-	if (auth_only || !decode_is_text(s, strlen(s)) || !*s) {
+	if ((auth_only && !ev->program && !decode_sshd_known(s)) || !decode_is_text(s, strlen(s)) ||
+	    !*s) {
 		*reason = "sshd: not an OpenSSH log line";
 		return VG_ERR_PARSE;
 	}

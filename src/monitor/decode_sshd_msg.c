@@ -2,8 +2,10 @@
  * syslog and sshd decoders; it calls neither, so neither decoder file depends on
  * the other through it. The user name is attacker-chosen and may hold spaces or a fake " from 1.2.3.4", so
  * addresses are read from the right: sshd always ends with "IP port N" (plus fixed
- * trailers such as " ssh2" or " [preauth]"). The outcome goes to ev->message as a
- * fixed phrase ("Failed password") so a rule can match it exactly. */
+ * trailers such as " ssh2" or " [preauth]"). Fields are cut from a copy of the
+ * message (ln->spare), so ev->message stays the whole text sshd wrote, for rules
+ * and evidence; the outcome goes to ev->action as a fixed phrase ("Failed
+ * password") for correlation. */
 #include "monitor/decode_int.h"
 #include "core/err.h"
 
@@ -14,6 +16,30 @@ decode_is_sshd_program(const char *program)
 {
 	return program && (strcmp(program, "sshd") == 0 || strcmp(program, "sshd-session") == 0 ||
 			   strcmp(program, "sshd-auth") == 0);
+}
+
+bool
+decode_sshd_known(const char *msg)
+{
+	/* What OpenSSH 9.x writes around logins (LogLevel INFO/VERBOSE); enough to
+	 * tell an `sshd -E` file from a line of some other format. */
+	static const char *const prefixes[] = {
+		"Server listening on ", "Received disconnect from ", "Disconnected from ",
+		"Received signal ", "banner exchange: ", "kex_exchange_identification: ",
+		"Bad protocol version identification ", "Protocol major versions differ",
+		"Unable to negotiate with ", "Did not receive identification string",
+		"Connection from ", "Connection closed by ", "Connection reset by ",
+		"Timeout before authentication", "Postponed ", "Partial publickey ",
+		"Starting session: ", "Close session: ", "User child is on pid ",
+		"Could not get shadow information", "ssh_dispatch_run_fatal: ",
+		"Missing privilege separation directory", "pam_unix(sshd:", "drop connection #",
+		"error: ", "fatal: ", "Exiting on signal", "Invalid user ",
+		"message repeated ", "Disconnecting ", "Accepted ", "Failed ",
+	};
+	for (size_t i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++)
+		if (strncmp(msg, prefixes[i], strlen(prefixes[i])) == 0)
+			return true;
+	return false;
 }
 
 /* Finds the last "IP port N" in s: sets the address and port, and returns the
@@ -110,12 +136,16 @@ user_addr(char *s, struct vg_event *ev)
 }
 
 bool
-decode_sshd_message(char *msg, struct vg_event *ev)
+decode_sshd_message(struct decode_line *ln, const char *msg, struct vg_event *ev)
 {
-	char *s = msg, *m;
+	size_t len = strlen(msg);
+	char *s = ln->spare, *m;
 	const char *outcome = NULL;
 	char src_ip[VG_IP_MAX];
 
+	if (len > ln->len)
+		return false;	/* msg is not inside this line: no room was kept for it */
+	memcpy(s, msg, len + 1);
 	/* rsyslog folds repeats: "message repeated 3 times: [ Failed password ...]" */
 	if (eat(&s, "message repeated ")) {
 		char *b = strstr(s, ": [ ");
@@ -184,6 +214,20 @@ decode_sshd_message(char *msg, struct vg_event *ev)
 		outcome = "No identification string";
 		if (!tail_addr(s - 1, ev))
 			goto no;
+	} else if (eat(&s, "banner exchange: Connection from ") ||
+		   eat(&s, "Unable to negotiate with ")) {
+		/* "IP port N: reason"; the reason may quote what the client sent */
+		outcome = "Protocol probe";
+		char *c = strstr(s, ": ");
+		if (!c)
+			goto no;
+		*c = '\0';
+		if (!tail_addr(s - 1, ev) || strchr(s, ' ') != strstr(s, " port "))
+			goto no;
+	} else if (eat(&s, "Bad protocol version identification ")) {
+		outcome = "Protocol probe";
+		if (!tail_addr(s, ev))
+			goto no;
 	} else if (strncmp(s, "pam_unix(sshd:auth): authentication failure;", 45) == 0) {
 		outcome = "PAM authentication failure";
 		char *r = strstr(s, " rhost="), *u = strstr(s, " user=");
@@ -200,7 +244,8 @@ decode_sshd_message(char *msg, struct vg_event *ev)
 		return false;
 	}
 	ev->kind = VG_EV_AUTH;
-	ev->message = outcome;
+	ev->message = msg;
+	ev->action = outcome;
 	if (!ev->program)
 		ev->program = "sshd";
 	return true;

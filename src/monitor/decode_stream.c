@@ -51,9 +51,8 @@ emit(struct decode_stream *ds, const char *name, bool truncated)
 	struct vg_event ev;
 
 	ds->lines++;
-	decoder_decode(ds->dec, vg_buf_ptr(ds->line), vg_buf_len(ds->line), &ev);
+	decoder_decode_cut(ds->dec, vg_buf_ptr(ds->line), vg_buf_len(ds->line), truncated, &ev);
 	ev.source = name;
-	ev.truncated = truncated;
 	if (truncated)
 		ds->truncated++;
 	ds->fn(ds->arg, ds->lines, &ev);

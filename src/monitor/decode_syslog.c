@@ -64,14 +64,6 @@ tag_and_message(char *p, char *end, struct vg_event *ev)
 	ev->message = p;
 }
 
-static void
-finish(struct vg_event *ev)
-{
-	ev->kind = VG_EV_SYSLOG;
-	if (decode_is_sshd_program(ev->program) && ev->message)
-		decode_sshd_message((char *)ev->message, ev);
-}
-
 static int
 rfc5424(char *p, char *end, struct vg_event *ev, const char **reason)
 {
@@ -136,12 +128,12 @@ rfc5424(char *p, char *end, struct vg_event *ev, const char **reason)
 			p += 3;	/* the BOM RFC 5424 puts before UTF-8 messages */
 	}
 	ev->message = p;
-	finish(ev);
 	return VG_OK;
 }
 
-int
-decode_syslog_parse(const struct decode_syslog *s, struct decode_line *ln, struct vg_event *ev,
+/* The syslog fields of a line; decode_syslog_parse adds the sshd reading. */
+static int
+syslog_fields(const struct decode_syslog *s, struct decode_line *ln, struct vg_event *ev,
     const char **reason)
 {
 	char *p = ln->buf, *end = ln->buf + ln->len;
@@ -190,7 +182,19 @@ decode_syslog_parse(const struct decode_syslog *s, struct decode_line *ln, struc
 		p = sp + 1;
 	}
 	tag_and_message(p, end, ev);
-	finish(ev);
+	return VG_OK;
+}
+
+int
+decode_syslog_parse(const struct decode_syslog *s, struct decode_line *ln, struct vg_event *ev,
+    const char **reason)
+{
+	int r = syslog_fields(s, ln, ev, reason);
+	if (r != VG_OK)
+		return r;
+	ev->kind = VG_EV_SYSLOG;
+	if (decode_is_sshd_program(ev->program) && ev->message)
+		decode_sshd_message(ln, ev->message, ev);
 	return VG_OK;
 }
 

@@ -16,6 +16,14 @@
 #define MAX_HITS_PER_EVENT 32
 #define READ_CHUNK (1 << 20)
 
+/* Padding a line past monitor.max_line is a way to hide what follows the cut, so
+ * the cut is an alert of its own, not only a counter. */
+static const struct rule_info line_too_long_rule = {
+	.id = "log.line_too_long",
+	.title = "Log line longer than monitor.max_line (cut there; the rest was not analysed)",
+	.category = "evasion", .mitre = NULL, .severity = VG_SEV_MEDIUM,
+};
+
 struct pipeline {
 	struct pipeline_opts opts;
 	struct ruleset *rules;
@@ -142,10 +150,9 @@ pipeline_line(struct pipeline *p, struct decoder *d, const char *source, const c
 	p->stats.lines++;
 	if (truncated)
 		p->stats.truncated++;
-	if (decoder_decode(d, line, len, &ev) != VG_OK)
+	if (decoder_decode_cut(d, line, len, truncated, &ev) != VG_OK)
 		p->stats.decode_errors++;
 	ev.source = source;
-	ev.truncated = truncated;
 	if (ev.ts_us == 0)
 		ev.ts_us = now_us;
 	p->n_hits = 0;
@@ -153,6 +160,12 @@ pipeline_line(struct pipeline *p, struct decoder *d, const char *source, const c
 		r = ruleset_match_event(p->rules, p->scratch, &ev, collect_hit, p);
 		if (r < 0)
 			vg_warn(p->opts.log, "%s: rule matching failed: %s", source, vg_strerror(r));
+		if (p->opts.ioc)
+			ioc_match_event(p->opts.ioc, &ev, collect_hit, p);
+	}
+	if (truncated) {
+		struct rule_hit cut = { &line_too_long_rule, "event.original", line, len };
+		collect_hit(&cut, p);
 	}
 	if (p->wsa && p->n_hits < MAX_HITS_PER_EVENT &&
 	    wsaccess_match(p->wsa, &ev, &p->hits[p->n_hits], p->wsa_text, sizeof(p->wsa_text)))

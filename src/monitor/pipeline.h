@@ -9,6 +9,7 @@
 #include "monitor/alert.h"
 #include "monitor/correlate.h"
 #include "monitor/decode.h"
+#include "monitor/ioc.h"
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -22,6 +23,7 @@ struct pipeline_opts {
 	unsigned rule_flags;		/* RULESET_KEEP_GOING */
 	const struct correlate_config *correlate;	/* NULL = defaults */
 	struct alerts *alerts;		/* where alerts go (monitor/alert.h); NULL = counted only */
+	const struct ioc_set *ioc;	/* monitor.ioc_files (borrowed); NULL = none */
 	bool live;			/* watch mode: the wall clock closes windows, not log time */
 	const struct vg_logger *log;
 };
@@ -45,8 +47,10 @@ int pipeline_new(const struct pipeline_opts *opts, struct pipeline **out, char *
 void pipeline_free(struct pipeline *p);
 size_t pipeline_rule_count(const struct pipeline *p);
 
-/* Runs one line through decoder d. source labels it; truncated says it was cut at
- * max_line. Lines without a timestamp get now_us. Returns 0, or a negative VG_ERR_*
+/* Runs one line through decoder d, the rules and the IOC lists. source labels it;
+ * truncated says it was cut at max_line: the kept part is still decoded and
+ * matched, and the cut itself raises rule "log.line_too_long" (category evasion).
+ * Lines without a timestamp get now_us. Returns 0, or a negative VG_ERR_*
  * when an output failed (the caller decides: batch mode stops, watch mode rolls the
  * store transaction back and re-reads the lines). */
 int pipeline_line(struct pipeline *p, struct decoder *d, const char *source, const char *line,

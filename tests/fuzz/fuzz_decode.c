@@ -1,21 +1,23 @@
 /* libFuzzer harness for the log decoders: every registry format decodes the input as
  * one line, and an nginx decoder compiled from the input's first line (when it has
- * one) decodes the rest. Checks the decoder contract, then encodes the event to JSON
+ * one) decodes the rest, each as a whole line and as one cut at max_line (a field
+ * may then run to the end). Checks the decoder contract, then encodes the event to JSON
  * so every string it points at is read to its end. */
 #include "core/err.h"
 #include "core/event.h"
 #include "monitor/decode.h"
 
 #include <jansson.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 static void
-check(struct decoder *d, const char *line, size_t len)
+check_one(struct decoder *d, const char *line, size_t len, bool cut)
 {
 	struct vg_event ev;
-	int r = decoder_decode(d, line, len, &ev);
+	int r = decoder_decode_cut(d, line, len, cut, &ev);
 
 	if (r != VG_OK && r != VG_ERR_PARSE)
 		abort();
@@ -25,6 +27,8 @@ check(struct decoder *d, const char *line, size_t len)
 		abort();
 	if (r == VG_OK && ev.kind == VG_EV_DECODE_ERROR)
 		abort();
+	if (ev.truncated != cut)
+		abort();
 	if (memchr(ev.src_ip, '\0', sizeof(ev.src_ip)) == NULL ||
 	    memchr(ev.dst_ip, '\0', sizeof(ev.dst_ip)) == NULL)
 		abort();
@@ -32,6 +36,13 @@ check(struct decoder *d, const char *line, size_t len)
 	char *s = j ? json_dumps(j, 0) : NULL;
 	free(s);
 	json_decref(j);
+}
+
+static void
+check(struct decoder *d, const char *line, size_t len)
+{
+	check_one(d, line, len, false);
+	check_one(d, line, len, true);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

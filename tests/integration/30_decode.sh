@@ -36,9 +36,11 @@ printf '%s\n' 'Oct 10 13:55:36 web1 sshd[4242]: Failed password for invalid user
 run "$VIGIL" decode --json --format sshd "$TMP/auth.log"
 expect_rc "sshd lines decode" 0
 expect_match "failed login is an authentication event with its outcome" out \
-	'"category":"authentication".*"message":"Failed password"|"message":"Failed password".*"category":"authentication"'
+	'"category":"authentication","action":"Failed password"'
+expect_match "the message stays whole, as sshd wrote it" out \
+	'"message":"Failed password for invalid user admin from 198\.51\.100\.23 port 52144 ssh2"'
 expect_match "attacker address and user are extracted" out '"ip":"198\.51\.100\.23","port":52144'
-expect_match "sshd -E style line is understood" out '"message":"Accepted publickey"'
+expect_match "sshd -E style line is understood" out '"action":"Accepted publickey"'
 
 # bad input: binary garbage, invalid UTF-8, a 1 MB line, a last line without newline
 {

@@ -155,14 +155,14 @@ test_distinct_404s_raise_dirbust_but_repeats_do_not(void **state)
 }
 
 static struct vg_event
-auth_event(const char *ip, int64_t ts, const char *msg)
+auth_event(const char *ip, int64_t ts, const char *action)
 {
 	struct vg_event ev;
 	vg_event_init(&ev);
 	ev.kind = VG_EV_AUTH;
 	ev.ts_us = ts;
 	snprintf(ev.src_ip, sizeof(ev.src_ip), "%s", ip);
-	ev.message = msg;
+	ev.action = action;
 	return ev;
 }
 

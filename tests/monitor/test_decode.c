@@ -449,7 +449,10 @@ test_sshd_failed_password_syslog_prefixed(void **state)
 	decode_ok(d, "Oct 10 13:55:36 web1 sshd[4242]: Failed password for invalid user admin "
 	    "from 198.51.100.23 port 52144 ssh2", &ev);
 	assert_int_equal(ev.kind, VG_EV_AUTH);
-	assert_string_equal(ev.message, "Failed password");
+	assert_string_equal(ev.action, "Failed password");
+	/* the message stays whole, as sshd wrote it: the rules match on it */
+	assert_string_equal(ev.message, "Failed password for invalid user admin from "
+	    "198.51.100.23 port 52144 ssh2");
 	assert_string_equal(ev.user, "admin");
 	assert_string_equal(ev.src_ip, "198.51.100.23");
 	assert_int_equal(ev.src_port, 52144);
@@ -501,7 +504,10 @@ test_sshd_outcomes_from_sshd_E_lines(void **state)
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		decode_ok(d, cases[i].line, &ev);
 		assert_int_equal(ev.kind, VG_EV_AUTH);
-		assert_string_equal(ev.message, cases[i].outcome);
+		assert_string_equal(ev.action, cases[i].outcome);
+		const char *msg = strncmp(cases[i].line, "sshd[", 5) == 0 ?
+		    strstr(cases[i].line, ": ") + 2 : cases[i].line;
+		assert_string_equal(ev.message, msg);
 		if (cases[i].user)
 			assert_string_equal(ev.user, cases[i].user);
 		else
@@ -529,6 +535,67 @@ test_sshd_non_auth_and_bad_lines(void **state)
 	assert_decode_error(d, "\x01\x02\xff binary", 10);
 	assert_decode_error(d, "", 0);
 	decoder_free(d);
+}
+
+static void
+test_sshd_probes_and_auto_reads_sshd_E_files(void **state)
+{
+	(void)state;
+	struct decoder *d = new_decoder("sshd", NULL), *a = new_decoder("auto", NULL);
+	struct vg_event ev;
+	/* OpenSSH 9.2 wording; the client's banner may itself say " port " */
+	decode_ok(d, "banner exchange: Connection from 192.0.2.7 port 47340: invalid format", &ev);
+	assert_string_equal(ev.action, "Protocol probe");
+	assert_string_equal(ev.src_ip, "192.0.2.7");
+	assert_int_equal(ev.src_port, 47340);
+	decode_ok(d, "Bad protocol version identification 'GET / port 5' from 192.0.2.8 port 9",
+	    &ev);
+	assert_string_equal(ev.src_ip, "192.0.2.8");
+	assert_int_equal(ev.src_port, 9);
+	/* auto takes the non-auth lines of an `sshd -E` file as sshd's, not as errors */
+	decode_ok(a, "Server listening on 127.0.0.1 port 39207.", &ev);
+	assert_int_equal(ev.kind, VG_EV_SYSLOG);
+	decode_ok(a, "kex_exchange_identification: Connection closed by remote host", &ev);
+	assert_int_equal(ev.kind, VG_EV_SYSLOG);
+	decode_ok(a, "Failed password for root from 127.0.0.1 port 47324 ssh2", &ev);
+	assert_string_equal(ev.action, "Failed password");
+	assert_string_equal(ev.message, "Failed password for root from 127.0.0.1 port 47324 ssh2");
+	/* but not any text at all */
+	assert_decode_error(a, "hello world", 11);
+	decoder_free(d);
+	decoder_free(a);
+}
+
+/* ------------------------------------------------------------ cut lines */
+
+static void
+test_cut_lines_decode_up_to_the_cut(void **state)
+{
+	(void)state;
+	struct decoder *c = new_decoder("combined", NULL);
+	struct decoder *n = new_decoder("nginx", "$remote_addr [$time_iso8601] \"$request\" $status");
+	struct vg_event ev;
+	const char *line = "198.51.100.1 - - [29/Nov/2026:10:00:00 +0000] \"GET /?q=<script>AAAA";
+
+	/* uncut, the open quote is an error; cut at max_line, the request is what was kept */
+	assert_decode_error(c, line, strlen(line));
+	assert_int_equal(decoder_decode_cut(c, line, strlen(line), true, &ev), VG_OK);
+	assert_int_equal(ev.kind, VG_EV_HTTP);
+	assert_true(ev.truncated);
+	assert_string_equal(ev.src_ip, "198.51.100.1");
+	assert_string_equal(ev.http.method, "GET");
+	assert_string_equal(ev.http.url, "/?q=<script>AAAA");
+	assert_int_equal(ev.http.status, 0);
+	line = "198.51.100.1 - - [29/Nov/2026:10:00:00 +0000] \"GET / HTTP/1.1\" 200 5 \"-\" \"sqlmap/1.7";
+	assert_int_equal(decoder_decode_cut(c, line, strlen(line), true, &ev), VG_OK);
+	assert_string_equal(ev.http.user_agent, "sqlmap/1.7");
+	line = "198.51.100.2 [2026-11-29T10:00:00+00:00] \"GET /?id=1' union select";
+	assert_decode_error(n, line, strlen(line));
+	assert_int_equal(decoder_decode_cut(n, line, strlen(line), true, &ev), VG_OK);
+	assert_string_equal(ev.src_ip, "198.51.100.2");
+	assert_string_equal(ev.http.url, "/?id=1' union select");
+	decoder_free(c);
+	decoder_free(n);
 }
 
 /* ------------------------------------------------------------------ syslog */
@@ -569,7 +636,7 @@ test_syslog_rfc3339_timestamp_and_sshd_inside(void **state)
 	    "for ops from 192.0.2.50 port 60000 ssh2: ED25519 SHA256:k", &ev);
 	assert_true(ev.ts_us == 1709265600500000LL);
 	assert_int_equal(ev.kind, VG_EV_AUTH);
-	assert_string_equal(ev.message, "Accepted publickey");
+	assert_string_equal(ev.action, "Accepted publickey");
 	assert_string_equal(ev.user, "ops");
 	assert_string_equal(ev.src_ip, "192.0.2.50");
 	assert_int_equal(ev.src_port, 60000);
@@ -772,6 +839,8 @@ main(void)
 		cmocka_unit_test(test_sshd_failed_password_syslog_prefixed),
 		cmocka_unit_test(test_sshd_outcomes_from_sshd_E_lines),
 		cmocka_unit_test(test_sshd_non_auth_and_bad_lines),
+		cmocka_unit_test(test_sshd_probes_and_auto_reads_sshd_E_files),
+		cmocka_unit_test(test_cut_lines_decode_up_to_the_cut),
 		cmocka_unit_test(test_syslog_rfc3164_fields),
 		cmocka_unit_test(test_syslog_rfc3339_timestamp_and_sshd_inside),
 		cmocka_unit_test(test_syslog_rfc5424_fields),
