@@ -587,10 +587,8 @@ correlator_stats(const struct correlator *c, struct correlate_stats *out)
 }
 
 void
-correlator_free(struct correlator *c)
+correlator_forget(struct correlator *c)
 {
-	if (!c)
-		return;
 	while (c->lru_head) {
 		struct source *s = c->lru_head;
 		struct agg *a = s->aggs;
@@ -602,6 +600,18 @@ correlator_free(struct correlator *c)
 		c->lru_head = s->lru_next;
 		source_free(s);
 	}
+	c->lru_tail = NULL;
+	c->fifo_head = c->fifo_tail = NULL;
+	memset(c->buckets, 0, c->n_buckets * sizeof(*c->buckets));
+	c->stats.sources = 0;
+}
+
+void
+correlator_free(struct correlator *c)
+{
+	if (!c)
+		return;
+	correlator_forget(c);
 	free(c->buckets);
 	free(c);
 }

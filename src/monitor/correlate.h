@@ -81,6 +81,10 @@ int correlator_feed(struct correlator *c, const struct vg_event *ev, int64_t arr
 int correlator_tick(struct correlator *c, int64_t now_us, correlate_alert_fn fn, void *arg);
 /* Closes everything (end of a batch scan, shutdown). */
 int correlator_flush(struct correlator *c, correlate_alert_fn fn, void *arg);
+/* Drops every source and open aggregate without reporting them: after a store
+ * rollback, memory must not keep counts (or store ids) the store no longer has.
+ * The store's open alerts stay as last committed, as after a crash. */
+void correlator_forget(struct correlator *c);
 
 struct correlate_stats {
 	uint64_t sources;		/* currently tracked */

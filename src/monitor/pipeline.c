@@ -201,6 +201,16 @@ pipeline_flush(struct pipeline *p)
 	return r < 0 ? r : take_output_error(p);
 }
 
+void
+pipeline_rolled_back(struct pipeline *p)
+{
+	/* Undoing only this round's changes would need a journal of every aggregate
+	 * touched; a rollback is rare (a full disk), so restart from what the store
+	 * holds, exactly as after a crash. */
+	correlator_forget(p->corr);
+	p->output_error = 0;
+}
+
 /* Feeds every line of fd to the pipeline. Lines longer than max_line are cut and
  * flagged; the rest of such a line is skipped, never taken for new lines. */
 int

@@ -59,6 +59,10 @@ int pipeline_line(struct pipeline *p, struct decoder *d, const char *source, con
 int pipeline_tick(struct pipeline *p, int64_t now_us);
 /* Closes every open alert (end of input, shutdown). */
 int pipeline_flush(struct pipeline *p);
+/* The store transaction holding this round's alerts was rolled back and its lines
+ * will come again: forget the correlation state (counts, store ids, thresholds)
+ * built since, so nothing is counted twice; committed alerts keep their counts. */
+void pipeline_rolled_back(struct pipeline *p);
 
 /* Batch source (`scan-log`): feeds every line of fd, read in 1 MiB chunks, to the
  * pipeline with decoder d, labelled name. Lines longer than max_line are cut and
