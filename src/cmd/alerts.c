@@ -84,11 +84,11 @@ show(struct vg_ctx *ctx, struct vg_store *st, const char *arg)
 		return cmd_usage_error(&cmd_alerts, "show needs an alert id, not '%s'", arg);
 	r = store_alert_get(st, id, &a);
 	if (r == VG_ERR_NOTFOUND) {
-		fprintf(stderr, "vigil alerts: no alert %lld\n", id);
+		cmd_eprintf("vigil alerts: no alert %lld\n", id);
 		return VG_EXIT_USAGE;
 	}
 	if (r != VG_OK) {
-		fprintf(stderr, "vigil alerts: %s\n", store_errmsg(st));
+		cmd_eprintf("vigil alerts: %s\n", store_errmsg(st));
 		return VG_EXIT_RUNTIME;
 	}
 	name_severity(a);
@@ -157,7 +157,7 @@ run(struct vg_ctx *ctx, int argc, char **argv)
 		return ret;
 	if (store_open(cfg->store.backend, cfg->store.path, &ctx->log, &st, err, sizeof(err)) !=
 	    VG_OK) {
-		fprintf(stderr, "vigil alerts: %s\n", err);
+		cmd_eprintf("vigil alerts: %s\n", err);
 		ret = VG_EXIT_RUNTIME;
 		goto out;
 	}
@@ -166,7 +166,7 @@ run(struct vg_ctx *ctx, int argc, char **argv)
 		goto out;
 	}
 	if (store_alerts_find(st, &f, &rows) != VG_OK) {
-		fprintf(stderr, "vigil alerts: %s\n", store_errmsg(st));
+		cmd_eprintf("vigil alerts: %s\n", store_errmsg(st));
 		ret = VG_EXIT_RUNTIME;
 		goto out;
 	}

@@ -76,7 +76,7 @@ do_create(struct vg_ctx *ctx, struct protect *p, struct protect_root **sel, size
 		clock_gettime(CLOCK_MONOTONIC, &t1);
 		double secs = (double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9;
 		if (r != VG_OK) {
-			fprintf(stderr, "vigil backup: %s (%s): %s\n", sel[i]->name, sel[i]->path,
+			cmd_eprintf("vigil backup: %s (%s): %s\n", sel[i]->name, sel[i]->path,
 			    vg_strerror(r));
 			ret = VG_EXIT_RUNTIME;
 			continue;
@@ -95,7 +95,7 @@ do_create(struct vg_ctx *ctx, struct protect *p, struct protect_root **sel, size
 			    s.files, (double)s.bytes / 1048576.0, s.dirs, s.links, s.other,
 			    s.new_objects, (double)s.new_bytes / 1048576.0, secs);
 		if (s.unreadable)
-			fprintf(stderr, "vigil backup: %s: %zu entries could not be read and have "
+			cmd_eprintf("vigil backup: %s: %zu entries could not be read and have "
 			    "no backup copy\n", sel[i]->name, s.unreadable);
 	}
 	return ret;
@@ -110,7 +110,7 @@ do_list(struct vg_ctx *ctx, struct protect *p, struct protect_root **sel, size_t
 		char **ids = NULL, err[512];
 		size_t cnt = 0;
 		if (protect_snapshot_list(p, sel[i], &ids, &cnt) != VG_OK) {
-			fprintf(stderr, "vigil backup: %s: cannot list snapshots\n", sel[i]->name);
+			cmd_eprintf("vigil backup: %s: cannot list snapshots\n", sel[i]->name);
 			return VG_EXIT_RUNTIME;
 		}
 		if (!ctx->json)
@@ -130,8 +130,11 @@ do_list(struct vg_ctx *ctx, struct protect *p, struct protect_root **sel, size_t
 			else if (r == VG_OK)
 				printf("  %s  %8zu files %10.1f MiB%s\n", ids[k], files,
 				    (double)bytes / 1048576.0, k + 1 == cnt ? "  (baseline)" : "");
-			else
-				printf("  %s  unreadable: %s\n", ids[k], err);
+			else {
+				printf("  %s  unreadable: ", ids[k]);
+				cmd_put_escaped(stdout, err);	/* may quote a manifest entry */
+				putchar('\n');
+			}
 			manifest_free(m);
 		}
 		protect_ids_free(ids, cnt);
@@ -145,9 +148,11 @@ print_finding(void *arg, const struct backup_finding *f)
 	const struct vg_ctx *ctx = arg;
 	char epath[VG_ESC_MAX];
 
-	if (f->problem == BACKUP_UNREADABLE)
-		printf("%s: snapshot %s unreadable: %s\n", f->root->name, f->snapshot, f->why);
-	else if (ctx->json && f->problem == BACKUP_CORRUPTED)
+	if (f->problem == BACKUP_UNREADABLE) {
+		printf("%s: snapshot %s unreadable: ", f->root->name, f->snapshot);
+		cmd_put_escaped(stdout, f->why);
+		putchar('\n');
+	} else if (ctx->json && f->problem == BACKUP_CORRUPTED)
 		cmd_print_json_new(json_pack("{s:s, s:s}", "object", f->object, "status",
 		    "corrupted"));
 	else if (ctx->json)
@@ -168,7 +173,7 @@ do_verify(struct vg_ctx *ctx, struct protect *p, struct protect_root **sel, size
 
 	(void)o;
 	if (backup_verify(p, sel, n, print_finding, ctx, &st) != VG_OK) {
-		fprintf(stderr, "vigil backup: %s/objects: cannot open\n", p->backup_dir);
+		cmd_eprintf("vigil backup: %s/objects: cannot open\n", p->backup_dir);
 		return VG_EXIT_RUNTIME;
 	}
 	if (!ctx->json)
@@ -185,8 +190,8 @@ report_into(void *arg, const struct mf_entry *e, int err)
 	vg_esc_s(path, sizeof(path), e->path);	/* names in a snapshot are the site's */
 	if (o->dry_run)
 		printf("would restore %s/%s\n", o->to, path);
-	else
-		fprintf(stderr, "vigil backup: %s: %s\n", path,
+	else	/* cmd_eprintf escapes the whole line */
+		cmd_eprintf("vigil backup: %s: %s\n", e->path,
 		    err == VG_ERR_FORMAT && e->type == MF_FILE ?
 		    "backup object corrupted or missing; not restored" :
 		    err == VG_ERR_IO && errno == ELOOP ?
@@ -209,7 +214,7 @@ restore_into(struct vg_ctx *ctx, struct protect *p, const struct protect_root *r
 
 	if (protect_restore_into(p, m, rel, o->to, o->dry_run, report_into, (void *)o, &done,
 	    &failed) != VG_OK) {
-		fprintf(stderr, "vigil backup: %s: cannot create\n", o->to);
+		cmd_eprintf("vigil backup: %s: cannot create\n", o->to);
 		return VG_EXIT_RUNTIME;
 	}
 	if (!ctx->json && !o->dry_run)
@@ -227,12 +232,12 @@ restore_over(struct vg_ctx *ctx, struct protect *p, struct protect_root *r,
 	size_t ok = res.changes - res.failed;
 
 	if (rr != VG_OK && res.lock_failed) {
-		fprintf(stderr, "vigil backup: %s: cannot take the restore lock in %s/locks: %s\n",
+		cmd_eprintf("vigil backup: %s: cannot take the restore lock in %s/locks: %s\n",
 		    r->name, p->backup_dir, rr == VG_ERR_IO ? strerror(errno) : vg_strerror(rr));
 		return VG_EXIT_RUNTIME;
 	}
 	if (rr != VG_OK) {
-		fprintf(stderr, "vigil backup: %s: %s\n", r->path, vg_strerror(rr));
+		cmd_eprintf("vigil backup: %s: %s\n", r->path, vg_strerror(rr));
 		return VG_EXIT_RUNTIME;
 	}
 	if (o->dry_run) {
@@ -247,7 +252,7 @@ restore_over(struct vg_ctx *ctx, struct protect *p, struct protect_root *r,
 		    res.left == 1 ? "" : "s");
 	if (!res.failed && !res.left)
 		return VG_EXIT_OK;
-	fprintf(stderr, "vigil backup: %s: restore incomplete: %zu failed, %zu difference%s "
+	cmd_eprintf("vigil backup: %s: restore incomplete: %zu failed, %zu difference%s "
 	    "from snapshot %s left\n", r->name, res.failed, res.left, res.left == 1 ? "" : "s",
 	    id);
 	return VG_EXIT_RUNTIME;
@@ -273,11 +278,11 @@ do_restore(struct vg_ctx *ctx, struct protect *p, struct protect_root **sel, siz
 	}
 	if ((rr = protect_snapshot_load(p, sel[0], o->snapshot, &m, id, err, sizeof(err))) !=
 	    VG_OK) {
-		fprintf(stderr, "vigil backup: %s\n", err[0] ? err : vg_strerror(rr));
+		cmd_eprintf("vigil backup: %s\n", err[0] ? err : vg_strerror(rr));
 		return rr == VG_ERR_NOTFOUND || rr == VG_ERR_INVAL ? VG_EXIT_USAGE : VG_EXIT_RUNTIME;
 	}
 	if (*rel && !manifest_find(m, rel)) {
-		fprintf(stderr, "vigil backup: %s: snapshot %s has no '%s'\n", sel[0]->name, id,
+		cmd_eprintf("vigil backup: %s: snapshot %s has no '%s'\n", sel[0]->name, id,
 		    rel);
 		ret = VG_EXIT_USAGE;
 	} else if (o->to) {

@@ -89,7 +89,7 @@ do_list(struct vg_ctx *ctx, struct vg_store *st, const struct opts *o)
 	size_t i;
 
 	if (block_list(st, o->all, &arr) != VG_OK) {
-		fprintf(stderr, "vigil block: cannot list: %s\n", store_errmsg(st));
+		cmd_eprintf("vigil block: cannot list: %s\n", store_errmsg(st));
 		return VG_EXIT_RUNTIME;
 	}
 	if (ctx->json) {
@@ -138,11 +138,11 @@ do_change(struct vg_ctx *ctx, struct blocker *b, const struct opts *o, const cha
 		}
 	}
 	if (r == VG_ERR_NOTFOUND) {
-		fprintf(stderr, "vigil block: %s is not blocked\n", o->arg);
+		cmd_eprintf("vigil block: %s is not blocked\n", o->arg);
 		return VG_EXIT_FOUND;
 	}
 	if (r != VG_OK) {
-		fprintf(stderr, "vigil block: %s failed: %s\n", o->verb, vg_strerror(r));
+		cmd_eprintf("vigil block: %s failed: %s\n", o->verb, vg_strerror(r));
 		return VG_EXIT_RUNTIME;
 	}
 	if (ctx->json)
@@ -170,7 +170,7 @@ do_import(struct vg_ctx *ctx, struct blocker *b, const struct opts *o, const cha
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	getrusage(RUSAGE_SELF, &u1);
 	if (r != VG_OK) {
-		fprintf(stderr, "vigil block: import %s: %s\n", o->arg, vg_strerror(r));
+		cmd_eprintf("vigil block: import %s: %s\n", o->arg, vg_strerror(r));
 		return r == VG_ERR_IO ? VG_EXIT_USAGE : VG_EXIT_RUNTIME;
 	}
 	double secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
@@ -209,7 +209,7 @@ run(struct vg_ctx *ctx, int argc, char **argv)
 		return ret;
 	r = store_open(cfg->store.backend, cfg->store.path, &ctx->log, &st, err, sizeof(err));
 	if (r != VG_OK) {
-		fprintf(stderr, "vigil block: %s\n", err[0] ? err : vg_strerror(r));
+		cmd_eprintf("vigil block: %s\n", err[0] ? err : vg_strerror(r));
 		ret = VG_EXIT_RUNTIME;
 		goto out;
 	}
@@ -218,7 +218,7 @@ run(struct vg_ctx *ctx, int argc, char **argv)
 		goto out;
 	}
 	if ((r = block_open(cfg, st, &ctx->log, &b, err, sizeof(err))) != VG_OK) {
-		fprintf(stderr, "vigil block: %s\n", err);
+		cmd_eprintf("vigil block: %s\n", err);
 		ret = r == VG_ERR_CONFIG ? VG_EXIT_USAGE : VG_EXIT_RUNTIME;
 		goto out;
 	}

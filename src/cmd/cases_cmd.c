@@ -19,18 +19,18 @@ cases_cmd_open(struct vg_ctx *ctx, const char *name, struct cases_cmd *cc)
 	if ((ret = cmd_load_config(ctx, &cc->cfg)) != VG_EXIT_OK)
 		return ret;
 	if ((r = notify_config_check(cc->cfg, err, sizeof(err))) != VG_OK) {
-		fprintf(stderr, "vigil %s: %s\n", name, err);
+		cmd_eprintf("vigil %s: %s\n", name, err);
 		return VG_EXIT_USAGE;
 	}
 	r = store_open(cc->cfg->store.backend, cc->cfg->store.path, &ctx->log, &cc->st, err,
 	    sizeof(err));
 	if (r != VG_OK) {
-		fprintf(stderr, "vigil %s: %s\n", name, err[0] ? err : vg_strerror(r));
+		cmd_eprintf("vigil %s: %s\n", name, err[0] ? err : vg_strerror(r));
 		return r == VG_ERR_INVAL ? VG_EXIT_USAGE : VG_EXIT_RUNTIME;
 	}
 	if ((r = cases_open(cc->st, cc->cfg, &ctx->log, &cc->cs)) != VG_OK ||
 	    (r = notify_open(cc->st, cc->cfg, &ctx->log, &cc->nt)) != VG_OK) {
-		fprintf(stderr, "vigil %s: %s\n", name, vg_strerror(r));
+		cmd_eprintf("vigil %s: %s\n", name, vg_strerror(r));
 		return VG_EXIT_RUNTIME;
 	}
 	cases_set_notify(cc->cs, notify_cases_hook, cc->nt);
@@ -104,7 +104,7 @@ cases_cmd_str(const json_t *o, const char *k)
 int
 cases_cmd_fail(const char *name, const char *what, int r)
 {
-	fprintf(stderr, "vigil %s: %s: %s\n", name, what,
+	cmd_eprintf("vigil %s: %s: %s\n", name, what,
 	    r == VG_ERR_INVAL ? "not allowed in this state, or a required option is missing"
 			      : vg_strerror(r));
 	if (r == VG_ERR_NOTFOUND || r == VG_ERR_INVAL || r == VG_ERR_PARSE)

@@ -81,7 +81,7 @@ run(struct vg_ctx *ctx, int argc, char **argv)
 	{
 		char err[512];
 		if (notify_config_check(cfg, err, sizeof(err)) != VG_OK) {
-			fprintf(stderr, "%s: %s\n", cfg->file ? cfg->file : "(defaults)", err);
+			cmd_eprintf("%s: %s\n", cfg->file ? cfg->file : "(defaults)", err);
 			vg_config_free(cfg);
 			return VG_EXIT_USAGE;
 		}

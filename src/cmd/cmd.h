@@ -83,6 +83,12 @@ int cmd_getopt(const struct cmd_ops *cmd, int argc, char **argv, const char *sho
 /* `rules ioc` (cmd/rules_ioc.c); argv[0] is "ioc". */
 int cmd_rules_ioc(struct vg_ctx *ctx, int argc, char **argv);
 
+/* fprintf(stderr, fmt, ...) for one message line: the formatted text goes through
+ * core/esc as a whole (control bytes, newlines inside, ESC as \xNN) and ends with
+ * one newline. Every message that may quote a path, a file name, an error text
+ * built from them, or a log line goes through here. */
+void cmd_eprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
 /* Prints s (NULL = nothing) through core/esc: text from outside (log lines, file
  * names) on a terminal. */
 void cmd_put_escaped(FILE *out, const char *s);

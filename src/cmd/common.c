@@ -184,6 +184,27 @@ cmd_load_config(struct vg_ctx *ctx, struct vg_config **out)
 	return VG_EXIT_OK;
 }
 
+void
+cmd_eprintf(const char *fmt, ...)
+{
+	char msg[8192];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	size_t len = strlen(msg);
+	if (len && msg[len - 1] == '\n')
+		len--;
+	/* Our own words are plain text, so escaping the whole line changes only what
+	 * came from outside (a file name, a manifest entry, a quoted line). */
+	vg_esc_fwrite(stderr, msg, len);
+	fputc('\n', stderr);
+}
+
 /* Outside bytes shown on a terminal go through the one sanitiser (core/esc). */
 void
 cmd_put_escaped(FILE *out, const char *s)

@@ -148,12 +148,12 @@ run(struct vg_ctx *ctx, int argc, char **argv)
 	for (i = optind; i < argc; i++) {
 		FILE *f = strcmp(argv[i], "-") == 0 ? stdin : fopen(argv[i], "rb");
 		if (!f) {
-			fprintf(stderr, "vigil decode: %s: %s\n", argv[i], strerror(errno));
+			cmd_eprintf("vigil decode: %s: %s\n", argv[i], strerror(errno));
 			ret = VG_EXIT_RUNTIME;
 			continue;
 		}
 		if (decode_stream_file(ds, argv[i], f) != VG_OK) {
-			fprintf(stderr, "vigil decode: %s: read error: %s\n", argv[i], strerror(errno));
+			cmd_eprintf("vigil decode: %s: read error: %s\n", argv[i], strerror(errno));
 			ret = VG_EXIT_RUNTIME;
 		}
 		if (f != stdin)

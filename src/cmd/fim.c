@@ -90,19 +90,19 @@ do_check(struct vg_ctx *ctx, struct protect *p, struct protect_root **sel, size_
 		size_t changes = 0;
 		int r = protect_load_baseline(p, sel[i], err, sizeof(err));
 		if (r != VG_OK) {
-			fprintf(stderr, "vigil fim: %s\n", err);
+			cmd_eprintf("vigil fim: %s\n", err);
 			ret = VG_EXIT_RUNTIME;
 			continue;
 		}
 		c.baseline = sel[i]->base_id;
 		r = protect_reconcile(p, sel[i], sel[i]->base, "", &ro, &changes);
 		if (r != VG_OK) {
-			fprintf(stderr, "vigil fim: %s: %s\n", sel[i]->path, vg_strerror(r));
+			cmd_eprintf("vigil fim: %s: %s\n", sel[i]->path, vg_strerror(r));
 			ret = VG_EXIT_RUNTIME;
 			continue;
 		}
 		if (!ctx->json)
-			fprintf(stderr, "%s: %zu change%s against snapshot %s\n", sel[i]->name,
+			cmd_eprintf("%s: %zu change%s against snapshot %s\n", sel[i]->name,
 			    changes, changes == 1 ? "" : "s", sel[i]->base_id);
 		total += changes;
 	}
@@ -115,7 +115,7 @@ static void
 print_started(void *arg, const struct fimwatch_stats *fs)
 {
 	const struct protect *p = arg;
-	fprintf(stderr, "vigil fim watch: watching %zu directories in %zu web root%s "
+	cmd_eprintf("vigil fim watch: watching %zu directories in %zu web root%s "
 	    "(%zu left to periodic scans)\n", fs->watches, p->n_roots, p->n_roots == 1 ? "" : "s",
 	    fs->unwatched);
 }
@@ -131,7 +131,7 @@ do_watch(struct vg_ctx *ctx, struct vg_config *cfg, struct protect *p,
 		protect_keep_root(p, sel[0]);	/* watch only the selected root */
 	for (size_t i = 0; i < p->n_roots; i++)
 		if (protect_load_baseline(p, &p->roots[i], err, sizeof(err)) != VG_OK) {
-			fprintf(stderr, "vigil fim: %s\n", err);
+			cmd_eprintf("vigil fim: %s\n", err);
 			return VG_EXIT_USAGE;
 		}
 	struct fim_watch_opts fo = { .p = p, .cfg = cfg, .store = !o->no_store, .json = ctx->json,
@@ -139,10 +139,10 @@ do_watch(struct vg_ctx *ctx, struct vg_config *cfg, struct protect *p,
 		.scan_interval_s = (int)o->scan_interval, .max_watches = (size_t)o->max_watches,
 		.duration_s = o->duration, .started = print_started, .arg = p, .log = &ctx->log };
 	if (fim_watch_run(&fo, &fs) != VG_OK) {
-		fprintf(stderr, "vigil fim watch: %s\n", strerror(errno));
+		cmd_eprintf("vigil fim watch: %s\n", strerror(errno));
 		return VG_EXIT_RUNTIME;
 	}
-	fprintf(stderr, "vigil fim watch: stopped; %llu events, %llu changes, %llu failed "
+	cmd_eprintf("vigil fim watch: stopped; %llu events, %llu changes, %llu failed "
 	    "actions, %llu queue overflows, %llu rescans, %llu paths dropped from the queue\n",
 	    (unsigned long long)fs.events, (unsigned long long)fs.changes,
 	    (unsigned long long)fs.failed, (unsigned long long)fs.overflows,

@@ -126,7 +126,7 @@ do_run(struct vg_ctx *ctx, struct cases_cmd *cc)
 	if ((r = loop_new(&l)) != VG_OK || (r = loop_add_signal(l, SIGINT, on_stop, NULL)) != VG_OK ||
 	    (r = loop_add_signal(l, SIGTERM, on_stop, NULL)) != VG_OK ||
 	    (r = casework_open(l, cc->st, cc->cfg, &ctx->log, true, &cw)) != VG_OK) {
-		fprintf(stderr, "vigil notify: cannot start the sender: %s\n", vg_strerror(r));
+		cmd_eprintf("vigil notify: cannot start the sender: %s\n", vg_strerror(r));
 		goto out;
 	}
 	vg_info(&ctx->log, "notify: sender running, pass every %llds", cc->cfg->notify.interval);

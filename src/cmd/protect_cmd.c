@@ -17,14 +17,14 @@ pcmd_open(struct vg_ctx *ctx, const struct cmd_ops *cmd, struct vg_config **cfg,
 	if (ret != VG_EXIT_OK)
 		return ret;
 	if ((*cfg)->webroots.n == 0) {
-		fprintf(stderr, "vigil %s: no web roots configured (add a webroots: section to "
+		cmd_eprintf("vigil %s: no web roots configured (add a webroots: section to "
 		    "the config)\n", cmd->name);
 		vg_config_free(*cfg);
 		*cfg = NULL;
 		return VG_EXIT_USAGE;
 	}
 	if ((r = protect_open(*cfg, &ctx->log, p)) != VG_OK) {
-		fprintf(stderr, "vigil %s: %s: %s\n", cmd->name, (*cfg)->protect.backup_dir,
+		cmd_eprintf("vigil %s: %s: %s\n", cmd->name, (*cfg)->protect.backup_dir,
 		    vg_strerror(r));
 		vg_config_free(*cfg);
 		*cfg = NULL;

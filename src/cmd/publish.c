@@ -63,17 +63,17 @@ begin(struct vg_ctx *ctx, struct vg_config *cfg, struct protect *p, struct prote
 	int fd;
 
 	if (protect_load_baseline(p, r, err, sizeof(err)) != VG_OK) {
-		fprintf(stderr, "vigil publish: %s\n", err);
+		cmd_eprintf("vigil publish: %s\n", err);
 		return VG_EXIT_USAGE;
 	}
 	protect_publish_state_path(p, r, path, sizeof(path));
 	if ((fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600)) < 0) {
 		if (errno == EEXIST) {
-			fprintf(stderr, "vigil publish: a publishing window is already open for %s "
+			cmd_eprintf("vigil publish: a publishing window is already open for %s "
 			    "(%s)\n", r->name, path);
 			return VG_EXIT_USAGE;
 		}
-		fprintf(stderr, "vigil publish: %s: %s\n", path, strerror(errno));
+		cmd_eprintf("vigil publish: %s: %s\n", path, strerror(errno));
 		return VG_EXIT_RUNTIME;
 	}
 	vg_time_format(vg_now_us(), ts, sizeof(ts));
@@ -110,7 +110,7 @@ show(struct vg_ctx *ctx, struct protect *p, struct protect_root *r, bool diff)
 	int rr;
 
 	if (protect_load_baseline(p, r, err, sizeof(err)) != VG_OK) {
-		fprintf(stderr, "vigil publish: %s\n", err);
+		cmd_eprintf("vigil publish: %s\n", err);
 		return VG_EXIT_USAGE;
 	}
 	c.baseline = r->base_id;
@@ -124,7 +124,7 @@ show(struct vg_ctx *ctx, struct protect *p, struct protect_root *r, bool diff)
 		json_decref(st);
 	}
 	if ((rr = protect_reconcile(p, r, r->base, "", &ro, &changes)) != VG_OK) {
-		fprintf(stderr, "vigil publish: %s: %s\n", r->path, vg_strerror(rr));
+		cmd_eprintf("vigil publish: %s: %s\n", r->path, vg_strerror(rr));
 		return VG_EXIT_RUNTIME;
 	}
 	if (!ctx->json)
@@ -199,7 +199,7 @@ commit(struct vg_ctx *ctx, struct vg_config *cfg, struct protect *p, struct prot
 	int rr, ret = VG_EXIT_RUNTIME;
 
 	if (protect_load_baseline(p, r, err, sizeof(err)) != VG_OK) {
-		fprintf(stderr, "vigil publish: %s\n", err);
+		cmd_eprintf("vigil publish: %s\n", err);
 		return VG_EXIT_USAGE;
 	}
 	if (webshell_find_rules(rules, sizeof(rules)) != VG_OK) {
@@ -208,7 +208,7 @@ commit(struct vg_ctx *ctx, struct vg_config *cfg, struct protect *p, struct prot
 		return VG_EXIT_USAGE;
 	}
 	if (webshell_scanner_new(rules, &ctx->log, &g.go.ws, err, sizeof(err)) != VG_OK) {
-		fprintf(stderr, "vigil publish: rules: %s; window left open\n", err);
+		cmd_eprintf("vigil publish: rules: %s; window left open\n", err);
 		return VG_EXIT_USAGE;
 	}
 	g.go.backup_dir = p->backup_dir;
@@ -222,7 +222,7 @@ commit(struct vg_ctx *ctx, struct vg_config *cfg, struct protect *p, struct prot
 	 * window closed with the old baseline still current */
 	rr = protect_snapshot_create_gated(p, r, 2, false, gate_check, &g, id, &s);
 	if (rr == VG_ERR_DENIED) {
-		fprintf(stderr, "vigil publish: %s: commit refused: %zu file%s added or changed in "
+		cmd_eprintf("vigil publish: %s: commit refused: %zu file%s added or changed in "
 		    "the window %s suspected webshell%s or could not be scanned (listed above); "
 		    "remove %s, or accept %s with --accept PATH (or --force), then commit again; "
 		    "the window stays open and the baseline is unchanged\n", r->name,
@@ -233,7 +233,7 @@ commit(struct vg_ctx *ctx, struct vg_config *cfg, struct protect *p, struct prot
 		goto out;
 	}
 	if (rr != VG_OK) {
-		fprintf(stderr, "vigil publish: %s: snapshot failed: %s; window left open\n",
+		cmd_eprintf("vigil publish: %s: snapshot failed: %s; window left open\n",
 		    r->name, vg_strerror(rr));
 		goto out;
 	}
@@ -259,7 +259,7 @@ end(struct vg_ctx *ctx, struct vg_config *cfg, struct protect *p, struct protect
 
 	protect_publish_state_path(p, r, path, sizeof(path));
 	if (!protect_publish_active(p, r)) {
-		fprintf(stderr, "vigil publish: no publishing window is open for %s (run `vigil "
+		cmd_eprintf("vigil publish: no publishing window is open for %s (run `vigil "
 		    "publish begin`)\n", r->name);
 		return VG_EXIT_USAGE;
 	}
@@ -273,12 +273,12 @@ end(struct vg_ctx *ctx, struct vg_config *cfg, struct protect *p, struct protect
 			.fn = print_change, .arg = &c };
 		size_t changes = 0;
 		if (protect_load_baseline(p, r, err, sizeof(err)) != VG_OK) {
-			fprintf(stderr, "vigil publish: %s\n", err);
+			cmd_eprintf("vigil publish: %s\n", err);
 			return VG_EXIT_RUNTIME;
 		}
 		c.baseline = r->base_id;
 		if ((rr = protect_reconcile(p, r, r->base, "", &ro, &changes)) != VG_OK) {
-			fprintf(stderr, "vigil publish: %s: %s; window left open\n", r->path,
+			cmd_eprintf("vigil publish: %s: %s; window left open\n", r->path,
 			    vg_strerror(rr));
 			return VG_EXIT_RUNTIME;
 		}
@@ -287,7 +287,7 @@ end(struct vg_ctx *ctx, struct vg_config *cfg, struct protect *p, struct protect
 			    changes, changes == 1 ? "" : "s", r->base_id);
 	}
 	if (unlink(path) != 0) {
-		fprintf(stderr, "vigil publish: %s: %s\n", path, strerror(errno));
+		cmd_eprintf("vigil publish: %s: %s\n", path, strerror(errno));
 		return VG_EXIT_RUNTIME;
 	}
 	audit(cfg, ctx, commit_ ? "publish.commit" : "publish.abort", r->name);

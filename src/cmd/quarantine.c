@@ -36,7 +36,7 @@ do_list(struct vg_ctx *ctx, const char *vault)
 	int rc = quarantine_list(vault, &v, &n, &bad);
 
 	if (rc != VG_OK) {
-		fprintf(stderr, "vigil quarantine: %s: %s\n", vault, vg_strerror(rc));
+		cmd_eprintf("vigil quarantine: %s: %s\n", vault, vg_strerror(rc));
 		return VG_EXIT_RUNTIME;
 	}
 	if (!ctx->json && n)
@@ -67,7 +67,7 @@ do_list(struct vg_ctx *ctx, const char *vault)
 	if (!ctx->json && n == 0)
 		printf("quarantine vault %s is empty\n", vault);
 	if (bad)
-		fprintf(stderr, "vigil quarantine: %zu unreadable records in %s/meta skipped\n", bad,
+		cmd_eprintf("vigil quarantine: %zu unreadable records in %s/meta skipped\n", bad,
 		    vault);
 	free(v);
 	return VG_EXIT_OK;
@@ -122,15 +122,14 @@ run(struct vg_ctx *ctx, int argc, char **argv)
 	} else if (strcmp(sub, "restore") == 0 && nargs == 2) {
 		struct quarantine_entry e;
 		int rc = quarantine_restore(vault, args[1], to, force, &e, err, sizeof(err));
-		/* messages and paths name attacker-chosen files */
-		vg_esc_s(safe, sizeof(safe), err);
+		/* messages and paths name attacker-chosen files: cmd_eprintf escapes */
 		if (rc != VG_OK) {
-			fprintf(stderr, "vigil quarantine: %s\n", err[0] ? safe : vg_strerror(rc));
+			cmd_eprintf("vigil quarantine: %s\n", err[0] ? err : vg_strerror(rc));
 			ret = rc == VG_ERR_NOTFOUND || rc == VG_ERR_INVAL || rc == VG_ERR_BUSY ?
 			    VG_EXIT_USAGE : VG_EXIT_RUNTIME;
 		} else {
 			if (err[0])
-				fprintf(stderr, "vigil quarantine: %s\n", safe);
+				cmd_eprintf("vigil quarantine: %s\n", err);
 			printf("restored %s to ", vg_esc_s(safe, sizeof(safe), e.id));
 			vg_esc_fwrite(stdout, e.restored_to, strlen(e.restored_to));
 			putchar('\n');
@@ -138,13 +137,12 @@ run(struct vg_ctx *ctx, int argc, char **argv)
 		}
 	} else if (strcmp(sub, "add") == 0 && nargs == 2) {
 		int rc = quarantine_file(vault, args[1], NULL, id, err, sizeof(err));
-		vg_esc_s(safe, sizeof(safe), err);
 		if (rc != VG_OK) {
-			fprintf(stderr, "vigil quarantine: %s\n", err[0] ? safe : vg_strerror(rc));
+			cmd_eprintf("vigil quarantine: %s\n", err[0] ? err : vg_strerror(rc));
 			ret = VG_EXIT_RUNTIME;
 		} else {
 			if (err[0])
-				fprintf(stderr, "vigil quarantine: warning: %s\n", safe);
+				cmd_eprintf("vigil quarantine: warning: %s\n", err);
 			printf("quarantined %s as %s\n", vg_esc_s(safe, sizeof(safe), args[1]), id);
 			ret = VG_EXIT_OK;
 		}

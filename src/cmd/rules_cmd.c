@@ -34,7 +34,7 @@ load(struct vg_ctx *ctx, const char *arg, const char *cache, unsigned flags,
 	if (errors)
 		fputs(errors, stderr);
 	if (r != VG_OK) {
-		fprintf(stderr, "vigil rules: %s: %s\n", *path, r == VG_ERR_PARSE ?
+		cmd_eprintf("vigil rules: %s: %s\n", *path, r == VG_ERR_PARSE ?
 		    "rule set not loaded (fix the errors above, or use --keep-going)" :
 		    vg_strerror(r));
 		ret = r == VG_ERR_NOMEM ? VG_EXIT_RUNTIME : VG_EXIT_USAGE;
@@ -81,7 +81,7 @@ run(struct vg_ctx *ctx, int argc, char **argv)
 		goto out;
 	}
 	if ((r = ruleset_selftest(rs, stdout, &checked)) < 0) {
-		fprintf(stderr, "vigil rules: self-test failed: %s\n", vg_strerror(r));
+		cmd_eprintf("vigil rules: self-test failed: %s\n", vg_strerror(r));
 		ret = VG_EXIT_RUNTIME;
 		goto out;
 	}

@@ -163,25 +163,24 @@ static void
 summary(const struct scan_cmd *r, const struct treescan_stats *st, double dt)
 {
 	double mib = (double)st->bytes / (1024.0 * 1024.0);
-	fprintf(stderr,
-	    "vigil scan: %zu files, %.1f MiB in %.2f s (%.1f MiB/s, %.0f files/s, %d "
+	cmd_eprintf("vigil scan: %zu files, %.1f MiB in %.2f s (%.1f MiB/s, %.0f files/s, %d "
 	    "threads): %zu malicious, %zu suspicious, %zu not scanned\n",
 	    st->done - st->vanished - st->too_big - st->unreadable - st->not_regular, mib, dt,
 	    dt > 0 ? mib / dt : 0, dt > 0 ? (double)st->done / dt : 0, st->threads,
 	    st->malicious, st->suspicious, st->unscanned);
 	if (st->special || st->symlinks || st->too_big || st->loops || st->dropped ||
 	    st->not_regular)
-		fprintf(stderr, "vigil scan: skipped: %zu special files, %zu symlinks, %zu "
+		cmd_eprintf("vigil scan: skipped: %zu special files, %zu symlinks, %zu "
 				"over the size limit, %zu directory loops, %zu over the file "
 				"limit\n",
 		    st->special + st->not_regular, st->symlinks, st->too_big, st->loops,
 		    st->dropped);
 	if (st->vanished || st->unreadable || st->walk_errors)
-		fprintf(stderr, "vigil scan: errors: %zu vanished, %zu unreadable files, %zu "
+		cmd_eprintf("vigil scan: errors: %zu vanished, %zu unreadable files, %zu "
 				"unreadable directories\n",
 		    st->vanished, st->unreadable, st->walk_errors);
 	if (r->vault)
-		fprintf(stderr, "vigil scan: quarantined %zu into %s%s\n", st->quarantined,
+		cmd_eprintf("vigil scan: quarantined %zu into %s%s\n", st->quarantined,
 		    r->vault, st->quarantine_failed ? " (some failed, see above)" : "");
 }
 
@@ -297,7 +296,7 @@ run(struct vg_ctx *ctx, int argc, char **argv)
 	}
 	rc = webshell_scanner_new(a.rules, &ctx->log, &r.ws, err, sizeof(err));
 	if (rc != VG_OK) {
-		fprintf(stderr, "vigil scan: rules: %s\n", err[0] ? err : vg_strerror(rc));
+		cmd_eprintf("vigil scan: rules: %s\n", err[0] ? err : vg_strerror(rc));
 		ret = rc == VG_ERR_NOMEM ? VG_EXIT_RUNTIME : VG_EXIT_USAGE;
 		goto out;
 	}
@@ -313,10 +312,10 @@ run(struct vg_ctx *ctx, int argc, char **argv)
 	for (int i = optind; i < argc; i++) {
 		rc = treescan_add(t, argv[i]);
 		if (rc == VG_ERR_NOTFOUND) {
-			fprintf(stderr, "vigil scan: %s: %s\n", argv[i], strerror(errno));
+			cmd_eprintf("vigil scan: %s: %s\n", argv[i], strerror(errno));
 			arg_error = true;
 		} else if (rc == VG_ERR_FORMAT) {
-			fprintf(stderr, "vigil scan: %s: not a regular file or directory; skipped\n",
+			cmd_eprintf("vigil scan: %s: not a regular file or directory; skipped\n",
 			    argv[i]);
 		} else if (rc != VG_OK) {
 			fprintf(stderr, "vigil scan: out of memory while listing files\n");

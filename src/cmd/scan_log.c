@@ -103,7 +103,7 @@ run(struct vg_ctx *ctx, int argc, char **argv)
 	if (cmd_rules_path(ctx, cfg, o.rules, &rules_path) != VG_OK)
 		goto out;
 	if (decoder_new(o.format, o.log_format, &d, err, sizeof(err)) != VG_OK) {
-		fprintf(stderr, "vigil scan-log: %s\n", err);
+		cmd_eprintf("vigil scan-log: %s\n", err);
 		goto out;
 	}
 	if ((ret = cmd_load_ioc(ctx, cfg, "scan-log", &ioc)) != VG_EXIT_OK)
@@ -111,7 +111,7 @@ run(struct vg_ctx *ctx, int argc, char **argv)
 	ret = VG_EXIT_USAGE;
 	if (o.store_path &&
 	    (r = store_open(cfg->store.backend, o.store_path, &ctx->log, &st, err, sizeof(err)))) {
-		fprintf(stderr, "vigil scan-log: %s\n", err);
+		cmd_eprintf("vigil scan-log: %s\n", err);
 		ret = VG_EXIT_RUNTIME;
 		goto out;
 	}
@@ -131,14 +131,14 @@ run(struct vg_ctx *ctx, int argc, char **argv)
 	if (errors)
 		fputs(errors, stderr);
 	if (r != VG_OK) {
-		fprintf(stderr, "vigil scan-log: cannot load rules from %s: %s\n", rules_path,
+		cmd_eprintf("vigil scan-log: cannot load rules from %s: %s\n", rules_path,
 		    vg_strerror(r));
 		ret = r == VG_ERR_NOMEM ? VG_EXIT_RUNTIME : VG_EXIT_USAGE;
 		goto out;
 	}
 	vg_info(&ctx->log, "scan-log: %zu rules from %s", pipeline_rule_count(p), rules_path);
 	if (st && store_begin(st) != VG_OK) {
-		fprintf(stderr, "vigil scan-log: %s\n", store_errmsg(st));
+		cmd_eprintf("vigil scan-log: %s\n", store_errmsg(st));
 		ret = VG_EXIT_RUNTIME;
 		goto out;
 	}
@@ -150,14 +150,14 @@ run(struct vg_ctx *ctx, int argc, char **argv)
 		int fd = is_stdin ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 		struct stat sb;
 		if (fd < 0 || fstat(fd, &sb) != 0) {
-			fprintf(stderr, "vigil scan-log: %s: %s\n", path, strerror(errno));
+			cmd_eprintf("vigil scan-log: %s: %s\n", path, strerror(errno));
 			ret = VG_EXIT_RUNTIME;
 			if (fd >= 0)
 				close(fd);
 			continue;
 		}
 		if (!is_stdin && !S_ISREG(sb.st_mode)) {
-			fprintf(stderr, "vigil scan-log: %s: not a regular file, skipped\n", path);
+			cmd_eprintf("vigil scan-log: %s: not a regular file, skipped\n", path);
 			close(fd);
 			ret = VG_EXIT_RUNTIME;
 			continue;
@@ -169,7 +169,7 @@ run(struct vg_ctx *ctx, int argc, char **argv)
 		if (!is_stdin)
 			close(fd);
 		if (r != VG_OK) {
-			fprintf(stderr, "vigil scan-log: %s: %s\n", path, vg_strerror(r));
+			cmd_eprintf("vigil scan-log: %s: %s\n", path, vg_strerror(r));
 			ret = VG_EXIT_RUNTIME;
 			break;
 		}
@@ -178,7 +178,7 @@ run(struct vg_ctx *ctx, int argc, char **argv)
 		ret = VG_EXIT_RUNTIME;
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	if (st && store_commit(st) != VG_OK) {
-		fprintf(stderr, "vigil scan-log: %s\n", store_errmsg(st));
+		cmd_eprintf("vigil scan-log: %s\n", store_errmsg(st));
 		ret = VG_EXIT_RUNTIME;
 	}
 	pipeline_get_stats(p, &stats);

@@ -95,19 +95,19 @@ run(struct vg_ctx *ctx, int argc, char **argv)
 	}
 	r = store_open(cfg->store.backend, cfg->store.path, &ctx->log, &st, err, sizeof(err));
 	if (r != VG_OK) {
-		fprintf(stderr, "vigil serve: %s\n", err[0] ? err : vg_strerror(r));
+		cmd_eprintf("vigil serve: %s\n", err[0] ? err : vg_strerror(r));
 		ret = VG_EXIT_RUNTIME;
 		goto out;
 	}
 	if (loop_new(&l) != VG_OK || loop_add_signal(l, SIGINT, on_stop, NULL) != VG_OK ||
 	    loop_add_signal(l, SIGTERM, on_stop, NULL) != VG_OK) {
-		fprintf(stderr, "vigil serve: cannot set up the event loop: %s\n", strerror(errno));
+		cmd_eprintf("vigil serve: cannot set up the event loop: %s\n", strerror(errno));
 		ret = VG_EXIT_RUNTIME;
 		goto out;
 	}
 	r = web_open(cfg, st, &ctx->log, &w, err, sizeof(err));
 	if (r != VG_OK) {
-		fprintf(stderr, "vigil serve: %s\n", err[0] ? err : vg_strerror(r));
+		cmd_eprintf("vigil serve: %s\n", err[0] ? err : vg_strerror(r));
 		ret = r == VG_ERR_CONFIG ? VG_EXIT_USAGE : VG_EXIT_RUNTIME;
 		goto out;
 	}
@@ -116,7 +116,7 @@ run(struct vg_ctx *ctx, int argc, char **argv)
 	if (ready && write_ready(ready, w) != VG_OK)
 		vg_warn(&ctx->log, "serve: cannot write %s: %s", ready, strerror(errno));
 	if ((r = web_attach(w, l)) != VG_OK) {
-		fprintf(stderr, "vigil serve: %s\n", vg_strerror(r));
+		cmd_eprintf("vigil serve: %s\n", vg_strerror(r));
 		ret = VG_EXIT_RUNTIME;
 		goto out;
 	}

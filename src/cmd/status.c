@@ -118,7 +118,7 @@ run(struct vg_ctx *ctx, int argc, char **argv)
 	ret = VG_EXIT_RUNTIME;
 	if (store_open(cfg->store.backend, cfg->store.path, &ctx->log, &st, err, sizeof(err)) !=
 	    VG_OK) {
-		fprintf(stderr, "vigil status: %s\n", err);
+		cmd_eprintf("vigil status: %s\n", err);
 		goto out;
 	}
 	running = vg_lockfile_path(cfg->store.path, lock, sizeof(lock)) == VG_OK &&
@@ -127,7 +127,7 @@ run(struct vg_ctx *ctx, int argc, char **argv)
 	if (r == VG_OK || r == VG_ERR_NOTFOUND)
 		r = store_alerts_find(st, &f, &last);
 	if (r != VG_OK) {
-		fprintf(stderr, "vigil status: %s\n", store_errmsg(st));
+		cmd_eprintf("vigil status: %s\n", store_errmsg(st));
 		goto out;
 	}
 	s = json_pack("{s:b, s:I, s:s, s:I, s:O?, s:O?}", "running", running, "pid",

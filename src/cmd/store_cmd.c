@@ -35,12 +35,12 @@ run(struct vg_ctx *ctx, int argc, char **argv)
 	path = argc == 3 ? argv[2] : cfg->store.path;
 	r = store_open(cfg->store.backend, path, &ctx->log, &st, err, sizeof(err));
 	if (r != VG_OK) {
-		fprintf(stderr, "vigil store: %s\n", err[0] ? err : vg_strerror(r));
+		cmd_eprintf("vigil store: %s\n", err[0] ? err : vg_strerror(r));
 		ret = r == VG_ERR_INVAL ? VG_EXIT_USAGE : VG_EXIT_RUNTIME;
 		goto out;
 	}
 	if (store_schema_version(st, &version) != VG_OK || store_stats(st, &stats) != VG_OK) {
-		fprintf(stderr, "vigil store: %s: %s\n", path, store_errmsg(st));
+		cmd_eprintf("vigil store: %s: %s\n", path, store_errmsg(st));
 		ret = VG_EXIT_RUNTIME;
 		goto out;
 	}

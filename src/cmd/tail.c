@@ -96,7 +96,7 @@ run(struct vg_ctx *ctx, int argc, char **argv)
 	o.f.log = &ctx->log;
 	int r = follow_run(&o.f, err, sizeof(err));
 	if (r != VG_OK && err[0])
-		fprintf(stderr, "vigil tail: %s\n", err);
+		cmd_eprintf("vigil tail: %s\n", err);
 	vg_config_free(cfg);
 	return r == VG_OK ? VG_EXIT_OK : r == VG_ERR_CONFIG ? VG_EXIT_USAGE : VG_EXIT_RUNTIME;
 }

@@ -37,7 +37,7 @@ new_password(const struct uopts *o, char out[AUTH_HASH_MAX], char shown[1026])
 	int r;
 	if (o->password_stdin) {
 		if ((r = read_password(shown)) != VG_OK) {
-			fprintf(stderr, "vigil user: password must be %d to 1024 characters\n",
+			cmd_eprintf("vigil user: password must be %d to 1024 characters\n",
 			    AUTH_PASSWORD_MIN);
 			return r;
 		}
@@ -92,7 +92,7 @@ act(struct vg_ctx *ctx, struct wdb *db, const struct uopts *o)
 		else if ((r = wdb_user_set_password(db, o->name, hash)) == VG_OK)
 			r = wdb_session_del_user(db, o->name);
 		if (r == VG_ERR_INVAL) {
-			fprintf(stderr, "vigil user: '%s' already exists\n", o->name);
+			cmd_eprintf("vigil user: '%s' already exists\n", o->name);
 			return VG_EXIT_USAGE;
 		}
 		if (r != VG_OK)
@@ -124,10 +124,10 @@ act(struct vg_ctx *ctx, struct wdb *db, const struct uopts *o)
 	return VG_EXIT_OK;
 fail:
 	if (r == VG_ERR_NOTFOUND) {
-		fprintf(stderr, "vigil user: no user '%s'\n", o->name);
+		cmd_eprintf("vigil user: no user '%s'\n", o->name);
 		return VG_EXIT_USAGE;
 	}
-	fprintf(stderr, "vigil user: store: %s\n", store_errmsg(st));
+	cmd_eprintf("vigil user: store: %s\n", store_errmsg(st));
 	return VG_EXIT_RUNTIME;
 }
 
@@ -179,12 +179,12 @@ run(struct vg_ctx *ctx, int argc, char **argv)
 		return ret;
 	r = store_open(cfg->store.backend, cfg->store.path, &ctx->log, &st, err, sizeof(err));
 	if (r != VG_OK) {
-		fprintf(stderr, "vigil user: %s\n", err[0] ? err : vg_strerror(r));
+		cmd_eprintf("vigil user: %s\n", err[0] ? err : vg_strerror(r));
 		ret = VG_EXIT_RUNTIME;
 		goto out;
 	}
 	if ((r = wdb_open(st, &db)) != VG_OK) {
-		fprintf(stderr, "vigil user: store: %s\n", vg_strerror(r));
+		cmd_eprintf("vigil user: store: %s\n", vg_strerror(r));
 		ret = VG_EXIT_RUNTIME;
 		goto out;
 	}

@@ -59,15 +59,15 @@ lock_store(struct watch *w)
 	r = vg_lockfile_take(path, &w->lock_fd, &holder);
 	if (r == VG_ERR_BUSY) {
 		if (holder)
-			fprintf(stderr, "vigil watch: another watch (pid %ld) is already running on "
+			cmd_eprintf("vigil watch: another watch (pid %ld) is already running on "
 			    "store %s; stop it first\n", holder, w->cfg->store.path);
 		else
-			fprintf(stderr, "vigil watch: another watch is already running on store "
+			cmd_eprintf("vigil watch: another watch is already running on store "
 			    "%s; stop it first\n", w->cfg->store.path);
 		return VG_EXIT_RUNTIME;
 	}
 	if (r != VG_OK) {
-		fprintf(stderr, "vigil watch: cannot lock %s: %s\n", path, strerror(errno));
+		cmd_eprintf("vigil watch: cannot lock %s: %s\n", path, strerror(errno));
 		return VG_EXIT_RUNTIME;
 	}
 	return VG_EXIT_OK;
@@ -118,7 +118,7 @@ open_blocker(struct watch *w, struct loop *l)
 	if (!w->cfg->block.enabled)
 		return VG_EXIT_OK;
 	if ((r = block_open(w->cfg, w->store, &w->ctx->log, &w->blocker, err, sizeof(err))) != VG_OK) {
-		fprintf(stderr, "vigil watch: blocking: %s\n", err);
+		cmd_eprintf("vigil watch: blocking: %s\n", err);
 		return r == VG_ERR_CONFIG ? VG_EXIT_USAGE : VG_EXIT_RUNTIME;
 	}
 	if ((r = block_restore(w->blocker)) != VG_OK)
@@ -160,7 +160,7 @@ open_all(struct watch *w, const char *rules_path, bool keep_going, struct loop *
 
 	if (store_open(w->cfg->store.backend, w->cfg->store.path, &ctx->log, &w->store, err,
 		sizeof(err)) != VG_OK) {
-		fprintf(stderr, "vigil watch: %s\n", err);
+		cmd_eprintf("vigil watch: %s\n", err);
 		return VG_EXIT_RUNTIME;
 	}
 	/* after the open, which creates the store (and its directory) */
@@ -181,30 +181,30 @@ open_all(struct watch *w, const char *rules_path, bool keep_going, struct loop *
 		fputs(errors, stderr);
 	free(errors);
 	if (r != VG_OK) {
-		fprintf(stderr, "vigil watch: cannot load rules from %s: %s\n", rules_path,
+		cmd_eprintf("vigil watch: cannot load rules from %s: %s\n", rules_path,
 		    vg_strerror(r));
 		return VG_EXIT_USAGE;
 	}
 	if ((r = log_sources_open(w->cfg, &ctx->log, &w->ls, err, sizeof(err))) != VG_OK) {
 		if (r == VG_ERR_CONFIG)
-			fprintf(stderr, "vigil watch: %s\n", err);
+			cmd_eprintf("vigil watch: %s\n", err);
 		return r == VG_ERR_CONFIG ? VG_EXIT_USAGE : VG_EXIT_RUNTIME;
 	}
 	if (w->ls.tailer && tail_restore(w->ls.tailer, w->store) != VG_OK) {
-		fprintf(stderr, "vigil watch: %s: cannot read positions: %s\n", w->cfg->store.path,
+		cmd_eprintf("vigil watch: %s: cannot read positions: %s\n", w->cfg->store.path,
 		    store_errmsg(w->store));
 		return VG_EXIT_RUNTIME;
 	}
 	if (w->cfg->webroots.n && (r = webroot_open_config(w->cfg, &ctx->log, &w->alerts,
 	    &w->webroot, err, sizeof(err))) != VG_OK) {
-		fprintf(stderr, "vigil watch: %s\n", err);
+		cmd_eprintf("vigil watch: %s\n", err);
 		return r == VG_ERR_CONFIG ? VG_EXIT_USAGE : VG_EXIT_RUNTIME;
 	}
 	if (w->webroot && (r = open_wsaccess(w)) != VG_EXIT_OK)
 		return r;
 	if ((r = casework_open(l, w->store, w->cfg, &ctx->log, false, &w->casework)) != VG_OK ||
 	    (r = alerts_add_sink(&w->alerts, &sink_cases, w->casework)) != VG_OK) {
-		fprintf(stderr, "vigil watch: cannot start the duty workflow: %s\n", vg_strerror(r));
+		cmd_eprintf("vigil watch: cannot start the duty workflow: %s\n", vg_strerror(r));
 		return VG_EXIT_RUNTIME;
 	}
 	if (spine_new(l, &c, &ctx->log, "watch: ", &w->spine) != VG_OK ||
@@ -214,7 +214,7 @@ open_all(struct watch *w, const char *rules_path, bool keep_going, struct loop *
 	w->live = (struct live){ w->pipeline, w->store, w->spine, &ctx->log, 0 };
 	if (w->cfg->console.enabled) {
 		if ((r = web_open(w->cfg, w->store, &ctx->log, &w->web, err, sizeof(err))) != VG_OK) {
-			fprintf(stderr, "vigil watch: %s\n", err[0] ? err : vg_strerror(r));
+			cmd_eprintf("vigil watch: %s\n", err[0] ? err : vg_strerror(r));
 			return r == VG_ERR_CONFIG ? VG_EXIT_USAGE : VG_EXIT_RUNTIME;
 		}
 		if (web_attach(w->web, l) != VG_OK)

@@ -5,6 +5,7 @@
 #include "monitor/ioc.h"
 #include "core/buf.h"
 #include "core/err.h"
+#include "core/esc.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -288,9 +289,12 @@ ioc_load_file(struct ioc_set *set, const char *path, char **errors)
 	*errors = NULL;
 	if (!errs)
 		return VG_ERR_NOMEM;
+	/* lists come from outside (feeds): the path and any quoted line are escaped */
+	char epath[VG_ESC_MAX];
+	vg_esc_s(epath, sizeof(epath), path);
 	f = fopen(path, "r");
 	if (!f) {
-		vg_buf_putf(errs, "%s: cannot open: %s\n", path, strerror(errno));
+		vg_buf_putf(errs, "%s: cannot open: %s\n", epath, strerror(errno));
 		ret = VG_ERR_IO;
 		goto out;
 	}
@@ -304,7 +308,7 @@ ioc_load_file(struct ioc_set *set, const char *path, char **errors)
 			while ((c = fgetc(f)) != EOF && c != '\n')
 				;
 			set->st.bad_lines++;
-			vg_buf_putf(errs, "%s:%lu: line longer than %d bytes\n", path, lineno,
+			vg_buf_putf(errs, "%s:%lu: line longer than %d bytes\n", epath, lineno,
 			    IOC_LINE_MAX);
 			continue;
 		}
@@ -327,11 +331,13 @@ ioc_load_file(struct ioc_set *set, const char *path, char **errors)
 			if (r == VG_ERR_PARSE)
 				set->st.bad_lines++;
 			/* Quote at most 64 bytes: the line is untrusted. */
-			vg_buf_putf(errs, "%s:%lu: %s: '%.64s'\n", path, lineno, why ? why : "?", s);
+			char eline[4 * 64 + 8];
+			vg_esc(eline, sizeof(eline), s, n > 64 ? 64 : n);
+			vg_buf_putf(errs, "%s:%lu: %s: '%s'\n", epath, lineno, why ? why : "?", eline);
 		}
 	}
 	if (ferror(f)) {
-		vg_buf_putf(errs, "%s: read error: %s\n", path, strerror(errno));
+		vg_buf_putf(errs, "%s: read error: %s\n", epath, strerror(errno));
 		ret = VG_ERR_IO;
 	}
 out:
@@ -474,7 +480,9 @@ ioc_load_files(struct ioc_set *set, const char *const *files, size_t n, FILE *ou
 		if (r != VG_OK || after.bad_lines > before.bad_lines ||
 		    after.dropped > before.dropped)
 			*bad = true;
-		fprintf(out, "%s: %zu addresses/networks, %zu domains, %zu bad lines\n", files[i],
+		char ename[VG_ESC_MAX];
+		fprintf(out, "%s: %zu addresses/networks, %zu domains, %zu bad lines\n",
+		    vg_esc_s(ename, sizeof(ename), files[i]),
 		    after.prefixes - before.prefixes, after.domains - before.domains,
 		    after.bad_lines - before.bad_lines);
 	}

@@ -61,6 +61,32 @@ if grep -Fq 'a\x1b]0;HI' "$TMP/ql.out" && ! has_raw_controls "$TMP/ql.out"; then
 	ok "quarantine list shows the name escaped"
 else not_ok "quarantine list shows the name escaped"; cat -v "$TMP/ql.out" | sed 's/^/# /'; fi
 
+# --- error messages that name a crafted file go through the same sanitiser
+# stderr_clean NAME: the last run's stderr names the file escaped, on one line.
+stderr_clean() {
+	if has_raw_controls "$TMP/.err" || grep -q '^WEBSHELL' "$TMP/.err" ||
+		! grep -Fq 'a\x1b]0;HI\x07\x0aWEBSHELL' "$TMP/.err"; then
+		not_ok "$1"; cat -v "$TMP/.err" | sed 's/^/# /'
+	else ok "$1"; fi
+}
+mkfifo "$W/fifo-$evil"
+run "$VIGIL" scan "$W/fifo-$evil"
+stderr_clean "scan: 'not a regular file' names the crafted file escaped"
+run "$VIGIL" scan "$W/gone-$evil"
+stderr_clean "scan: 'No such file' names the crafted file escaped"
+run "$VIGIL" "${C[@]}" backup restore --path "sub/$evil" --to "$TMP/r-out"
+expect_rc "backup restore of a path the snapshot lacks is a usage error" 2
+stderr_clean "backup restore: 'snapshot has no' names the crafted path escaped"
+printf '203.0.113.9\nbad\x1b]0;FEED\x07entry!\n' >"$TMP/ioc-$evil"
+run "$VIGIL" rules ioc "$TMP/ioc-$evil"
+expect_rc "rules ioc: a bad line is exit 2" 2
+stderr_clean "rules ioc: the bad-line report names the crafted list escaped"
+if has_raw_controls "$TMP/.out" || has_raw_controls "$TMP/.err" ||
+	! grep -Fq "'bad\x1b]0;FEED\x07entry!'" "$TMP/.err"; then
+	not_ok "rules ioc: a quoted feed line and the list's name are escaped"
+	cat -v "$TMP/.out" "$TMP/.err" | sed 's/^/# /'
+else ok "rules ioc: a quoted feed line and the list's name are escaped"; fi
+
 # --- JSON and the store keep a value whole across a NUL byte
 printf '198.51.100.7 - - [29/Nov/2026:10:00:00 +0000] "GET /?q=<script>\x00tail-after-nul HTTP/1.1" 200 1 "-" "M"\n' >"$TMP/nul.log"
 run "$VIGIL" --json scan-log --store "$TMP/nul.db" "$TMP/nul.log"
