@@ -24,6 +24,7 @@
 #define SL_UDP_BATCH 1024	/* datagrams per listener per call, so TCP is not starved */
 #define SL_PEER_MAX 80
 #define SL_UDP_RCVBUF (8 << 20)
+#define SL_DROP_LOG_MS 10000	/* a growing drop count is logged at most this often */
 
 enum sl_kind { SL_LISTENER, SL_CONN };
 
@@ -33,6 +34,8 @@ struct sl_listener {
 	bool tcp;
 	unsigned port;
 	uint32_t drops_seen;	/* UDP: last SO_RXQ_OVFL value (per socket) */
+	uint32_t drops_logged;	/* UDP: drops_seen when last logged */
+	int64_t drops_log_ms;	/* UDP: when last logged (rate limit) */
 	char addr[128];		/* as configured: the source label */
 };
 
@@ -127,8 +130,14 @@ syslog_recv_free(struct syslog_recv *s)
 		s->conns = c->next;
 		conn_free(c);
 	}
-	for (size_t i = 0; i < s->n_ls; i++)
-		close(s->ls[i].fd);
+	for (size_t i = 0; i < s->n_ls; i++) {
+		const struct sl_listener *l = &s->ls[i];
+		/* the last word on loss, since the rate-limited log may lag behind */
+		if (!l->tcp && l->drops_seen)
+			vg_warn(s->lg, "syslog: %s: the kernel dropped %u datagrams in all "
+			    "(receive buffer full)", l->addr, l->drops_seen);
+		close(l->fd);
+	}
 	if (s->epfd >= 0)
 		close(s->epfd);
 	vg_buf_free(s->pend);
@@ -265,10 +274,23 @@ syslog_recv_listen(struct syslog_recv *s, const char *addr, char *err, size_t er
 	if (tcp && listen(fd, 64) != 0)
 		goto fail;
 	if (!tcp) {
-		/* room for bursts (the kernel caps it at net.core.rmem_max), and drop counts */
-		int rcv = SL_UDP_RCVBUF;
-		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcv, sizeof(rcv));
+		/* room for bursts: SO_RCVBUFFORCE passes net.core.rmem_max with
+		 * CAP_NET_ADMIN (root); else SO_RCVBUF, capped there. And drop counts. */
+		int rcv = SL_UDP_RCVBUF, got = 0;
+		socklen_t gl = sizeof(got);
+		const char *how = "SO_RCVBUFFORCE";
+		if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &rcv, sizeof(rcv)) != 0) {
+			how = "SO_RCVBUF";
+			setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcv, sizeof(rcv));
+		}
 		setsockopt(fd, SOL_SOCKET, SO_RXQ_OVFL, &one, sizeof(one));
+		/* the kernel reports twice what was asked (bookkeeping overhead) */
+		if (getsockopt(fd, SOL_SOCKET, SO_RCVBUF, &got, &gl) == 0 && got / 2 < rcv)
+			vg_warn(s->lg, "syslog: %s: receive buffer %d bytes, not %d (%s capped by "
+			    "net.core.rmem_max; run as root or raise it): bursts drop sooner",
+			    addr, got, 2 * rcv, how);
+		else
+			vg_info(s->lg, "syslog: %s: receive buffer %d bytes (%s)", addr, got, how);
 	}
 	l = &s->ls[s->n_ls];
 	memset(l, 0, sizeof(*l));
@@ -411,11 +433,17 @@ udp_read(struct syslog_recv *s, struct sl_listener *l, source_line_fn fn, void *
 				uint32_t drops;
 				memcpy(&drops, CMSG_DATA(cm), sizeof(drops));
 				if (drops > l->drops_seen) {
-					if (l->drops_seen == 0)
-						vg_warn(s->lg, "syslog: %s: the kernel dropped datagrams "
-						    "(receive buffer full)", l->addr);
 					s->stats.udp_kernel_drops += drops - l->drops_seen;
 					l->drops_seen = drops;
+					int64_t now = now_ms();
+					if (l->drops_logged == 0 ||
+					    now - l->drops_log_ms >= SL_DROP_LOG_MS) {
+						vg_warn(s->lg, "syslog: %s: the kernel dropped %u datagrams "
+						    "so far (+%u; receive buffer full)", l->addr, drops,
+						    drops - l->drops_logged);
+						l->drops_logged = drops;
+						l->drops_log_ms = now;
+					}
 				}
 			}
 		}
