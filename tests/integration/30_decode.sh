@@ -70,5 +70,5 @@ expect_match "the error names the file" err 'does-not-exist\.log: No such file'
 
 run "$VIGIL" decode --help
 expect_rc "help exits 0" 0
-expect_match "help lists the formats" out 'sshd +OpenSSH auth lines'
+expect_match "help lists the formats" out 'sshd +OpenSSH lines'
 finish
