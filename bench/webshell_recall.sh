@@ -6,7 +6,9 @@
 #  2. false positives on the benign Debian packages of tests/webshell/fp.sh (wordpress,
 #     phpmyadmin, mediawiki, tomcat10-examples; fetched once into /var/tmp/vigil-webshell-fp)
 #     and on more real code fetched here once into /var/tmp/vigil-webshell-fp-extra
-#     ($EXTRA_PKGS: roundcube, dokuwiki, jetty9, Symfony, Horde, Twig, TCPDF, phpseclib...);
+#     (roundcube, dokuwiki, jetty9, Symfony, Horde, Twig, TCPDF, phpseclib...) and in
+#     /var/tmp/vigil-webshell-fp-more (tomcat10-admin/-docs, cacti, zabbix, icingaweb2,
+#     tt-rss, adminer);
 #  3. throughput per thread (MiB per CPU-second, user+sys) and peak memory on that tree;
 #  4. time and peak memory on hostile 1 MiB files (`<%%>` repeated, nested parentheses).
 # Usage: bench/webshell_recall.sh   (after `make`; BASE=/path/to/older/vigil adds a
@@ -55,26 +57,34 @@ if [ -n "$BASE" ]; then
 		"$TMP/base.txt" | sort
 fi
 
-EXTRA=${VIGIL_FP_EXTRA:-/var/tmp/vigil-webshell-fp-extra}
-EXTRA_PKGS="roundcube-core roundcube-plugins dokuwiki php-symfony-console php-symfony-http-foundation
-php-symfony-dependency-injection php-guzzlehttp-psr7 php-league-commonmark php-phpseclib3 php-tcpdf
-php-getid3 php-pear php-horde-util php-horde-mime php-twig jetty9"
-if [ ! -f "$EXTRA/.complete" ] && command -v apt-get >/dev/null; then
-	rm -rf "$EXTRA" && mkdir -p "$EXTRA/debs" "$EXTRA/root"
-	# shellcheck disable=SC2086
-	if (cd "$EXTRA/debs" && timeout 300 apt-get download -q $EXTRA_PKGS) >/dev/null 2>&1; then
-		for d in "$EXTRA"/debs/*.deb; do dpkg-deb -x "$d" "$EXTRA/root"; done
-		touch "$EXTRA/.complete"
+# extra_set DIR PACKAGES: fetches the Debian packages once into DIR, scans them and
+# prints the counts and every suspicious or malicious file.
+extra_set() {
+	local dir=$1 pkgs=$2
+	if [ ! -f "$dir/.complete" ] && command -v apt-get >/dev/null; then
+		rm -rf "$dir" && mkdir -p "$dir/debs" "$dir/root"
+		# shellcheck disable=SC2086
+		if (cd "$dir/debs" && timeout 300 apt-get download -q $pkgs) >/dev/null 2>&1; then
+			for d in "$dir"/debs/*.deb; do dpkg-deb -x "$d" "$dir/root"; done
+			touch "$dir/.complete"
+		fi
 	fi
-fi
-if [ -f "$EXTRA/.complete" ]; then
-	echo "== more benign packages ($EXTRA_PKGS)" | tr '\n' ' '
+	[ -f "$dir/.complete" ] || return 0
+	echo "== more benign packages ($pkgs)" | tr '\n' ' '
 	echo
-	"$VIGIL" scan --json --all --no-progress "$EXTRA/root" >"$TMP/extra.json" 2>/dev/null || true
+	"$VIGIL" scan --json --all --no-progress "$dir/root" >"$TMP/extra.json" 2>/dev/null || true
 	echo "files: $(grep -c '"path"' "$TMP/extra.json"); malicious: $(grep -c '"level":"malicious"' \
 		"$TMP/extra.json" || true); suspicious: $(grep -c '"level":"suspicious"' "$TMP/extra.json" || true)"
 	grep -E '"level":"(malicious|suspicious)"' "$TMP/extra.json" | cut -c1-200 || true
-fi
+}
+extra_set "${VIGIL_FP_EXTRA:-/var/tmp/vigil-webshell-fp-extra}" "roundcube-core roundcube-plugins dokuwiki
+php-symfony-console php-symfony-http-foundation php-symfony-dependency-injection php-guzzlehttp-psr7
+php-league-commonmark php-phpseclib3 php-tcpdf php-getid3 php-pear php-horde-util php-horde-mime php-twig
+jetty9"
+# Monitoring and admin front ends; adminer is a single-file database manager, the tool
+# class the database-manager techniques describe: expected suspicious, never malicious.
+extra_set "${VIGIL_FP_MORE:-/var/tmp/vigil-webshell-fp-more}" "tomcat10-admin tomcat10-docs cacti
+zabbix-frontend-php icingaweb2 tt-rss adminer"
 
 if [ ! -d "$TREE" ]; then
 	echo "bench: fetching the benign packages via tests/webshell/fp.sh" >&2

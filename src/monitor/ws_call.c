@@ -144,8 +144,10 @@ callback(struct eng *e, const struct val *cb, struct val *args, int nargs, int c
 {
 	uint32_t data = taint_of(args, nargs, cbi);
 
-	if (cb->t & (T_RAW | T_PARAMS))
+	if ((cb->t & (T_RAW | T_PARAMS)) && !(cb->fl & VF_CALLPAIR))
 		ws_sink(e, WS_K_CALLBACK, cb->t, 85);
+	if ((cb->t & T_WORD) && !(cb->fl & VF_CALLPAIR))
+		ws_hit(e, WS_K_CALLBACK, 85);	/* a validated name is still any function */
 	if (dangerous_callable(e, cb))
 		ws_hit(e, WS_K_CALLBACK, (data & T_RAW) || (cb->fl & VF_COMPUTED) ? 85 : 75);
 }

@@ -10,6 +10,8 @@
 
 #define T_RAW 1u		/* request data, unchanged or through known string ops */
 #define T_DER 2u		/* request data that went through unknown code */
+#define T_WORD 4u		/* request data a guard limited to word characters: a name,
+				   never code or a command line (not in T_ANY) */
 #define T_PARAMS 0xff00u	/* bit 8+i: parameter i of the function being summarised */
 #define T_ANY (T_RAW | T_DER | T_PARAMS)
 
@@ -20,6 +22,7 @@
 #define VF_SUPER 16		/* a PHP superglobal array */
 #define VF_PREFIXED 32		/* request data behind a constant prefix (a directory) */
 #define VF_UPLOAD 64		/* the temporary file of an upload */
+#define VF_CALLPAIR 128		/* PHP [x, 'name']: as a callable, the method is a constant */
 
 #define MAX_ARGS 12
 #define MAX_PARAMS 8

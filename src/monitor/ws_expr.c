@@ -30,8 +30,14 @@ interp(struct eng *e, const struct ws_tok *t)
 		uint32_t st = i + 1, k = st;
 		while (k < t->n && (isalnum((unsigned char)t->s[k]) || t->s[k] == '_'))
 			k++;
-		if (k > st)
-			r.t |= ws_var_get(e, t->s + st, k - st).t;
+		if (k > st) {
+			uint32_t vt = ws_var_get(e, t->s + st, k - st).t;
+			/* "lang/$x.php": request data behind a constant prefix, as with
+			 * 'lang/' . $x (a wrapper such as php://input cannot follow it) */
+			if (vt && !r.t && i > 0 && !(i == 1 && t->s[0] == '{'))
+				r.fl |= VF_PREFIXED;
+			r.t |= vt;
+		}
 	}
 	return r;
 }
@@ -79,19 +85,28 @@ static struct val
 array_lit(struct eng *e, uint32_t close)
 {
 	struct val r = { 0 };
+	int n = 0;
+	bool keyed = false, named = false;
 	e->p++;
 	while (e->p < e->end && !is_op(cur(e), close)) {
 		size_t before = e->p;
 		if (is_op(cur(e), OP1(',')) || is_op(cur(e), OP2('=', '>'))) {
+			keyed |= is_op(cur(e), OP2('=', '>'));
 			e->p++;
 			continue;
 		}
 		struct val v = ws_expr(e, 0);
 		r.t |= v.t;
+		n++;
+		named = n == 2 && v.s && v.n && !v.t && !(v.fl & (VF_COMPUTED | VF_DECODED));
 		if (e->p == before)
 			e->p++;
 	}
 	e->p++;
+	/* ob_start(array($this, '_zip')): whatever the object holds, the request does
+	 * not choose what is called */
+	if (e->php && n == 2 && named && !keyed)
+		r.fl |= VF_CALLPAIR;
 	return r;
 }
 
@@ -388,6 +403,8 @@ postfix(struct eng *e, struct val v)
 			v = (struct val){ 0 };
 			if (fv.t & (T_RAW | T_PARAMS))
 				ws_sink(e, WS_K_DYNCALL, fv.t, 80);
+			if (fv.t & T_WORD)	/* a validated name is still any function */
+				ws_hit(e, WS_K_DYNCALL, 80);
 			if (fv.s && fv.n) {
 				struct ws_result before = *e->r;
 				v = ws_call(e, fv.s, fv.n, W_FREE, NULL, av, n);
@@ -412,7 +429,10 @@ postfix(struct eng *e, struct val v)
 				if (is_op(cur(e), OP1('('))) {
 					struct val av[MAX_ARGS];
 					args(e, av, NULL, NULL);
-					ws_sink(e, WS_K_DYNCALL, mv.t, 80);
+					/* a request naming a method of one object is how routers
+					 * dispatch (?op=index): weak alone; naming any function,
+					 * $f(), is what shells do */
+					ws_sink(e, WS_K_DYNCALL, mv.t, 30);
 				}
 				v = (struct val){ .t = v.t ? T_DER : 0 };
 				continue;

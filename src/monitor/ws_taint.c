@@ -299,6 +299,63 @@ vb_statement(struct eng *e)
 	}
 }
 
+/* A preg_match pattern that admits only word characters between ^ and $: what it
+ * lets through cannot break out of a string or name more than an identifier. */
+static bool
+word_pattern(const struct ws_tok *t)
+{
+	if (t->type != TK_STR || (t->flags & TF_INTERP) || t->n < 4)
+		return false;
+	const char *s = t->s, *end = memrchr(s + 1, s[0], t->n - 1);
+	if (!end || end - s < 3 || memchr(end, 'm', t->n - (size_t)(end - s)) ||
+	    s[1] != '^' || end[-1] != '$')
+		return false;
+	bool in_class = false;
+	for (const char *c = s + 2; c < end - 1; c++) {
+		if (*c == '\\') {
+			if (++c >= end - 1 || (*c != 'd' && *c != 'w'))
+				return false;
+		} else if (*c == '[') {
+			if (in_class || c[1] == '^')
+				return false;
+			in_class = true;
+		} else if (*c == ']') {
+			in_class = false;
+		} else if (!isalnum((unsigned char)*c) && *c != '_' && *c != '-' &&
+		    (in_class || !strchr("()+*?{},|", *c))) {
+			return false;
+		}
+	}
+	return !in_class;
+}
+
+/* if (!preg_match('/^[a-z0-9_]+$/', $x)) return|exit|continue...: after it $x can only
+ * be a name (T_WORD): harmless in code or a command line, as when zabbix validates
+ * request keys before building an expression from them, still a sink as the name of
+ * a function to call. */
+static bool
+php_guard(struct eng *e)
+{
+	static const char *const leave[] = { "return", "exit", "die", "continue", "break",
+		"throw", NULL };
+	const struct ws_tok *v = peek(e, 7), *x = peek(e, 10);
+	if (!is_op(peek(e, 1), OP1('(')) || !is_op(peek(e, 2), OP1('!')) ||
+	    !is_kw(peek(e, 3), "preg_match") || !is_op(peek(e, 4), OP1('(')) ||
+	    !word_pattern(peek(e, 5)) || !is_op(peek(e, 6), OP1(',')) || v->type != TK_VAR ||
+	    !is_op(peek(e, 8), OP1(')')) || !is_op(peek(e, 9), OP1(')')))
+		return false;
+	if (is_op(x, OP1('{')))
+		x = peek(e, 11);
+	for (size_t i = 0; leave[i]; i++) {
+		if (is_kw(x, leave[i])) {
+			ws_var_set(e, v->s, v->n, (struct val){ .t = T_WORD }, false);
+			e->p += 10;
+			return true;
+		}
+	}
+	return false;
+}
+
 static void
 c_statement(struct eng *e)
 {
@@ -315,6 +372,8 @@ c_statement(struct eng *e)
 		stmt_return(e);
 		return;
 	}
+	if (e->php && is_kw(t, "if") && php_guard(e))
+		return;
 	/* lower case only: Java's and C#'s "Class c = ..." is a declaration */
 	if ((t->type == TK_ID && islower((unsigned char)t->s[0])) && (is_kw(t, "class") ||
 	    is_kw(t, "interface") || is_kw(t, "trait") || is_kw(t, "namespace") ||

@@ -56,6 +56,8 @@ T["php_callback"] = ("php", "exec-sink", [
     ("php", "forward_static_call_array('shell_exec', array($_SERVER['HTTP_X_CMD']));\n"),
     ("php", "$r = new ReflectionFunction('system');\n$r->invoke($_GET['r']);\n"),
     ("php", "$list = array($_REQUEST['v']);\narray_walk($list, $_REQUEST['cb']);\n"),
+    # a word-only guard still leaves any function name
+    ("php", "$cb = $_GET['f'];\nif (!preg_match('/^[a-z_]+$/', $cb)) die();\narray_map($cb, array($_POST['x']));\n"),
 ])
 T["php_runtime_name"] = ("php", "obfuscation", [
     ("php", "$f = str_replace('x', '', 'sxyxsxtxexm');\n$f($_GET['c']);\n"),
@@ -66,6 +68,7 @@ T["php_runtime_name"] = ("php", "obfuscation", [
     ("php", "$s = 'xxpassthruyy';\n$f = substr($s, 2, 8);\n$f($_GET['p']);\n"),
     ("php", "$a = 'abcdefghijklmnopqrstuvwxyz';\n$f = $a[18].$a[24].$a[18].$a[19].$a[4].$a[12];\n$f($_POST['i']);\n"),
     ("php", "$f = substr($_COOKIE['t'], 0, 6);\n$f($_POST['x']);\n"),
+    ("php", "$f = $_GET['f'];\nif (!preg_match('/^\\w+$/', $f)) { exit; }\n$f($_POST['x']);\n"),
 ])
 T["php_dyn_superglobal"] = ("php", "exec-sink", [
     ("php", "$g = '_PO' . 'ST';\neval(${$g}['x']);\n"),
