@@ -91,7 +91,7 @@ expect_clean_stderr "files vanishing mid-scan: no sanitizer reports"
 # Progress bar only on a terminal.
 if command -v script >/dev/null; then
 	run script -qec "$VIGIL scan $SAMPLES/benign" /dev/null
-	expect_match "progress bar on a terminal" out '\[=+ *\] +100% 10/10 files'
+	expect_match "progress bar on a terminal" out '\[=+ *\] +100% 14/14 files'
 	run "$VIGIL" scan "$SAMPLES/benign"
 	expect_no_match "no progress bar when stderr is not a terminal" err '100%'
 else
