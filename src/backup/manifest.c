@@ -41,6 +41,23 @@ mf_excluded(const struct vg_cfg_strlist *exclude, const char *rel)
 	return false;
 }
 
+void
+mf_stamp_of(struct mf_stamp *t, const struct stat *st)
+{
+	*t = (struct mf_stamp){ (uint64_t)st->st_dev, (uint64_t)st->st_ino, (uint64_t)st->st_size,
+		(int64_t)st->st_mtim.tv_sec * 1000000000 + st->st_mtim.tv_nsec,
+		(int64_t)st->st_ctim.tv_sec * 1000000000 + st->st_ctim.tv_nsec };
+}
+
+bool
+mf_stamp_settled(const struct mf_stamp *t)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	int64_t limit = ((int64_t)ts.tv_sec - 2) * 1000000000 + ts.tv_nsec;
+	return t->ctime_ns < limit && t->mtime_ns < limit;
+}
+
 bool
 mf_path_within(const char *path, const char *rel)
 {
@@ -146,6 +163,14 @@ walk_entry(void *arg, const struct vg_walk_entry *we)
 			s->err = VG_ERR_NOMEM;
 		return s->err;
 	}
+	if (e->type == MF_FILE) {
+		mf_stamp_of(&e->stamp, we->st);
+		if (s->opts->hash_cached &&
+		    s->opts->hash_cached(s->opts->cache_arg, we->rel, we->st, e->sha256))
+			return 0;
+		if (s->opts->hash_max && e->size > s->opts->hash_max)
+			e->deferred = true;
+	}
 	if (e->type != MF_DIR)
 		return 0;
 	if (we->depth >= MF_MAX_DEPTH) {
@@ -224,7 +249,7 @@ hash_all(struct scan *s)
 	if (!(h.files = malloc((s->m->n + 1) * sizeof(size_t))))
 		return VG_ERR_NOMEM;
 	for (size_t i = 0; i < s->m->n; i++)
-		if (s->m->e[i].type == MF_FILE)
+		if (s->m->e[i].type == MF_FILE && !s->m->e[i].deferred && !s->m->e[i].sha256[0])
 			h.files[h.n_files++] = i;
 	/* Small sets (the realtime path) are hashed inline: a thread costs more. */
 	if (h.n_files < 64)
@@ -274,6 +299,20 @@ hash_all(struct scan *s)
 	s->m->n = w;
 	free(h.files);
 	return VG_OK;
+}
+
+int
+manifest_hash(const char *root, struct manifest *m, int threads, const struct vg_logger *log)
+{
+	struct mf_scan_opts o = { .threads = threads, .hash = true, .log = log };
+	struct scan s = { .root = root, .opts = &o, .m = m };
+	int ret;
+
+	if ((s.rootfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+		return errno == ENOENT ? VG_ERR_NOTFOUND : VG_ERR_IO;
+	ret = hash_all(&s);
+	close(s.rootfd);
+	return ret;
 }
 
 static int

@@ -12,12 +12,26 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 
 #define MF_MAX_ENTRIES 5000000	/* hard cap per tree; more is reported, not eaten */
 #define MF_MAX_DEPTH 128
 
 enum mf_type { MF_FILE = 'f', MF_DIR = 'd', MF_LINK = 'l', MF_OTHER = 'o' };
+
+/* What a file's stat said when it was read: while all of it is the same, the content
+ * is too (every write moves ctime, which user space cannot set back). */
+struct mf_stamp {
+	uint64_t dev, ino, size;
+	int64_t mtime_ns, ctime_ns;
+};
+/* Fills t from st. */
+void mf_stamp_of(struct mf_stamp *t, const struct stat *st);
+/* Whether t's times lie far enough in the past to be trusted: file times advance in
+ * clock ticks, so a write in the same tick as the stat that made t would leave t
+ * unchanged (git's "racy" files). A stamp not settled must not be kept. */
+bool mf_stamp_settled(const struct mf_stamp *t);
 
 struct mf_entry {
 	char *path;		/* relative to the root, no leading '/'; "" is the root itself */
@@ -29,6 +43,8 @@ struct mf_entry {
 	char sha256[OBJ_HEX_SIZE];	/* regular files; "" if it could not be read */
 	char *target;		/* symlinks */
 	int err;		/* VG_ERR_* while reading, 0 if fine */
+	bool deferred;		/* over mf_scan_opts.hash_max: not hashed (sha256 "") */
+	struct mf_stamp stamp;	/* regular files found by a scan (not saved) */
 };
 
 struct manifest {
@@ -49,6 +65,13 @@ struct mf_scan_opts {
 	bool hash;		/* false = metadata only */
 	bool progress;		/* progress line on stderr */
 	const struct vg_logger *log;
+	/* A regular file's hash comes from hash_cached (may be NULL) when it knows the
+	 * file as it is now (same stat); else one larger than hash_max (0 = no limit) is
+	 * not hashed here but left deferred for the caller to hash elsewhere. */
+	uint64_t hash_max;
+	bool (*hash_cached)(void *arg, const char *rel, const struct stat *st,
+	    char sha256[OBJ_HEX_SIZE]);
+	void *cache_arg;
 };
 
 /* True if rel (relative path) is excluded by globs. */
@@ -60,6 +83,12 @@ bool mf_excluded(const struct vg_cfg_strlist *exclude, const char *rel);
  * *out is NULL on failure; VG_ERR_NOTFOUND if root/sub does not exist. */
 int manifest_scan(const char *root, const char *sub, const struct mf_scan_opts *opts,
     struct manifest **out);
+
+/* Hashes the regular files of m (entries built by the caller, paths relative to root)
+ * beneath root on up to threads threads, as manifest_scan does: vanished files are
+ * dropped, unreadable ones keep err. 0, VG_ERR_NOTFOUND/IO (root) or VG_ERR_NOMEM. */
+int manifest_hash(const char *root, struct manifest *m, int threads,
+    const struct vg_logger *log);
 
 void manifest_free(struct manifest *m);
 /* Sorts entries by path. */

@@ -143,10 +143,13 @@ do_watch(struct vg_ctx *ctx, struct vg_config *cfg, struct protect *p,
 		return VG_EXIT_RUNTIME;
 	}
 	cmd_eprintf("vigil fim watch: stopped; %llu events, %llu changes, %llu failed "
-	    "actions, %llu queue overflows, %llu rescans, %llu paths dropped from the queue\n",
+	    "actions, %llu queue overflows, %llu rescans, %llu paths dropped from the queue, "
+	    "%llu pages-first checks, %llu big files hashed off the loop (%llu not queued)\n",
 	    (unsigned long long)fs.events, (unsigned long long)fs.changes,
 	    (unsigned long long)fs.failed, (unsigned long long)fs.overflows,
-	    (unsigned long long)fs.rescans, (unsigned long long)fs.pending_dropped);
+	    (unsigned long long)fs.rescans, (unsigned long long)fs.pending_dropped,
+	    (unsigned long long)fs.page_checks, (unsigned long long)fs.big_hashed,
+	    (unsigned long long)fs.big_dropped);
 	return VG_EXIT_OK;
 }
 
@@ -219,9 +222,13 @@ const struct cmd_ops cmd_fim = {
 	    "            At start it first reconciles each root once, so changes made while\n"
 	    "            vigil was not running are handled too. A failed action (full disk)\n"
 	    "            is retried with backoff (0.5 s doubling, 8 times).\n"
-	    "            Alerts go to stdout and to the store; a new baseline is picked up\n"
+	    "            Alerts go to stdout and to the store, one per root, path, kind and\n"
+	    "            action while the changes keep coming (count, first/last seen; each\n"
+	    "            action has its audit row); a new baseline is picked up\n"
 	    "            automatically. If inotify watches run out, the unwatched part is\n"
-	    "            scanned every protect.scan_interval; a queue overflow rescans.\n"
+	    "            scanned every protect.scan_interval; a queue overflow checks the\n"
+	    "            served pages (html, js, css, php, jsp, asp...) first, then rescans.\n"
+	    "            Files over 16 MiB are hashed on a worker thread, off the loop.\n"
 	    "  baseline  take a new snapshot now (same as `vigil backup create`)\n"
 	    "\n"
 	    "options:\n"

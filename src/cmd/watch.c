@@ -296,6 +296,8 @@ run(struct vg_ctx *ctx, int argc, char **argv)
 out:
 	if (w.pipeline)
 		live_log_stats(&(struct live){ .pipeline = w.pipeline, .lg = &ctx->log });
+	/* first: closing the web-root alert windows still reaches every sink */
+	webroot_free(w.webroot);
 	web_close(w.web);
 	spine_free(w.spine);
 	casework_close(w.casework);
@@ -309,7 +311,6 @@ out:
 		    (unsigned long long)ws.matches);
 	}
 	wsaccess_free(w.wsaccess);
-	webroot_free(w.webroot);
 	block_close(w.blocker);
 	pipeline_free(w.pipeline);
 	ioc_set_free(w.ioc);

@@ -104,11 +104,19 @@ alert_emit(struct alerts *al, const struct alert_in *in)
 		built.count = 1;
 		built.first_seen_us = built.last_seen_us = vg_now_us();
 	}
+	if (in->kind == ALERT_FIM && in->agg) {
+		built.id = in->agg->id;
+		built.count = in->agg->count;
+		built.first_seen_us = in->agg->first_seen_us;
+		built.last_seen_us = in->agg->last_seen_us;
+	}
 	for (size_t i = 0; i < al->n; i++) {
 		int r = al->sink[i].ops->emit(al->sink[i].state, &m);
 		if (r != VG_OK && ret == VG_OK)
 			ret = r;
 	}
+	if (in->kind == ALERT_FIM && in->agg && in->state == ALERT_OPENED)
+		in->agg->id = built.id;
 	return ret;
 }
 
@@ -161,7 +169,16 @@ store_emit(void *state, const struct alert_msg *m)
 			store_audit(st, "fimwatch", "publish.change", detail);
 			return VG_OK;
 		}
-		store_alert_add(st, a);
+		if (in->state == ALERT_CLOSED || in->state == ALERT_UPDATED) {
+			/* an open window: its count and last seen, not a new row */
+			if (a->id)
+				store_alert_update(st, a);
+			if (in->state == ALERT_CLOSED)
+				return VG_OK;
+		} else {
+			store_alert_add(st, a);
+		}
+		/* every restore, move and failure keeps its own audit row */
 		if (ch->action != ACT_NONE) {
 			snprintf(detail, sizeof(detail), "%s/%s: %s%s%s", ch->root->path, ch->path,
 			    protect_action_name(ch->action), ch->detail ? ": " : "",
@@ -240,7 +257,10 @@ text_emit(void *state, const struct alert_msg *m)
 		break;
 	}
 	case ALERT_FIM:
-		alert_change_print(out, in->change, false, m->with_diff, in->change->root->base_id);
+		/* a window prints its first change and its summary, not every repeat */
+		if (in->state != ALERT_UPDATED)
+			alert_change_print(out, in->change, false, m->with_diff,
+			    in->change->root->base_id);
 		break;
 	}
 	return VG_OK;
@@ -294,7 +314,9 @@ json_emit(void *state, const struct alert_msg *m)
 		break;
 	}
 	case ALERT_FIM:
-		alert_change_print(out, in->change, true, m->with_diff, in->change->root->base_id);
+		if (in->state != ALERT_UPDATED)
+			alert_change_print(out, in->change, true, m->with_diff,
+			    in->change->root->base_id);
 		break;
 	}
 	return VG_OK;
@@ -361,6 +383,12 @@ alert_change_json(const struct fim_change *ch, const char *baseline)
 		    strlen(ch->detail)));
 	if (ch->attempts > 1)
 		json_object_set_new(o, "restore_attempts", json_integer(ch->attempts));
+	if (ch->repeats) {
+		char first[40];
+		vg_time_format(ch->first_us, first, sizeof(first));
+		json_object_set_new(o, "count", json_integer((json_int_t)ch->repeats));
+		json_object_set_new(o, "first_seen", json_string(first));
+	}
 	json_object_set_new(o, "baseline", baseline ? json_string(baseline) : json_null());
 	json_object_set_new(o, "before", entry_json(ch->base));
 	json_object_set_new(o, "after", entry_json(ch->cur));
@@ -406,6 +434,11 @@ alert_change_print(FILE *out, const struct fim_change *ch, bool json, bool with_
 		fprintf(out, " (%s)", vg_esc_s(esc, sizeof(esc), ch->detail));
 	if (ch->injected)
 		fprintf(out, "; injected: %s", vg_esc_s(esc, sizeof(esc), ch->injected));
+	if (ch->repeats) {
+		char first[40];
+		vg_time_format(ch->first_us, first, sizeof(first));
+		fprintf(out, " x%llu since %s", (unsigned long long)ch->repeats, first);
+	}
 	fputc('\n', out);
 	/* Diff lines quote the page: a "\x1b[8m" in it must not hide what follows. */
 	if (with_diff && ch->diff)

@@ -21,10 +21,10 @@ enum alert_kind {
 };
 
 enum alert_state {
-	ALERT_OPENED,		/* first hit of a rule from a source */
-	ALERT_UPDATED,		/* another hit in the open window (evidence only) */
+	ALERT_OPENED,		/* first hit of a rule from a source (of a web-root change) */
+	ALERT_UPDATED,		/* another hit in the open window (evidence, audit only) */
 	ALERT_CLOSED,		/* window ended: final count */
-	ALERT_ONCE,		/* a one-shot alert (webshell, web-root change) */
+	ALERT_ONCE,		/* a one-shot alert (webshell, a recorded web-root change) */
 };
 
 /* What a detector found; everything is borrowed for the duration of alert_emit. */
@@ -38,6 +38,10 @@ struct alert_in {
 	const char *qid;			/* ALERT_WEBSHELL: quarantine id, or NULL */
 	const char *qerr;			/* ALERT_WEBSHELL: why it was not moved, or NULL */
 	const struct fim_change *change;	/* ALERT_FIM */
+	/* ALERT_FIM: the aggregate window (monitor/fimagg) it belongs to, whose count,
+	 * first/last seen and store id the alert takes (OPENED sets the id); NULL for a
+	 * one-shot change (ALERT_ONCE) */
+	struct vg_alert *agg;
 };
 
 /* An alert as the sinks see it: a.* is the built vg_alert, in is the finding. */

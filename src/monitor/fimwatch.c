@@ -7,6 +7,7 @@
  * sees writes made through its own entries, a watch on the inode sees them all. */
 #include "monitor/fimwatch.h"
 #include "backup/snapshot.h"
+#include "monitor/bighash.h"
 #include "core/err.h"
 #include "core/walk.h"
 
@@ -30,6 +31,21 @@
 #define RETRY_MAX 8		/* a failed restore is retried with backoff 0.5 s .. 64 s */
 #define DEFER_MS 100		/* re-try a check put off by a CLI restore */
 #define FILE_MASK (IN_MODIFY | IN_CLOSE_WRITE | IN_ATTRIB | IN_DONT_FOLLOW)
+#define BIG_FILE_DEFAULT (16ULL << 20)	/* hashed off the loop above this size */
+#define HCACHE 64		/* big-file hashes remembered (by path and stat) */
+#define SLICE_MS 200		/* a queue of plain paths gives the loop back after this
+				 * long, so pages changed meanwhile go first */
+#define INTERLEAVE_MS 100	/* a full rescan looks at new events this often */
+#define READ_MAX_MS 10000	/* one read of events stops after this long (a safety:
+				 * once events are lost each costs next to nothing) */
+
+/* A big file's hash as the worker saw it; valid while the file's stat is the same. */
+struct hcache {
+	int root;
+	char *rel;
+	struct mf_stamp stamp;
+	char sha256[OBJ_HEX_SIZE];
+};
 
 struct wslot {
 	int wd;			/* 0 empty, -1 deleted */
@@ -54,6 +70,8 @@ struct root_state {
 	bool scan_all;		/* the unwatched list overflowed: scan the whole root */
 	bool warned;
 	struct timespec snap_mtime;	/* snapshots dir mtime when the baseline was loaded */
+	struct mf_stamp *stamps;	/* files verified unchanged, per baseline entry */
+	const struct manifest *stamps_base;	/* the baseline they belong to */
 };
 
 struct fimwatch {
@@ -65,10 +83,20 @@ struct fimwatch {
 	struct pending *pend;
 	size_t n_pend;
 	struct root_state *rs;
-	bool rescan_all;
+	bool rescan_all;	/* events were lost: check the pages, then everything */
+	bool full_due;		/* the pages were checked; the full reconcile is next */
+	bool started;		/* the first tick (full check of every root) is done */
 	bool link_check;	/* a hard link appeared: look for linked baseline files */
 	int64_t next_scan_ms;
 	int cur_retries;	/* retries of the pending entry being reconciled */
+	struct bighash *bh;	/* big files are hashed on its worker thread */
+	struct hcache hc[HCACHE];
+	size_t hc_next;
+	int cur_root;		/* root of the reconcile running (for the hash cache) */
+	bool cur_full;		/* it is a full rescan (verified stamps may spare hashes) */
+	bool interleave;	/* the running full rescan puts pages right as it goes */
+	bool nested;		/* ...and is doing so now (it holds the lock and baseline) */
+	int64_t next_interleave, full_start;
 	struct fimwatch_stats st;
 };
 
@@ -368,27 +396,171 @@ on_change(void *arg, const struct fim_change *ch)
 		fw->o.fn(fw->o.arg, ch);
 }
 
+static bool
+hash_cached(void *arg, const char *rel, const struct stat *st, char sha256[OBJ_HEX_SIZE])
+{
+	struct fimwatch *fw = arg;
+	struct mf_stamp now;
+	mf_stamp_of(&now, st);
+	for (size_t i = 0; i < HCACHE; i++) {
+		const struct hcache *c = &fw->hc[i];
+		if (c->rel && c->root == fw->cur_root && strcmp(c->rel, rel) == 0 &&
+		    memcmp(&c->stamp, &now, sizeof(now)) == 0) {
+			memcpy(sha256, c->sha256, OBJ_HEX_SIZE);
+			return true;
+		}
+	}
+	/* a baseline file verified since and not touched: its hash is the baseline's
+	 * (full rescans only: a path that had an event is always hashed) */
+	const struct protect_root *r = &fw->p->roots[fw->cur_root];
+	const struct root_state *rs = &fw->rs[fw->cur_root];
+	const struct mf_entry *b;
+	if (!fw->cur_full || !rs->stamps || rs->stamps_base != r->base || !(b = manifest_find(r->base, rel)))
+		return false;
+	if (memcmp(&rs->stamps[b - r->base->e], &now, sizeof(now)) != 0)
+		return false;
+	memcpy(sha256, b->sha256, OBJ_HEX_SIZE);
+	return true;
+}
+
+/* The stamps of root's current baseline (all zero at first); false without memory. */
+static bool
+ensure_stamps(struct fimwatch *fw, int root)
+{
+	const struct protect_root *r = &fw->p->roots[root];
+	struct root_state *rs = &fw->rs[root];
+
+	if (!r->base)
+		return false;
+	if (rs->stamps_base == r->base)
+		return true;
+	free(rs->stamps);
+	rs->stamps_base = NULL;
+	if (!(rs->stamps = calloc(r->base->n + 1, sizeof(*rs->stamps))))
+		return false;
+	rs->stamps_base = r->base;
+	return true;
+}
+
+static void
+verified(void *arg, const struct protect_root *r, size_t i, const struct mf_stamp *st)
+{
+	struct fimwatch *fw = arg;
+	int root = (int)(r - fw->p->roots);
+	if (mf_stamp_settled(st) && ensure_stamps(fw, root) && i < r->base->n)
+		fw->rs[root].stamps[i] = *st;
+}
+
+static int read_events(struct fimwatch *fw);
+static void lost_events(struct fimwatch *fw);
+static void run_due(struct fimwatch *fw, int64_t now, bool pages);
+
+/* Called between the changes of a full rescan (which can take seconds on a big root
+ * under a flood): every INTERLEAVE_MS it reads new events and puts changed pages
+ * right at once, within the rescan, instead of after it. Never stops the rescan. */
+static bool
+interleave(void *arg)
+{
+	struct fimwatch *fw = arg;
+	int64_t now = fimwatch_now_ms();
+	int root = fw->cur_root;
+	bool full = fw->cur_full;
+
+	if (!fw->interleave || fw->nested || now < fw->next_interleave)
+		return false;
+	fw->nested = true;
+	if (read_events(fw) != VG_OK)
+		vg_debug(fw->p->log, "inotify read failed during a rescan");
+	if (fw->rescan_all)
+		lost_events(fw);
+	run_due(fw, now, true);
+	fw->nested = false;
+	fw->cur_root = root;
+	fw->cur_full = full;
+	fw->st.interleaves++;
+	fw->next_interleave = fimwatch_now_ms() + INTERLEAVE_MS;
+	return false;
+}
+
+static void
+defer_hash(void *arg, const struct protect_root *r, const char *rel, const char *path,
+    bool recheck)
+{
+	struct fimwatch *fw = arg;
+	char full[PATH_MAX];
+	int root = (int)(r - fw->p->roots);
+
+	if (!path) {
+		if (protect_path_join(full, sizeof(full), r->path, rel) != VG_OK)
+			return;
+		path = full;
+	}
+	if (bighash_submit(fw->bh, root, rel, path, recheck) == VG_ERR_LIMIT &&
+	    fw->st.big_dropped++ == 0)
+		vg_warn(fw->p->log, "too many big files waiting to be hashed; %s is checked by the "
+		    "next full scan", path);
+}
+
+static void
+on_hashed(void *arg, const struct bighash_result *res)
+{
+	struct fimwatch *fw = arg;
+	const struct protect_root *r = &fw->p->roots[res->root];
+
+	fw->st.big_hashed++;
+	if (res->err) {
+		vg_debug(fw->p->log, "%s: %s not hashed: %s", r->name, res->path,
+		    vg_strerror(res->err));
+		if (res->rel && res->recheck)	/* vanished or replaced: look again */
+			enqueue(fw, res->root, res->rel, true, fimwatch_now_ms());
+		return;
+	}
+	vg_info(fw->p->log, "%s: %s hashed off the loop in %lld ms: sha256 %s (%lld bytes)",
+	    r->name, res->path, (long long)res->ms, res->sha256, (long long)res->st.st_size);
+	if (!res->rel || !res->recheck)
+		return;
+	struct hcache *c = &fw->hc[fw->hc_next++ % HCACHE];
+	char *copy = strdup(res->rel);
+	if (!copy)
+		return;
+	free(c->rel);
+	c->rel = copy;
+	c->root = res->root;
+	mf_stamp_of(&c->stamp, &res->st);
+	memcpy(c->sha256, res->sha256, sizeof(c->sha256));
+	enqueue(fw, res->root, res->rel, true, fimwatch_now_ms());
+}
+
 static void
 reconcile(struct fimwatch *fw, int root, const char *rel)
 {
 	struct protect_root *r = &fw->p->roots[root];
 	struct reconcile_opts ro = { .mode = RECONCILE_POLICY, .analyze = true, .hooks = true,
-		.threads = 2, .fn = on_change, .arg = fw };
+		.threads = 2, .fn = on_change, .arg = fw, .hash_max = fw->o.big_file,
+		.hash_cached = hash_cached, .defer_hash = defer_hash, .verified = verified,
+		.yield = interleave, .hash_arg = fw };
 	char full[PATH_MAX];
 	struct stat st;
 	int ret, lock = -1;
 
 	/* a CLI `backup restore` of this root is running: let it finish, then check what
 	 * it left (its own writes come back as events and are checked then) */
-	if (protect_restore_lock(fw->p, r, false, &lock) == VG_ERR_BUSY) {
+	/* nested in a full rescan: that one holds the lock and the baseline */
+	if (!fw->nested && protect_restore_lock(fw->p, r, false, &lock) == VG_ERR_BUSY) {
 		fw->st.deferred++;
 		defer(fw, root, rel);
 		return;
 	}
-	refresh_baseline(fw, root);
+	if (!fw->nested)
+		refresh_baseline(fw, root);
+	fw->cur_root = root;
+	fw->cur_full = !*rel;
 	ret = protect_reconcile(fw->p, r, r->base, rel, &ro, NULL);
 	if (lock >= 0)
 		close(lock);
+	if (!*rel && fw->interleave)
+		vg_debug(fw->p->log, "%s: full rescan in %lld ms", r->name,
+		    (long long)(fimwatch_now_ms() - fw->full_start));
 	if (ret != VG_OK)
 		vg_warn(fw->p->log, "%s: check of %s/%s failed: %s", r->name, r->path, rel,
 		    vg_strerror(ret));
@@ -396,6 +568,55 @@ reconcile(struct fimwatch *fw, int root, const char *rel)
 	if (snprintf(full, sizeof(full), "%s/%s", r->path, rel) < (int)sizeof(full) &&
 	    lstat(full, &st) == 0 && S_ISDIR(st.st_mode))
 		watch_tree(fw, root, rel, 1, false);
+}
+
+bool
+fimwatch_served_page(const char *rel)
+{
+	static const char *const ext[] = { "html", "htm", "xhtml", "js", "mjs", "css", "svg",
+		"json", "xml", NULL };
+	const char *slash = strrchr(rel, '/');
+	const char *dot = strrchr(slash ? slash : rel, '.');
+	if (!dot)
+		return false;
+	for (size_t i = 0; ext[i]; i++)
+		if (strcasecmp(dot + 1, ext[i]) == 0)
+			return true;
+	return fimwatch_server_script(rel);
+}
+
+/* After lost events, the pages a server serves are put right first (a stat each, a
+ * hash only for those changed since they were last verified), before the full
+ * reconcile of everything that follows in the next round. */
+static void
+check_pages(struct fimwatch *fw, int root)
+{
+	struct protect_root *r = &fw->p->roots[root];
+	struct root_state *rs = &fw->rs[root];
+	struct reconcile_opts ro = { .mode = RECONCILE_POLICY, .analyze = true, .hooks = true,
+		.threads = 2, .fn = on_change, .arg = fw };
+	size_t checked = 0, changes = 0;
+	int ret, lock = -1;
+	int64_t t0 = fimwatch_now_ms();
+
+	if (!fw->nested) {
+		if (protect_restore_lock(fw->p, r, false, &lock) == VG_ERR_BUSY)
+			return;	/* a CLI restore runs; the full reconcile after it checks all */
+		refresh_baseline(fw, root);
+	}
+	if (!ensure_stamps(fw, root))
+		goto out;
+	ret = protect_recheck_files(fw->p, r, r->base, fimwatch_served_page, rs->stamps, &ro,
+	    &checked, &changes);
+	if (ret != VG_OK)
+		vg_warn(fw->p->log, "%s: check of the pages failed: %s", r->name, vg_strerror(ret));
+	else
+		vg_debug(fw->p->log, "%s: %zu pages checked in %lld ms, %zu changed", r->name,
+		    checked, (long long)(fimwatch_now_ms() - t0), changes);
+	fw->st.page_checks++;
+out:
+	if (lock >= 0)
+		close(lock);
 }
 
 static void
@@ -526,11 +747,15 @@ fimwatch_new(struct protect *p, const struct fimwatch_opts *o, struct fimwatch *
 		fw->o.scan_interval_s = 60;
 	if (fw->o.debounce_ms < 0)
 		fw->o.debounce_ms = 0;
+	if (!fw->o.big_file)
+		fw->o.big_file = BIG_FILE_DEFAULT;
 	if (!(fw->rs = calloc(p->n_roots + 1, sizeof(*fw->rs))) || slot_grow(fw) != VG_OK) {
 		fimwatch_free(fw);
 		return VG_ERR_NOMEM;
 	}
 	int ret = protect_analysis_prepare(p);	/* not on the first tamper's clock */
+	if (ret == VG_OK)
+		ret = bighash_new(0, &fw->bh);
 	if (ret != VG_OK) {
 		fimwatch_free(fw);
 		return ret;
@@ -565,6 +790,9 @@ fimwatch_free(struct fimwatch *fw)
 {
 	if (!fw)
 		return;
+	bighash_free(fw->bh);
+	for (size_t i = 0; i < HCACHE; i++)
+		free(fw->hc[i].rel);
 	if (fw->fd >= 0)
 		close(fw->fd);
 	for (size_t i = 0; i < fw->cap; i++)
@@ -577,6 +805,7 @@ fimwatch_free(struct fimwatch *fw)
 		for (size_t j = 0; j < fw->rs[i].n_unwatched; j++)
 			free(fw->rs[i].unwatched[j]);
 		free(fw->rs[i].unwatched);
+		free(fw->rs[i].stamps);
 	}
 	free(fw->rs);
 	free(fw);
@@ -586,6 +815,12 @@ int
 fimwatch_fd(const struct fimwatch *fw)
 {
 	return fw->fd;
+}
+
+int
+fimwatch_hash_fd(const struct fimwatch *fw)
+{
+	return bighash_fd(fw->bh);
 }
 
 /* An event in an excluded path: no tamper check, but directories stay watched and a
@@ -672,6 +907,8 @@ handle_event(struct fimwatch *fw, const struct inotify_event *ev, int64_t now)
 		unwatch_tree(fw, root, rel);
 	if ((ev->mask & IN_ISDIR) && (ev->mask & (IN_CREATE | IN_MOVED_TO)))
 		watch_tree(fw, root, rel, 1, true);	/* before files appear in it */
+	if (fw->rescan_all && !(ev->mask & IN_ISDIR))
+		return;	/* events were lost: the pages check and rescan cover this path */
 	if ((ev->mask & IN_CREATE) && !(ev->mask & IN_ISDIR)) {
 		/* a symlink or FIFO is complete when created; a file is written next */
 		char full[PATH_MAX];
@@ -683,13 +920,16 @@ handle_event(struct fimwatch *fw, const struct inotify_event *ev, int64_t now)
 	enqueue(fw, root, rel, now_, now);
 }
 
-int
-fimwatch_process(struct fimwatch *fw)
+/* Reads queued inotify events, at most READ_MAX_MS long: under a flood the kernel
+ * queues them as fast as they are read, and the due work (pages first) must not
+ * wait for the flood to end (the descriptor stays readable). 0 or VG_ERR_IO. */
+static int
+read_events(struct fimwatch *fw)
 {
 	char buf[64 * 1024] __attribute__((aligned(__alignof__(struct inotify_event))));
 	int64_t now = fimwatch_now_ms();
 
-	for (;;) {
+	while (fimwatch_now_ms() - now < READ_MAX_MS) {
 		ssize_t n = read(fw->fd, buf, sizeof(buf));
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -703,40 +943,61 @@ fimwatch_process(struct fimwatch *fw)
 			p += sizeof(*ev) + ev->len;
 		}
 	}
-	return fimwatch_tick(fw, fimwatch_now_ms());
+	return VG_OK;
 }
 
 int
-fimwatch_tick(struct fimwatch *fw, int64_t now)
+fimwatch_process(struct fimwatch *fw)
 {
-	if (fw->rescan_all) {
-		fw->rescan_all = false;
-		fw->st.rescans++;
-		/* the rescan covers every reconcile; scans of excluded scripts stay queued */
-		size_t kept = 0;
-		for (size_t i = 0; i < fw->n_pend; i++) {
-			if (fw->pend[i].excl)
-				fw->pend[kept++] = fw->pend[i];
-			else
-				free(fw->pend[i].rel);
-		}
-		fw->n_pend = kept;
-		for (size_t i = 0; i < fw->p->n_roots; i++)
-			reconcile(fw, (int)i, "");
-		fw->link_check = true;
+	if (read_events(fw) != VG_OK)
+		return VG_ERR_IO;
+	bighash_drain(fw->bh, on_hashed, fw);
+	return fimwatch_tick(fw, fimwatch_now_ms());
+}
+
+/* Events were lost: what was queued is covered by the pages check now and the full
+ * rescan that follows (scans of excluded scripts stay queued). */
+static void
+lost_events(struct fimwatch *fw)
+{
+	size_t kept = 0;
+
+	fw->rescan_all = false;
+	fw->full_due = true;
+	for (size_t i = 0; i < fw->n_pend; i++) {
+		if (fw->pend[i].excl)
+			fw->pend[kept++] = fw->pend[i];
+		else
+			free(fw->pend[i].rel);
 	}
-	if (fw->link_check) {
-		fw->link_check = false;
-		for (size_t i = 0; i < fw->p->n_roots; i++)
-			link_check(fw, (int)i, now);
-	}
-	/* due entries: take them out first, reconcile may enqueue nothing but be safe */
+	fw->n_pend = kept;
+	for (size_t i = 0; i < fw->p->n_roots; i++)
+		check_pages(fw, (int)i);
+}
+
+/* A due path that is a served page of the baseline: handled before anything else. */
+static bool
+is_page(const struct fimwatch *fw, const struct pending *pe)
+{
+	const struct manifest *base = fw->p->roots[pe->root].base;
+	return !pe->excl && base && fimwatch_served_page(pe->rel) && manifest_find(base, pe->rel);
+}
+
+/* Handles due paths: the pages only, or everything until SLICE_MS have gone (the rest
+ * stays due and the loop comes straight back, after reading new events). */
+static void
+run_due(struct fimwatch *fw, int64_t now, bool pages)
+{
+	int64_t end = fimwatch_now_ms() + SLICE_MS;
+
 	for (size_t i = 0; i < fw->n_pend;) {
 		struct pending pe = fw->pend[i];
-		if (pe.due_ms > now) {
+		if (pe.due_ms > now || (pages && !is_page(fw, &pe))) {
 			i++;
 			continue;
 		}
+		if (!pages && fimwatch_now_ms() >= end)
+			break;
 		fw->pend[i] = fw->pend[--fw->n_pend];
 		fw->cur_retries = pe.retries;
 		if (pe.excl)
@@ -746,6 +1007,43 @@ fimwatch_tick(struct fimwatch *fw, int64_t now)
 		fw->cur_retries = 0;
 		free(pe.rel);
 	}
+}
+
+int
+fimwatch_tick(struct fimwatch *fw, int64_t now)
+{
+	bool first = !fw->started;
+
+	if (fw->rescan_all) {
+		lost_events(fw);
+		/* after an overflow the round commits and events are read before the full
+		 * reconcile: a page defaced meanwhile does not wait behind the whole tree.
+		 * The first tick does both, so the first round leaves every root checked. */
+		if (!first)
+			return VG_OK;
+	}
+	fw->started = true;
+	run_due(fw, now, true);
+	if (fw->full_due) {
+		/* pages changed while it runs are put right within it (not in the first,
+		 * which ready waits for and which checks every page anyway) */
+		fw->full_due = false;
+		fw->interleave = !first;
+		fw->next_interleave = fimwatch_now_ms() + INTERLEAVE_MS;
+		for (size_t i = 0; i < fw->p->n_roots; i++) {
+			fw->full_start = fimwatch_now_ms();
+			reconcile(fw, (int)i, "");
+		}
+		fw->interleave = false;
+		fw->st.rescans++;
+		fw->link_check = true;
+	}
+	if (fw->link_check) {
+		fw->link_check = false;
+		for (size_t i = 0; i < fw->p->n_roots; i++)
+			link_check(fw, (int)i, now);
+	}
+	run_due(fw, now, false);
 	if (now >= fw->next_scan_ms) {
 		fw->next_scan_ms = now + (int64_t)fw->o.scan_interval_s * 1000;
 		for (size_t i = 0; i < fw->p->n_roots; i++) {
@@ -766,7 +1064,7 @@ int
 fimwatch_timeout_ms(const struct fimwatch *fw, int64_t now)
 {
 	int64_t next = fw->next_scan_ms;
-	if (fw->rescan_all || fw->link_check)
+	if (fw->rescan_all || fw->full_due || fw->link_check)
 		return 0;
 	for (size_t i = 0; i < fw->n_pend; i++)
 		if (fw->pend[i].due_ms < next)

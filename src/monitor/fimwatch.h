@@ -18,6 +18,8 @@ struct fimwatch_opts {
 	size_t max_watches;	/* 0 = as many as the kernel allows (a lower cap tests the
 				 * fallback the way ENOSPC would) */
 	size_t max_pending;	/* paths waiting for debounce; 0 = 4096 */
+	uint64_t big_file;	/* larger files are hashed on a worker thread, never in the
+				 * loop; 0 = 16 MiB */
 	fim_change_fn fn;	/* every change found, with the action taken */
 	/* A server-side script (fimwatch_server_script) written, moved or linked into
 	 * an excluded path, or found there when the root or a new directory is first
@@ -29,6 +31,9 @@ struct fimwatch_opts {
 struct fimwatch_stats {
 	uint64_t events, overflows, rescans, pending_dropped, changes, failed;
 	uint64_t deferred;	/* checks put off while a CLI restore held the root's lock */
+	uint64_t page_checks;	/* pages-first checks (at start and after lost events) */
+	uint64_t interleaves;	/* looks at new events from within a long full rescan */
+	uint64_t big_hashed, big_dropped;	/* big files hashed off the loop / not queued */
 	size_t watches, unwatched;	/* directories watched / left to periodic scans */
 };
 
@@ -48,7 +53,10 @@ void fimwatch_free(struct fimwatch *fw);
 
 /* The inotify descriptor to poll for POLLIN. */
 int fimwatch_fd(const struct fimwatch *fw);
-/* Reads pending inotify events, then does any work that is due. 0 or VG_ERR_IO. */
+/* The big-file hasher's result descriptor, to poll for POLLIN as well. */
+int fimwatch_hash_fd(const struct fimwatch *fw);
+/* Reads pending inotify events and big-file hashes, then does any work that is due.
+ * 0 or VG_ERR_IO. */
 int fimwatch_process(struct fimwatch *fw);
 /* Does due work: debounced paths, overflow rescans, periodic scans. */
 int fimwatch_tick(struct fimwatch *fw, int64_t now_ms);
@@ -56,6 +64,9 @@ int fimwatch_tick(struct fimwatch *fw, int64_t now_ms);
 int fimwatch_timeout_ms(const struct fimwatch *fw, int64_t now_ms);
 /* Whether rel names a script a web server runs (php, phtml, jsp, asp, aspx, cgi...). */
 bool fimwatch_server_script(const char *rel);
+/* Whether rel names a page a web server serves: a server-side script or html, htm,
+ * xhtml, js, mjs, css, svg, json, xml. These are checked first after lost events. */
+bool fimwatch_served_page(const char *rel);
 /* Monotonic milliseconds, the clock the functions above use. */
 int64_t fimwatch_now_ms(void);
 void fimwatch_get_stats(const struct fimwatch *fw, struct fimwatch_stats *st);

@@ -33,6 +33,9 @@ typedef int (*source_line_fn)(const struct source_line *line, void *arg);
 struct source_ops {
 	const char *name;	/* for log lines: "tail", "syslog", "web-root watcher" */
 	int (*fd)(const void *state);	/* readable = read has work */
+	/* optional second descriptor, readable = read has work too (a worker thread's
+	 * results, e.g. the web-root watcher's big-file hashes); NULL or -1: none */
+	int (*fd2)(const void *state);
 	/* Reads what is there and hands lines to fn (stops at fn's non-zero return).
 	 * ready: the fd fired; poll: about once a second (rescans, expiries). Returns
 	 * a negative VG_ERR_* on failure, else >= 0. */

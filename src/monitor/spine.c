@@ -32,9 +32,11 @@ on_fd(struct loop *l, int fd, void *arg)
 {
 	struct spine *sp = arg;
 	(void)l;
-	for (size_t i = 0; i < sp->n; i++)
-		if (sp->src[i].ops->fd(sp->src[i].state) == fd)
+	for (size_t i = 0; i < sp->n; i++) {
+		const struct spine_src *s = &sp->src[i];
+		if (s->ops->fd(s->state) == fd || (s->ops->fd2 && s->ops->fd2(s->state) == fd))
 			sp->src[i].ready = true;
+	}
 }
 
 static void
@@ -131,6 +133,11 @@ spine_add(struct spine *sp, const struct source_ops *ops, void *state)
 		return VG_ERR_LIMIT;
 	if ((r = loop_add_fd(sp->loop, ops->fd(state), on_fd, sp)) != VG_OK)
 		return r;
+	if (ops->fd2 && ops->fd2(state) >= 0 &&
+	    (r = loop_add_fd(sp->loop, ops->fd2(state), on_fd, sp)) != VG_OK) {
+		loop_del_fd(sp->loop, ops->fd(state));
+		return r;
+	}
 	sp->src[sp->n++] = (struct spine_src){ ops, state, false };
 	return VG_OK;
 }

@@ -4,6 +4,7 @@
  * a plain "removed". */
 #include "monitor/webwatch.h"
 #include "core/err.h"
+#include "monitor/fimagg.h"
 #include "backup/snapshot.h"
 #include "respond/quarantine.h"
 
@@ -23,6 +24,7 @@ struct webroot {
 	bool own_ws;
 	char *vault;
 	struct alerts *alerts;
+	struct fimagg *agg;	/* one alert per (root, path, kind, action) window */
 	const struct vg_logger *lg;
 };
 
@@ -31,7 +33,11 @@ on_change(void *arg, const struct fim_change *ch)
 {
 	struct webroot *w = arg;
 	struct alert_in in = { .kind = ALERT_FIM, .state = ALERT_ONCE, .change = ch };
-	alert_emit(w->alerts, &in);
+	/* a change recorded in a publish window is an audit row, not an alert */
+	if (ch->action == ACT_RECORDED)
+		alert_emit(w->alerts, &in);
+	else
+		fimagg_change(w->agg, ch, vg_now_us());
 }
 
 /* Scan (and quarantine) rel beneath the root's directory descriptor, never by the
@@ -160,7 +166,9 @@ webroot_new(const struct webroot_opts *o, struct webroot **out)
 		w->p->quarantine_arg = w;
 	}
 	fo.arg = w;
-	if ((r = fimwatch_new(w->p, &fo, &w->fw)) != VG_OK) {
+	r = fimagg_new(&(struct fimagg_opts){ .alerts = w->alerts }, &w->agg);
+	if (r != VG_OK || (r = fimwatch_new(w->p, &fo, &w->fw)) != VG_OK) {
+		fimagg_free(w->agg);
 		free(w->vault);
 		free(w);
 		return r;
@@ -175,6 +183,7 @@ webroot_free(struct webroot *w)
 	if (!w)
 		return;
 	fimwatch_free(w->fw);
+	fimagg_free(w->agg);	/* summaries of the windows still open */
 	if (w->own_p)
 		protect_free(w->p);
 	if (w->own_ws)
@@ -255,15 +264,22 @@ webroot_fd(const void *st)
 }
 
 static int
+webroot_fd2(const void *st)
+{
+	return fimwatch_hash_fd(((const struct webroot *)st)->fw);
+}
+
+static int
 webroot_read(void *st, bool ready, bool poll, source_line_fn fn, void *arg)
 {
 	struct webroot *w = st;
-	(void)poll;
 	(void)fn;
 	(void)arg;
 	/* Web-root changes: restore, quarantine and their alerts share the round. */
 	if ((ready ? fimwatch_process(w->fw) : fimwatch_tick(w->fw, fimwatch_now_ms())) != VG_OK)
 		return VG_ERR_IO;
+	if (poll)
+		fimagg_expire(w->agg, vg_now_us());
 	return VG_OK;
 }
 
@@ -276,6 +292,7 @@ webroot_timeout(const void *st)
 const struct source_ops source_webroot = {
 	.name = "web-root watcher",
 	.fd = webroot_fd,
+	.fd2 = webroot_fd2,
 	.read = webroot_read,
 	.timeout_ms = webroot_timeout,
 };

@@ -214,6 +214,21 @@ act(struct protect *p, struct protect_root *r, const struct reconcile_opts *o,
 	restore_change(p, r, ch, detail, dsize);
 }
 
+/* Hands a big file whose change was handled to the hasher, where it is now. */
+static void
+defer_record(const struct protect_root *r, const struct reconcile_opts *o,
+    const struct fim_change *ch, const char *moved_to)
+{
+	char full[PATH_MAX];
+
+	if (ch->action == ACT_MOVED_ASIDE) {
+		o->defer_hash(o->hash_arg, r, NULL, moved_to, false);
+	} else if (ch->action != ACT_QUARANTINED && ch->action != ACT_RESTORED &&
+	    protect_path_join(full, sizeof(full), r->path, ch->path) == VG_OK) {
+		o->defer_hash(o->hash_arg, r, ch->path, full, false);
+	}
+}
+
 /* If an ancestor of rel is no longer a plain directory (an attacker swapped it for a
  * symlink), shortens rel to that ancestor: working below it would follow the link out
  * of the web root. */
@@ -250,7 +265,8 @@ protect_reconcile(struct protect *p, struct protect_root *r, const struct manife
 {
 	char rel[PATH_MAX];
 	struct mf_scan_opts so = { .exclude = &r->cfg->exclude, .threads = o->threads,
-		.hash = true, .progress = o->progress, .log = p->log };
+		.hash = true, .progress = o->progress, .log = p->log, .hash_max = o->hash_max,
+		.hash_cached = o->hash_cached, .cache_arg = o->hash_arg };
 	struct manifest *cur = NULL;
 	struct vg_buf *diffbuf = vg_buf_new(64 << 10), *injbuf = vg_buf_new(4096);
 	struct manifest empty = { 0 };
@@ -282,7 +298,8 @@ protect_reconcile(struct protect *p, struct protect_root *r, const struct manife
 	}
 	bi = manifest_next_within(base, rel, manifest_lower_bound(base, rel));
 	for (;;) {
-		const struct mf_entry *b = NULL, *c = NULL;
+		const struct mf_entry *b = NULL;
+		struct mf_entry *c = NULL;
 		while (bi < base->n && mf_excluded(&r->cfg->exclude, base->e[bi].path))
 			bi = manifest_next_within(base, rel, bi + 1);	/* excluded since the
 									 * snapshot: not watched */
@@ -302,7 +319,19 @@ protect_reconcile(struct protect *p, struct protect_root *r, const struct manife
 			continue;	/* inside something already moved aside */
 		if (c && c->err && b && b->type == c->type)
 			continue;	/* unreadable now: reported by the scan, not a change */
+		bool record = false;
+		if (c && c->deferred && o->defer_hash) {
+			if (b && b->type == MF_FILE && c->type == MF_FILE && b->size == c->size) {
+				/* only its hash can tell: compared again once the worker has it */
+				memcpy(c->sha256, b->sha256, sizeof(c->sha256));
+				o->defer_hash(o->hash_arg, r, path, NULL, true);
+			} else {
+				record = true;	/* changed anyway: hashed for the record */
+			}
+		}
 		unsigned kinds = fim_diff_entry(b, c);
+		if (!kinds && o->verified && c->type == MF_FILE && !c->deferred && !c->err)
+			o->verified(o->hash_arg, r, (size_t)(b - base->e), &c->stamp);
 		if (!kinds)
 			continue;
 		if (kinds == FIM_ADDED && c->type == MF_DIR &&
@@ -316,11 +345,17 @@ protect_reconcile(struct protect *p, struct protect_root *r, const struct manife
 		if (o->analyze && (kinds & (FIM_ADDED | FIM_CONTENT)))
 			analyze(p, r, &ch, &tr, diffbuf, injbuf);
 		act(p, r, o, &ch, detail, sizeof(detail));
+		if (record)
+			defer_record(r, o, &ch, detail);
 		if ((ch.action == ACT_MOVED_ASIDE || (kinds & FIM_TYPE)) && c && c->type == MF_DIR)
 			vg_strlcpy(skip, path, sizeof(skip));
 		changes++;
 		if (o->fn)
 			o->fn(o->arg, &ch);
+		if (o->yield && o->yield(o->hash_arg)) {
+			ret = VG_ERR_BUSY;
+			goto out;
+		}
 	}
 	if (n_changes)
 		*n_changes = changes;
@@ -372,4 +407,145 @@ protect_restore_snapshot(struct protect *p, struct protect_root *r,
 		close(lock);
 	res->failed = cnt.failed;
 	return rr;
+}
+
+/* Opens the directory holding base path rel, reusing *pfd while rel stays in *dir. */
+static int
+parent_of(int rootfd, const char *rel, char *dir, size_t dsize, int *pfd, const char **leaf)
+{
+	const char *slash = strrchr(rel, '/');
+	size_t n = slash ? (size_t)(slash - rel) : 0;
+
+	*leaf = slash ? slash + 1 : rel;
+	if (*pfd >= 0 && strlen(dir) == n && strncmp(dir, rel, n) == 0)
+		return *pfd;
+	if (*pfd >= 0)
+		close(*pfd);
+	*pfd = -1;
+	if (n >= dsize)
+		return -1;
+	memcpy(dir, rel, n);
+	dir[n] = '\0';
+	*pfd = vg_open_parent_beneath(rootfd, rel, 0, 0, leaf);
+	if (*pfd < 0)
+		dir[0] = '\1';	/* no cached directory */
+	return *pfd;
+}
+
+int
+protect_recheck_files(struct protect *p, struct protect_root *r, const struct manifest *base,
+    bool (*want)(const char *rel), struct mf_stamp *stamps,
+    const struct reconcile_opts *o, size_t *n_checked, size_t *n_changes)
+{
+	struct manifest cur = { 0 };
+	struct vg_buf *diffbuf = vg_buf_new(64 << 10), *injbuf = vg_buf_new(4096);
+	size_t *cand = NULL, n_cand = 0, checked = 0, changes = 0;
+	char dir[PATH_MAX] = "\1", detail[PATH_MAX + 128];
+	int rootfd = -1, pfd = -1, ret = VG_ERR_NOMEM;
+
+	if (n_checked)
+		*n_checked = 0;
+	if (n_changes)
+		*n_changes = 0;
+	if (!diffbuf || !injbuf || !(cand = malloc((base->n + 1) * sizeof(*cand))) ||
+	    !(cur.e = calloc(base->n + 1, sizeof(*cur.e))))
+		goto out;
+	cur.cap = base->n + 1;
+	if ((rootfd = open(r->path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) {
+		ret = errno == ENOENT ? VG_ERR_NOTFOUND : VG_ERR_IO;
+		goto out;
+	}
+	/* stat each page where it is; only those not verified unchanged get hashed */
+	for (size_t i = 0; i < base->n; i++) {
+		const struct mf_entry *b = &base->e[i];
+		const char *leaf;
+		struct stat st;
+		if (b->type != MF_FILE || !*b->path || !want(b->path) ||
+		    mf_excluded(&r->cfg->exclude, b->path))
+			continue;
+		if (parent_of(rootfd, b->path, dir, sizeof(dir), &pfd, &leaf) < 0)
+			continue;	/* its directory changed: the full reconcile's work */
+		checked++;
+		if (fstatat(pfd, leaf, &st, AT_SYMLINK_NOFOLLOW) != 0) {
+			if (errno == ENOENT)
+				cand[n_cand++] = i;	/* deleted */
+			continue;
+		}
+		struct mf_stamp now;
+		mf_stamp_of(&now, &st);
+		if (S_ISREG(st.st_mode) && memcmp(&now, &stamps[i], sizeof(now)) == 0 &&
+		    (uint32_t)(st.st_mode & 07777) == b->mode && st.st_uid == b->uid &&
+		    st.st_gid == b->gid)
+			continue;
+		/* kept only if the file proves equal below, and its times are settled */
+		if (mf_stamp_settled(&now))
+			stamps[i] = now;
+		else
+			memset(&stamps[i], 0, sizeof(stamps[i]));
+		struct mf_entry *c = &cur.e[cur.n];
+		if (!(c->path = strdup(b->path)))
+			goto out;
+		cur.n++;
+		c->type = S_ISREG(st.st_mode) ? MF_FILE : S_ISDIR(st.st_mode) ? MF_DIR
+		    : S_ISLNK(st.st_mode) ? MF_LINK : MF_OTHER;
+		c->mode = st.st_mode & 07777;
+		c->uid = st.st_uid;
+		c->gid = st.st_gid;
+		c->size = (uint64_t)st.st_size;
+		c->mtime = st.st_mtim.tv_sec;
+		if (c->type == MF_LINK) {
+			char t[PATH_MAX];
+			ssize_t n = readlinkat(pfd, leaf, t, sizeof(t) - 1);
+			t[n > 0 ? n : 0] = '\0';
+			if (!(c->target = strdup(t)))
+				goto out;
+		}
+		cand[n_cand++] = i;
+	}
+	if ((ret = manifest_hash(r->path, &cur, o->threads, p->log)) != VG_OK)
+		goto out;
+	for (size_t k = 0; k < n_cand; k++) {
+		const struct mf_entry *b = &base->e[cand[k]];
+		const struct mf_entry *c = manifest_find(&cur, b->path);
+		unsigned kinds = fim_diff_entry(b, c);
+		if (c && c->err && b->type == c->type)
+			kinds = 0;	/* unreadable now: the full reconcile reports it */
+		if (!kinds || (c && c->err)) {
+			if (!kinds && c)
+				continue;	/* equal: its stamp stands */
+			memset(&stamps[cand[k]], 0, sizeof(stamps[0]));
+			continue;
+		}
+		memset(&stamps[cand[k]], 0, sizeof(stamps[0]));
+		struct fim_change ch = { .root = r, .path = b->path, .kinds = kinds, .base = b,
+			.cur = c };
+		struct tamper_result tr;
+		vg_buf_reset(diffbuf);
+		vg_buf_reset(injbuf);
+		if (o->analyze && (kinds & FIM_CONTENT))
+			analyze(p, r, &ch, &tr, diffbuf, injbuf);
+		act(p, r, o, &ch, detail, sizeof(detail));
+		changes++;
+		if (o->fn)
+			o->fn(o->arg, &ch);
+	}
+	if (n_checked)
+		*n_checked = checked;
+	if (n_changes)
+		*n_changes = changes;
+	ret = VG_OK;
+out:
+	if (pfd >= 0)
+		close(pfd);
+	if (rootfd >= 0)
+		close(rootfd);
+	for (size_t i = 0; i < cur.n; i++) {
+		free(cur.e[i].path);
+		free(cur.e[i].target);
+	}
+	free(cur.e);
+	free(cand);
+	vg_buf_free(diffbuf);
+	vg_buf_free(injbuf);
+	return ret;
 }

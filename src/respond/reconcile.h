@@ -10,6 +10,8 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
+#include <sys/stat.h>
 
 enum protect_action {
 	ACT_NONE = 0,		/* reported only (policy alert, or a check) */
@@ -34,6 +36,9 @@ struct fim_change {
 	const char *injected;		/* tamper_describe text; NULL if nothing flagged */
 	const char *diff;		/* unified diff; NULL unless analysed text */
 	int attempts;			/* restore installs needed (>1: something raced) */
+	/* an aggregated summary (monitor/fimagg): changes folded in, the first's time */
+	uint64_t repeats;
+	int64_t first_us;
 };
 typedef void (*fim_change_fn)(void *arg, const struct fim_change *ch);
 
@@ -51,6 +56,24 @@ struct reconcile_opts {
 	bool hooks;		/* call the file hook for added/changed files */
 	fim_change_fn fn;
 	void *arg;
+	/* Big files (over hash_max; 0 = hash everything here) are hashed elsewhere: a
+	 * file the cache does not know is handed to defer_hash, with recheck when only
+	 * its hash can tell whether it changed (same size as the baseline; rel is then
+	 * checked again once hashed), or for the record after its change was handled
+	 * (path is where it is now, e.g. moved aside). Until then its content counts as
+	 * unchanged. */
+	uint64_t hash_max;
+	bool (*hash_cached)(void *arg, const char *rel, const struct stat *st,
+	    char sha256[OBJ_HEX_SIZE]);
+	void (*defer_hash)(void *arg, const struct protect_root *r, const char *rel,
+	    const char *path, bool recheck);
+	/* a file found equal to base entry i, as its stat was (to skip its hash later) */
+	void (*verified)(void *arg, const struct protect_root *r, size_t i,
+	    const struct mf_stamp *st);
+	/* asked after each change handled: true stops the reconcile, which then returns
+	 * VG_ERR_BUSY (what is left is found by the next one) */
+	bool (*yield)(void *arg);
+	void *hash_arg;
 };
 
 /* Compiles the tamper patterns analysis uses, once per context; the first analysing
@@ -77,5 +100,16 @@ struct restore_result {
 int protect_restore_snapshot(struct protect *p, struct protect_root *r,
     const struct manifest *m, const char *rel, bool dry_run, fim_change_fn fn, void *arg,
     struct restore_result *res);
+
+/* The pages first: compares the baseline's regular files that want(rel) accepts with
+ * what is on disk and acts per opts on each difference (content, type, mode, owner,
+ * deleted), without walking the tree. stamps[i] (base->n of them, zeroed at first,
+ * kept by the caller for this base) lets files unchanged since the last recheck go
+ * unhashed. Paths whose directory is missing or no longer a directory, and files
+ * that were added, are left to a full reconcile. *n_checked (may be NULL) gets the
+ * files compared. 0, VG_ERR_NOTFOUND (no root) or VG_ERR_NOMEM. */
+int protect_recheck_files(struct protect *p, struct protect_root *r, const struct manifest *base,
+    bool (*want)(const char *rel), struct mf_stamp *stamps,
+    const struct reconcile_opts *opts, size_t *n_checked, size_t *n_changes);
 
 #endif
