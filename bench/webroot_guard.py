@@ -164,12 +164,22 @@ def big(vigil, n, nbig, size_mb):
                 break
             time.sleep(0.01)
         t_gone = time.time()
+        # the worker's hashes: wait while they keep coming (the watcher logs each at -v)
+        errpath = os.path.join(work, "watch.err")
+        n, last, t_last = 0, 0, time.time()
+        while n < nbig and time.time() - t_last < 60:
+            n = open(errpath).read().count("hashed off the loop")
+            if n != last:
+                last, t_last = n, time.time()
+            time.sleep(0.05)
+        t_hashed = t_last
         err = stop(w, work)
         print("%d sparse files of %d MB added in %.2f s, then a page defaced"
               % (nbig, size_mb, t_deface - t0))
         print("deface -> restored: %.1f ms; big files all moved aside %.2f s after the deface; "
-              "%d big-file hashes logged" % ((t_ok - t_deface) * 1000, t_gone - t_deface,
-                                             err.count("hashed off the loop")))
+              "%d of %d big-file hashes logged, the last %.1f s after the deface"
+              % ((t_ok - t_deface) * 1000, t_gone - t_deface, err.count("hashed off the loop"),
+                 nbig, t_hashed - t_deface))
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

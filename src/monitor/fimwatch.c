@@ -232,13 +232,10 @@ struct watch_walk {
 
 static void enqueue_excl(struct fimwatch *fw, int root, const char *rel, bool now_, int64_t now);
 
-bool
-fimwatch_server_script(const char *rel)
+/* Whether rel's last component ends in one of ext (NULL-terminated, any case). */
+static bool
+ext_in(const char *rel, const char *const *ext)
 {
-	static const char *const ext[] = { "php", "php3", "php4", "php5", "php7", "php8",
-		"phtml", "pht", "phar", "inc", "jsp", "jspx", "jspf", "asp", "aspx", "ashx",
-		"asmx", "ascx", "asa", "cer", "cdx", "cgi", "pl", "py", "rb", "sh", "shtml",
-		NULL };
 	const char *slash = strrchr(rel, '/');
 	const char *dot = strrchr(slash ? slash : rel, '.');
 	if (!dot)
@@ -247,6 +244,16 @@ fimwatch_server_script(const char *rel)
 		if (strcasecmp(dot + 1, ext[i]) == 0)
 			return true;
 	return false;
+}
+
+bool
+fimwatch_server_script(const char *rel)
+{
+	static const char *const ext[] = { "php", "php3", "php4", "php5", "php7", "php8",
+		"phtml", "pht", "phar", "inc", "jsp", "jspx", "jspf", "asp", "aspx", "ashx",
+		"asmx", "ascx", "asa", "cer", "cdx", "cgi", "pl", "py", "rb", "sh", "shtml",
+		NULL };
+	return ext_in(rel, ext);
 }
 
 /* Watches each directory the walk meets; one that cannot be watched is not descended. */
@@ -575,14 +582,7 @@ fimwatch_served_page(const char *rel)
 {
 	static const char *const ext[] = { "html", "htm", "xhtml", "js", "mjs", "css", "svg",
 		"json", "xml", NULL };
-	const char *slash = strrchr(rel, '/');
-	const char *dot = strrchr(slash ? slash : rel, '.');
-	if (!dot)
-		return false;
-	for (size_t i = 0; ext[i]; i++)
-		if (strcasecmp(dot + 1, ext[i]) == 0)
-			return true;
-	return fimwatch_server_script(rel);
+	return ext_in(rel, ext) || fimwatch_server_script(rel);
 }
 
 /* After lost events, the pages a server serves are put right first (a stat each, a
