@@ -95,49 +95,40 @@ hydra_cmd() {	# hydra_cmd HOST
 	echo hydra -I -l admin -P "$TMP/pass.txt" -t 4 -s $SSH_PORT "$1" ssh
 }
 
-# 1. sqlmap
-if command -v sqlmap >/dev/null; then
-	use_addr 10.231.0.11
-	tool sqlmap $(sqlmap_cmd $SRV_IP)
-	poll_until 60 blocked 10.231.0.11 && ok "sqlmap's address is blocked" ||
-		not_ok "sqlmap not blocked: $(tail -3 err.txt; tail -3 sqlmap.out)"
+# attack NAME ADDR PORT CMD...: CMD run from ADDR gets ADDR blocked, and its next
+# connect to PORT times out.
+attack() {
+	local name=$1 addr=$2 port=$3
+	shift 3
+	use_addr "$addr"
+	poll_until 60 can_connect $NS_ATK $SRV_IP "$port" || not_ok "$name: server port $port not reachable"
+	tool "$name" "$@"
+	poll_until 60 blocked "$addr" && ok "$name's address is blocked" ||
+		not_ok "$name not blocked: $(tail -3 err.txt; tail -3 "$name.out")"
 	tool_stop
-	can_connect $NS_ATK $SRV_IP $PORT && not_ok "sqlmap's host still connects" ||
-		ok "sqlmap's host's next connect times out"
+	can_connect $NS_ATK $SRV_IP "$port" && not_ok "$name's host still connects" ||
+		ok "$name's host's next connect times out"
+}
+
+if command -v sqlmap >/dev/null; then
+	attack sqlmap 10.231.0.11 $PORT $(sqlmap_cmd $SRV_IP)
 	alerted 10.231.0.11 'http.%' && ok "sqlmap's requests are alerted on" || not_ok "no alert for sqlmap"
 else
 	skip "sqlmap is blocked" "sqlmap not installed"
 fi
-
-# 2. a content scan (ffuf, or wfuzz)
 if command -v ffuf >/dev/null || command -v wfuzz >/dev/null; then
-	use_addr 10.231.0.12
-	tool scan $(scan_cmd $SRV_IP)
-	poll_until 60 blocked 10.231.0.12 && ok "the scanner's address is blocked" ||
-		not_ok "scanner not blocked: $(tail -3 err.txt; tail -3 scan.out)"
-	tool_stop
-	can_connect $NS_ATK $SRV_IP $PORT && not_ok "the scanner still connects" ||
-		ok "the scanner's next connect times out"
+	attack scanner 10.231.0.12 $PORT $(scan_cmd $SRV_IP)
 else
 	skip "a scanner is blocked" "neither ffuf nor wfuzz installed"
 fi
-
-# 3. hydra against sshd
-if [ -n "$have_sshd" ]; then
-	use_addr 10.231.0.13
-	poll_until 60 can_connect $NS_ATK $SRV_IP $SSH_PORT || not_ok "sshd not reachable"
-	tool hydra $(hydra_cmd $SRV_IP)
-	poll_until 60 blocked 10.231.0.13 && ok "hydra's address is blocked after 3 failed logins" ||
-		not_ok "hydra not blocked: $(tail -3 err.txt; tail -3 hydra.out; tail -3 sshd.log)"
-	tool_stop
-	can_connect $NS_ATK $SRV_IP $SSH_PORT && not_ok "hydra's host still reaches sshd" ||
-		ok "hydra's host's next ssh connect times out"
-	alerted 10.231.0.13 'auth.%' && ok "the failed logins are alerted on" || not_ok "no ssh alert"
+if [ -n "$have_sshd" ]; then	# blocked after 3 failed logins (the bruteforce trigger)
+	attack hydra 10.231.0.13 $SSH_PORT $(hydra_cmd $SRV_IP)
+	alerted 10.231.0.13 'auth.%' && ok "hydra's failed logins are alerted on" || not_ok "no ssh alert"
 else
 	skip "hydra is blocked" "needs sshd, ssh-keygen and hydra"
 fi
 
-# 4. the allowlisted client does all of it and is never blocked
+# The allowlisted client does all of it and is never blocked.
 run ip netns exec $NS_OK timeout 120 $(sqlmap_cmd $SRV_IP2)
 run ip netns exec $NS_OK timeout 120 $(scan_cmd $SRV_IP2)
 [ -n "$have_sshd" ] && run ip netns exec $NS_OK timeout 120 $(hydra_cmd $SRV_IP2)
