@@ -112,6 +112,7 @@ ip netns exec $NS_OK curl -s -m 3 -o /dev/null "http://$SRV_IP2:$PORT/"
 saved() { [ "$(sqlite3 w.db "select offset from source_offsets where path = '$TMP/access.log'")" = \
 	"$(stat -c %s access.log)" ]; }
 poll_until 60 saved && ok "batches save again once the fault is gone" || not_ok "positions never saved"
+alerted $ATK_IP6 && ok "and the IPv6 attacker's alert with them" || not_ok "no alert for $ATK_IP6"
 expect_eq "the block is recorded once" "$(rows $ATK_IP6 active)" 1
 stop
 grep -Eq 'AddressSanitizer|runtime error:|LeakSanitizer' err.txt && not_ok "sanitizer report in watch" ||
