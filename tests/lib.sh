@@ -9,6 +9,14 @@ ok() { echo "ok - $*"; }
 not_ok() { echo "not ok - $*"; T_FAILED=1; }
 skip() { echo "ok - $1 # SKIP ${2:-}"; }
 
+# nobody_vigil DIR: prints the path of a copy of $VIGIL (DIR/bin/vigil, with the rules
+# beside it as an installed tree has them) that user nobody can run: the checkout
+# may sit under a private home such as /root.
+nobody_vigil() {
+	mkdir -p "$1/bin" && cp "$VIGIL" "$1/bin/vigil" && cp -r "$SRCDIR/rules" "$1/rules" &&
+		chmod -R a+rX,go-w "$1" && echo "$1/bin/vigil"
+}
+
 # run CMD...: runs it, capturing stdout in $OUT, stderr in $ERR, exit code in $RC.
 run() {
 	RC=0

@@ -88,14 +88,16 @@ if need_root; then
 	U=$(mktemp -d /tmp/vigil-user.XXXXXX)
 	chmod 755 "$U" && chown 65534:65534 "$U"
 	cp "$TMP/empty.log" "$U/e.log" && chmod 644 "$U/e.log"
+	NB=$(mktemp -d /tmp/vigil-nobody.XXXXXX) && chmod 755 "$NB"
+	NB_VIGIL=$(nobody_vigil "$NB")
 	as_nobody() { (cd "$U" && setpriv --reuid=65534 --regid=65534 --clear-groups \
-		env HOME="$U" XDG_CACHE_HOME="$U/xdg" "$VIGIL" "$@"); }
+		env HOME="$U" XDG_CACHE_HOME="$U/xdg" "$NB_VIGIL" "$@"); }
 	run as_nobody scan-log e.log
 	run as_nobody -vv scan-log e.log
 	expect_match "user: compiled rules come from \$XDG_CACHE_HOME/vigil" err "rules cache hit $U/xdg/vigil/"
 	expect_eq "user cache is private" "$(stat -c %a "$U/xdg/vigil")" 700
 	expect_eq "nothing cached in the working directory" "$(ls "$U")" "$(printf 'e.log\nxdg')"
-	rm -rf "$U"
+	rm -rf "$U" "$NB"
 else
 	skip "default rules cache locations" "needs root to test both"
 fi

@@ -60,16 +60,18 @@ if [ "$(id -u)" = 0 ]; then
 	chown -R nobody "$U/www"
 	chown root "$U/www/secret.php" "$U/www/locked"
 	AS=(setpriv --reuid=nobody --regid=nogroup --clear-groups --)
+	V=$(nobody_vigil "$U/nb") RULES=$U/nb/rules/webshell
 else
 	AS=()
+	V=$VIGIL RULES=$SRCDIR/rules/webshell
 fi
-run "${AS[@]}" "$VIGIL" scan --rules "$SRCDIR/rules/webshell" "$U/www"
+run "${AS[@]}" "$V" scan --rules "$RULES" "$U/www"
 expect_rc "unreadable file and directory: exit 4" 4
 expect_match "text: the unreadable file is a finding" out \
 	"^not-scanned +- +not scanned: unreadable \(Permission denied\) +$U/www/secret\.php$"
 expect_match "text: the unreadable directory is a finding" out \
 	"^not-scanned +- +not scanned: directory unreadable, nothing below it scanned \(Permission denied\) +$U/www/locked$"
-run "${AS[@]}" "$VIGIL" scan --json --rules "$SRCDIR/rules/webshell" "$U/www"
+run "${AS[@]}" "$V" scan --json --rules "$RULES" "$U/www"
 expect_rc "JSON: unreadable, exit 4" 4
 expect_match "JSON: unreadable file" out '"path":"[^"]*/www/secret\.php","level":"not-scanned","reason":"unreadable"'
 expect_match "JSON: unreadable directory" out '"path":"[^"]*/www/locked","level":"not-scanned","reason":"directory_unreadable"'
@@ -77,6 +79,6 @@ expect_clean_stderr "unreadable: no sanitizer reports"
 
 # everything readable and clean: exit 0, no finding
 chmod 644 "$U/www/secret.php"; chmod 755 "$U/www/locked"
-run "${AS[@]}" "$VIGIL" scan --rules "$SRCDIR/rules/webshell" "$U/www"
+run "${AS[@]}" "$V" scan --rules "$RULES" "$U/www"
 expect_rc "all scanned, nothing found: exit 0" 0
 finish
