@@ -4,10 +4,8 @@
 #include "cmd/protect_cmd.h"
 #include "core/err.h"
 #include "core/esc.h"
-#include "monitor/pubgate.h"
+#include "respond/publish.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
@@ -58,36 +56,21 @@ static int
 begin(struct vg_ctx *ctx, struct vg_config *cfg, struct protect *p, struct protect_root *r,
     const struct popts *o)
 {
-	char path[PATH_MAX], err[512], ts[40];
-	FILE *f;
-	int fd;
+	char err[PATH_MAX + 128], ts[40];
+	int rr = publish_begin(p, r, o->note, ts, sizeof(ts), err, sizeof(err));
 
-	if (protect_load_baseline(p, r, err, sizeof(err)) != VG_OK) {
-		cmd_eprintf("vigil publish: %s\n", err);
+	if (rr == VG_ERR_BUSY || rr == VG_ERR_NOTFOUND) {
+		if (rr == VG_ERR_BUSY)
+			cmd_eprintf("vigil publish: a publishing window is already open for "
+			    "%s (%s)\n", r->name, err);
+		else
+			cmd_eprintf("vigil publish: %s\n", err);
 		return VG_EXIT_USAGE;
 	}
-	protect_publish_state_path(p, r, path, sizeof(path));
-	if ((fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600)) < 0) {
-		if (errno == EEXIST) {
-			cmd_eprintf("vigil publish: a publishing window is already open for %s "
-			    "(%s)\n", r->name, path);
-			return VG_EXIT_USAGE;
-		}
-		cmd_eprintf("vigil publish: %s: %s\n", path, strerror(errno));
+	if (rr != VG_OK) {
+		cmd_eprintf("vigil publish: %s\n", err[0] ? err : vg_strerror(rr));
 		return VG_EXIT_RUNTIME;
 	}
-	vg_time_format(vg_now_us(), ts, sizeof(ts));
-	json_t *j = json_pack("{s:s, s:s, s:s, s:s?}", "webroot", r->name, "since", ts,
-	    "baseline", r->base_id, "note", o->note);
-	if (!(f = fdopen(fd, "w"))) {
-		close(fd);
-		json_decref(j);
-		return VG_EXIT_RUNTIME;
-	}
-	json_dumpf(j, f, JSON_COMPACT);
-	fputc('\n', f);
-	fclose(f);
-	json_decref(j);
 	audit(cfg, ctx, "publish.begin", r->name);
 	if (!ctx->json)
 		printf("%s: publishing window open since %s (baseline %s); changes are recorded, "
@@ -101,12 +84,11 @@ begin(struct vg_ctx *ctx, struct vg_config *cfg, struct protect *p, struct prote
 static int
 show(struct vg_ctx *ctx, struct protect *p, struct protect_root *r, bool diff)
 {
-	char err[512], path[PATH_MAX];
+	char err[512], since[64];
 	struct pctx c = { ctx, diff, NULL };
 	struct reconcile_opts ro = { .mode = RECONCILE_REPORT, .analyze = diff, .threads = 2,
 		.fn = print_change, .arg = &c };
 	size_t changes = 0;
-	bool open_ = protect_publish_active(p, r);
 	int rr;
 
 	if (protect_load_baseline(p, r, err, sizeof(err)) != VG_OK) {
@@ -115,13 +97,10 @@ show(struct vg_ctx *ctx, struct protect *p, struct protect_root *r, bool diff)
 	}
 	c.baseline = r->base_id;
 	if (!ctx->json && !diff) {
-		protect_publish_state_path(p, r, path, sizeof(path));
-		json_t *st = open_ ? json_load_file(path, 0, NULL) : NULL;
-		const char *since = st ? json_string_value(json_object_get(st, "since")) : NULL;
+		publish_since(p, r, since, sizeof(since));
 		printf("%s: publishing window %s%s%s; baseline %s\n", r->name,
-		    open_ ? "open" : "closed", since ? " since " : "", since ? since : "",
-		    r->base_id);
-		json_decref(st);
+		    protect_publish_active(p, r) ? "open" : "closed", since[0] ? " since " : "",
+		    since, r->base_id);
 	}
 	if ((rr = protect_reconcile(p, r, r->base, "", &ro, &changes)) != VG_OK) {
 		cmd_eprintf("vigil publish: %s: %s\n", r->path, vg_strerror(rr));
@@ -132,18 +111,17 @@ show(struct vg_ctx *ctx, struct protect *p, struct protect_root *r, bool diff)
 	return VG_EXIT_OK;
 }
 
-struct gate {
+struct gate_print {
 	struct vg_ctx *ctx;
 	struct vg_config *cfg;
 	struct protect_root *r;
-	struct pubgate_opts go;
-	struct pubgate_result res;
 };
 
+/* One file the commit's webshell scan stopped at: printed, and audited if accepted. */
 static void
 gate_item(void *arg, const struct pubgate_item *it)
 {
-	struct gate *g = arg;
+	struct gate_print *g = arg;
 	const struct webshell_finding *f = it->f;
 	const char *verdict = it->accepted ? "accepted" : "blocked";
 	char why[640];
@@ -171,126 +149,58 @@ gate_item(void *arg, const struct pubgate_item *it)
 		printf(": %s\n", why);
 	}
 	if (it->accepted) {
-		char detail[PATH_MAX + 512];
+		char detail[PATH_MAX + 768];
 		snprintf(detail, sizeof(detail), "%s: %s: %s", g->r->name, it->path, why);
 		audit(g->cfg, g->ctx, "publish.accept", detail);
 	}
 }
 
-/* The snapshot gate: the window's added and changed files, scanned as stored. */
-static int
-gate_check(void *arg, const struct manifest *next)
-{
-	struct gate *g = arg;
-	int rr = pubgate_check(&g->go, next, &g->res);
-	if (rr != VG_OK)
-		return rr;
-	return g->res.blocking ? VG_ERR_DENIED : VG_OK;
-}
-
-/* Commit: snapshot through the webshell gate; the window closes only if it passed. */
-static int
-commit(struct vg_ctx *ctx, struct vg_config *cfg, struct protect *p, struct protect_root *r,
-    const struct popts *o)
-{
-	struct gate g = { .ctx = ctx, .cfg = cfg, .r = r };
-	struct protect_snapshot_stats s;
-	char rules[4096], err[512], id[PROTECT_ID_SIZE];
-	int rr, ret = VG_EXIT_RUNTIME;
-
-	if (protect_load_baseline(p, r, err, sizeof(err)) != VG_OK) {
-		cmd_eprintf("vigil publish: %s\n", err);
-		return VG_EXIT_USAGE;
-	}
-	if (webshell_find_rules(rules, sizeof(rules)) != VG_OK) {
-		fprintf(stderr, "vigil publish: webshell rules not found (set VIGIL_WEBSHELL_RULES); "
-		    "a commit scans the window's files first; window left open\n");
-		return VG_EXIT_USAGE;
-	}
-	if (webshell_scanner_new(rules, &ctx->log, &g.go.ws, err, sizeof(err)) != VG_OK) {
-		cmd_eprintf("vigil publish: rules: %s; window left open\n", err);
-		return VG_EXIT_USAGE;
-	}
-	g.go.backup_dir = p->backup_dir;
-	g.go.base = r->base;
-	g.go.accept = o->accept;
-	g.go.n_accept = o->n_accept;
-	g.go.force = o->force;
-	g.go.fn = gate_item;
-	g.go.arg = &g;
-	/* the snapshot is written before the window closes, so a watcher never sees the
-	 * window closed with the old baseline still current */
-	rr = protect_snapshot_create_gated(p, r, 2, false, gate_check, &g, id, &s);
-	if (rr == VG_ERR_DENIED) {
-		cmd_eprintf("vigil publish: %s: commit refused: %zu file%s added or changed in "
-		    "the window %s suspected webshell%s or could not be scanned (listed above); "
-		    "remove %s, or accept %s with --accept PATH (or --force), then commit again; "
-		    "the window stays open and the baseline is unchanged\n", r->name,
-		    g.res.blocking, g.res.blocking == 1 ? "" : "s",
-		    g.res.blocking == 1 ? "is a" : "are", g.res.blocking == 1 ? "" : "s",
-		    g.res.blocking == 1 ? "it" : "them", g.res.blocking == 1 ? "it" : "them");
-		ret = VG_EXIT_FOUND;
-		goto out;
-	}
-	if (rr != VG_OK) {
-		cmd_eprintf("vigil publish: %s: snapshot failed: %s; window left open\n",
-		    r->name, vg_strerror(rr));
-		goto out;
-	}
-	if (!ctx->json)
-		printf("%s: committed as snapshot %s (%zu files, %zu new objects; %zu added or "
-		    "changed files scanned for webshells, %zu accepted); the new baseline\n",
-		    r->name, id, s.files, s.new_objects, g.res.scanned, g.res.accepted);
-	else
-		printf("{\"webroot\":\"%s\",\"committed\":\"%s\",\"scanned\":%zu,"
-		    "\"accepted\":%zu}\n", r->name, id, g.res.scanned, g.res.accepted);
-	ret = VG_EXIT_OK;
-out:
-	webshell_scanner_free(g.go.ws);
-	return ret;
-}
-
 static int
 end(struct vg_ctx *ctx, struct vg_config *cfg, struct protect *p, struct protect_root *r,
-    const struct popts *o, bool commit_)
+    const struct popts *o, bool commit)
 {
-	char path[PATH_MAX], err[512];
-	int rr;
+	char err[PATH_MAX + 128], id[PROTECT_ID_SIZE];
+	struct gate_print g = { ctx, cfg, r };
+	struct publish_commit_opts co = { .accept = o->accept, .n_accept = o->n_accept,
+		.force = o->force, .fn = gate_item, .arg = &g };
+	struct pctx c = { ctx, false, r->base_id };
+	struct protect_snapshot_stats s;
+	struct pubgate_result res = { 0 };
+	size_t changes = 0, n;
+	int rr = commit ? publish_commit(p, r, &ctx->log, &co, &res, id, &s, err, sizeof(err))
+			: publish_abort(p, r, print_change, &c, &changes, err, sizeof(err));
 
-	protect_publish_state_path(p, r, path, sizeof(path));
-	if (!protect_publish_active(p, r)) {
+	n = res.blocking;
+	if (rr == VG_ERR_NOTFOUND) {
 		cmd_eprintf("vigil publish: no publishing window is open for %s (run `vigil "
 		    "publish begin`)\n", r->name);
 		return VG_EXIT_USAGE;
 	}
-	if (commit_) {
-		int ret = commit(ctx, cfg, p, r, o);
-		if (ret != VG_EXIT_OK)
-			return ret;
-	} else {
-		struct pctx c = { ctx, false, NULL };
-		struct reconcile_opts ro = { .mode = RECONCILE_RESTORE, .threads = 2,
-			.fn = print_change, .arg = &c };
-		size_t changes = 0;
-		if (protect_load_baseline(p, r, err, sizeof(err)) != VG_OK) {
-			cmd_eprintf("vigil publish: %s\n", err);
-			return VG_EXIT_RUNTIME;
-		}
-		c.baseline = r->base_id;
-		if ((rr = protect_reconcile(p, r, r->base, "", &ro, &changes)) != VG_OK) {
-			cmd_eprintf("vigil publish: %s: %s; window left open\n", r->path,
-			    vg_strerror(rr));
-			return VG_EXIT_RUNTIME;
-		}
-		if (!ctx->json)
-			printf("%s: aborted; %zu change%s reverted to baseline %s\n", r->name,
-			    changes, changes == 1 ? "" : "s", r->base_id);
+	if (commit && rr == VG_ERR_DENIED) {
+		cmd_eprintf("vigil publish: %s: commit refused: %zu file%s added or changed in "
+		    "the window %s suspected webshell%s or could not be scanned (listed above); "
+		    "remove %s, or accept %s with --accept PATH (or --force), then commit again; "
+		    "the window stays open and the baseline is unchanged\n", r->name, n,
+		    n == 1 ? "" : "s", n == 1 ? "is a" : "are", n == 1 ? "" : "s",
+		    n == 1 ? "it" : "them", n == 1 ? "it" : "them");
+		return VG_EXIT_FOUND;
 	}
-	if (unlink(path) != 0) {
-		cmd_eprintf("vigil publish: %s: %s\n", path, strerror(errno));
-		return VG_EXIT_RUNTIME;
+	if (rr != VG_OK) {
+		cmd_eprintf("vigil publish: %s: %s%s; window left open\n", r->name,
+		    commit && !err[0] ? "snapshot failed: " : "", err[0] ? err : vg_strerror(rr));
+		return rr == VG_ERR_CONFIG ? VG_EXIT_USAGE : VG_EXIT_RUNTIME;
 	}
-	audit(cfg, ctx, commit_ ? "publish.commit" : "publish.abort", r->name);
+	if (commit && !ctx->json)
+		printf("%s: committed as snapshot %s (%zu files, %zu new objects; %zu added or "
+		    "changed files scanned for webshells, %zu accepted); the new baseline\n",
+		    r->name, id, s.files, s.new_objects, res.scanned, res.accepted);
+	else if (commit)
+		printf("{\"webroot\":\"%s\",\"committed\":\"%s\",\"scanned\":%zu,"
+		    "\"accepted\":%zu}\n", r->name, id, res.scanned, res.accepted);
+	else if (!ctx->json)
+		printf("%s: aborted; %zu change%s reverted to baseline %s\n", r->name, changes,
+		    changes == 1 ? "" : "s", r->base_id);
+	audit(cfg, ctx, commit ? "publish.commit" : "publish.abort", r->name);
 	return VG_EXIT_OK;
 }
 

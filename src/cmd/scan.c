@@ -1,18 +1,16 @@
 /* `vigil scan PATH...`: offline webshell scan of web roots. The walk and the worker
- * threads are monitor/treescan.c; this file parses options, prints findings, the
- * progress bar and the summary. */
+ * threads are monitor/treescan.c, the output monitor/treescan_print.c; this file
+ * parses options and wires them. */
 #include "cmd/cmd.h"
 #include "core/buf.h"
 #include "core/err.h"
-#include "core/esc.h"
-#include "core/event.h"
 #include "monitor/treescan.h"
+#include "monitor/treescan_print.h"
 #include "monitor/webshell.h"
 #include "respond/quarantine.h"
 
 #include <errno.h>
 #include <getopt.h>
-#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,13 +22,8 @@ extern const struct cmd_ops cmd_scan;
 _Static_assert(QUARANTINE_ID_MAX <= TREESCAN_ID_MAX, "quarantine ids fit the scan's buffer");
 
 struct scan_cmd {
-	const struct vg_ctx *ctx;
 	struct webshell_scanner *ws;
 	const char *vault;		/* non-NULL: quarantine malicious findings */
-	long long max_size;
-	bool progress;
-	bool header_printed;
-	struct timespec last_progress;
 };
 
 static double
@@ -48,140 +41,6 @@ scan_file(void *arg, int rootfd, const char *root, const char *rel, const char *
 	struct scan_cmd *r = arg;
 	return quarantine_scan_and_act_at(r->ws, r->vault, rootfd, root, rel, shown, f, qid,
 	    qerr, qerr_size);
-}
-
-static json_t *
-comma_list_json(const char *s)
-{
-	json_t *a = json_array();
-	while (a && *s) {
-		size_t l = strcspn(s, ",");
-		json_array_append_new(a, json_stringn(s, l));
-		s += l;
-		if (*s == ',')
-			s++;
-	}
-	return a;
-}
-
-static void
-table_header(struct scan_cmd *r)
-{
-	if (!r->header_printed) {
-		printf("%-11s %5s  %-40s %s\n", "LEVEL", "SCORE", "FAMILIES", "PATH");
-		r->header_printed = true;
-	}
-}
-
-/* A file or directory that was not scanned is a finding of its own: a padded shell over
- * --max-size or an unreadable directory must not pass as "nothing found". */
-static void
-report_unscanned(void *arg, const struct treescan_unscanned *u)
-{
-	struct scan_cmd *r = arg;
-	char why[256];
-
-	treescan_why_text(u, r->max_size, why, sizeof(why));
-	if (r->progress)
-		fputs("\r\033[K", stderr);
-	if (r->ctx->json) {
-		json_t *j = json_pack("{s:o, s:s, s:s, s:s+}", "path",
-		    vg_json_string_lossy(u->path, strlen(u->path)), "level", "not-scanned",
-		    "reason", treescan_why_name(u->why), "finding", "not scanned: ", why);
-		if (j && u->why == TREESCAN_TOO_BIG)
-			json_object_set_new(j, "size", json_integer(u->size));
-		if (j) {
-			json_dumpf(j, stdout, JSON_COMPACT | JSON_PRESERVE_ORDER);
-			fputc('\n', stdout);
-			json_decref(j);
-		}
-	} else {
-		table_header(r);
-		printf("%-11s %5s  not scanned: %s  ", "not-scanned", "-", why);
-		vg_esc_fwrite(stdout, u->path, strlen(u->path));
-		putchar('\n');
-	}
-	fflush(stdout);
-}
-
-static void
-report(void *arg, const char *path, const struct webshell_finding *f, const char *qid)
-{
-	struct scan_cmd *r = arg;
-
-	if (r->progress)
-		fputs("\r\033[K", stderr);
-	if (r->ctx->json) {
-		json_t *j = json_pack("{s:o, s:i, s:s, s:o, s:o, s:s, s:I, s:f, s:I, s:f, s:f,"
-				      " s:i, s:i, s:b}",
-		    "path", vg_json_string_lossy(path, strlen(path)), "score", f->score,
-		    "level", f->level, "families", comma_list_json(f->families), "rules",
-		    comma_list_json(f->rules), "sha256", f->sha256, "size", (json_int_t)f->size,
-		    "entropy", f->entropy, "longest_token", (json_int_t)f->longest_token,
-		    "compress_ratio", f->compress_ratio, "nonprint_share", f->nonprint_share,
-		    "rule_score", f->rule_score, "stats_score", f->stats_score, "partial",
-		    f->yara_limited);
-		if (j && qid && qid[0])
-			json_object_set_new(j, "quarantine_id", json_string(qid));
-		if (j) {
-			json_dumpf(j, stdout, JSON_COMPACT | JSON_PRESERVE_ORDER);
-			fputc('\n', stdout);
-			json_decref(j);
-		}
-	} else {
-		table_header(r);
-		printf("%-11s %5d  %-40s ", f->level, f->score, f->families[0] ? f->families : "-");
-		/* attacker-chosen name: through the one sanitiser (JSON escapes anyway) */
-		vg_esc_fwrite(stdout, path, strlen(path));
-		if (qid && qid[0])
-			printf("  -> quarantined %s", qid);
-		putchar('\n');
-	}
-	fflush(stdout);
-}
-
-static void
-progress(void *arg, const struct treescan_stats *st, bool final)
-{
-	struct scan_cmd *r = arg;
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	double dt = (double)(ts.tv_sec - r->last_progress.tv_sec) +
-	    (double)(ts.tv_nsec - r->last_progress.tv_nsec) / 1e9;
-	if (!final && dt < 0.1)
-		return;
-	r->last_progress = ts;
-	size_t total = st->files ? st->files : 1;
-	int pct = (int)(st->done * 100 / total), bar = pct * 30 / 100;
-	fprintf(stderr, "\r[%.*s%*s] %3d%% %zu/%zu files, %zu malicious, %zu suspicious, %zu "
-	    "not scanned%s", bar, "==============================", 30 - bar, "", pct, st->done,
-	    st->files, st->malicious, st->suspicious, st->unscanned, final ? "\n" : "");
-	fflush(stderr);
-}
-
-static void
-summary(const struct scan_cmd *r, const struct treescan_stats *st, double dt)
-{
-	double mib = (double)st->bytes / (1024.0 * 1024.0);
-	cmd_eprintf("vigil scan: %zu files, %.1f MiB in %.2f s (%.1f MiB/s, %.0f files/s, %d "
-	    "threads): %zu malicious, %zu suspicious, %zu not scanned\n",
-	    st->done - st->vanished - st->too_big - st->unreadable - st->not_regular, mib, dt,
-	    dt > 0 ? mib / dt : 0, dt > 0 ? (double)st->done / dt : 0, st->threads,
-	    st->malicious, st->suspicious, st->unscanned);
-	if (st->special || st->symlinks || st->too_big || st->loops || st->dropped ||
-	    st->not_regular)
-		cmd_eprintf("vigil scan: skipped: %zu special files, %zu symlinks, %zu "
-				"over the size limit, %zu directory loops, %zu over the file "
-				"limit\n",
-		    st->special + st->not_regular, st->symlinks, st->too_big, st->loops,
-		    st->dropped);
-	if (st->vanished || st->unreadable || st->walk_errors)
-		cmd_eprintf("vigil scan: errors: %zu vanished, %zu unreadable files, %zu "
-				"unreadable directories\n",
-		    st->vanished, st->unreadable, st->walk_errors);
-	if (r->vault)
-		cmd_eprintf("vigil scan: quarantined %zu into %s%s\n", st->quarantined,
-		    r->vault, st->quarantine_failed ? " (some failed, see above)" : "");
 }
 
 struct scan_args {
@@ -270,7 +129,7 @@ run(struct vg_ctx *ctx, int argc, char **argv)
 {
 	struct scan_args a = { .threads = 2, .max_size = WEBSHELL_DEFAULT_MAX_SIZE,
 		.timeout = WEBSHELL_DEFAULT_TIMEOUT };
-	struct scan_cmd r = { .ctx = ctx };
+	struct scan_cmd r = { 0 };
 	struct treescan *t = NULL;
 	struct treescan_stats st;
 	struct vg_config *cfg = NULL;
@@ -324,18 +183,20 @@ run(struct vg_ctx *ctx, int argc, char **argv)
 		}
 	}
 	r.vault = a.quarantine ? a.vault : NULL;
-	r.max_size = a.max_size;
-	r.progress = !a.no_progress && isatty(STDERR_FILENO) && ctx->log.level > VG_LOG_ERROR;
+	struct treescan_printer pr = { .json = ctx->json, .max_size = a.max_size,
+		.vault = r.vault, .progress = !a.no_progress && isatty(STDERR_FILENO) &&
+		ctx->log.level > VG_LOG_ERROR };
 	struct treescan_opts o = { .threads = (int)a.threads, .all = a.all,
-		.quarantine = r.vault != NULL, .scan = scan_file, .report = report,
-		.unscanned = report_unscanned,
-		.progress = r.progress ? progress : NULL, .arg = &r, .log = &ctx->log };
+		.quarantine = r.vault != NULL, .scan = scan_file, .report = treescan_print_finding,
+		.unscanned = treescan_print_unscanned,
+		.progress = pr.progress ? treescan_print_progress : NULL, .arg = &r, .out = &pr,
+		.log = &ctx->log };
 	treescan_run(t, &o, &st);
 	double dt = now_s() - t0;
-	if (r.progress)
-		progress(&r, &st, true);
+	if (pr.progress)
+		treescan_print_progress(&pr, &st, true);
 	if (ctx->log.level > VG_LOG_ERROR)
-		summary(&r, &st, dt);
+		treescan_print_summary(&pr, &st, dt);
 	if (st.malicious || st.suspicious)
 		ret = VG_EXIT_FOUND;
 	else if (arg_error || st.quarantine_failed)

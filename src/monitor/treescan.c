@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#define OUT(o) ((o)->out ? (o)->out : (o)->arg)
 #define SEEN_MAX (1u << 20)	/* directories remembered for loop detection */
 
 struct dir_id {
@@ -336,7 +337,7 @@ unscanned(struct run *r, const char *path, enum treescan_why why, int err, long 
 	struct treescan_unscanned u = { .path = path, .why = why, .err = err, .size = size };
 	r->st->unscanned++;
 	if (r->o->unscanned)
-		r->o->unscanned(r->o->arg, &u);
+		r->o->unscanned(OUT(r->o), &u);
 }
 
 static void
@@ -378,7 +379,7 @@ scan_one(struct run *r, const struct ts_file *file)
 				st->quarantine_failed++;
 		}
 		if (o->all || f->score >= WEBSHELL_SUSPICIOUS)
-			o->report(o->arg, path, f, qid);
+			o->report(OUT(o), path, f, qid);
 		break;
 	case VG_ERR_NOTFOUND:
 		st->vanished++;
@@ -398,7 +399,7 @@ scan_one(struct run *r, const struct ts_file *file)
 		break;
 	}
 	if (o->progress)
-		o->progress(o->arg, st, false);
+		o->progress(OUT(o), st, false);
 	pthread_mutex_unlock(&r->lock);
 	free(path);
 	free(f);

@@ -74,7 +74,8 @@ struct treescan_opts {
 	treescan_report_fn report;
 	treescan_unscanned_fn unscanned;	/* every "not scanned" finding */
 	treescan_progress_fn progress;	/* may be NULL */
-	void *arg;
+	void *arg;			/* for scan */
+	void *out;			/* for report, unscanned, progress (NULL: arg) */
 	const struct vg_logger *log;
 };
 
