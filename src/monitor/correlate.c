@@ -44,6 +44,10 @@ struct agg {
 	int64_t first_us, last_us;
 	int64_t arrival_us;			/* wall clock when opened */
 	int64_t id;				/* set by the OPENED callback */
+	/* as of the last committed store transaction (correlator_committed) */
+	bool saved;
+	uint64_t saved_count;
+	int64_t saved_last_us;
 	char field[48];
 	char matched[MATCHED_MAX];
 	char sensor[128];
@@ -587,7 +591,43 @@ correlator_stats(const struct correlator *c, struct correlate_stats *out)
 }
 
 void
-correlator_forget(struct correlator *c)
+correlator_committed(struct correlator *c)
+{
+	for (struct agg *a = c->fifo_head; a; a = a->fifo_next) {
+		a->saved = true;
+		a->saved_count = a->count;
+		a->saved_last_us = a->last_us;
+	}
+}
+
+void
+correlator_rolled_back(struct correlator *c)
+{
+	struct agg *a = c->fifo_head, *next;
+
+	for (; a; a = next) {
+		next = a->fifo_next;
+		if (a->saved) {
+			a->count = a->saved_count;
+			a->last_us = a->saved_last_us;
+			continue;
+		}
+		/* opened in the rolled-back transaction: its row and id are gone */
+		for (struct agg **pp = &a->src->aggs; *pp; pp = &(*pp)->next_in_source) {
+			if (*pp == a) {
+				*pp = a->next_in_source;
+				break;
+			}
+		}
+		a->src->n_aggs--;
+		fifo_remove(c, a);
+		c->stats.alerts_opened--;
+		free(a);
+	}
+}
+
+static void
+forget_all(struct correlator *c)
 {
 	while (c->lru_head) {
 		struct source *s = c->lru_head;
@@ -611,7 +651,7 @@ correlator_free(struct correlator *c)
 {
 	if (!c)
 		return;
-	correlator_forget(c);
+	forget_all(c);
 	free(c->buckets);
 	free(c);
 }

@@ -81,10 +81,15 @@ int correlator_feed(struct correlator *c, const struct vg_event *ev, int64_t arr
 int correlator_tick(struct correlator *c, int64_t now_us, correlate_alert_fn fn, void *arg);
 /* Closes everything (end of a batch scan, shutdown). */
 int correlator_flush(struct correlator *c, correlate_alert_fn fn, void *arg);
-/* Drops every source and open aggregate without reporting them: after a store
- * rollback, memory must not keep counts (or store ids) the store no longer has.
- * The store's open alerts stay as last committed, as after a crash. */
-void correlator_forget(struct correlator *c);
+/* The store transaction holding what was reported so far committed: remember each
+ * open aggregate's count and last seen as stored. */
+void correlator_committed(struct correlator *c);
+/* It rolled back instead, and its lines will be fed again: aggregates opened since
+ * the last commit are dropped (their rows and ids are gone), the others go back to
+ * their committed count and last seen, so no hit is counted twice. Threshold
+ * windows (brute force, dir-busting) keep the replayed events, which can only make
+ * a threshold alert earlier, never hide one. */
+void correlator_rolled_back(struct correlator *c);
 
 struct correlate_stats {
 	uint64_t sources;		/* currently tracked */

@@ -47,13 +47,14 @@ live_end(void *arg, bool poll, bool stop)
 		vg_warn(lv->lg, "watch: batch not saved (%s); lines will be read again",
 		    lv->failed ? vg_strerror(lv->failed) : store_errmsg(lv->store));
 		store_rollback(lv->store);
-		/* the round's hits are in memory only now: the lines come again */
+		/* the round's hits are in memory only now, and the lines come again */
 		pipeline_rolled_back(lv->pipeline);
 		spine_rewind(lv->spine);
 		lv->failed = 0;
 		return;
 	}
 	spine_committed(lv->spine);
+	pipeline_committed(lv->pipeline);
 	fflush(stdout);
 }
 

@@ -202,12 +202,15 @@ pipeline_flush(struct pipeline *p)
 }
 
 void
+pipeline_committed(struct pipeline *p)
+{
+	correlator_committed(p->corr);
+}
+
+void
 pipeline_rolled_back(struct pipeline *p)
 {
-	/* Undoing only this round's changes would need a journal of every aggregate
-	 * touched; a rollback is rare (a full disk), so restart from what the store
-	 * holds, exactly as after a crash. */
-	correlator_forget(p->corr);
+	correlator_rolled_back(p->corr);
 	p->output_error = 0;
 }
 

@@ -59,9 +59,11 @@ int pipeline_line(struct pipeline *p, struct decoder *d, const char *source, con
 int pipeline_tick(struct pipeline *p, int64_t now_us);
 /* Closes every open alert (end of input, shutdown). */
 int pipeline_flush(struct pipeline *p);
-/* The store transaction holding this round's alerts was rolled back and its lines
- * will come again: forget the correlation state (counts, store ids, thresholds)
- * built since, so nothing is counted twice; committed alerts keep their counts. */
+/* Watch mode: the round's store transaction committed (pipeline_committed) or
+ * rolled back and its lines will come again (pipeline_rolled_back): correlation
+ * goes back to what the store holds, so nothing is counted twice (see
+ * correlator_rolled_back). */
+void pipeline_committed(struct pipeline *p);
 void pipeline_rolled_back(struct pipeline *p);
 
 /* Batch source (`scan-log`): feeds every line of fd, read in 1 MiB chunks, to the

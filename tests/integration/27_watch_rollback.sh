@@ -62,6 +62,8 @@ for i in $(seq 1 50); do attack; done
 wait_for 60 all_read || not_ok "the lines were not all read once there was room"
 expect_eq "after rolled-back rounds, stored counts equal the $n attack lines written" \
 	"$(counted)" "$n"
+expect_eq "the open alert kept counting across the full disk (one alert, not split)" \
+	"$(sqlite3 small/w.db "select count(*) from alerts where rule_id = 'http.sqli.union'")" 1
 
 # A kill under the stream after the recovery: still exact.
 { for i in $(seq 1 200); do attack; ((i % 20 == 0)) && sleep 0.02; done; } &

@@ -95,6 +95,35 @@ test_scan_of_20000_requests_is_one_alert_with_a_count(void **state)
 }
 
 static void
+test_rollback_returns_to_the_committed_counts(void **state)
+{
+	(void)state;
+	struct correlator *c;
+	struct sink s = { 0 };
+	assert_int_equal(correlator_new(NULL, &c), VG_OK);
+	struct vg_event ev = http_event("203.0.113.9", 1000 * SEC, "/?id=1", 200);
+	for (int i = 0; i < 3; i++)
+		correlator_feed(c, &ev, ev.ts_us, &sqli, 1, on_alert, &s);
+	correlator_committed(c);
+	/* a round that rolls back: two more hits on the stored alert, a new alert */
+	correlator_feed(c, &ev, ev.ts_us, &sqli, 1, on_alert, &s);
+	correlator_feed(c, &ev, ev.ts_us, &sqli, 1, on_alert, &s);
+	struct vg_event other = http_event("198.51.100.4", 1000 * SEC, "/x", 200);
+	correlator_feed(c, &other, other.ts_us, &xss, 1, on_alert, &s);
+	assert_int_equal(s.opened, 2);
+	correlator_rolled_back(c);
+	/* the same lines come again: counted once */
+	correlator_feed(c, &ev, ev.ts_us, &sqli, 1, on_alert, &s);
+	correlator_feed(c, &ev, ev.ts_us, &sqli, 1, on_alert, &s);
+	correlator_feed(c, &other, other.ts_us, &xss, 1, on_alert, &s);
+	assert_int_equal(s.opened, 3);	/* the rolled-back alert opens again (new id) */
+	correlator_flush(c, on_alert, &s);
+	assert_int_equal(s.closed, 2);
+	assert_int_equal(s.total_count, 6);	/* 5 SQLi + 1 XSS, none twice */
+	correlator_free(c);
+}
+
+static void
 test_new_window_opens_a_new_alert(void **state)
 {
 	(void)state;
@@ -340,6 +369,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_scan_of_20000_requests_is_one_alert_with_a_count),
+		cmocka_unit_test(test_rollback_returns_to_the_committed_counts),
 		cmocka_unit_test(test_new_window_opens_a_new_alert),
 		cmocka_unit_test(test_tick_closes_windows_without_new_events),
 		cmocka_unit_test(test_distinct_404s_raise_dirbust_but_repeats_do_not),
