@@ -211,7 +211,8 @@ open_all(struct watch *w, const char *rules_path, bool keep_going, struct loop *
 	    log_sources_add(&w->ls, w->spine) != VG_OK ||
 	    (w->webroot && spine_add(w->spine, &source_webroot, w->webroot) != VG_OK))
 		return VG_EXIT_RUNTIME;
-	w->live = (struct live){ w->pipeline, w->store, w->spine, &ctx->log, 0 };
+	w->live = (struct live){ .pipeline = w->pipeline, .store = w->store, .spine = w->spine,
+	    .lg = &ctx->log };
 	if (w->cfg->console.enabled) {
 		if ((r = web_open(w->cfg, w->store, &ctx->log, &w->web, err, sizeof(err))) != VG_OK) {
 			cmd_eprintf("vigil watch: %s\n", err[0] ? err : vg_strerror(r));

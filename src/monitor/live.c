@@ -51,8 +51,15 @@ live_end(void *arg, bool poll, bool stop)
 		pipeline_rolled_back(lv->pipeline);
 		spine_rewind(lv->spine);
 		lv->failed = 0;
+		/* A full disk fails every round: retrying at once spins and floods the log. */
+		lv->backoff_ms = lv->backoff_ms ? lv->backoff_ms * 2 : 100;
+		if (lv->backoff_ms > 5000)
+			lv->backoff_ms = 5000;
+		spine_hold(lv->spine, lv->backoff_ms);
 		return;
 	}
+	if (!spine_held(lv->spine))
+		lv->backoff_ms = 0;	/* a round with the lines in it went through */
 	spine_committed(lv->spine);
 	pipeline_committed(lv->pipeline);
 	fflush(stdout);

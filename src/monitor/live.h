@@ -16,6 +16,7 @@ struct live {
 	struct spine *spine;		/* set before the first round */
 	const struct vg_logger *lg;
 	int failed;			/* first pipeline/store error of the round */
+	int backoff_ms;			/* after failed rounds: 100 ms doubling to 5 s */
 };
 
 /* The consumer rows for spine_new (arg = a struct live). */

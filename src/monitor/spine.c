@@ -13,6 +13,7 @@ struct spine_src {
 	const struct source_ops *ops;
 	void *state;
 	bool ready;		/* its fd fired since the last round */
+	bool detached;		/* held: its fds are off the loop (level-triggered, unread) */
 };
 
 struct spine {
@@ -23,6 +24,8 @@ struct spine {
 	struct spine_src src[SPINE_MAX_SOURCES];
 	size_t n;
 	int64_t last_poll_s;
+	int64_t hold_until_ms;		/* sources with positions wait until then */
+	bool held;			/* the last round skipped them */
 	void (*ready)(void *arg);	/* once, after the first round committed */
 	void *ready_arg;
 };
@@ -56,19 +59,48 @@ heartbeat(struct loop *l, long long id, void *arg)
 	return HEARTBEAT_MS;
 }
 
+/* A held source is not read, so its readable fd would wake the loop at once, again and
+ * again: its fds leave the loop for the hold and come back marked ready. */
+static void
+detach_held(struct spine *sp, bool on)
+{
+	for (size_t i = 0; i < sp->n; i++) {
+		struct spine_src *s = &sp->src[i];
+		int fds[2] = { s->ops->fd(s->state), s->ops->fd2 ? s->ops->fd2(s->state) : -1 };
+		if (!s->ops->rewind || s->detached == on)
+			continue;
+		for (int k = 0; k < 2; k++) {
+			if (fds[k] < 0)
+				continue;
+			if (on)
+				loop_del_fd(sp->loop, fds[k]);
+			else if (loop_add_fd(sp->loop, fds[k], on_fd, sp) != VG_OK)
+				vg_warn(sp->lg, "%s%s: cannot watch again", sp->prefix, s->ops->name);
+		}
+		s->detached = on;
+		s->ready = true;
+	}
+}
+
 static void
 round_run(struct loop *l, void *arg)
 {
 	struct spine *sp = arg;
-	int64_t now_s = loop_now_ms() / 1000;
+	int64_t now_ms = loop_now_ms(), now_s = now_ms / 1000;
 	bool poll = now_s != sp->last_poll_s, stop = loop_stopping(l);
+	bool hold = !stop && now_ms < sp->hold_until_ms;
 
+	if (!hold)
+		detach_held(sp, false);
 	if (sp->c.begin && sp->c.begin(sp->c.arg) != 0)
 		return;	/* e.g. store busy: retry at the next wake-up */
 	if (poll)
 		sp->last_poll_s = now_s;
+	sp->held = hold;
 	for (size_t i = 0; i < sp->n; i++) {
 		struct spine_src *s = &sp->src[i];
+		if (hold && s->ops->rewind)
+			continue;	/* its lines come again once the hold ends */
 		int r = s->ops->read(s->state, s->ready, poll, sp->c.line, sp->c.arg);
 		s->ready = false;
 		if (r < 0)
@@ -81,9 +113,16 @@ round_run(struct loop *l, void *arg)
 		sp->ready(sp->ready_arg);
 		sp->ready = NULL;
 	}
+	now_ms = loop_now_ms();
+	if ((hold = !stop && now_ms < sp->hold_until_ms)) {
+		detach_held(sp, true);
+		loop_wake_within(l, sp->hold_until_ms - now_ms);
+	}
 	for (size_t i = 0; i < sp->n; i++) {
 		const struct spine_src *s = &sp->src[i];
 		int t;
+		if (hold && s->ops->rewind)
+			continue;
 		if (s->ops->pending && s->ops->pending(s->state))
 			loop_wake_within(l, 0);
 		if (s->ops->timeout_ms && (t = s->ops->timeout_ms(s->state)) >= 0)
@@ -138,7 +177,7 @@ spine_add(struct spine *sp, const struct source_ops *ops, void *state)
 		loop_del_fd(sp->loop, ops->fd(state));
 		return r;
 	}
-	sp->src[sp->n++] = (struct spine_src){ ops, state, false };
+	sp->src[sp->n++] = (struct spine_src){ .ops = ops, .state = state };
 	return VG_OK;
 }
 
@@ -181,6 +220,18 @@ spine_rewind(struct spine *sp)
 	for (size_t i = 0; i < sp->n; i++)
 		if (sp->src[i].ops->rewind)
 			sp->src[i].ops->rewind(sp->src[i].state);
+}
+
+void
+spine_hold(struct spine *sp, int ms)
+{
+	sp->hold_until_ms = loop_now_ms() + ms;
+}
+
+bool
+spine_held(const struct spine *sp)
+{
+	return sp->held;
 }
 
 void

@@ -49,6 +49,11 @@ int spine_run(struct spine *sp);
 int spine_checkpoint(struct spine *sp, struct vg_store *st);
 void spine_committed(struct spine *sp);
 void spine_rewind(struct spine *sp);
+/* Sources with positions (those that rewind) are not read for ms, so a consumer whose
+ * commit failed waits before the same lines come again; the others (the web-root
+ * watcher) keep running. spine_held: the last round skipped them. */
+void spine_hold(struct spine *sp, int ms);
+bool spine_held(const struct spine *sp);
 /* Round again without blocking (a consumer that stopped a source for back-pressure). */
 void spine_again(struct spine *sp);
 
