@@ -78,7 +78,7 @@ detach_held(struct spine *sp, bool on)
 				vg_warn(sp->lg, "%s%s: cannot watch again", sp->prefix, s->ops->name);
 		}
 		s->detached = on;
-		s->ready = true;
+		s->ready = !on;	/* back on the loop: read whatever came meanwhile */
 	}
 }
 
