@@ -93,7 +93,7 @@ blocked_in_kernel $ATK_IP && ok "restart re-applies the active block" || not_ok 
 # IPv6, with every batch failing to save (an injected store fault on the positions):
 # the block is applied at once and its record, lost with each rolled-back batch, is
 # written again, once.
-sqlite3 w.db "CREATE TABLE test_fail(x); INSERT INTO test_fail VALUES(1);
+sqlite3 -cmd ".timeout 60000" w.db "CREATE TABLE test_fail(x); INSERT INTO test_fail VALUES(1);
 	CREATE TRIGGER test_fail_u BEFORE UPDATE ON source_offsets WHEN EXISTS (SELECT 1 FROM test_fail)
 	BEGIN SELECT RAISE(ABORT, 'injected failure'); END;
 	CREATE TRIGGER test_fail_i BEFORE INSERT ON source_offsets WHEN EXISTS (SELECT 1 FROM test_fail)
