@@ -33,4 +33,8 @@ const char *cases_cmd_str(const json_t *o, const char *k);
 /* Maps a VG_ERR_* from the workflow to an exit code, printing msg and reason. */
 int cases_cmd_fail(const char *name, const char *what, int r);
 
+/* cases_print.c: one line per record; detail adds history, actions and alerts. */
+void cases_print_incident(const json_t *i, bool detail);
+void cases_print_notice(const json_t *n, bool detail);
+
 #endif
