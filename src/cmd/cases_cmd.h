@@ -36,5 +36,8 @@ int cases_cmd_fail(const char *name, const char *what, int r);
 /* cases_print.c: one line per record; detail adds history, actions and alerts. */
 void cases_print_incident(const json_t *i, bool detail);
 void cases_print_notice(const json_t *n, bool detail);
+/* A duty shift, or with handover a handover record. */
+void cases_print_duty(const json_t *s, bool handover);
+void cases_print_outbox(const json_t *row);
 
 #endif

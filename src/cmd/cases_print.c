@@ -91,3 +91,37 @@ cases_print_notice(const json_t *n, bool detail)
 		fputc('\n', stdout);
 	}
 }
+
+void
+cases_print_duty(const json_t *s, bool handover)
+{
+	if (!handover) {
+		printf("#%-4lld order %-3lld %-12s %-24s %s .. %s%s\n",
+		    (long long)json_integer_value(json_object_get(s, "id")),
+		    (long long)json_integer_value(json_object_get(s, "escalation_order")),
+		    cases_cmd_str(s, "person"), cases_cmd_str(s, "contact"),
+		    cases_cmd_str(s, "starts_at"), cases_cmd_str(s, "ends_at"),
+		    json_is_true(json_object_get(s, "daily")) ? " daily" : "");
+		return;
+	}
+	printf("%s %s -> %s: ", cases_cmd_str(s, "at"), cases_cmd_str(s, "from"),
+	    cases_cmd_str(s, "to"));
+	cases_cmd_puts(stdout, json_string_value(json_object_get(s, "note")));
+	fputc('\n', stdout);
+}
+
+void
+cases_print_outbox(const json_t *row)
+{
+	printf("%-6lld %-10s %-9s %-10s %-8s tries %-3lld ",
+	    (long long)json_integer_value(json_object_get(row, "id")),
+	    cases_cmd_str(row, "channel"), cases_cmd_str(row, "state"),
+	    cases_cmd_str(row, "kind"), cases_cmd_str(row, "severity"),
+	    (long long)json_integer_value(json_object_get(row, "attempts")));
+	cases_cmd_puts(stdout, cases_cmd_str(row, "idem_key"));
+	if (json_is_string(json_object_get(row, "last_error"))) {
+		fputs("  last error: ", stdout);
+		cases_cmd_puts(stdout, cases_cmd_str(row, "last_error"));
+	}
+	fputc('\n', stdout);
+}

@@ -54,36 +54,17 @@ parse_opts(int argc, char **argv, struct opts *o)
 	return VG_EXIT_OK;
 }
 
-static void
-print_shift(const json_t *s)
-{
-	printf("#%-4lld order %-3lld %-12s %-24s %s .. %s%s\n",
-	    (long long)json_integer_value(json_object_get(s, "id")),
-	    (long long)json_integer_value(json_object_get(s, "escalation_order")),
-	    cases_cmd_str(s, "person"), cases_cmd_str(s, "contact"), cases_cmd_str(s, "starts_at"),
-	    cases_cmd_str(s, "ends_at"), json_is_true(json_object_get(s, "daily")) ? " daily" : "");
-}
-
 static int
 print_list(struct vg_ctx *ctx, json_t *list, bool handovers)
 {
 	json_t *s;
 	size_t k;
 
-	if (ctx->json) {
+	if (ctx->json)
 		cases_cmd_print_json(list);
-		return VG_EXIT_OK;
-	}
-	json_array_foreach(list, k, s) {
-		if (!handovers) {
-			print_shift(s);
-			continue;
-		}
-		printf("%s %s -> %s: ", cases_cmd_str(s, "at"), cases_cmd_str(s, "from"),
-		    cases_cmd_str(s, "to"));
-		cases_cmd_puts(stdout, json_string_value(json_object_get(s, "note")));
-		fputc('\n', stdout);
-	}
+	else
+		json_array_foreach(list, k, s)
+			cases_print_duty(s, handovers);
 	return VG_EXIT_OK;
 }
 

@@ -8,7 +8,6 @@
 #include "notify/notify.h"
 
 #include <getopt.h>
-#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -90,53 +89,6 @@ do_test(struct cases_cmd *cc, const char *channel, const struct opts *o)
 	return VG_EXIT_OK;
 }
 
-static void
-print_row(const json_t *row)
-{
-	printf("%-6lld %-10s %-9s %-10s %-8s tries %-3lld ",
-	    (long long)json_integer_value(json_object_get(row, "id")),
-	    cases_cmd_str(row, "channel"), cases_cmd_str(row, "state"),
-	    cases_cmd_str(row, "kind"), cases_cmd_str(row, "severity"),
-	    (long long)json_integer_value(json_object_get(row, "attempts")));
-	cases_cmd_puts(stdout, cases_cmd_str(row, "idem_key"));
-	if (json_is_string(json_object_get(row, "last_error"))) {
-		fputs("  last error: ", stdout);
-		cases_cmd_puts(stdout, cases_cmd_str(row, "last_error"));
-	}
-	fputc('\n', stdout);
-}
-
-static void
-on_stop(struct loop *l, int signo, void *arg)
-{
-	(void)signo;
-	(void)arg;
-	loop_stop(l);
-}
-
-/* The stand-alone sender: the workflow timer and sender thread of `watch`
- * (monitor/sink_cases.h) on a loop of its own, until SIGINT/SIGTERM. */
-static int
-do_run(struct vg_ctx *ctx, struct cases_cmd *cc)
-{
-	struct loop *l = NULL;
-	struct casework *cw = NULL;
-	int r, ret = VG_EXIT_RUNTIME;
-
-	if ((r = loop_new(&l)) != VG_OK || (r = loop_add_signal(l, SIGINT, on_stop, NULL)) != VG_OK ||
-	    (r = loop_add_signal(l, SIGTERM, on_stop, NULL)) != VG_OK ||
-	    (r = casework_open(l, cc->st, cc->cfg, &ctx->log, true, &cw)) != VG_OK) {
-		cmd_eprintf("vigil notify: cannot start the sender: %s\n", vg_strerror(r));
-		goto out;
-	}
-	vg_info(&ctx->log, "notify: sender running, pass every %llds", cc->cfg->notify.interval);
-	ret = loop_run(l) == VG_OK ? VG_EXIT_OK : VG_EXIT_RUNTIME;
-out:
-	casework_close(cw);
-	loop_free(l);
-	return ret;
-}
-
 static int
 dispatch(struct vg_ctx *ctx, struct cases_cmd *cc, const char *verb, const char *arg,
     const struct opts *o)
@@ -148,7 +100,8 @@ dispatch(struct vg_ctx *ctx, struct cases_cmd *cc, const char *verb, const char 
 	if (strcmp(verb, "flush") == 0)
 		return do_flush(ctx, cc, o->wait);
 	if (strcmp(verb, "run") == 0)
-		return do_run(ctx, cc);
+		return casework_run(cc->st, cc->cfg, &ctx->log) == VG_OK ? VG_EXIT_OK :
+		    VG_EXIT_RUNTIME;
 	if (strcmp(verb, "test") == 0)
 		return do_test(cc, arg, o);
 	if (strcmp(verb, "list") == 0)
@@ -163,7 +116,7 @@ dispatch(struct vg_ctx *ctx, struct cases_cmd *cc, const char *verb, const char 
 		cmd_print_json(j);
 	else
 		json_array_foreach(j, k, row)
-			print_row(row);
+			cases_print_outbox(row);
 	json_decref(j);
 	return VG_EXIT_OK;
 }

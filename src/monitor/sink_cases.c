@@ -6,6 +6,7 @@
 #include "core/err.h"
 #include "notify/notify.h"
 
+#include <signal.h>
 #include <stdlib.h>
 
 #define FILE_BATCH 1000	/* alerts filed per tick; more waits for an immediate next tick */
@@ -97,4 +98,33 @@ casework_close(struct casework *cw)
 	notify_close(cw->nt);
 	cases_close(cw->cs);
 	free(cw);
+}
+
+static void
+on_stop(struct loop *l, int signo, void *arg)
+{
+	(void)signo;
+	(void)arg;
+	loop_stop(l);
+}
+
+int
+casework_run(struct vg_store *st, const struct vg_config *cfg, const struct vg_logger *lg)
+{
+	struct loop *l = NULL;
+	struct casework *cw = NULL;
+	int r;
+
+	if ((r = loop_new(&l)) != VG_OK || (r = loop_add_signal(l, SIGINT, on_stop, NULL)) != VG_OK ||
+	    (r = loop_add_signal(l, SIGTERM, on_stop, NULL)) != VG_OK ||
+	    (r = casework_open(l, st, cfg, lg, true, &cw)) != VG_OK) {
+		vg_error(lg, "notify: cannot start the sender: %s", vg_strerror(r));
+		goto out;
+	}
+	vg_info(lg, "notify: sender running, pass every %llds", cfg->notify.interval);
+	r = loop_run(l);
+out:
+	casework_close(cw);
+	loop_free(l);
+	return r;
 }

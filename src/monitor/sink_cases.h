@@ -21,6 +21,10 @@ struct casework;
 int casework_open(struct loop *l, struct vg_store *st, const struct vg_config *cfg,
     const struct vg_logger *lg, bool poll_alerts, struct casework **out);
 void casework_close(struct casework *cw);
+/* The stand-alone sender (`vigil notify run`): the workflow on a loop of its own,
+ * polling for alerts another process stores, until SIGINT/SIGTERM. 0 or VG_ERR_*
+ * (logged). */
+int casework_run(struct vg_store *st, const struct vg_config *cfg, const struct vg_logger *lg);
 
 /* The sink row: its state is a struct casework *. Alerts are filed by the timer,
  * after the round that stored them has committed (a round is one transaction). */
