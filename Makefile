@@ -26,11 +26,16 @@ UNIT_SRC := $(shell find tests -name 'test_*.c' | sort)
 UNIT_BIN := $(UNIT_SRC:%.c=$(BUILD)/%)
 BENCH_SRC := $(wildcard bench/*.c)
 BENCH_BIN := $(BENCH_SRC:%.c=$(BUILD)/%)
+# Man pages: scdoc sources beside the code (tests/integration/11_man.sh keeps them
+# in step with --help).
+MAN_SRC  := $(wildcard doc/man/*.scd)
+MAN_OUT  := $(MAN_SRC:doc/man/%.scd=$(BUILD)/man/%)
 
-.PHONY: all unit bench clean
+.PHONY: all unit bench man clean
 all: $(BUILD)/vigil
 unit: $(UNIT_BIN)
 bench: $(BUILD)/vigil $(BENCH_BIN)
+man: $(MAN_OUT)
 
 $(BUILD)/libvigil.a: $(LIB_OBJ)
 	@mkdir -p $(@D)
@@ -52,6 +57,10 @@ $(BUILD)/gen/web_assets.c: scripts/embed-assets $(WEB_FILES)
 
 $(BUILD)/gen/web_assets.o: $(BUILD)/gen/web_assets.c
 	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/man/%: doc/man/%.scd
+	@mkdir -p $(@D)
+	scdoc <$< >$@.tmp && mv $@.tmp $@
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(@D)
