@@ -23,6 +23,7 @@ extern const struct cmd_ops cmd_incident;
 extern const struct cmd_ops cmd_notice;
 extern const struct cmd_ops cmd_duty;
 extern const struct cmd_ops cmd_notify;
+extern const struct cmd_ops cmd_assess;
 
 const struct cmd_ops *const cmd_registry[] = {
 	&cmd_demo,
@@ -45,6 +46,7 @@ const struct cmd_ops *const cmd_registry[] = {
 	&cmd_notice,
 	&cmd_duty,
 	&cmd_notify,
+	&cmd_assess,
 	&cmd_check_config,
 	&cmd_store,
 	NULL,
