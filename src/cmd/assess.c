@@ -371,12 +371,9 @@ run(struct vg_ctx *ctx, int argc, char **argv)
 
 const struct cmd_ops cmd_assess = {
 	.name = "assess",
-	.summary = "host baseline, vulnerabilities from versions, and the rectification list",
+	.summary = "the rectification list: findings with owner, deadline, state and rechecks",
 	.help =
-	    "usage: vigil assess baseline [--root DIR] [--policy FILE|DIR]...\n"
-	    "       vigil assess vulns [--root DIR] [--dpkg-status FILE] [--no-services]\n"
-	    "       vigil assess fix --print [ID...]\n"
-	    "       vigil assess list [--state S] [--kind K] [--asset A] [--family F] [--all]\n"
+	    "usage: vigil assess list [--state S] [--kind K] [--asset A] [--family F] [--all]\n"
 	    "                         [--min-severity S]\n"
 	    "       vigil assess show ID\n"
 	    "       vigil assess assign ID [--owner WHO] [--deadline TIME]\n"
@@ -386,7 +383,7 @@ const struct cmd_ops cmd_assess = {
 	    "                        [--remediation TEXT] [--owner O] [--deadline TIME]\n"
 	    "       vigil assess add --from-notice NOTICE_ID\n"
 	    "       vigil assess export [--format csv|json] [--output FILE] [list filters]\n"
-	    "       vigil assess recheck [ID...] [--root DIR]\n"
+	    "       vigil assess recheck [ID...]\n"
 	    "  (every command takes --by WHO; default the login name)\n"
 	    "\n"
 	    "Every finding (a failed baseline check, a vulnerable package or service version,\n"
@@ -400,17 +397,8 @@ const struct cmd_ops cmd_assess = {
 	    "them with set-state ID verified -m NOTE. Every change is kept in the item's\n"
 	    "history (who, when) and the audit log.\n"
 	    "\n"
-	    "baseline judges a host tree (--root, default /) against YAML policies in the\n"
-	    "Wazuh SCA shape (default: the shipped rules/baseline/); c: (command) rules run only\n"
-	    "when the root is /, else they are skipped and said so. It prints the hardening\n"
-	    "index and each failure with evidence and remediation. vulns matches the dpkg\n"
-	    "status database under the root and the product/version of scanned services\n"
-	    "against the feeds imported with `vigil feed import`. fix --print writes the\n"
-	    "reviewed remediation snippets of open baseline items as a shell script on\n"
-	    "stdout; it never runs them.\n"
-	    "\n"
 	    "TIME is YYYY-MM-DD[ HH:MM] (local), RFC 3339 with Z, or +2h / +3d from now.\n"
-	    "exit: 0 ok / nothing failed, 1 findings (baseline, vulns) or a failed recheck,\n"
+	    "exit: 0 ok, 1 a recheck failed,\n"
 	    "2 usage error or unknown item, 3 store or I/O error.\n",
 	.run = run,
 };
