@@ -203,6 +203,19 @@ is_rule_file(const char *name)
 	    (n > 4 && strcmp(name + n - 4, ".yml") == 0);
 }
 
+/* Folders of the rules tree that hold other stages' data, not detection rules
+ * (rules/assets: the asset classification of src/inventory). */
+static bool
+is_data_dir(const char *name, int depth)
+{
+	static const char *const data_dirs[] = { "assets", NULL };
+
+	for (int i = 0; depth == 0 && data_dirs[i]; i++)
+		if (strcmp(name, data_dirs[i]) == 0)
+			return true;
+	return false;
+}
+
 static int
 load_path(struct loader *ld, const char *path, int depth)
 {
@@ -234,7 +247,7 @@ load_path(struct loader *ld, const char *path, int depth)
 		struct vg_buf *b;
 		char *full;
 		struct stat cst;
-		if (de->d_name[0] == '.')
+		if (de->d_name[0] == '.' || is_data_dir(de->d_name, depth))
 			continue;
 		b = vg_buf_new(8192);
 		if (!b || vg_buf_putf(b, "%s/%s", path, de->d_name) != VG_OK) {
