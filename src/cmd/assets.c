@@ -39,6 +39,21 @@ struct env {
 	struct opts o;
 };
 
+/* Messages collected one per line (import and rule errors): each line goes
+ * through the sanitiser on its own, so the line breaks stay line breaks. */
+static void
+print_lines(const struct vg_buf *b)
+{
+	const char *p = vg_buf_ptr(b);
+
+	while (p && *p) {
+		const char *nl = strchr(p, '\n');
+		int n = nl ? (int)(nl - p) : (int)strlen(p);
+		cmd_eprintf("%.*s", n, p);
+		p += n + (nl ? 1 : 0);
+	}
+}
+
 static int
 fail(const char *what, int r)
 {
@@ -74,7 +89,7 @@ load_rules(struct env *e, struct classify_rules **out)
 	}
 	r = classify_rules_load(path, out, errs);
 	if (r != VG_OK)
-		cmd_eprintf("%s", vg_buf_ptr(errs));
+		print_lines(errs);
 	vg_buf_free(errs);
 	return r == VG_OK ? VG_EXIT_OK : r == VG_ERR_NOMEM ? VG_EXIT_RUNTIME : VG_EXIT_USAGE;
 }
@@ -219,7 +234,7 @@ do_import(struct env *e, const char *path)
 		goto out;
 	}
 	if ((r = import_parse(path, data, len, &d, errs)) != VG_OK) {
-		cmd_eprintf("%s", vg_buf_ptr(errs));
+		print_lines(errs);
 		cmd_eprintf("vigil assets: %s: nothing imported", path);
 		ret = r == VG_ERR_NOMEM ? VG_EXIT_RUNTIME : VG_EXIT_USAGE;
 		goto out;
@@ -268,7 +283,7 @@ do_import_scan(struct env *e, const char *path)
 		goto out;
 	}
 	if ((r = import_scan_file(e->st, f, path, e->o.spec, errs, &id, &n)) != VG_OK) {
-		cmd_eprintf("%s", vg_buf_ptr(errs));
+		print_lines(errs);
 		ret = r == VG_ERR_PARSE ? VG_EXIT_USAGE : fail("import-scan", r);
 		goto out;
 	}
@@ -299,7 +314,7 @@ do_observe(struct env *e, int argc, char **argv)
 			break;
 		}
 		if ((r = import_obs_file(e->st, f, argv[i], errs, &res)) != VG_OK) {
-			cmd_eprintf("%s", vg_buf_ptr(errs));
+			print_lines(errs);
 			ret = r == VG_ERR_PARSE ? VG_EXIT_USAGE : fail("observe", r);
 		}
 		links += res.links;
