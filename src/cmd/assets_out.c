@@ -191,7 +191,7 @@ static void
 service_line(FILE *f, json_t *sv)
 {
 	static const char *const keys[] = { "name", "product", "version", "http_title",
-		"http_server", "tls_subject", "tls_issuer", NULL };
+		"http_server", "tls_subject", "tls_issuer", "tls_sans", "banner", NULL };
 
 	fprintf(f, "    %5lld/%-3s", (long long)json_integer_value(json_object_get(sv, "port")),
 	    s(sv, "proto"));
