@@ -1,23 +1,19 @@
 /* `vigil scan PATH...`: offline webshell scan of web roots. The walk and the worker
  * threads are monitor/treescan.c, the output monitor/treescan_print.c; this file
  * parses options and wires them. */
-#include "cmd/cmd.h"
-#include "core/buf.h"
+#include "cmd/scan.h"
 #include "core/err.h"
+#include "core/loop.h"
 #include "monitor/treescan.h"
 #include "monitor/treescan_print.h"
 #include "monitor/webshell.h"
 #include "respond/quarantine.h"
 
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
-
-extern const struct cmd_ops cmd_scan;
 
 _Static_assert(QUARANTINE_ID_MAX <= TREESCAN_ID_MAX, "quarantine ids fit the scan's buffer");
 
@@ -26,14 +22,6 @@ struct scan_cmd {
 	const char *vault;		/* non-NULL: quarantine malicious findings */
 };
 
-static double
-now_s(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 static int
 scan_file(void *arg, int rootfd, const char *root, const char *rel, const char *shown,
     struct webshell_finding *f, char qid[TREESCAN_ID_MAX], char *qerr, size_t qerr_size)
@@ -41,87 +29,6 @@ scan_file(void *arg, int rootfd, const char *root, const char *rel, const char *
 	struct scan_cmd *r = arg;
 	return quarantine_scan_and_act_at(r->ws, r->vault, rootfd, root, rel, shown, f, qid,
 	    qerr, qerr_size);
-}
-
-struct scan_args {
-	long long threads, max_size, timeout;
-	const char *rules, *vault;
-	bool quarantine, all, no_progress;
-};
-
-static const struct option scan_options[] = {
-	{ "threads", required_argument, NULL, 'j' },
-	{ "timeout", required_argument, NULL, 't' },
-	{ "max-size", required_argument, NULL, 's' },
-	{ "rules", required_argument, NULL, 'r' },
-	{ "vault", required_argument, NULL, 'V' },
-	{ "quarantine", no_argument, NULL, 'q' },
-	{ "all", no_argument, NULL, 'a' },
-	{ "no-progress", no_argument, NULL, 'P' },
-	{ NULL, 0, NULL, 0 },
-};
-
-/* Options anywhere, "--" ends them, "-" is a path; the messages are the command's. */
-static int
-parse_args(int argc, char **argv, struct scan_args *a)
-{
-	int c;
-	const char *opt;
-
-	opterr = 0;
-	optind = 0;	/* glibc: full re-initialisation */
-	while ((c = getopt_long(argc, argv, ":j:", scan_options, NULL)) != -1) {
-		opt = argv[optind - 1];
-		switch (c) {
-		case 'j':
-		case 't': {
-			/* the option is the word before a separate value */
-			const char *name = argv[optind - 1 - (optarg == argv[optind - 1])];
-			long long max = c == 'j' ? TREESCAN_MAX_THREADS : 3600;
-			if (vg_parse_ll(optarg, 1, max, c == 'j' ? &a->threads : &a->timeout) !=
-			    VG_OK)
-				return cmd_usage_error(&cmd_scan, "%s needs a number in 1..%lld",
-				    c == 't' ? "--timeout" : strncmp(name, "--", 2) ? "-j"
-				    : "--threads", max);
-			break;
-		}
-		case 's':
-			if (vg_parse_size(optarg, &a->max_size) != VG_OK || a->max_size <= 0)
-				return cmd_usage_error(&cmd_scan, "--max-size needs a size like 8M");
-			break;
-		case 'r':
-			a->rules = optarg;
-			break;
-		case 'V':
-			a->vault = optarg;
-			a->quarantine = true;
-			break;
-		case 'q':
-			a->quarantine = true;
-			break;
-		case 'a':
-			a->all = true;
-			break;
-		case 'P':
-			a->no_progress = true;
-			break;
-		case ':':
-			if (optopt == 'j' || optopt == 't')
-				return cmd_usage_error(&cmd_scan, "%s needs a number in 1..%d",
-				    optopt == 't' ? "--timeout" : strncmp(opt, "--", 2) ? "-j"
-				    : "--threads", optopt == 't' ? 3600 : TREESCAN_MAX_THREADS);
-			if (optopt == 's')
-				return cmd_usage_error(&cmd_scan, "--max-size needs a size like 8M");
-			if (optopt == 'r')
-				return cmd_usage_error(&cmd_scan, "--rules needs a file or directory");
-			return cmd_usage_error(&cmd_scan, "--vault needs a directory");
-		default:
-			return cmd_usage_error(&cmd_scan, "unknown option '%s'", opt);
-		}
-	}
-	if (optind >= argc)
-		return cmd_usage_error(&cmd_scan, "expected at least one PATH");
-	return VG_EXIT_OK;
 }
 
 static int
@@ -137,7 +44,7 @@ run(struct vg_ctx *ctx, int argc, char **argv)
 	bool arg_error = false;
 	int ret, rc;
 
-	if ((ret = parse_args(argc, argv, &a)) != VG_EXIT_OK)
+	if ((ret = scan_parse_args(argc, argv, &a)) != VG_EXIT_OK)
 		goto out;
 	if (a.quarantine && !a.vault) {
 		if ((ret = cmd_load_config(ctx, &cfg)) != VG_EXIT_OK)
@@ -163,7 +70,7 @@ run(struct vg_ctx *ctx, int argc, char **argv)
 	webshell_scanner_set_full(r.ws, a.all);
 	vg_info(&ctx->log, "scan: %zu rules from %s", webshell_scanner_rule_count(r.ws), a.rules);
 
-	double t0 = now_s();
+	int64_t t0 = loop_now_ms();
 	if (treescan_new(&ctx->log, &t) != VG_OK) {
 		ret = VG_EXIT_RUNTIME;
 		goto out;
@@ -192,7 +99,7 @@ run(struct vg_ctx *ctx, int argc, char **argv)
 		.progress = pr.progress ? treescan_print_progress : NULL, .arg = &r, .out = &pr,
 		.log = &ctx->log };
 	treescan_run(t, &o, &st);
-	double dt = now_s() - t0;
+	double dt = (double)(loop_now_ms() - t0) / 1e3;
 	if (pr.progress)
 		treescan_print_progress(&pr, &st, true);
 	if (ctx->log.level > VG_LOG_ERROR)
