@@ -1,19 +1,16 @@
 /* `vigil alerts [show ID]`: the stored alerts as a table with local times (or JSON
  * lines), filtered by age, rule, source and severity; `show` adds the evidence. */
-#include "cmd/cmd.h"
+#include "cmd/alerts.h"
 #include "core/buf.h"
 #include "core/err.h"
 #include "core/event.h"
 #include "core/store.h"
 
 #include <getopt.h>
-#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <limits.h>
-
-extern const struct cmd_ops cmd_alerts;
 
 /* One filter option into f; VG_EXIT_*. */
 static int
@@ -49,84 +46,6 @@ set_filter(int c, const char *v, struct store_alert_filter *f)
 	return VG_EXIT_OK;
 }
 
-/* Severity as a name: the store keeps the enum's number. */
-static void
-name_severity(json_t *a)
-{
-	json_object_set_new(a, "severity",
-	    json_string(vg_severity_name((enum vg_severity)cmd_jint(a, "severity"))));
-}
-
-static void
-print_row(const json_t *a)
-{
-	char seen[32];
-
-	cmd_local_time(cmd_jint(a, "last_seen"), seen, sizeof(seen));
-	printf("%-7" PRId64 " %-19s %-8s %-30s ", cmd_jint(a, "id"), seen, cmd_jstr(a, "severity"),
-	    cmd_jstr(a, "rule_id"));
-	cmd_put_escaped(stdout, cmd_jstr(a, "source_ip")[0] ? cmd_jstr(a, "source_ip") : "-");
-	printf(" %6" PRId64 "  ", cmd_jint(a, "count"));
-	cmd_put_escaped(stdout, cmd_jstr(a, "title"));
-	putchar('\n');
-}
-
-static int
-show(struct vg_ctx *ctx, struct vg_store *st, const char *arg)
-{
-	char t1[32], t2[32];
-	json_t *a = NULL, *ev;
-	size_t i;
-	long long id;
-	int r;
-
-	if (vg_parse_ll(arg, 1, INT64_MAX, &id) != VG_OK)
-		return cmd_usage_error(&cmd_alerts, "show needs an alert id, not '%s'", arg);
-	r = store_alert_get(st, id, &a);
-	if (r == VG_ERR_NOTFOUND) {
-		cmd_eprintf("vigil alerts: no alert %lld\n", id);
-		return VG_EXIT_USAGE;
-	}
-	if (r != VG_OK) {
-		cmd_eprintf("vigil alerts: %s\n", store_errmsg(st));
-		return VG_EXIT_RUNTIME;
-	}
-	name_severity(a);
-	if (ctx->json) {
-		cmd_print_json_new(a);
-		return VG_EXIT_OK;
-	}
-	cmd_local_time(cmd_jint(a, "first_seen"), t1, sizeof(t1));
-	cmd_local_time(cmd_jint(a, "last_seen"), t2, sizeof(t2));
-	printf("alert %lld: %s (%s, %s", id, cmd_jstr(a, "rule_id"), cmd_jstr(a, "severity"),
-	    cmd_jstr(a, "category"));
-	if (cmd_jstr(a, "mitre")[0])
-		printf(", %s", cmd_jstr(a, "mitre"));
-	printf(")\n  title:      ");
-	cmd_put_escaped(stdout, cmd_jstr(a, "title"));
-	printf("\n  source:     ");
-	cmd_put_escaped(stdout, cmd_jstr(a, "source_ip")[0] ? cmd_jstr(a, "source_ip") : "-");
-	printf("\n  sensor:     ");
-	cmd_put_escaped(stdout, cmd_jstr(a, "sensor"));
-	printf("\n  count:      %" PRId64 "\n  first seen: %s\n  last seen:  %s\n  matched:    ",
-	    cmd_jint(a, "count"), t1, t2);
-	cmd_put_escaped(stdout, cmd_jstr(a, "field"));
-	printf(": ");
-	cmd_put_escaped(stdout, cmd_jstr(a, "matched"));
-	ev = json_object_get(a, "events");
-	printf("\n  evidence (%zu line%s):\n", json_array_size(ev),
-	    json_array_size(ev) == 1 ? "" : "s");
-	json_t *e;
-	json_array_foreach(ev, i, e) {
-		cmd_local_time(cmd_jint(e, "ts"), t1, sizeof(t1));
-		printf("    %s  ", t1);
-		cmd_put_escaped(stdout, cmd_jstr(e, "raw"));
-		putchar('\n');
-	}
-	json_decref(a);
-	return VG_EXIT_OK;
-}
-
 static int
 run(struct vg_ctx *ctx, int argc, char **argv)
 {
@@ -142,7 +61,6 @@ run(struct vg_ctx *ctx, int argc, char **argv)
 	struct vg_config *cfg = NULL;
 	struct vg_store *st = NULL;
 	json_t *rows = NULL;
-	char err[512];
 	int c, ret;
 	size_t i;
 
@@ -153,16 +71,10 @@ run(struct vg_ctx *ctx, int argc, char **argv)
 	if (argc - optind > 2 || (argc - optind >= 1 && strcmp(argv[optind], "show") != 0) ||
 	    (argc - optind == 1))
 		return cmd_usage_error(&cmd_alerts, "expected options or 'show ID'");
-	if ((ret = cmd_load_config(ctx, &cfg)) != VG_EXIT_OK)
-		return ret;
-	if (store_open(cfg->store.backend, cfg->store.path, &ctx->log, &st, err, sizeof(err)) !=
-	    VG_OK) {
-		cmd_eprintf("vigil alerts: %s\n", err);
-		ret = VG_EXIT_RUNTIME;
+	if ((ret = cmd_open_store(ctx, "alerts", &cfg, &st)) != VG_EXIT_OK)
 		goto out;
-	}
 	if (argc - optind == 2) {
-		ret = show(ctx, st, argv[optind + 1]);
+		ret = alerts_show(ctx, st, argv[optind + 1]);
 		goto out;
 	}
 	if (store_alerts_find(st, &f, &rows) != VG_OK) {
@@ -175,11 +87,11 @@ run(struct vg_ctx *ctx, int argc, char **argv)
 		    "SOURCE", "COUNT", "TITLE");
 	json_t *a;
 	json_array_foreach(rows, i, a) {
-		name_severity(a);
+		alerts_name_severity(a);
 		if (ctx->json)
 			cmd_print_json(a);
 		else
-			print_row(a);
+			alerts_print_row(a);
 	}
 	ret = VG_EXIT_OK;
 out:

@@ -5,6 +5,7 @@
 
 #include "core/config.h"
 #include "core/log.h"
+#include "core/store.h"
 
 #include <jansson.h>
 #include <stdbool.h>
@@ -43,6 +44,12 @@ extern const struct cmd_ops *const cmd_registry[];
 
 /* Loads ctx->config_path (or defaults) and prints any error; VG_EXIT_* code. */
 int cmd_load_config(struct vg_ctx *ctx, struct vg_config **out);
+
+/* Loads the config unless *cfg is already set, then opens its store; on failure
+ * prints "vigil NAME: reason" and returns the VG_EXIT_* code (*cfg may be set and
+ * is the caller's to free either way). */
+int cmd_open_store(struct vg_ctx *ctx, const char *name, struct vg_config **cfg,
+    struct vg_store **st);
 
 /* Prints "vigil CMD: msg" and the command's usage line to stderr; returns VG_EXIT_USAGE. */
 int cmd_usage_error(const struct cmd_ops *cmd, const char *fmt, ...)

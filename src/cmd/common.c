@@ -184,6 +184,23 @@ cmd_load_config(struct vg_ctx *ctx, struct vg_config **out)
 	return VG_EXIT_OK;
 }
 
+int
+cmd_open_store(struct vg_ctx *ctx, const char *name, struct vg_config **cfg,
+    struct vg_store **st)
+{
+	char err[512];
+	int ret, r;
+
+	*st = NULL;
+	if (!*cfg && (ret = cmd_load_config(ctx, cfg)) != VG_EXIT_OK)
+		return ret;
+	r = store_open((*cfg)->store.backend, (*cfg)->store.path, &ctx->log, st, err, sizeof(err));
+	if (r == VG_OK)
+		return VG_EXIT_OK;
+	cmd_eprintf("vigil %s: %s\n", name, err[0] ? err : vg_strerror(r));
+	return VG_EXIT_RUNTIME;
+}
+
 void
 cmd_eprintf(const char *fmt, ...)
 {

@@ -1,20 +1,15 @@
 /* `vigil scan-log`: the detection engine in batch mode over old logs (files or
  * stdin), as fast as it can read. Same decoders, rules and correlation as `watch`. */
-#include "cmd/cmd.h"
+#include "cmd/scan_log.h"
 #include "core/err.h"
 #include "core/store.h"
 #include "monitor/pipeline.h"
 #include "monitor/rules.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <time.h>
-#include <unistd.h>
 
 extern const struct cmd_ops cmd_scan_log;
 
@@ -58,29 +53,6 @@ parse_args(int argc, char **argv, struct scan_opts *o, int *first_file)
 	return VG_EXIT_OK;
 }
 
-static void
-print_stats(FILE *out, const struct pipeline_stats *s, bool json, double seconds)
-{
-	if (json) {
-		json_t *o = json_pack("{s:{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:f}}", "vigil.stats",
-		    "lines", (json_int_t)s->lines, "decode_errors", (json_int_t)s->decode_errors,
-		    "truncated", (json_int_t)s->truncated, "events_matched",
-		    (json_int_t)s->events_matched, "hits", (json_int_t)s->hits, "alerts",
-		    (json_int_t)s->alerts, "sources_evicted", (json_int_t)s->correlate.evicted_sources,
-		    "store_errors", (json_int_t)s->store_errors, "seconds", seconds);
-		json_dumpf(o, out, JSON_COMPACT);
-		fputc('\n', out);
-		json_decref(o);
-		return;
-	}
-	fprintf(out,
-	    "%llu lines (%llu undecodable, %llu truncated), %llu matched a rule, %llu alerts "
-	    "in %.3f s (%.0f lines/s)\n",
-	    (unsigned long long)s->lines, (unsigned long long)s->decode_errors,
-	    (unsigned long long)s->truncated, (unsigned long long)s->events_matched,
-	    (unsigned long long)s->alerts, seconds, seconds > 0 ? (double)s->lines / seconds : 0.0);
-}
-
 static int
 run(struct vg_ctx *ctx, int argc, char **argv)
 {
@@ -90,10 +62,8 @@ run(struct vg_ctx *ctx, int argc, char **argv)
 	struct pipeline *p = NULL;
 	struct decoder *d = NULL;
 	struct ioc_set *ioc = NULL;
-	struct pipeline_stats stats;
 	char err[512], *errors = NULL, *rules_path = NULL;
 	int first = 1, ret, r;
-	struct timespec t0, t1;
 
 	if ((ret = parse_args(argc, argv, &o, &first)) != VG_EXIT_OK)
 		return ret;
@@ -142,52 +112,8 @@ run(struct vg_ctx *ctx, int argc, char **argv)
 		ret = VG_EXIT_RUNTIME;
 		goto out;
 	}
-	ret = VG_EXIT_OK;
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	for (int i = first; i < argc || i == first; i++) {
-		const char *path = i < argc ? argv[i] : "-";
-		bool is_stdin = strcmp(path, "-") == 0;
-		int fd = is_stdin ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-		struct stat sb;
-		if (fd < 0 || fstat(fd, &sb) != 0) {
-			cmd_eprintf("vigil scan-log: %s: %s\n", path, strerror(errno));
-			ret = VG_EXIT_RUNTIME;
-			if (fd >= 0)
-				close(fd);
-			continue;
-		}
-		if (!is_stdin && !S_ISREG(sb.st_mode)) {
-			cmd_eprintf("vigil scan-log: %s: not a regular file, skipped\n", path);
-			close(fd);
-			ret = VG_EXIT_RUNTIME;
-			continue;
-		}
-		if (!is_stdin)
-			fcntl(fd, F_SETFL, 0);
-		r = pipeline_scan_fd(p, d, fd, is_stdin ? "(stdin)" : path, (size_t)cfg->monitor.max_line,
-		    &ctx->log);
-		if (!is_stdin)
-			close(fd);
-		if (r != VG_OK) {
-			cmd_eprintf("vigil scan-log: %s: %s\n", path, vg_strerror(r));
-			ret = VG_EXIT_RUNTIME;
-			break;
-		}
-	}
-	if (pipeline_flush(p) != VG_OK)
-		ret = VG_EXIT_RUNTIME;
-	clock_gettime(CLOCK_MONOTONIC, &t1);
-	if (st && store_commit(st) != VG_OK) {
-		cmd_eprintf("vigil scan-log: %s\n", store_errmsg(st));
-		ret = VG_EXIT_RUNTIME;
-	}
-	pipeline_get_stats(p, &stats);
-	if (stats.store_errors)
-		ret = VG_EXIT_RUNTIME;
-	print_stats(stderr, &stats, ctx->json,
-	    (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
-	if (ret == VG_EXIT_OK && stats.alerts > 0)
-		ret = VG_EXIT_FOUND;
+	ret = scan_log_files(ctx, p, d, st, (size_t)cfg->monitor.max_line, argc - first,
+	    argv + first);
 out:
 	free(errors);
 	free(rules_path);

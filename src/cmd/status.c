@@ -105,7 +105,7 @@ run(struct vg_ctx *ctx, int argc, char **argv)
 	struct vg_config *cfg = NULL;
 	struct vg_store *st = NULL;
 	json_t *s = NULL, *hb = NULL, *last = NULL;
-	char err[512], lock[4096];
+	char lock[4096];
 	long pid = 0;
 	bool running;
 	int ret, r;
@@ -113,14 +113,9 @@ run(struct vg_ctx *ctx, int argc, char **argv)
 	optind = 0;
 	if (cmd_getopt(&cmd_status, argc, argv, ":", opts) != -1 || optind < argc)
 		return cmd_usage_error(&cmd_status, "takes no arguments");
-	if ((ret = cmd_load_config(ctx, &cfg)) != VG_EXIT_OK)
-		return ret;
-	ret = VG_EXIT_RUNTIME;
-	if (store_open(cfg->store.backend, cfg->store.path, &ctx->log, &st, err, sizeof(err)) !=
-	    VG_OK) {
-		cmd_eprintf("vigil status: %s\n", err);
+	if ((ret = cmd_open_store(ctx, "status", &cfg, &st)) != VG_EXIT_OK)
 		goto out;
-	}
+	ret = VG_EXIT_RUNTIME;
 	running = vg_lockfile_path(cfg->store.path, lock, sizeof(lock)) == VG_OK &&
 	    vg_lockfile_held(lock, &pid);
 	r = store_heartbeat_get(st, "watch", &hb);

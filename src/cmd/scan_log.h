@@ -1,0 +1,14 @@
+/* `vigil scan-log`'s run over its files (scan_log_files.c). */
+#ifndef VG_CMD_SCAN_LOG_H
+#define VG_CMD_SCAN_LOG_H
+
+#include "cmd/cmd.h"
+#include "monitor/pipeline.h"
+
+/* Every file (stdin for none or "-") through p with decoder d; st (may be NULL)
+ * has a transaction open, committed here; the figures go to stderr. VG_EXIT_*:
+ * FOUND when alerts were raised. */
+int scan_log_files(struct vg_ctx *ctx, struct pipeline *p, struct decoder *d,
+    struct vg_store *st, size_t max_line, int nfiles, char **files);
+
+#endif
