@@ -33,7 +33,9 @@ store: {path: $TMP/cap.db}
 block: {nft_table: vigilcap, max_total: 50000}
 YAML
 V() { in_srv "$VIGIL" --config b.yaml "$@"; }
-in_srv python3 -m http.server --bind :: $PORT >/dev/null 2>&1 & web=$!
+# ip netns exec execs python3, so $! is the server itself (a function would fork a
+# subshell, and killing that leaves the server holding the test's output open).
+ip netns exec $NS_SRV python3 -m http.server --bind :: $PORT >/dev/null 2>&1 & web=$!
 poll_until 60 can_connect $NS_ATK $SRV_IP $PORT && ok "attacker reaches the server before any block" ||
 	not_ok "server not reachable"
 

@@ -31,7 +31,9 @@ s = http.server.HTTPServer(("127.0.0.1", 0), H)
 open(sys.argv[1], "w").write(str(s.server_address[1]))
 s.serve_forever()
 PY
-in_srv python3 hook.py hook.port hook.log & hook=$!
+# ip netns exec execs python3, so $! is the receiver itself (a function would fork a
+# subshell, and killing that leaves the receiver holding the test's output open).
+ip netns exec $NS_SRV python3 hook.py hook.port hook.log & hook=$!
 poll_until 60 test -s hook.port || { not_ok "webhook receiver did not start"; finish; }
 
 cat >a.yaml <<YAML
