@@ -75,6 +75,10 @@ struct assess_finding {
 int assess_finding_upsert(struct vg_store *st, const struct assess_finding *f,
     int64_t *item_id, bool *created);
 
+/* The item with this key: *id and *state. VG_ERR_NOTFOUND when there is none. */
+int assess_item_by_key(struct vg_store *st, const char *key, int64_t *id,
+    enum assess_state *state);
+
 /* What a recheck needs of an item (strings borrowed from the caller's row). */
 struct assess_item {
 	int64_t id;

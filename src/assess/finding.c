@@ -212,3 +212,19 @@ fail:
 	json_decref(row);
 	return assess_fail(st, r);
 }
+
+int
+assess_item_by_key(struct vg_store *st, const char *key, int64_t *id, enum assess_state *state)
+{
+	struct store_val k[] = { SV_TEXT(key) };
+	json_t *row = NULL;
+	int r;
+
+	*id = 0;
+	if ((r = store_query_one(st, SQL_ASSESS_BY_KEY, k, 1, &row)) != VG_OK)
+		return r;
+	*id = json_integer_value(json_object_get(row, "id"));
+	r = assess_state_parse(json_string_value(json_object_get(row, "state")), state);
+	json_decref(row);
+	return r == VG_OK ? VG_OK : VG_ERR_STORE;
+}

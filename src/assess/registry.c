@@ -8,6 +8,8 @@
 #include <string.h>
 
 /* Hand-entered items and imported notices: nothing to re-run, a person verifies. */
+extern const struct assess_family_ops assess_baseline_family;
+
 static const struct assess_family_ops manual_family = {
 	.name = ASSESS_FAMILY_MANUAL,
 	.kind = ASSESS_NOTICE,
@@ -16,6 +18,7 @@ static const struct assess_family_ops manual_family = {
 
 
 const struct assess_family_ops *const assess_families[] = {
+	&assess_baseline_family,
 	&manual_family,
 	NULL,
 };

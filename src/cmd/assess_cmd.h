@@ -40,4 +40,8 @@ int assess_cmd_show(struct vg_ctx *ctx, struct vg_store *st, int64_t id);
 int assess_cmd_run(struct vg_ctx *ctx, struct cases_cmd *cc, const char *verb,
     const struct assess_opts *o, int argc, char **argv);
 
+/* vulns (cmd/assess_vulns.c). VG_EXIT_*. */
+int assess_cmd_vulns(struct vg_ctx *ctx, struct cases_cmd *cc, const struct assess_opts *o,
+    int argc, char **argv);
+
 #endif
