@@ -65,7 +65,8 @@ text_match(const struct sca_op *ops, size_t n, const char *text, size_t len, con
 {
 	const char *p = text, *end = text + len;
 
-	while (p < end || (p == text && len == 0)) {
+	/* an empty file or output has no line, so even "!r:x" finds none */
+	while (p < end) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		size_t ll = nl ? (size_t)(nl - p) : (size_t)(end - p);
 		size_t ml = ll && p[ll - 1] == '\r' ? ll - 1 : ll;
@@ -373,7 +374,8 @@ sca_check_eval(const struct sca_env *env, const struct sca_check *c, enum sca_re
 
 	for (size_t i = 0; i < c->n_rules; i++) {
 		if (ev)
-			vg_buf_putf(ev, "%s[%s] ", i ? "\n" : "", c->rules[i].text);
+			vg_buf_putf(ev, "%s[%.100s%s] ", i ? "\n" : "", c->rules[i].text,
+			    strlen(c->rules[i].text) > 100 ? "..." : "");
 		enum tri t = rule_eval(env, &c->rules[i], ev);
 		if (ev)
 			vg_buf_puts(ev, t == T_TRUE ? " => true" : t == T_FALSE ? " => false"

@@ -168,7 +168,9 @@ parse_op(struct loader *l, const yaml_node_t *n, const char *s, size_t len, stru
 		o->cmp = (enum sca_cmp)k;
 		o->value = v;
 		int r = compile(l, n, o, s + 2, (size_t)(kw - (s + 2)));
-		if (r == VG_OK && pcre2_get_match_data_size(o->md) < 2)
+		uint32_t groups = 0;
+		if (r == VG_OK && (pcre2_pattern_info(o->re, PCRE2_INFO_CAPTURECOUNT, &groups) != 0 ||
+				      groups < 1))
 			return fail(l, n, VG_ERR_PARSE, "n: regex needs a (group) around the number");
 		return r;
 	}

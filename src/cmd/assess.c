@@ -371,9 +371,11 @@ run(struct vg_ctx *ctx, int argc, char **argv)
 
 const struct cmd_ops cmd_assess = {
 	.name = "assess",
-	.summary = "the rectification list: findings with owner, deadline, state and rechecks",
+	.summary = "host baseline and the rectification list: findings with owner, deadline, state, rechecks",
 	.help =
-	    "usage: vigil assess list [--state S] [--kind K] [--asset A] [--family F] [--all]\n"
+	    "usage: vigil assess baseline [--root DIR] [--policy FILE|DIR]... [--asset A] [--all]\n"
+	    "       vigil assess fix --print [ID...]\n"
+	    "       vigil assess list [--state S] [--kind K] [--asset A] [--family F] [--all]\n"
 	    "                         [--min-severity S]\n"
 	    "       vigil assess show ID\n"
 	    "       vigil assess assign ID [--owner WHO] [--deadline TIME]\n"
@@ -397,8 +399,18 @@ const struct cmd_ops cmd_assess = {
 	    "them with set-state ID verified -m NOTE. Every change is kept in the item's\n"
 	    "history (who, when) and the audit log.\n"
 	    "\n"
+	    "baseline judges a host tree (--root, default /) against YAML policies in the\n"
+	    "Wazuh SCA shape (default: the shipped rules/baseline/; --policy adds files or\n"
+	    "directories instead). A c: (command) rule runs only when the tree is the running\n"
+	    "system; on another tree it is skipped, said so, and its check is not applicable.\n"
+	    "It prints each failure (--all: every check) with evidence and remediation, and\n"
+	    "the hardening index (checks passed / checks judged x 100); failures become items\n"
+	    "of the list (asset: the tree's host name, or --asset). fix --print writes the\n"
+	    "reviewed remediation snippets of the open baseline items (or of the IDs given)\n"
+	    "as a shell script on stdout; it never runs them.\n"
+	    "\n"
 	    "TIME is YYYY-MM-DD[ HH:MM] (local), RFC 3339 with Z, or +2h / +3d from now.\n"
-	    "exit: 0 ok, 1 a recheck failed,\n"
+	    "exit: 0 ok, 1 a baseline check or a recheck failed,\n"
 	    "2 usage error or unknown item, 3 store or I/O error.\n",
 	.run = run,
 };
