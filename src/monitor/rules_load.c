@@ -204,11 +204,12 @@ is_rule_file(const char *name)
 }
 
 /* Folders of the rules tree that hold other stages' data, not detection rules
- * (rules/assets: the asset classification of src/inventory). */
+ * (rules/assets: the asset classification of src/inventory; rules/baseline: the
+ * host baseline policies of src/assess). */
 static bool
 is_data_dir(const char *name, int depth)
 {
-	static const char *const data_dirs[] = { "assets", NULL };
+	static const char *const data_dirs[] = { "assets", "baseline", NULL };
 
 	for (int i = 0; depth == 0 && data_dirs[i]; i++)
 		if (strcmp(name, data_dirs[i]) == 0)
