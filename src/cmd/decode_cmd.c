@@ -3,8 +3,6 @@
  * can be checked before the event rather than discovered to be wrong during it. */
 #include "cmd/cmd.h"
 #include "core/err.h"
-#include "core/esc.h"
-#include "core/event.h"
 #include "monitor/decode_stream.h"
 
 #include <errno.h>
@@ -14,90 +12,6 @@
 #include <string.h>
 
 extern const struct cmd_ops cmd_decode;
-
-/* Prints s through the one terminal sanitiser: a hostile log line cannot drive
- * the terminal or forge a line. */
-static void
-put_safe(const char *s)
-{
-	vg_esc_fwrite(stdout, s, strlen(s));
-}
-
-static void
-put_field(const char *name, const char *value)
-{
-	if (!value || !*value)
-		return;
-	printf(" %s=", name);
-	put_safe(value);
-}
-
-/* A number field, printed when set (not 0, or for bytes not negative). */
-static void
-put_num(const char *name, long long v, bool set)
-{
-	char num[32];
-
-	if (!set)
-		return;
-	snprintf(num, sizeof(num), "%lld", v);
-	put_field(name, num);
-}
-
-static void
-print_text(uint64_t lineno, const struct vg_event *ev)
-{
-	char ts[40];
-
-	put_safe(ev->source);
-	printf(":%llu: %s", (unsigned long long)lineno, vg_event_kind_name(ev->kind));
-	if (ev->kind == VG_EV_DECODE_ERROR) {
-		fputs(": ", stdout);
-		put_safe(ev->message ? ev->message : "");
-		putchar('\n');
-		return;
-	}
-	if (ev->ts_us) {
-		vg_time_format(ev->ts_us, ts, sizeof(ts));
-		printf(" @timestamp=%s", ts);
-	}
-	put_field("event.action", ev->action);
-	put_field("host.name", ev->host);
-	put_field("source.ip", ev->src_ip);
-	put_num("source.port", ev->src_port, ev->src_port);
-	put_field("destination.ip", ev->dst_ip);
-	put_num("destination.port", ev->dst_port, ev->dst_port);
-	put_field("user.name", ev->user);
-	put_field("http.request.method", ev->http.method);
-	put_field("url.original", ev->http.url);
-	put_field("http.version", ev->http.version);
-	put_num("http.response.status_code", ev->http.status, ev->http.status);
-	put_num("http.response.body.bytes", (long long)ev->http.bytes, ev->http.bytes >= 0);
-	put_field("http.request.referrer", ev->http.referer);
-	put_field("user_agent.original", ev->http.user_agent);
-	put_field("process.name", ev->program);
-	put_num("process.pid", (long long)ev->pid, ev->pid);
-	put_field("message", ev->message);
-	if (ev->truncated)
-		printf(" vigil.truncated=true");
-	putchar('\n');
-}
-
-static void
-print_event(void *arg, uint64_t lineno, const struct vg_event *ev)
-{
-	if (!*(const bool *)arg) {
-		print_text(lineno, ev);
-		return;
-	}
-	json_t *j = vg_event_to_json(ev);
-	if (j && ev->kind == VG_EV_DECODE_ERROR)
-		vg_json_set_path(j, "error.message", json_string(ev->message));
-	if (j)
-		json_dumpf(j, stdout, JSON_COMPACT);
-	putchar('\n');
-	json_decref(j);
-}
 
 static int
 run(struct vg_ctx *ctx, int argc, char **argv)
@@ -139,7 +53,7 @@ run(struct vg_ctx *ctx, int argc, char **argv)
 		ret = cmd_usage_error(&cmd_decode, "%s", err);
 		goto out;
 	}
-	if (decode_stream_new(dec, max_line, print_event, &ctx->json, &ds) != VG_OK) {
+	if (decode_stream_new(dec, max_line, decode_print_event, &ctx->json, &ds) != VG_OK) {
 		ret = VG_EXIT_RUNTIME;
 		goto out;
 	}

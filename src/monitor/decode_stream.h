@@ -26,4 +26,9 @@ int decode_stream_file(struct decode_stream *ds, const char *name, FILE *f);
 /* Lines decoded so far and how many of them were truncated. */
 void decode_stream_counts(const struct decode_stream *ds, uint64_t *lines, uint64_t *truncated);
 
+/* A decode_event_fn printing to stdout: arg points to a bool, true for one ECS JSON
+ * object per line, false for "source:line: kind field=value..." with every value
+ * through the terminal sanitiser (a hostile line cannot drive the terminal). */
+void decode_print_event(void *arg, uint64_t lineno, const struct vg_event *ev);
+
 #endif
