@@ -1,0 +1,28 @@
+/* The `vigil assess` subcommands of the web, TLS and checklist families (their
+ * rows sit in cmd/assess.c's table). argv[0] is the subcommand's name; each
+ * returns an enum vg_exit value. */
+#ifndef VG_ASSESS_SUB_H
+#define VG_ASSESS_SUB_H
+
+#include "cmd/cmd.h"
+
+int cmd_assess_web(struct vg_ctx *ctx, int argc, char **argv);
+int cmd_assess_tls(struct vg_ctx *ctx, int argc, char **argv);
+int cmd_assess_checklist(struct vg_ctx *ctx, int argc, char **argv);
+
+struct wc_finding;
+/* Prints findings as they come: text blocks, or one JSON object per line with
+ * --json; counts them. */
+struct wc_printer {
+	struct vg_ctx *ctx;
+	size_t count;
+};
+/* A wc_finding_fn; arg is a struct wc_printer. Always 0. */
+int cmd_assess_print_finding(void *arg, const struct wc_finding *f);
+
+/* Usage and help lines of the three, for `vigil assess --help`. */
+extern const char cmd_assess_web_help[];
+extern const char cmd_assess_tls_help[];
+extern const char cmd_assess_checklist_help[];
+
+#endif

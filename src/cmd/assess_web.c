@@ -1,0 +1,176 @@
+/* `vigil assess web URL...|--assets` and the finding printer the web, TLS and
+ * checklist subcommands share. Options and printing only: the checks live in
+ * assess/web*.c. */
+#include "assess/web.h"
+#include "cmd/assess_sub.h"
+#include "core/buf.h"
+#include "core/err.h"
+#include "core/esc.h"
+#include "core/paths.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char cmd_assess_web_help[] =
+    "usage: vigil assess web [--templates PATH] [--template ID] [--rate N] [--parallel N]\n"
+    "                        [--timeout DUR] [--max-size SIZE] URL...\n"
+    "  Runs the web exposure templates (rules/web/*.yaml) against each site: exposed\n"
+    "  .git/.svn/.env/.DS_Store, backup archives and dumps, directory listing, default\n"
+    "  and test pages, admin consoles, PUT/DELETE/TRACE, CORS, cookies, security headers,\n"
+    "  HTTP without HTTPS. Only reading requests (GET, HEAD, OPTIONS, TRACE) to the\n"
+    "  given sites; redirects are not followed. The site's not-found page is learnt\n"
+    "  first, and answers that look like it are dropped.\n"
+    "  --templates PATH   template file or directory (default: the shipped rules/web)\n"
+    "  --template ID      run only this template\n"
+    "  --rate N           requests per second per host (default 10)\n"
+    "  --parallel N       requests in flight (default 4)\n"
+    "  --timeout DUR      per request (default 10s)\n"
+    "  --max-size SIZE    body bytes kept per answer (default 1M)\n"
+    "  Exit: 0 nothing found, 1 findings, 2 usage, 3 a site could not be checked.\n";
+
+static const struct cmd_ops web_cmd = { .name = "assess web", .help = cmd_assess_web_help };
+
+int
+cmd_assess_print_finding(void *arg, const struct wc_finding *f)
+{
+	struct wc_printer *p = arg;
+	char e[VG_ESC_MAX];
+
+	p->count++;
+	if (p->ctx->json) {
+		cmd_print_json_new(json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:I}",
+		    "family", f->family, "check", f->check, "target", f->target,
+		    "title", f->title, "severity", vg_severity_name(f->severity),
+		    "evidence", f->evidence ? f->evidence : "",
+		    "remediation", f->remediation ? f->remediation : "",
+		    "asset_id", (json_int_t)f->asset_id));
+		return 0;
+	}
+	printf("%-8s %-28s %s\n", vg_severity_name(f->severity), f->check,
+	    vg_esc_s(e, sizeof(e), f->target));
+	printf("         %s\n", vg_esc_s(e, sizeof(e), f->title));
+	if (f->evidence && *f->evidence)
+		printf("         seen: %s\n", vg_esc_s(e, sizeof(e), f->evidence));
+	if (f->remediation && *f->remediation)
+		printf("         fix:  %s\n", vg_esc_s(e, sizeof(e), f->remediation));
+	return 0;
+}
+
+static void
+tmpl_error(void *arg, const char *msg)
+{
+	(void)arg;
+	cmd_eprintf("vigil assess web: %s", msg);
+}
+
+struct web_opts {
+	const char *templates, *only;
+	struct web_http_opts http;
+};
+
+static int
+on_opt(int c, const char *v, struct web_opts *o)
+{
+	long long n;
+
+	switch (c) {
+	case 'T': o->templates = v; return 0;
+	case 't': o->only = v; return 0;
+	case 'r':
+		if (vg_parse_ll(v, 1, 1000, &n) != VG_OK)
+			return cmd_usage_error(&web_cmd, "--rate: expected 1..1000, got '%s'", v);
+		o->http.rate = (unsigned)n;
+		return 0;
+	case 'p':
+		if (vg_parse_ll(v, 1, 64, &n) != VG_OK)
+			return cmd_usage_error(&web_cmd, "--parallel: expected 1..64, got '%s'", v);
+		o->http.parallel = (unsigned)n;
+		return 0;
+	case 'w':
+		if (vg_parse_duration(v, &n) != VG_OK || n < 1 || n > 600)
+			return cmd_usage_error(&web_cmd, "--timeout: expected 1s..10m, got '%s'", v);
+		o->http.timeout_ms = (long)n * 1000;
+		return 0;
+	case 'm':
+		if (vg_parse_size(v, &n) != VG_OK || n < 1024 || n > 64LL << 20)
+			return cmd_usage_error(&web_cmd, "--max-size: expected 1k..64M, got '%s'", v);
+		o->http.max_body = (size_t)n;
+		return 0;
+	}
+	return VG_EXIT_USAGE;
+}
+
+int
+cmd_assess_web(struct vg_ctx *ctx, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "templates", required_argument, NULL, 'T' },
+		{ "template", required_argument, NULL, 't' },
+		{ "rate", required_argument, NULL, 'r' },
+		{ "parallel", required_argument, NULL, 'p' },
+		{ "timeout", required_argument, NULL, 'w' },
+		{ "max-size", required_argument, NULL, 'm' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct web_opts o = { 0 };
+	struct web_tmpl_set ts = { 0 };
+	struct wc_printer pr = { .ctx = ctx };
+	char dir[4096];
+	int c, ret = VG_EXIT_OK, rc;
+
+	if (cmd_wants_help(argc, argv)) {
+		fputs(cmd_assess_web_help, stdout);
+		return VG_EXIT_OK;
+	}
+	optind = 0;
+	while ((c = cmd_getopt(&web_cmd, argc, argv, ":", longopts)) > 0)
+		if ((ret = on_opt(c, optarg, &o)) != VG_EXIT_OK)
+			return ret;
+	if (c == 0)
+		return VG_EXIT_USAGE;
+	if (optind >= argc)
+		return cmd_usage_error(&web_cmd, "which site? give one or more URLs");
+	if (!o.templates) {
+		if (vg_find_data_dir("rules/web", dir, sizeof(dir)) != VG_OK) {
+			cmd_eprintf("vigil assess web: no rules/web found beside vigil or in "
+			    "/usr/share/vigil; use --templates");
+			return VG_EXIT_USAGE;
+		}
+		o.templates = dir;
+	}
+	if (web_tmpl_load(o.templates, &ts, tmpl_error, NULL) != VG_OK)
+		return VG_EXIT_USAGE;
+	if (o.only && !web_tmpl_find(&ts, o.only)) {
+		web_tmpl_set_free(&ts);
+		return cmd_usage_error(&web_cmd, "no template '%s' in %s", o.only, o.templates);
+	}
+	for (int i = optind; i < argc; i++) {
+		struct web_run_opts ro = { .http = o.http, .only = o.only };
+		struct web_run_stats st;
+		char why[512] = "";
+
+		rc = web_check_site(&ts, argv[i], 0, &ro, cmd_assess_print_finding, &pr, &st, why,
+		    sizeof(why));
+		if (rc == VG_ERR_INVAL) {
+			cmd_eprintf("vigil assess web: %s", why);
+			ret = VG_EXIT_USAGE;
+			break;
+		}
+		if (rc) {
+			cmd_eprintf("vigil assess web: %s: not checked: %s", argv[i],
+			    why[0] ? why : vg_strerror(rc));
+			ret = VG_EXIT_RUNTIME;
+			continue;
+		}
+		if (!ctx->json)
+			cmd_eprintf("web %s: %zu templates, %zu requests (%zu without answer), "
+			    "%zu findings, %zu dropped as not-found look-alikes", argv[i],
+			    st.templates, st.requests, st.failed, st.findings, st.dropped);
+	}
+	web_tmpl_set_free(&ts);
+	if (ret == VG_EXIT_OK && pr.count)
+		ret = VG_EXIT_FOUND;
+	return ret;
+}

@@ -1,0 +1,163 @@
+#!/bin/bash
+# `vigil assess web` and `vigil assess tls` against real nginx sites in a private
+# network namespace (issue 13): an exposure site with a real `git init` tree in the
+# docroot, a backup archive and a Tomcat-like manager (401 with the manager's realm)
+# must yield exactly those exposures; an HTTPS site that answers 200 to every path
+# (try_files to index) and sends the security headers must yield no findings at all
+# (its probes are dropped as not-found look-alikes); a TLS server with an expired
+# self-signed certificate and TLS 1.0 enabled must yield expired, self-signed and
+# old-protocol findings, the clean TLS site none of those.
+source "$SRCDIR/tests/lib.sh"
+NS=vgweb$$
+trap '[ -f "$TMP/nginx/nginx.pid" ] && kill "$(cat "$TMP/nginx/nginx.pid")" 2>/dev/null
+	ip netns del "$NS" 2>/dev/null; rm -rf "$TMP"' EXIT
+
+if ! need_root || ! command -v ip >/dev/null || ! command -v nginx >/dev/null ||
+	! command -v git >/dev/null || ! command -v openssl >/dev/null; then
+	skip "assess web/tls with nginx" "needs root, ip, nginx, git and openssl"
+	finish
+fi
+if ! ip netns add "$NS" 2>/dev/null; then
+	skip "assess web/tls with nginx" "network namespaces unavailable"
+	finish
+fi
+ip -n "$NS" link set lo up
+in_ns() { ip netns exec "$NS" "$@"; }
+cd "$TMP"
+mkdir -p exposed catchall nginx pki/db
+
+# --- the exposure site: a real git work tree, an archive, a manager look-alike
+echo '<html><head><title>Shop</title></head><body>welcome</body></html>' >exposed/index.html
+git -C exposed init -q && git -C exposed -c user.email=t@t -c user.name=t add index.html &&
+	git -C exposed -c user.email=t@t -c user.name=t commit -qm init
+python3 -c 'import zipfile; z = zipfile.ZipFile("exposed/site.zip", "w"); z.writestr("db.php", "<?php $pw=1;"); z.close()'
+mkdir -p exposed/manager
+echo '<html><head><title>/manager</title></head><body>401 Unauthorized</body></html>' \
+	>exposed/manager/denied.html
+# --- the catch-all site
+echo '<html><head><title>Portal</title></head><body>Welcome to the portal. Nothing else here.</body></html>' \
+	>catchall/index.html
+
+# --- certificates: a valid self-signed one (catch-all site) and an expired one
+openssl req -x509 -newkey rsa:2048 -nodes -keyout pki/ok.key -out pki/ok.crt -days 30 \
+	-subj /CN=localhost -addext subjectAltName=DNS:localhost,IP:127.0.0.1 2>/dev/null
+: >pki/db/index && echo 01 >pki/db/serial
+cat >pki/ca.cnf <<'CNF'
+[ca]
+default_ca = x
+[x]
+database = db/index
+serial = db/serial
+new_certs_dir = db
+default_md = sha256
+policy = p
+[p]
+commonName = supplied
+CNF
+(cd pki && openssl req -new -newkey rsa:2048 -nodes -keyout old.key -subj /CN=expired.test \
+	-out old.csr 2>/dev/null && openssl ca -batch -config ca.cnf -selfsign -keyfile old.key \
+	-in old.csr -startdate 20200101000000Z -enddate 20210101000000Z -out old.crt >/dev/null 2>&1)
+if ! [ -s pki/ok.crt ] || ! [ -s pki/old.crt ]; then
+	not_ok "test certificates could not be made"
+	finish
+fi
+
+cat >nginx/nginx.conf <<NGX
+worker_processes 1;
+pid $TMP/nginx/nginx.pid;
+error_log $TMP/nginx/error.log;
+events { worker_connections 64; }
+http {
+	access_log $TMP/nginx/access.log;
+	client_body_temp_path $TMP/nginx/body;
+	proxy_temp_path $TMP/nginx/proxy;
+	fastcgi_temp_path $TMP/nginx/fastcgi;
+	uwsgi_temp_path $TMP/nginx/uwsgi;
+	scgi_temp_path $TMP/nginx/scgi;
+	server {
+		listen 127.0.0.1:8080;
+		root $TMP/exposed;
+		location /manager/ {
+			add_header WWW-Authenticate 'Basic realm="Tomcat Manager Application"' always;
+			error_page 401 /manager/denied.html;
+			return 401;
+		}
+		location = /manager/denied.html { internal; }
+		location / { try_files \$uri \$uri/ =404; }
+	}
+	server {
+		listen 127.0.0.1:8443 ssl;
+		ssl_certificate $TMP/pki/ok.crt;
+		ssl_certificate_key $TMP/pki/ok.key;
+		root $TMP/catchall;
+		add_header Strict-Transport-Security "max-age=31536000" always;
+		add_header X-Frame-Options SAMEORIGIN always;
+		add_header X-Content-Type-Options nosniff always;
+		add_header Content-Security-Policy "default-src 'self'" always;
+		location / { try_files \$uri /index.html; }
+	}
+	server {
+		listen 127.0.0.1:9443 ssl;
+		ssl_certificate $TMP/pki/old.crt;
+		ssl_certificate_key $TMP/pki/old.key;
+		ssl_protocols TLSv1 TLSv1.1 TLSv1.2;
+		ssl_ciphers ALL:@SECLEVEL=0;
+		root $TMP/catchall;
+	}
+}
+NGX
+chmod 755 "$TMP" exposed catchall
+chmod -R a+rX exposed catchall
+if ! in_ns nginx -c "$TMP/nginx/nginx.conf" -e "$TMP/nginx/error.log" 2>nginx/start.log; then
+	not_ok "nginx did not start: $(cat nginx/start.log nginx/error.log 2>/dev/null)"
+	finish
+fi
+up() { in_ns bash -c 'exec 3<>/dev/tcp/127.0.0.1/8080' 2>/dev/null; }
+wait_for 60 up || { not_ok "nginx is not answering"; finish; }
+
+# --- exposure site
+run in_ns "$VIGIL" --json assess web http://127.0.0.1:8080/
+expect_rc "findings on the exposure site: exit 1" 1
+expect_match "exposed .git found" out '"check":"git-exposed"'
+expect_match ".git evidence names the branch" out 'ref=refs/heads/'
+expect_match "backup archive found" out '"check":"backup-archive".*site\.zip'
+expect_match "Tomcat-like manager found" out '"check":"tomcat-manager"'
+expect_match "plain HTTP without redirect found" out '"check":"http-no-https-redirect"'
+expect_no_match "no Jenkins on the exposure site" out '"check":"jenkins"'
+expect_no_match "no .env on the exposure site" out '"check":"env-exposed"'
+expect_no_match "no directory listing on the exposure site" out '"check":"directory-listing"'
+expect_clean_stderr "exposure run is clean under the sanitizers"
+
+# the archive removed: the same single template no longer matches (what recheck runs)
+rm exposed/site.zip
+run in_ns "$VIGIL" --json assess web --template backup-archive http://127.0.0.1:8080/
+expect_rc "backup-archive alone after removal: nothing found" 0
+run in_ns "$VIGIL" --json assess web --template git-exposed http://127.0.0.1:8080
+expect_rc "git-exposed alone still found" 1
+
+# --- the catch-all site: 200 everywhere, headers set: nothing
+run in_ns "$VIGIL" assess web https://127.0.0.1:8443/
+expect_rc "no findings on the site answering 200 to every path" 0
+expect_eq "no finding lines" "$OUT" ""
+# A weak template (any 200 under /admin/) matches the catch-all page: only the
+# not-found fingerprint keeps it from being a finding; on the exposure site, whose
+# not-found page is a 404, it finds the real page.
+mkdir -p weak exposed/shop && echo '<html><body>the shop</body></html>' >exposed/shop/index.html
+chmod -R a+rX exposed
+printf 'id: weak-200\ninfo: {name: any page, severity: low}\nrequests:\n  - path: ["{{BaseURL}}/shop/"]\n    matchers: [{type: status, status: [200]}]\n' >weak/weak.yaml
+run in_ns "$VIGIL" assess web --templates weak https://127.0.0.1:8443/
+expect_rc "a weak template finds nothing on the catch-all site" 0
+expect_match "its match was dropped as a not-found look-alike" err \
+	'0 findings, 1 dropped as not-found look-alikes'
+run in_ns "$VIGIL" assess web --templates weak http://127.0.0.1:8080/
+expect_rc "the weak template does match a real page" 1
+expect_clean_stderr "catch-all run is clean under the sanitizers"
+
+# --- scope and safety
+run in_ns "$VIGIL" assess web ftp://127.0.0.1/
+expect_rc "a non-http URL is refused" 2
+printf 'id: bad\ninfo: {name: x, severity: low}\nrequests:\n  - method: PUT\n    path: ["{{BaseURL}}/x"]\n    matchers: [{type: status, status: [200]}]\n' >put.yaml
+run in_ns "$VIGIL" assess web --templates put.yaml http://127.0.0.1:8080/
+expect_rc "a template that would write is refused" 2
+expect_match "with the reason" err 'only GET, HEAD, OPTIONS and TRACE'
+finish
