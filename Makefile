@@ -1,7 +1,7 @@
 # vigil build. `make` builds build/vigil; `make SAN=1` builds build/san/ with
 # ASan+UBSan (what the tests use). Entry points for people: scripts/run.
 CC      ?= cc
-PKGS    := sqlite3 yaml-0.1 jansson libsodium libhs libpcre2-8 yara libcrypto zlib libzstd libnftables libnftnl libmnl libcurl libmicrohttpd
+PKGS    := sqlite3 yaml-0.1 jansson libsodium libhs libpcre2-8 yara libssl libcrypto zlib libzstd libnftables libnftnl libmnl libcurl libmicrohttpd
 SAN     ?= 0
 ifeq ($(SAN),1)
 BUILD   ?= build/san

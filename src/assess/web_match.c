@@ -168,9 +168,8 @@ one_matcher(const struct web_matcher *m, const struct web_resp *r, struct vg_buf
 		for (size_t i = 0; i < m->nnums && !hit; i++)
 			hit = m->nums[i] == v;
 		if (hit != m->negative && ev)
-			(void)vg_buf_putf(ev, "%s%s%s %ld", vg_buf_len(ev) ? "; " : "",
-			    m->negative ? "not " : "", m->type == WEB_M_STATUS ? "status" : "size",
-			    v);
+			(void)vg_buf_putf(ev, "%s%s %ld", vg_buf_len(ev) ? "; " : "",
+			    m->type == WEB_M_STATUS ? "status" : "size", v);
 		return hit != m->negative;
 	}
 	case WEB_M_WORD:
@@ -179,9 +178,9 @@ one_matcher(const struct web_matcher *m, const struct web_resp *r, struct vg_buf
 		hit = patterns(m, s, len, &which);
 		if (hit && !m->negative)
 			note(ev, which < m->nwords ? "word" : "regex",
-			    which < m->nwords ? m->words[which] : "(pattern)");
+			    which < m->nwords ? m->words[which] : m->regex_src[which - m->nwords]);
 		else if (!hit && m->negative)
-			note(ev, "no", m->nwords ? m->words[0] : "(pattern)");
+			note(ev, "no", m->nwords ? m->words[0] : m->regex_src[0]);
 		return hit != m->negative;
 	case WEB_M_HEADER:
 		hit = web_header_each(r->headers, r->hlen, m->name, hdr_value, &ha);
@@ -196,13 +195,17 @@ bool
 web_match(const struct web_request *q, const struct web_resp *r, struct vg_buf *ev)
 {
 	struct vg_buf *tmp = vg_buf_new(r->hlen + r->blen + 1);
-	size_t start = ev ? vg_buf_len(ev) : 0, hits = 0;
+	struct vg_buf *notes = ev ? vg_buf_new(4096) : NULL;
+	size_t hits = 0;
 	bool ok = false;
 
-	if (!tmp)
+	if (!tmp || (ev && !notes)) {
+		vg_buf_free(tmp);
+		vg_buf_free(notes);
 		return false;
+	}
 	for (size_t i = 0; i < q->nmatchers; i++) {
-		if (one_matcher(&q->matchers[i], r, tmp, ev)) {
+		if (one_matcher(&q->matchers[i], r, tmp, notes)) {
 			hits++;
 			if (!q->and_cond) {
 				ok = true;
@@ -215,15 +218,10 @@ web_match(const struct web_request *q, const struct web_resp *r, struct vg_buf *
 	if (q->and_cond)
 		ok = hits == q->nmatchers && hits > 0;
 	vg_buf_free(tmp);
-	/* Notes of a failed match would mislead: drop them. */
-	if (!ok && ev && vg_buf_len(ev) > start) {
-		char *keep = strndup(vg_buf_ptr(ev), start);
-
-		vg_buf_reset(ev);
-		if (keep)
-			(void)vg_buf_puts(ev, keep);
-		free(keep);
-	}
+	/* Notes of a failed match would mislead: only a match hands them on. */
+	if (ok && ev)
+		(void)vg_buf_put(ev, vg_buf_ptr(notes), vg_buf_len(notes));
+	vg_buf_free(notes);
 	return ok;
 }
 

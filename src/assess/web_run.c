@@ -153,18 +153,13 @@ judge(const struct web_tmpl *t, const struct web_request *q, const struct probe 
 	if (!web_match(q, &r, ev))
 		return 0;
 	{
-		size_t before = vg_buf_len(ev);
+		struct vg_buf *x = vg_buf_new(2048);
 
-		(void)vg_buf_puts(ev, "; ");
-		web_extract(q, &r, ev);
-		if (vg_buf_len(ev) == before + 2) {
-			/* nothing extracted: drop the separator */
-			char *s = strndup(vg_buf_ptr(ev), before);
-
-			vg_buf_reset(ev);
-			if (s)
-				(void)vg_buf_puts(ev, s);
-			free(s);
+		if (x) {
+			web_extract(q, &r, x);
+			if (vg_buf_len(x))
+				(void)vg_buf_putf(ev, "; %s", vg_buf_ptr(x));
+			vg_buf_free(x);
 		}
 	}
 	return 1;

@@ -164,7 +164,7 @@ get_list(struct rd *r, const yaml_node_t *map, const char *key, size_t max, char
 static void
 free_list(char **l, size_t n)
 {
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; l && i < n; i++)
 		free(l[i]);
 	free(l);
 }
@@ -266,7 +266,9 @@ parse_matcher(struct rd *r, const yaml_node_t *n, struct web_matcher *m)
 	    (rc = get_list(r, n, "regex", WEB_TMPL_MAX_PATTERNS, &re, &nre)))
 		goto out;
 	m->nregex = nre;	/* before compiling: a failure frees what compiled */
-	if ((rc = compile_regexes(r, n, re, nre, &m->regex)))
+	m->regex_src = re;
+	re = NULL;
+	if ((rc = compile_regexes(r, n, m->regex_src, nre, &m->regex)))
 		goto out;
 	if (strcmp(type, "status") == 0) {
 		m->type = WEB_M_STATUS;
@@ -572,6 +574,7 @@ free_request(struct web_request *q)
 		free(m->name);
 		free_list(m->words, m->nwords);
 		free_regexes(m->regex, m->nregex);
+		free_list(m->regex_src, m->nregex);
 		free(m->nums);
 	}
 	free(q->matchers);

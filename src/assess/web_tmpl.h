@@ -43,6 +43,7 @@ struct web_matcher {
 	char **words;		/* WEB_M_WORD (and WEB_M_HEADER values) */
 	size_t nwords;
 	void **regex;		/* pcre2_code *, WEB_M_REGEX (and WEB_M_HEADER values) */
+	char **regex_src;	/* their text, for the evidence */
 	size_t nregex;
 	long *nums;		/* WEB_M_STATUS statuses, WEB_M_SIZE sizes */
 	size_t nnums;

@@ -39,7 +39,7 @@ echo '<html><head><title>Portal</title></head><body>Welcome to the portal. Nothi
 	>catchall/index.html
 
 # --- certificates: a valid self-signed one (catch-all site) and an expired one
-openssl req -x509 -newkey rsa:2048 -nodes -keyout pki/ok.key -out pki/ok.crt -days 30 \
+openssl req -x509 -newkey rsa:2048 -nodes -keyout pki/ok.key -out pki/ok.crt -days 365 \
 	-subj /CN=localhost -addext subjectAltName=DNS:localhost,IP:127.0.0.1 2>/dev/null
 : >pki/db/index && echo 01 >pki/db/serial
 cat >pki/ca.cnf <<'CNF'
@@ -152,6 +152,30 @@ expect_match "its match was dropped as a not-found look-alike" err \
 run in_ns "$VIGIL" assess web --templates weak http://127.0.0.1:8080/
 expect_rc "the weak template does match a real page" 1
 expect_clean_stderr "catch-all run is clean under the sanitizers"
+
+# --- TLS: expired, self-signed, TLS 1.0 on 9443; the catch-all's certificate is fine
+run in_ns "$VIGIL" --json assess tls 127.0.0.1:9443
+expect_rc "TLS findings on the old server: exit 1" 1
+expect_match "expired certificate found" out '"check":"tls-cert-expired".*2021-01-01'
+expect_match "self-signed certificate found" out '"check":"tls-self-signed"'
+expect_match "host name mismatch found (CN=expired.test for 127.0.0.1)" out \
+	'"check":"tls-hostname-mismatch"'
+expect_match "TLS 1.0 accepted found" out '"check":"tls-tls10"'
+expect_match "an anonymous (weak) cipher accepted found" out '"check":"tls-weak-cipher"'
+expect_clean_stderr "TLS run is clean under the sanitizers"
+run in_ns "$VIGIL" --json assess tls --check tls-cert-expired 127.0.0.1:9443
+expect_rc "the expired check alone (recheck) still fails" 1
+expect_no_match "and reports nothing else" out '"check":"tls-(self|tls10|host|weak)'
+run in_ns "$VIGIL" assess tls --internal 127.0.0.1:8443
+expect_rc "the catch-all's valid certificate, internal asset: nothing" 0
+expect_match "it says what was negotiated" err 'TLSv1\.[23]'
+run in_ns "$VIGIL" --json assess tls 127.0.0.1:8443
+expect_rc "the same service as internet-facing: self-signed" 1
+expect_no_match "but nothing else" out '"check":"tls-(cert|tls1|sslv3|weak|host)'
+run in_ns "$VIGIL" assess tls 127.0.0.1:1
+expect_rc "a closed port: not checked" 3
+run in_ns "$VIGIL" assess tls '127.0.0.1:99999'
+expect_rc "a bad port is a usage error" 2
 
 # --- scope and safety
 run in_ns "$VIGIL" assess web ftp://127.0.0.1/
