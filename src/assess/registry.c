@@ -16,9 +16,13 @@ static const struct assess_family_ops manual_family = {
 	.doc = "items entered by hand or imported from notices; a person verifies them",
 };
 
+extern const struct assess_family_ops assess_family_web;
+extern const struct assess_family_ops assess_family_tls;
 
 const struct assess_family_ops *const assess_families[] = {
 	&assess_baseline_family,
+	&assess_family_web,
+	&assess_family_tls,
 	&manual_family,
 	NULL,
 };

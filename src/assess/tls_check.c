@@ -213,7 +213,7 @@ report(struct tls_run *r, const char *check, enum vg_severity sev, const char *t
     const char *evidence, const char *fix)
 {
 	struct wc_finding f = { .family = "tls", .check = check, .target = r->target,
-		.title = title, .severity = sev, .evidence = evidence, .remediation = fix,
+		.asset = r->host, .title = title, .severity = sev, .evidence = evidence, .remediation = fix,
 		.asset_id = r->asset_id };
 
 	if (r->o->only && strcmp(r->o->only, check) != 0)

@@ -69,6 +69,27 @@ out:
 	return rc;
 }
 
+/* The host of a base URL (an IPv6 address without its brackets), the asset name. */
+static void
+host_of(const char *base, char *out, size_t size)
+{
+	CURLU *u = curl_url();
+	char *h = NULL;
+
+	out[0] = '\0';
+	if (u && curl_url_set(u, CURLUPART_URL, base, 0) == CURLUE_OK &&
+	    curl_url_get(u, CURLUPART_HOST, &h, 0) == CURLUE_OK) {
+		size_t n = strlen(h);
+
+		if (n >= 2 && h[0] == '[' && h[n - 1] == ']')
+			snprintf(out, size, "%.*s", (int)n - 2, h + 1);
+		else
+			snprintf(out, size, "%s", h);
+	}
+	curl_free(h);
+	curl_url_cleanup(u);
+}
+
 /* scheme://host[:port] of a base URL. */
 static void
 root_of(const char *base, char *out, size_t size)
@@ -170,7 +191,7 @@ web_check_site(const struct web_tmpl_set *ts, const char *url, int64_t asset_id,
     const struct web_run_opts *o, wc_finding_fn fn, void *arg, struct web_run_stats *st,
     char *why, size_t whysz)
 {
-	char base[URL_MAX], root[URL_MAX], nfp[NF_PROBES][64];
+	char base[URL_MAX], root[URL_MAX], host[256], nfp[NF_PROBES][64];
 	struct web_fetch nff[NF_PROBES];
 	struct web_nf nf[NF_PROBES];
 	struct probe *pr = NULL;
@@ -184,6 +205,7 @@ web_check_site(const struct web_tmpl_set *ts, const char *url, int64_t asset_id,
 	if ((rc = web_base_url(url, base, sizeof(base), why, whysz)))
 		return rc;
 	root_of(base, root, sizeof(root));
+	host_of(base, host, sizeof(host));
 	if (o->only && !web_tmpl_find(ts, o->only)) {
 		snprintf(why, whysz, "no web template '%.64s'", o->only);
 		return VG_ERR_INVAL;
@@ -280,7 +302,7 @@ web_check_site(const struct web_tmpl_set *ts, const char *url, int64_t asset_id,
 		if (!judge(tp, &tp->requests[pr[i].q], &pr[i], &fe[i], nf, nnf, ev, st))
 			continue;
 		f = (struct wc_finding){ .family = "web", .check = tp->id, .target = base,
-			.title = tp->name, .severity = tp->severity, .evidence = vg_buf_ptr(ev),
+			.asset = host, .ref = tp->origin, .title = tp->name, .severity = tp->severity, .evidence = vg_buf_ptr(ev),
 			.remediation = tp->remediation, .asset_id = asset_id };
 		st->findings++;
 		if ((rc = fn(arg, &f)))

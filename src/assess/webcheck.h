@@ -8,12 +8,16 @@
 
 #include "core/event.h"
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 struct wc_finding {
 	const char *family;		/* "web", "tls", "checklist" */
 	const char *check;		/* template id, TLS check id, checklist item id */
 	const char *target;		/* base URL, HOST:PORT, or "checklist" */
+	const char *asset;		/* host name or address; the organisation for the checklist */
+	const char *ref;		/* template file, checklist file; may be NULL */
 	const char *title;
 	enum vg_severity severity;
 	const char *evidence;		/* what was seen (request, status, match, cert dates) */
@@ -23,5 +27,20 @@ struct wc_finding {
 
 /* Returns 0 to go on, or a VG_ERR_* that stops the run and is returned by it. */
 typedef int (*wc_finding_fn)(void *arg, const struct wc_finding *f);
+
+struct vg_store;
+/* Makes f an item of assess's rectification list (key "family|check|target", so a
+ * re-run updates the item and `assess recheck` finds the target again). *id and
+ * *created may be NULL. 0, VG_ERR_INVAL, VG_ERR_STORE. */
+int webcheck_upsert(struct vg_store *st, const struct wc_finding *f, const char *actor,
+    int64_t *id, bool *created);
+
+/* A wc_finding_fn for rechecks: counts findings and keeps the first one's evidence. */
+struct wc_seen {
+	size_t count;
+	char *evidence;		/* the recheck's buffer */
+	size_t size;
+};
+int webcheck_seen(void *arg, const struct wc_finding *f);
 
 #endif

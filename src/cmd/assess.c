@@ -1,6 +1,7 @@
 /* `vigil assess`: the rectification list (list, show, assign, set-state, accept,
  * add, export, recheck) and the check runs (baseline, vulns, fix: cmd/assess_run.c). */
 #include "cmd/assess_cmd.h"
+#include "cmd/assess_sub.h"
 #include "core/err.h"
 
 #include <fcntl.h>
@@ -14,6 +15,8 @@ extern const struct cmd_ops cmd_assess;
 
 /* Families with their own options plug their commands in here (one row each). */
 static const struct assess_subcmd assess_subcmds[] = {
+	{ "web", "web exposure templates against sites", cmd_assess_web },
+	{ "tls", "TLS protocols, ciphers and certificates of services", cmd_assess_tls },
 	{ NULL, NULL, NULL },
 };
 
@@ -386,6 +389,8 @@ const struct cmd_ops cmd_assess = {
 	    "       vigil assess add --from-notice NOTICE_ID\n"
 	    "       vigil assess export [--format csv|json] [--output FILE] [list filters]\n"
 	    "       vigil assess recheck [ID...]\n"
+	    "       vigil assess web [--template ID] [--templates PATH] URL...\n"
+	    "       vigil assess tls [--check ID] [--internal] HOST:PORT...\n"
 	    "  (every command takes --by WHO; default the login name)\n"
 	    "\n"
 	    "Every finding (a failed baseline check, a vulnerable package or service version,\n"

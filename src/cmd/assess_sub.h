@@ -11,13 +11,15 @@ int cmd_assess_tls(struct vg_ctx *ctx, int argc, char **argv);
 int cmd_assess_checklist(struct vg_ctx *ctx, int argc, char **argv);
 
 struct wc_finding;
-/* Prints findings as they come: text blocks, or one JSON object per line with
- * --json; counts them. */
+/* Makes each finding an item of the rectification list (when st is set) and prints
+ * it: text blocks, or one JSON object per line with --json; counts them. */
 struct wc_printer {
 	struct vg_ctx *ctx;
-	size_t count;
+	struct vg_store *st;	/* NULL: print only */
+	const char *actor;
+	size_t count, created;
 };
-/* A wc_finding_fn; arg is a struct wc_printer. Always 0. */
+/* A wc_finding_fn; arg is a struct wc_printer. 0, or the store's error. */
 int cmd_assess_print_finding(void *arg, const struct wc_finding *f);
 
 /* Usage and help lines of the three, for `vigil assess --help`. */

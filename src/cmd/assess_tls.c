@@ -2,6 +2,7 @@
  * assess/tls_check.c. */
 #include "assess/tls.h"
 #include "cmd/assess_sub.h"
+#include "cmd/cases_cmd.h"
 #include "core/buf.h"
 #include "core/err.h"
 
@@ -11,7 +12,7 @@
 
 const char cmd_assess_tls_help[] =
     "usage: vigil assess tls [--check ID] [--timeout DUR] [--expiry-days N] [--internal]\n"
-    "                        HOST:PORT...\n"
+    "                        [--by WHO] HOST:PORT...\n"
     "  Handshakes with each service (port 443 when none is given): old protocols\n"
     "  accepted (SSLv3 where this OpenSSL can still offer it, TLS 1.0, TLS 1.1), weak\n"
     "  ciphers accepted, the certificate expired, not yet valid, expiring soon, not\n"
@@ -23,6 +24,9 @@ const char cmd_assess_tls_help[] =
     "  --expiry-days N    'expiring soon' below N days (default 30)\n"
     "  --internal         the service is not internet-facing: a self-signed\n"
     "                     certificate is not a finding\n"
+    "  --by WHO           who ran it, for the items' history (default the login name)\n"
+    "  Each finding becomes an item of the rectification list; `vigil assess recheck\n"
+    "  ID` runs the same check against the same service again.\n"
     "  Exit: 0 nothing found, 1 findings, 2 usage, 3 a service could not be checked.\n";
 
 static const struct cmd_ops tls_cmd = { .name = "assess tls", .help = cmd_assess_tls_help };
@@ -35,8 +39,12 @@ cmd_assess_tls(struct vg_ctx *ctx, int argc, char **argv)
 		{ "timeout", required_argument, NULL, 'w' },
 		{ "expiry-days", required_argument, NULL, 'e' },
 		{ "internal", no_argument, NULL, 'i' },
+		{ "by", required_argument, NULL, 'b' },
 		{ NULL, 0, NULL, 0 },
 	};
+	struct cases_cmd cc = { 0 };
+	const char *by = NULL;
+	char host[256], port[16];
 	struct tls_opts o = { 0 };
 	struct wc_printer pr = { .ctx = ctx };
 	long long n;
@@ -51,6 +59,7 @@ cmd_assess_tls(struct vg_ctx *ctx, int argc, char **argv)
 		switch (c) {
 		case 'c': o.only = optarg; break;
 		case 'i': o.internal = true; break;
+		case 'b': by = optarg; break;
 		case 'w':
 			if (vg_parse_duration(optarg, &n) != VG_OK || n < 1 || n > 600)
 				return cmd_usage_error(&tls_cmd, "--timeout: expected 1s..10m, got '%s'",
@@ -69,14 +78,25 @@ cmd_assess_tls(struct vg_ctx *ctx, int argc, char **argv)
 		return VG_EXIT_USAGE;
 	if (optind >= argc)
 		return cmd_usage_error(&tls_cmd, "which service? give HOST:PORT");
+	for (int i = optind; i < argc; i++)
+		if (tls_parse_target(argv[i], host, sizeof(host), port, sizeof(port)) != VG_OK)
+			return cmd_usage_error(&tls_cmd, "'%s' is not HOST:PORT", argv[i]);
+	if ((ret = cases_cmd_open(ctx, "assess tls", &cc)) != VG_EXIT_OK) {
+		cases_cmd_close(&cc);
+		return ret;
+	}
+	pr.st = cc.st;
+	pr.actor = cases_cmd_actor(by);
 	for (int i = optind; i < argc; i++) {
 		struct tls_stats st;
 		char why[512] = "";
 
 		rc = tls_check_target(argv[i], 0, &o, cmd_assess_print_finding, &pr, &st, why,
 		    sizeof(why));
-		if (rc == VG_ERR_INVAL)
-			return cmd_usage_error(&tls_cmd, "%s", why);
+		if (rc == VG_ERR_STORE || rc == VG_ERR_NOMEM || rc == VG_ERR_INVAL) {
+			ret = rc == VG_ERR_INVAL ? VG_EXIT_USAGE : VG_EXIT_RUNTIME;
+			break;
+		}
 		if (rc) {
 			cmd_eprintf("vigil assess tls: %s: not checked: %s", argv[i],
 			    why[0] ? why : vg_strerror(rc));
@@ -88,6 +108,7 @@ cmd_assess_tls(struct vg_ctx *ctx, int argc, char **argv)
 			    "probes this OpenSSL cannot offer", argv[i], st.protocol, st.cipher,
 			    st.not_after[0] ? st.not_after : "(none)", st.handshakes, st.untested);
 	}
+	cases_cmd_close(&cc);
 	if (ret == VG_EXIT_OK && pr.count)
 		ret = VG_EXIT_FOUND;
 	return ret;

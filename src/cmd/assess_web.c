@@ -3,6 +3,7 @@
  * assess/web*.c. */
 #include "assess/web.h"
 #include "cmd/assess_sub.h"
+#include "cmd/cases_cmd.h"
 #include "core/buf.h"
 #include "core/err.h"
 #include "core/esc.h"
@@ -15,7 +16,7 @@
 
 const char cmd_assess_web_help[] =
     "usage: vigil assess web [--templates PATH] [--template ID] [--rate N] [--parallel N]\n"
-    "                        [--timeout DUR] [--max-size SIZE] URL...\n"
+    "                        [--timeout DUR] [--max-size SIZE] [--by WHO] URL...\n"
     "  Runs the web exposure templates (rules/web/*.yaml) against each site: exposed\n"
     "  .git/.svn/.env/.DS_Store, backup archives and dumps, directory listing, default\n"
     "  and test pages, admin consoles, PUT/DELETE/TRACE, CORS, cookies, security headers,\n"
@@ -28,6 +29,9 @@ const char cmd_assess_web_help[] =
     "  --parallel N       requests in flight (default 4)\n"
     "  --timeout DUR      per request (default 10s)\n"
     "  --max-size SIZE    body bytes kept per answer (default 1M)\n"
+    "  --by WHO           who ran it, for the items' history (default the login name)\n"
+    "  Each finding becomes an item of the rectification list (`vigil assess list`);\n"
+    "  `vigil assess recheck ID` runs the same template against the same URL again.\n"
     "  Exit: 0 nothing found, 1 findings, 2 usage, 3 a site could not be checked.\n";
 
 static const struct cmd_ops web_cmd = { .name = "assess web", .help = cmd_assess_web_help };
@@ -37,24 +41,35 @@ cmd_assess_print_finding(void *arg, const struct wc_finding *f)
 {
 	struct wc_printer *p = arg;
 	char e[VG_ESC_MAX];
+	int64_t id = 0;
+	bool created = false;
+	int rc;
 
 	p->count++;
+	if (p->st && (rc = webcheck_upsert(p->st, f, p->actor, &id, &created)) != VG_OK) {
+		cmd_eprintf("vigil assess: cannot store the finding %s on %s: %s", f->check,
+		    f->target, vg_strerror(rc));
+		return rc;
+	}
+	p->created += created;
 	if (p->ctx->json) {
-		cmd_print_json_new(json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:I}",
-		    "family", f->family, "check", f->check, "target", f->target,
-		    "title", f->title, "severity", vg_severity_name(f->severity),
+		cmd_print_json_new(json_pack("{s:I, s:b, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}",
+		    "id", (json_int_t)id, "new", created, "family", f->family, "check", f->check,
+		    "target", f->target, "asset", f->asset ? f->asset : "", "title", f->title,
+		    "severity", vg_severity_name(f->severity),
 		    "evidence", f->evidence ? f->evidence : "",
-		    "remediation", f->remediation ? f->remediation : "",
-		    "asset_id", (json_int_t)f->asset_id));
+		    "remediation", f->remediation ? f->remediation : ""));
 		return 0;
 	}
+	if (p->st)
+		printf("#%-6lld%s ", (long long)id, created ? " new" : "    ");
 	printf("%-8s %-28s %s\n", vg_severity_name(f->severity), f->check,
 	    vg_esc_s(e, sizeof(e), f->target));
-	printf("         %s\n", vg_esc_s(e, sizeof(e), f->title));
+	printf("    %s\n", vg_esc_s(e, sizeof(e), f->title));
 	if (f->evidence && *f->evidence)
-		printf("         seen: %s\n", vg_esc_s(e, sizeof(e), f->evidence));
+		printf("    seen: %s\n", vg_esc_s(e, sizeof(e), f->evidence));
 	if (f->remediation && *f->remediation)
-		printf("         fix:  %s\n", vg_esc_s(e, sizeof(e), f->remediation));
+		printf("    fix:  %s\n", vg_esc_s(e, sizeof(e), f->remediation));
 	return 0;
 }
 
@@ -66,7 +81,7 @@ tmpl_error(void *arg, const char *msg)
 }
 
 struct web_opts {
-	const char *templates, *only;
+	const char *templates, *only, *by;
 	struct web_http_opts http;
 };
 
@@ -78,6 +93,7 @@ on_opt(int c, const char *v, struct web_opts *o)
 	switch (c) {
 	case 'T': o->templates = v; return 0;
 	case 't': o->only = v; return 0;
+	case 'b': o->by = v; return 0;
 	case 'r':
 		if (vg_parse_ll(v, 1, 1000, &n) != VG_OK)
 			return cmd_usage_error(&web_cmd, "--rate: expected 1..1000, got '%s'", v);
@@ -112,8 +128,10 @@ cmd_assess_web(struct vg_ctx *ctx, int argc, char **argv)
 		{ "parallel", required_argument, NULL, 'p' },
 		{ "timeout", required_argument, NULL, 'w' },
 		{ "max-size", required_argument, NULL, 'm' },
+		{ "by", required_argument, NULL, 'b' },
 		{ NULL, 0, NULL, 0 },
 	};
+	struct cases_cmd cc = { 0 };
 	struct web_opts o = { 0 };
 	struct web_tmpl_set ts = { 0 };
 	struct wc_printer pr = { .ctx = ctx };
@@ -147,15 +165,26 @@ cmd_assess_web(struct vg_ctx *ctx, int argc, char **argv)
 		return cmd_usage_error(&web_cmd, "no template '%s' in %s", o.only, o.templates);
 	}
 	for (int i = optind; i < argc; i++) {
+		char base[2048], why[512];
+
+		if (web_base_url(argv[i], base, sizeof(base), why, sizeof(why)) != VG_OK) {
+			web_tmpl_set_free(&ts);
+			return cmd_usage_error(&web_cmd, "%s", why);
+		}
+	}
+	if ((ret = cases_cmd_open(ctx, "assess web", &cc)) != VG_EXIT_OK)
+		goto out;
+	pr.st = cc.st;
+	pr.actor = cases_cmd_actor(o.by);
+	for (int i = optind; i < argc; i++) {
 		struct web_run_opts ro = { .http = o.http, .only = o.only };
 		struct web_run_stats st;
 		char why[512] = "";
 
 		rc = web_check_site(&ts, argv[i], 0, &ro, cmd_assess_print_finding, &pr, &st, why,
 		    sizeof(why));
-		if (rc == VG_ERR_INVAL) {
-			cmd_eprintf("vigil assess web: %s", why);
-			ret = VG_EXIT_USAGE;
+		if (rc == VG_ERR_STORE || rc == VG_ERR_NOMEM) {
+			ret = VG_EXIT_RUNTIME;
 			break;
 		}
 		if (rc) {
@@ -169,6 +198,8 @@ cmd_assess_web(struct vg_ctx *ctx, int argc, char **argv)
 			    "%zu findings, %zu dropped as not-found look-alikes", argv[i],
 			    st.templates, st.requests, st.failed, st.findings, st.dropped);
 	}
+out:
+	cases_cmd_close(&cc);
 	web_tmpl_set_free(&ts);
 	if (ret == VG_EXIT_OK && pr.count)
 		ret = VG_EXIT_FOUND;

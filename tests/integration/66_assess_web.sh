@@ -22,8 +22,11 @@ if ! ip netns add "$NS" 2>/dev/null; then
 	finish
 fi
 ip -n "$NS" link set lo up
-in_ns() { ip netns exec "$NS" "$@"; }
 cd "$TMP"
+printf 'store: {path: %s/v.db}\n' "$TMP" >v.yaml
+# every run stores its findings in the rectification list of v.db
+in_ns() { if [ "$1" = "$VIGIL" ]; then shift; set -- "$VIGIL" --config "$TMP/v.yaml" "$@"; fi
+	ip netns exec "$NS" "$@"; }
 mkdir -p exposed catchall nginx pki/db
 
 # --- the exposure site: a real git work tree, an archive, a manager look-alike
@@ -128,10 +131,20 @@ expect_no_match "no .env on the exposure site" out '"check":"env-exposed"'
 expect_no_match "no directory listing on the exposure site" out '"check":"directory-listing"'
 expect_clean_stderr "exposure run is clean under the sanitizers"
 
-# the archive removed: the same single template no longer matches (what recheck runs)
+zip_id=$(grep '"check":"backup-archive"' <<<"$OUT" | grep -oE '"id":[0-9]+' | cut -d: -f2)
+git_id=$(grep '"check":"git-exposed"' <<<"$OUT" | grep -oE '"id":[0-9]+' | cut -d: -f2)
+run in_ns "$VIGIL" assess list --family web
+expect_match "the exposures are items of the rectification list" out 'git-exposed|Exposed .git'
+run in_ns "$VIGIL" --json assess web http://127.0.0.1:8080/
+expect_match "a second run updates the items instead of adding new ones" out '"id":'"$git_id"',"new":false'
+
+# the archive removed: recheck re-runs exactly that template on that URL
 rm exposed/site.zip
-run in_ns "$VIGIL" --json assess web --template backup-archive http://127.0.0.1:8080/
-expect_rc "backup-archive alone after removal: nothing found" 0
+run in_ns "$VIGIL" --json assess recheck "$zip_id" "$git_id"
+expect_match "recheck: the removed archive passes and the item is verified" out \
+	'"id":'"$zip_id"'.*"passed":true.*"to":"verified"'
+expect_match "recheck: the .git still fails" out '"id":'"$git_id"'.*"passed":false'
+expect_match "recheck ran only the template behind the item" out 'backup-archive no longer matches'
 run in_ns "$VIGIL" --json assess web --template git-exposed http://127.0.0.1:8080
 expect_rc "git-exposed alone still found" 1
 
@@ -164,8 +177,11 @@ expect_match "TLS 1.0 accepted found" out '"check":"tls-tls10"'
 expect_match "an anonymous (weak) cipher accepted found" out '"check":"tls-weak-cipher"'
 expect_clean_stderr "TLS run is clean under the sanitizers"
 run in_ns "$VIGIL" --json assess tls --check tls-cert-expired 127.0.0.1:9443
-expect_rc "the expired check alone (recheck) still fails" 1
+expect_rc "the expired check alone still fails" 1
 expect_no_match "and reports nothing else" out '"check":"tls-(self|tls10|host|weak)'
+exp_id=$(grep -oE '"id":[0-9]+' <<<"$OUT" | head -1 | cut -d: -f2)
+run in_ns "$VIGIL" --json assess recheck "$exp_id"
+expect_match "recheck of the expired certificate fails while it is served" out '"passed":false'
 run in_ns "$VIGIL" assess tls --internal 127.0.0.1:8443
 expect_rc "the catch-all's valid certificate, internal asset: nothing" 0
 expect_match "it says what was negotiated" err 'TLSv1\.[23]'
