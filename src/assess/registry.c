@@ -18,11 +18,13 @@ static const struct assess_family_ops manual_family = {
 
 extern const struct assess_family_ops assess_family_web;
 extern const struct assess_family_ops assess_family_tls;
+extern const struct assess_family_ops assess_family_checklist;
 
 const struct assess_family_ops *const assess_families[] = {
 	&assess_baseline_family,
 	&assess_family_web,
 	&assess_family_tls,
+	&assess_family_checklist,
 	&manual_family,
 	NULL,
 };

@@ -17,6 +17,8 @@ extern const struct cmd_ops cmd_assess;
 static const struct assess_subcmd assess_subcmds[] = {
 	{ "web", "web exposure templates against sites", cmd_assess_web },
 	{ "tls", "TLS protocols, ciphers and certificates of services", cmd_assess_tls },
+	{ "checklist", "the security-management checklist: answers, score, gaps",
+	    cmd_assess_checklist },
 	{ NULL, NULL, NULL },
 };
 
@@ -391,6 +393,8 @@ const struct cmd_ops cmd_assess = {
 	    "       vigil assess recheck [ID...]\n"
 	    "       vigil assess web [--template ID] [--templates PATH] URL...\n"
 	    "       vigil assess tls [--check ID] [--internal] HOST:PORT...\n"
+	    "       vigil assess checklist show|score|answer ITEM yes|no|partial\n"
+	    "                        [--evidence TEXT] [--file F] [--asset NAME]\n"
 	    "  (every command takes --by WHO; default the login name)\n"
 	    "\n"
 	    "Every finding (a failed baseline check, a vulnerable package or service version,\n"
