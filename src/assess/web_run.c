@@ -50,6 +50,10 @@ web_base_url(const char *url, char *out, size_t size, char *why, size_t whysz)
 		port = NULL;
 	if (curl_url_get(u, CURLUPART_PATH, &path, 0) != CURLUE_OK)
 		path = NULL;
+	/* host names are case-insensitive: one spelling keeps one item per site */
+	for (char *c = host; *c; c++)
+		if (*c >= 'A' && *c <= 'Z')
+			*c = (char)(*c - 'A' + 'a');
 	pl = path ? strlen(path) : 0;
 	while (pl && path[pl - 1] == '/')
 		pl--;

@@ -204,12 +204,13 @@ is_rule_file(const char *name)
 }
 
 /* Folders of the rules tree that hold other stages' data, not detection rules
- * (rules/assets: the asset classification of src/inventory; rules/baseline: the
- * host baseline policies of src/assess). */
+ * (rules/assets: the asset classification of src/inventory; baseline, web and
+ * checklist: assess's policies, web templates and checklist; webshell: YARA). */
 static bool
 is_data_dir(const char *name, int depth)
 {
-	static const char *const data_dirs[] = { "assets", "baseline", NULL };
+	static const char *const data_dirs[] = { "assets", "baseline", "checklist", "web",
+		"webshell", NULL };
 
 	for (int i = 0; depth == 0 && data_dirs[i]; i++)
 		if (strcmp(name, data_dirs[i]) == 0)
