@@ -4,6 +4,7 @@
 #include "cmd/cmd.h"
 #include "core/err.h"
 #include "core/lockfile.h"
+#include "monitor/detect.h"
 #include "monitor/heartbeat.h"
 #include "monitor/live.h"
 #include "monitor/rules.h"
@@ -145,7 +146,8 @@ open_wsaccess(struct watch *w)
 	else if (n)
 		vg_info(&w->ctx->log, "watch: %zu scripts created since the baseline remembered "
 		    "from the store (webshell.accessed)", n);
-	pipeline_set_wsaccess(w->pipeline, w->wsaccess);
+	if (pipeline_add_detector(w->pipeline, &detector_wsaccess, w->wsaccess) != VG_OK)
+		return VG_EXIT_RUNTIME;
 	return VG_EXIT_OK;
 }
 

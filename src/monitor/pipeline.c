@@ -5,8 +5,8 @@
 #include "core/buf.h"
 #include "core/err.h"
 #include "core/zread.h"
+#include "monitor/detect.h"
 #include "monitor/rules.h"
-#include "monitor/wsaccess.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #define MAX_HITS_PER_EVENT 32
+#define MAX_DETECTORS 4
 #define READ_CHUNK (1 << 20)
 
 /* Padding a line past monitor.max_line is a way to hide what follows the cut, so
@@ -28,15 +29,26 @@ struct pipeline {
 	struct pipeline_opts opts;
 	struct ruleset *rules;
 	struct rule_scratch *scratch;
+	struct detect_rules rules_state;
+	struct {
+		const struct detector_ops *ops;
+		void *state;
+	} det[MAX_DETECTORS];	/* run in this order over every decoded event */
+	size_t n_det;
 	struct correlator *corr;
 	struct correlate_hit hits[MAX_HITS_PER_EVENT];
 	char hit_text[MAX_HITS_PER_EVENT][RULE_HIT_TEXT_MAX];
 	size_t n_hits;
 	struct pipeline_stats stats;
-	struct wsaccess *wsa;	/* borrowed; NULL = no webshell.accessed */
-	char wsa_text[RULE_HIT_TEXT_MAX];
 	int output_error;	/* first output failure since the last line */
 };
+
+static void
+add_detector(struct pipeline *p, const struct detector_ops *ops, void *state)
+{
+	p->det[p->n_det].ops = ops;
+	p->det[p->n_det++].state = state;
+}
 
 int
 pipeline_new(const struct pipeline_opts *opts, struct pipeline **out, char **errors)
@@ -60,6 +72,10 @@ pipeline_new(const struct pipeline_opts *opts, struct pipeline **out, char **err
 		pipeline_free(p);
 		return r;
 	}
+	p->rules_state = (struct detect_rules){ p->rules, p->scratch };
+	add_detector(p, &detector_rules, &p->rules_state);
+	if (opts->ioc)
+		add_detector(p, &detector_ioc, (void *)opts->ioc);
 	*out = p;
 	return VG_OK;
 }
@@ -81,8 +97,9 @@ pipeline_rule_count(const struct pipeline *p)
 	return ruleset_count(p->rules);
 }
 
+/* Copies one hit (its text is only lent) into the event's list. */
 static int
-collect_hit(const struct rule_hit *hit, void *arg)
+collect_hit(void *arg, const struct correlate_hit *hit)
 {
 	struct pipeline *p = arg;
 	struct correlate_hit *h;
@@ -92,13 +109,10 @@ collect_hit(const struct rule_hit *hit, void *arg)
 		return 0;
 	}
 	h = &p->hits[p->n_hits];
-	h->rule_id = hit->rule->id;
-	h->title = hit->rule->title;
-	h->category = hit->rule->category;
-	h->mitre = hit->rule->mitre;
-	h->severity = hit->rule->severity;
-	h->field = hit->field;
+	*h = *hit;
 	h->text_len = hit->text_len < RULE_HIT_TEXT_MAX ? hit->text_len : RULE_HIT_TEXT_MAX;
+	if (h->key_len > h->text_len)
+		h->key_len = h->text_len;
 	memcpy(p->hit_text[p->n_hits], hit->text, h->text_len);
 	h->text = p->hit_text[p->n_hits];
 	p->n_hits++;
@@ -156,20 +170,17 @@ pipeline_line(struct pipeline *p, struct decoder *d, const char *source, const c
 	if (ev.ts_us == 0)
 		ev.ts_us = now_us;
 	p->n_hits = 0;
-	if (ev.kind != VG_EV_DECODE_ERROR) {
-		r = ruleset_match_event(p->rules, p->scratch, &ev, collect_hit, p);
-		if (r < 0)
-			vg_warn(p->opts.log, "%s: rule matching failed: %s", source, vg_strerror(r));
-		if (p->opts.ioc)
-			ioc_match_event(p->opts.ioc, &ev, collect_hit, p);
-	}
+	for (size_t i = 0; ev.kind != VG_EV_DECODE_ERROR && i < p->n_det; i++)
+		if ((r = p->det[i].ops->match(p->det[i].state, &ev, collect_hit, p)) < 0)
+			vg_warn(p->opts.log, "%s: %s detector failed: %s", source,
+			    p->det[i].ops->name, vg_strerror(r));
 	if (truncated) {
-		struct rule_hit cut = { &line_too_long_rule, "event.original", line, len };
-		collect_hit(&cut, p);
+		const struct rule_info *c = &line_too_long_rule;
+		const struct correlate_hit cut = { .rule_id = c->id, .title = c->title,
+			.category = c->category, .mitre = c->mitre, .severity = c->severity,
+			.field = "event.original", .text = line, .text_len = len };
+		collect_hit(p, &cut);
 	}
-	if (p->wsa && p->n_hits < MAX_HITS_PER_EVENT &&
-	    wsaccess_match(p->wsa, &ev, &p->hits[p->n_hits], p->wsa_text, sizeof(p->wsa_text)))
-		p->n_hits++;
 	if (p->n_hits) {
 		p->stats.events_matched++;
 		p->stats.hits += p->n_hits;
@@ -292,10 +303,13 @@ out:
 	return ret;
 }
 
-void
-pipeline_set_wsaccess(struct pipeline *p, struct wsaccess *w)
+int
+pipeline_add_detector(struct pipeline *p, const struct detector_ops *ops, void *state)
 {
-	p->wsa = w;
+	if (p->n_det == MAX_DETECTORS)
+		return VG_ERR_LIMIT;
+	add_detector(p, ops, state);
+	return VG_OK;
 }
 
 void

@@ -73,10 +73,11 @@ void pipeline_rolled_back(struct pipeline *p);
 int pipeline_scan_fd(struct pipeline *p, struct decoder *d, int fd, const char *name,
     size_t max_line, const struct vg_logger *log);
 
-struct wsaccess;
-/* Looks every HTTP request up in w (borrowed, NULL = off; see monitor/wsaccess.h): a
- * request for a script watch saw created becomes a webshell.accessed hit. */
-void pipeline_set_wsaccess(struct pipeline *p, struct wsaccess *w);
+struct detector_ops;
+/* Runs one more event detector (monitor/detect.h) after the rule set and the IOC
+ * lists, e.g. detector_wsaccess with watch's struct wsaccess (state is borrowed).
+ * 0 or VG_ERR_LIMIT. */
+int pipeline_add_detector(struct pipeline *p, const struct detector_ops *ops, void *state);
 
 void pipeline_get_stats(const struct pipeline *p, struct pipeline_stats *out);
 
