@@ -97,29 +97,6 @@ collect(const char *const *in, size_t n_in, char **files, size_t *n, char *err, 
 	return VG_OK;
 }
 
-/* The tree's host name: this host for /, else its etc/hostname, else the path. */
-static void
-tree_asset(const struct rootfs *rf, char *out, size_t size)
-{
-	char *text = NULL;
-	size_t len = 0;
-
-	if (rf->is_slash && gethostname(out, size) == 0 && out[0]) {
-		out[size - 1] = '\0';
-		return;
-	}
-	if (rootfs_read(rf, "/etc/hostname", 4096, &text, &len) == VG_OK && len) {
-		size_t l = strcspn(text, "\r\n \t");
-		if (l) {
-			snprintf(out, size, "%.*s", (int)l, text);
-			free(text);
-			return;
-		}
-	}
-	free(text);
-	vg_strlcpy(out, rf->path, size);
-}
-
 static int
 record(struct assess_ctx *ctx, const struct sca_policy *p, const struct sca_check *c,
     enum sca_result res, const char *evidence, const char *asset, const char *root,
@@ -229,7 +206,7 @@ baseline_run(struct assess_ctx *ctx, const struct baseline_opts *o, baseline_cb 
 	if (o->asset)
 		snprintf(sum->asset, sizeof(sum->asset), "%s", o->asset);
 	else
-		tree_asset(&rf, sum->asset, sizeof(sum->asset));
+		rootfs_hostname(&rf, sum->asset, sizeof(sum->asset));
 	struct sca_env env = { .rf = &rf, .run_commands = rf.is_slash,
 		.cmd_timeout_ms = BASELINE_CMD_TIMEOUT_MS, .cache = &cache };
 	if (!(ev = vg_buf_new(BASELINE_EV_MAX))) {

@@ -7,9 +7,10 @@
 
 #include <string.h>
 
-/* Hand-entered items and imported notices: nothing to re-run, a person verifies. */
 extern const struct assess_family_ops assess_baseline_family;
+extern const struct assess_family_ops assess_vuln_family;
 
+/* Hand-entered items and imported notices: nothing to re-run, a person verifies. */
 static const struct assess_family_ops manual_family = {
 	.name = ASSESS_FAMILY_MANUAL,
 	.kind = ASSESS_NOTICE,
@@ -25,6 +26,7 @@ const struct assess_family_ops *const assess_families[] = {
 	&assess_family_web,
 	&assess_family_tls,
 	&assess_family_checklist,
+	&assess_vuln_family,
 	&manual_family,
 	NULL,
 };

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/openat2.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
@@ -122,4 +123,26 @@ out:
 	free(b);
 	close(fd);
 	return r;
+}
+
+void
+rootfs_hostname(const struct rootfs *rf, char *out, size_t size)
+{
+	char *text = NULL;
+	size_t len = 0;
+
+	if (rf->is_slash && gethostname(out, size) == 0 && out[0]) {
+		out[size - 1] = '\0';
+		return;
+	}
+	if (rootfs_read(rf, "/etc/hostname", 4096, &text, &len) == VG_OK && len) {
+		size_t l = strcspn(text, "\r\n \t");
+		if (l) {
+			snprintf(out, size, "%.*s", (int)l, text);
+			free(text);
+			return;
+		}
+	}
+	free(text);
+	vg_strlcpy(out, rf->path, size);
 }

@@ -33,4 +33,8 @@ int rootfs_read(const struct rootfs *rf, const char *abs, size_t max, char **buf
 /* stat of abs inside the tree (following links inside it). 0 / VG_ERR_NOTFOUND / VG_ERR_IO. */
 int rootfs_stat(const struct rootfs *rf, const char *abs, struct stat *st);
 
+/* The tree's host name: this host's for the running system, else its /etc/hostname,
+ * else the path given. */
+void rootfs_hostname(const struct rootfs *rf, char *out, size_t size);
+
 #endif

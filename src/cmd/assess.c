@@ -376,9 +376,10 @@ run(struct vg_ctx *ctx, int argc, char **argv)
 
 const struct cmd_ops cmd_assess = {
 	.name = "assess",
-	.summary = "host baseline and the rectification list: findings with owner, deadline, state, rechecks",
+	.summary = "host baseline, vulnerable versions, and the rectification list with rechecks",
 	.help =
 	    "usage: vigil assess baseline [--root DIR] [--policy FILE|DIR]... [--asset A] [--all]\n"
+	    "       vigil assess vulns [--root DIR] [--dpkg-status FILE] [--asset A] [--no-services]\n"
 	    "       vigil assess fix --print [ID...]\n"
 	    "       vigil assess list [--state S] [--kind K] [--asset A] [--family F] [--all]\n"
 	    "                         [--min-severity S]\n"
@@ -416,10 +417,18 @@ const struct cmd_ops cmd_assess = {
 	    "the hardening index (checks passed / checks judged x 100); failures become items\n"
 	    "of the list (asset: the tree's host name, or --asset). fix --print writes the\n"
 	    "reviewed remediation snippets of the open baseline items (or of the IDs given)\n"
-	    "as a shell script on stdout; it never runs them.\n"
+	    "as a shell script on stdout (and the package upgrades of open vulnerability\n"
+	    "items); it never runs them.\n"
+	    "\n"
+	    "vulns matches the installed packages of the tree's dpkg database (by source\n"
+	    "package and the tree's Debian/Ubuntu release: the Debian tracker and OSV entries,\n"
+	    "so a backported fix is not reported) and the product/version of the services in\n"
+	    "the asset register (CVE JSON 5 product ranges) against the feeds imported with\n"
+	    "`vigil feed import`. Known exploited (CISA KEV) matches are critical. A version\n"
+	    "that cannot be compared is counted as unknown, never reported as vulnerable.\n"
 	    "\n"
 	    "TIME is YYYY-MM-DD[ HH:MM] (local), RFC 3339 with Z, or +2h / +3d from now.\n"
-	    "exit: 0 ok, 1 a baseline check or a recheck failed,\n"
+	    "exit: 0 ok, 1 a baseline check failed, a vulnerable version or a failed recheck,\n"
 	    "2 usage error or unknown item, 3 store or I/O error.\n",
 	.run = run,
 };

@@ -127,10 +127,21 @@ fix_block(const json_t *it)
 		fputc('\n', stdout);
 }
 
+/* Whether item it carries a remediation snippet (the list rows do not include it). */
+static bool
+cmd_has_fix(struct vg_store *st, const json_t *it)
+{
+	json_t *one = NULL;
+	bool has = assess_item_get(st, cmd_jint(it, "id"), &one) == VG_OK &&
+		   json_is_string(json_object_get(one, "fix_script"));
+	json_decref(one);
+	return has;
+}
+
 static int
 fix(struct cases_cmd *cc, const struct assess_opts *o, int argc, char **argv)
 {
-	struct assess_filter f = { .family = "baseline" };
+	struct assess_filter f = { .family = NULL };
 	json_t *items = NULL, *it, *one;
 	size_t k, n = 0;
 	int r;
@@ -153,8 +164,10 @@ fix(struct cases_cmd *cc, const struct assess_opts *o, int argc, char **argv)
 		n++;
 	}
 	json_array_foreach(items, k, it) {
-		if (strcmp(cmd_jstr(it, "state"), "open") != 0 &&
-		    strcmp(cmd_jstr(it, "state"), "fixing") != 0)
+		/* baseline items always (a missing snippet is said so), others when they have one */
+		if ((strcmp(cmd_jstr(it, "state"), "open") != 0 &&
+			strcmp(cmd_jstr(it, "state"), "fixing") != 0) ||
+		    (strcmp(cmd_jstr(it, "family"), "baseline") != 0 && !cmd_has_fix(cc->st, it)))
 			continue;
 		if ((r = assess_item_get(cc->st, cmd_jint(it, "id"), &one)) != VG_OK) {
 			json_decref(items);

@@ -24,6 +24,7 @@ extern const struct cmd_ops cmd_notice;
 extern const struct cmd_ops cmd_duty;
 extern const struct cmd_ops cmd_notify;
 extern const struct cmd_ops cmd_assess;
+extern const struct cmd_ops cmd_feed;
 extern const struct cmd_ops cmd_assets;
 
 const struct cmd_ops *const cmd_registry[] = {
@@ -48,6 +49,7 @@ const struct cmd_ops *const cmd_registry[] = {
 	&cmd_duty,
 	&cmd_notify,
 	&cmd_assess,
+	&cmd_feed,
 	&cmd_assets,
 	&cmd_check_config,
 	&cmd_store,
