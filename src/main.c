@@ -2,6 +2,7 @@
  * then dispatches to the subcommand table in cmd/registry.c. */
 #include "cmd/cmd.h"
 #include "core/err.h"
+#include "core/paths.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -27,7 +28,8 @@ print_usage(FILE *out)
 	fprintf(out,
 	    "\n"
 	    "global options (before or after the command):\n"
-	    "  --config FILE  configuration file (default: built-in defaults)\n"
+	    "  --config FILE  configuration file (default: $VIGIL_CONFIG, else\n"
+	    "                 /etc/vigil/vigil.yaml if readable, else built-in defaults)\n"
 	    "  --json         machine-readable JSON output on stdout\n"
 	    "  -q, --quiet    only errors on stderr\n"
 	    "  -v, --verbose  more detail on stderr (repeat for debug)\n"
@@ -72,7 +74,9 @@ find_command(const char *name)
 int
 main(int argc, char **argv)
 {
-	struct vg_ctx ctx = { .argv0 = argv[0], .log = { .level = VG_LOG_WARN } };
+	struct vg_ctx ctx = { .argv0 = argv[0], .log = { .level = VG_LOG_WARN,
+	    .journal = vg_log_stderr_is_journal() } };
+	char default_config[4096];
 	const struct cmd_ops *cmd = NULL;
 	char **rest = calloc((size_t)argc + 1, sizeof(char *));
 	int nrest = 0, verbosity = 0, ret;
@@ -123,6 +127,8 @@ main(int argc, char **argv)
 			rest[nrest++] = argv[i];
 		}
 	}
+	if (!ctx.config_path && vg_default_config(default_config, sizeof(default_config)) == VG_OK)
+		ctx.config_path = default_config;
 	if (verbosity < 0)
 		ctx.log.level = VG_LOG_ERROR;
 	else if (verbosity == 1)
@@ -149,6 +155,11 @@ main(int argc, char **argv)
 			print_usage(stdout);
 		free(rest);
 		return check_stdout("help", VG_EXIT_OK);
+	}
+	if (strcmp(rest[0], "__complete") == 0) {
+		ret = cmd_complete(&ctx, nrest, rest);
+		free(rest);
+		return check_stdout("__complete", ret);
 	}
 	cmd = find_command(rest[0]);
 	if (!cmd) {

@@ -2,6 +2,9 @@
 # tests/run counts them. $VIGIL is the binary under test, $TMP a fresh directory.
 : "${VIGIL:?VIGIL must point at the vigil binary}"
 TMP=$(mktemp -d /tmp/vigil-test.XXXXXX)
+# Tests choose their configuration with --config: an installed /etc/vigil/vigil.yaml
+# must not become theirs (empty = built-in defaults; see vg_default_config).
+export VIGIL_CONFIG=
 trap 'rm -rf "$TMP"' EXIT
 T_FAILED=0
 

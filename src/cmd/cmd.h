@@ -111,6 +111,10 @@ int64_t cmd_jint(const json_t *o, const char *key);
 /* µs since the epoch as local "YYYY-MM-DD HH:MM:SS" (buf >= 20 bytes). */
 void cmd_local_time(int64_t us, char *buf, size_t size);
 
+/* Hidden `vigil __complete webroots` (argv[0] "__complete"): the configured web-root
+ * names, one a line, for shell completion; nothing on stderr. VG_EXIT_*. */
+int cmd_complete(struct vg_ctx *ctx, int argc, char **argv);
+
 /* True if argv holds -h or --help. */
 bool cmd_wants_help(int argc, char **argv);
 

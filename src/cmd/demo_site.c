@@ -95,9 +95,11 @@ rm_entry(void *arg, const struct vg_walk_entry *e)
 	(void)arg;
 	if (e->event == VG_WALK_DIR_DONE || e->event == VG_WALK_DIR_FAILED)
 		unlinkat(e->dirfd, e->name, AT_REMOVEDIR);
-	else if (e->type == S_IFDIR)
-		fchmodat(e->dirfd, e->name, 0700, 0);
-	else
+	else if (e->type == S_IFDIR) {
+		/* best effort: if it stays closed, removing its children fails and says so */
+		if (fchmodat(e->dirfd, e->name, 0700, 0) != 0)
+			return 0;
+	} else
 		unlinkat(e->dirfd, e->name, 0);
 	return 0;
 }

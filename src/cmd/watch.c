@@ -4,6 +4,7 @@
 #include "cmd/cmd.h"
 #include "core/err.h"
 #include "core/lockfile.h"
+#include "core/sdnotify.h"
 #include "monitor/detect.h"
 #include "monitor/heartbeat.h"
 #include "monitor/live.h"
@@ -19,6 +20,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,6 +34,7 @@ struct watch {
 	struct vg_store *store;
 	struct pipeline *pipeline;
 	struct ioc_set *ioc;		/* monitor.ioc_files; NULL when none */
+	const char *rules_path;		/* what a reload loads again */
 	struct alerts alerts;
 	struct log_sources ls;
 	struct webroot *webroot;	/* NULL when no web roots are configured */
@@ -151,6 +154,25 @@ open_wsaccess(struct watch *w)
 	return VG_EXIT_OK;
 }
 
+/* A web root the daemon may not write (systemd's ProtectSystem=strict without a
+ * ReadWritePaths= for it) cannot be restored: say so at start, not at the first
+ * defacement. Watching and alerting still work, so it is not fatal. */
+static void
+check_writable(struct watch *w)
+{
+	const struct vg_webroot_cfg *wr = w->cfg->webroots.items;
+
+	for (size_t i = 0; i < w->cfg->webroots.n; i++) {
+		if (wr[i].policy && strcmp(wr[i].policy, "alert") == 0)
+			continue;
+		if (access(wr[i].path, W_OK) != 0 && errno == EROFS)
+			vg_error(&w->ctx->log, "watch: web root %s (%s) is read-only to this "
+			    "process: restores and quarantine will fail; under systemd add "
+			    "ReadWritePaths=%s in a drop-in (see vigil-watch(1))",
+			    wr[i].name ? wr[i].name : wr[i].path, wr[i].path, wr[i].path);
+	}
+}
+
 /* Everything up to the first round; prints what went wrong. VG_EXIT_*. */
 static int
 open_all(struct watch *w, const char *rules_path, bool keep_going, struct loop *l)
@@ -204,6 +226,7 @@ open_all(struct watch *w, const char *rules_path, bool keep_going, struct loop *
 	}
 	if (w->webroot && (r = open_wsaccess(w)) != VG_EXIT_OK)
 		return r;
+	check_writable(w);
 	if ((r = casework_open(l, w->store, w->cfg, &ctx->log, false, &w->casework)) != VG_OK ||
 	    (r = alerts_add_sink(&w->alerts, &sink_cases, w->casework)) != VG_OK) {
 		cmd_eprintf("vigil watch: cannot start the duty workflow: %s\n", vg_strerror(r));
@@ -229,17 +252,62 @@ open_all(struct watch *w, const char *rules_path, bool keep_going, struct loop *
 }
 
 struct ready_note {
-	const char *path;
+	const char *path;	/* --ready-file, or NULL */
 	const struct vg_logger *lg;
 };
 
+/* Ready means protected: every source is followed and every web root had its first
+ * full check. systemd learns it through sd_notify (Type=notify), scripts from the file. */
 static void
-write_ready(void *arg)
+on_ready(void *arg)
 {
 	const struct ready_note *rn = arg;
-	int fd = open(rn->path, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	int fd;
+
+	if (vg_sd_notify("READY=1") != VG_OK)
+		vg_warn(rn->lg, "watch: cannot notify the service manager: %s", strerror(errno));
+	if (!rn->path)
+		return;
+	fd = open(rn->path, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (fd < 0 || close(fd) != 0)
 		vg_warn(rn->lg, "watch: cannot create %s: %s", rn->path, strerror(errno));
+}
+
+/* SIGHUP (systemctl reload): the rules and IOC lists are loaded again and swapped in
+ * between two rounds; file positions, open alerts and web-root watches stay. If
+ * either fails to load, the ones in use stay and the error is logged. */
+static void
+on_reload(void *arg)
+{
+	struct watch *w = arg;
+	const struct vg_logger *lg = &w->ctx->log;
+	struct ioc_set *ioc = NULL;
+	char *errors = NULL;
+	int r;
+
+	vg_sd_notify_reloading();
+	vg_info(lg, "watch: reloading rules from %s and the IOC lists", w->rules_path);
+	if (cmd_load_ioc(w->ctx, w->cfg, "watch", &ioc) != VG_EXIT_OK) {
+		vg_error(lg, "watch: reload failed: an IOC list is unusable; the rules and "
+		    "lists in use stay");
+		goto out;
+	}
+	r = pipeline_reload(w->pipeline, ioc, &errors);
+	if (errors)
+		fputs(errors, stderr);	/* escaped by the loader */
+	free(errors);
+	if (r != VG_OK) {
+		ioc_set_free(ioc);
+		vg_error(lg, "watch: reload failed: %s: %s; the rules and lists in use stay",
+		    w->rules_path, r == VG_ERR_LIMIT ? "too many reloads in one run, restart "
+		    "watch" : vg_strerror(r));
+		goto out;
+	}
+	ioc_set_free(w->ioc);
+	w->ioc = ioc;
+	vg_info(lg, "watch: reloaded: %zu rules", pipeline_rule_count(w->pipeline));
+out:
+	vg_sd_notify("READY=1");
 }
 
 static int
@@ -273,6 +341,14 @@ run(struct vg_ctx *ctx, int argc, char **argv)
 	}
 	if (optind < argc)
 		return cmd_usage_error(&cmd_watch, "unknown or incomplete option '%s'", argv[optind]);
+	/* Threads started while opening (webhook adapter, notifier) must not take the
+	 * loop's signals: SIGHUP's default action would end the daemon. */
+	sigset_t sigs;
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGINT);
+	sigaddset(&sigs, SIGTERM);
+	sigaddset(&sigs, SIGHUP);
+	sigprocmask(SIG_BLOCK, &sigs, NULL);
 	if ((ret = cmd_load_config(ctx, &w.cfg)) != VG_EXIT_OK)
 		return ret;
 	ret = VG_EXIT_USAGE;
@@ -284,6 +360,7 @@ run(struct vg_ctx *ctx, int argc, char **argv)
 	if (cmd_rules_path(ctx, w.cfg, rules_opt, &rules_path) != VG_OK)
 		goto out;
 	ret = VG_EXIT_RUNTIME;
+	w.rules_path = rules_path;
 	if (loop_new(&l) != VG_OK || (ret = open_all(&w, rules_path, keep_going, l)) != VG_EXIT_OK)
 		goto out;
 	vg_info(&ctx->log, "watch: %zu log sources, %zu syslog listeners, %zu rules, %zu web roots, "
@@ -293,9 +370,11 @@ run(struct vg_ctx *ctx, int argc, char **argv)
 	if (heartbeat_start(&w.hb, l) != VG_OK)
 		goto out;
 	struct ready_note rn = { ready_file, &ctx->log };
-	if (ready_file)
-		spine_on_ready(w.spine, write_ready, &rn);
+	spine_on_ready(w.spine, on_ready, &rn);
+	if (spine_on_reload(w.spine, on_reload, &w) != VG_OK)
+		goto out;
 	ret = spine_run(w.spine) == VG_OK ? VG_EXIT_OK : VG_EXIT_RUNTIME;
+	vg_sd_notify("STOPPING=1");
 out:
 	if (w.pipeline)
 		live_log_stats(&(struct live){ .pipeline = w.pipeline, .lg = &ctx->log });
@@ -343,7 +422,10 @@ const struct cmd_ops cmd_watch = {
 	    "after a restart, or a kill, watching resumes exactly where it stopped: no line\n"
 	    "lost, none counted twice. monitor.ioc_files are loaded at start (ioc.ip,\n"
 	    "ioc.domain); a line longer than monitor.max_line is matched on its kept part\n"
-	    "and raises log.line_too_long.\n"
+	    "and raises log.line_too_long. SIGHUP (systemctl reload vigil-watch) loads the\n"
+	    "rules and the IOC lists again and swaps them in between two rounds, keeping\n"
+	    "positions, open alerts and web-root watches; if either fails to load, the ones\n"
+	    "in use stay and the error is logged. Other configuration changes need a restart.\n"
 	    "\n"
 	    "Every configured web root is watched too (inotify, recursive): a change is\n"
 	    "compared with the baseline (`vigil backup create`), reported with what was\n"
@@ -383,6 +465,8 @@ const struct cmd_ops cmd_watch = {
 	    "One watch per store: a second one on the same store is refused (the lock is\n"
 	    "STORE.lock beside it, released when the daemon ends, even by SIGKILL).\n"
 	    "Stops on SIGINT/SIGTERM after closing open alerts and saving positions.\n"
+	    "Under systemd (Type=notify, vigil-watch.service) it reports READY=1 when ready\n"
+	    "as --ready-file means it, RELOADING=1 around a reload, STOPPING=1 at the end.\n"
 	    "exit: 0 stopped by a signal, 2 usage/config/rule error, 3 runtime error.\n",
 	.run = run,
 };

@@ -1,15 +1,46 @@
-/* Leveled logging. JSON lines go through jansson so messages are always escaped. */
+/* Leveled logging. JSON lines go through jansson so messages are always escaped.
+ * Under systemd both formats carry the sd-daemon(3) priority prefix, so the journal
+ * keeps each line's level while the text after it stays what it is elsewhere. */
 #include "core/log.h"
 #include "core/err.h"
 #include "core/esc.h"
 #include "core/event.h"
 
+#include <errno.h>
 #include <jansson.h>
 #include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 static const char *const level_names[] = { "error", "warn", "info", "debug" };
+/* syslog priorities of the levels: LOG_ERR, LOG_WARNING, LOG_INFO, LOG_DEBUG */
+static const int level_prio[] = { 3, 4, 6, 7 };
+
+bool
+vg_log_stderr_is_journal(void)
+{
+	const char *env = getenv("JOURNAL_STREAM");
+	unsigned long long dev, ino;
+	char *end;
+	struct stat st;
+
+	if (!env)
+		return false;
+	errno = 0;
+	dev = strtoull(env, &end, 10);
+	if (errno || end == env || *end != ':')
+		return false;
+	env = end + 1;
+	ino = strtoull(env, &end, 10);
+	if (errno || end == env || *end)
+		return false;
+	/* the variable is inherited: only the stream systemd connected counts */
+	return fstat(STDERR_FILENO, &st) == 0 && (unsigned long long)st.st_dev == dev &&
+	    (unsigned long long)st.st_ino == ino;
+}
 
 int
 vg_log_level_parse(const char *name, enum vg_log_level *out)
@@ -49,6 +80,8 @@ vg_log(const struct vg_logger *lg, enum vg_log_level level, const char *fmt, ...
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 
+	if (lg && lg->journal && out == stderr)
+		fprintf(out, "<%d>", level_prio[level]);
 	if (lg && lg->format == VG_LOG_JSON) {
 		char stamp[32];
 		time_t now = time(NULL);

@@ -3,6 +3,7 @@
 #ifndef VG_LOG_H
 #define VG_LOG_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
 enum vg_log_level { VG_LOG_ERROR = 0, VG_LOG_WARN, VG_LOG_INFO, VG_LOG_DEBUG };
@@ -12,11 +13,17 @@ struct vg_logger {
 	enum vg_log_level level;
 	enum vg_log_format format;
 	FILE *out;		/* NULL = stderr */
+	bool journal;		/* stderr is systemd's journal: lines start with <N> */
 };
 
 /* Parses "error|warn|info|debug" / "text|json"; 0 or VG_ERR_INVAL. */
 int vg_log_level_parse(const char *name, enum vg_log_level *out);
 int vg_log_format_parse(const char *name, enum vg_log_format *out);
+
+/* True when stderr is the stream systemd's journal reads ($JOURNAL_STREAM names its
+ * device and inode): each line then opens with its syslog priority, "<3>" for an
+ * error (sd-daemon(3)), which the journal strips and records as the line's level. */
+bool vg_log_stderr_is_journal(void);
 
 /* Writes one line if level is enabled. Messages must never contain secrets:
  * callers log names of things, not their contents. */

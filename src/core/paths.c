@@ -1,4 +1,5 @@
-/* Data directory lookup: build tree first, so a developer's edits are what runs. */
+/* Data directory lookup: build tree first, so a developer's edits are what runs, then
+ * the installed tree, whose location the build compiles in (make PREFIX=...). */
 #include "core/paths.h"
 #include "core/buf.h"
 #include "core/err.h"
@@ -10,6 +11,13 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#ifndef VIGIL_DATADIR
+#define VIGIL_DATADIR "/usr/share/vigil"
+#endif
+#ifndef VIGIL_SYSCONFDIR
+#define VIGIL_SYSCONFDIR "/etc"
+#endif
 
 static bool
 is_dir(const char *p)
@@ -81,9 +89,33 @@ vg_find_data_dir(const char *sub, char *out, size_t size)
 			}
 		}
 	}
-	if (snprintf(out, size, "/usr/share/vigil/%s", sub) < (int)size && is_dir(out))
+	if (snprintf(out, size, "%s/%s", VIGIL_DATADIR, sub) < (int)size && is_dir(out))
 		return VG_OK;
 	/* never the working directory: whoever can write there would choose the rules */
+	out[0] = '\0';
+	return VG_ERR_NOTFOUND;
+}
+
+const char *
+vg_data_dir(void)
+{
+	return VIGIL_DATADIR;
+}
+
+int
+vg_default_config(char *out, size_t size)
+{
+	const char *env = getenv("VIGIL_CONFIG");
+	int w;
+
+	out[0] = '\0';
+	if (env)	/* set: the caller's choice, even "" (built-in defaults) */
+		return env[0] && vg_strlcpy(out, env, size) == VG_OK ? VG_OK : VG_ERR_NOTFOUND;
+	w = snprintf(out, size, "%s/vigil/vigil.yaml", VIGIL_SYSCONFDIR);
+	/* A user who may not read the system's configuration (it can hold notification
+	 * secrets) gets the built-in defaults, as if there were none. */
+	if (w > 0 && (size_t)w < size && access(out, R_OK) == 0)
+		return VG_OK;
 	out[0] = '\0';
 	return VG_ERR_NOTFOUND;
 }

@@ -15,6 +15,9 @@
 
 #define MAX_HITS_PER_EVENT 32
 #define MAX_DETECTORS 4
+/* Rule sets replaced by a reload stay allocated: open alerts in the correlator point
+ * at their rule ids and titles. A reload past this many is refused (restart). */
+#define MAX_RETIRED_RULESETS 32
 #define READ_CHUNK (1 << 20)
 
 /* Padding a line past monitor.max_line is a way to hide what follows the cut, so
@@ -35,6 +38,8 @@ struct pipeline {
 		void *state;
 	} det[MAX_DETECTORS];	/* run in this order over every decoded event */
 	size_t n_det;
+	struct ruleset *retired[MAX_RETIRED_RULESETS];	/* replaced by reloads */
+	size_t n_retired;
 	struct correlator *corr;
 	struct correlate_hit hits[MAX_HITS_PER_EVENT];
 	char hit_text[MAX_HITS_PER_EVENT][RULE_HIT_TEXT_MAX];
@@ -88,7 +93,56 @@ pipeline_free(struct pipeline *p)
 	correlator_free(p->corr);
 	rule_scratch_free(p->scratch);
 	ruleset_free(p->rules);
+	for (size_t i = 0; i < p->n_retired; i++)
+		ruleset_free(p->retired[i]);
 	free(p);
+}
+
+/* The IOC detector's row follows the new set: replaced, added or taken out. */
+static void
+swap_ioc(struct pipeline *p, const struct ioc_set *ioc)
+{
+	for (size_t i = 0; i < p->n_det; i++) {
+		if (p->det[i].ops != &detector_ioc)
+			continue;
+		if (ioc) {
+			p->det[i].state = (void *)ioc;
+		} else {
+			memmove(&p->det[i], &p->det[i + 1], (p->n_det - i - 1) * sizeof(p->det[0]));
+			p->n_det--;
+		}
+		return;
+	}
+	if (ioc)
+		add_detector(p, &detector_ioc, (void *)ioc);
+}
+
+int
+pipeline_reload(struct pipeline *p, const struct ioc_set *ioc, char **errors)
+{
+	struct ruleset *rs = NULL;
+	struct rule_scratch *scratch = NULL;
+	int r;
+
+	*errors = NULL;
+	if (p->n_retired >= MAX_RETIRED_RULESETS || (ioc && !p->opts.ioc && p->n_det >= MAX_DETECTORS))
+		return VG_ERR_LIMIT;
+	r = ruleset_load_cached(p->opts.rules_path, p->opts.rule_flags, p->opts.rules_cache,
+	    p->opts.log, &rs, errors);
+	if (r == VG_OK)
+		r = rule_scratch_new(rs, &scratch);
+	if (r != VG_OK) {
+		ruleset_free(rs);
+		return r;
+	}
+	rule_scratch_free(p->scratch);
+	p->retired[p->n_retired++] = p->rules;
+	p->rules = rs;
+	p->scratch = scratch;
+	p->rules_state = (struct detect_rules){ p->rules, p->scratch };
+	swap_ioc(p, ioc);
+	p->opts.ioc = ioc;
+	return VG_OK;
 }
 
 size_t

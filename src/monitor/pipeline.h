@@ -47,6 +47,13 @@ int pipeline_new(const struct pipeline_opts *opts, struct pipeline **out, char *
 void pipeline_free(struct pipeline *p);
 size_t pipeline_rule_count(const struct pipeline *p);
 
+/* Reloads the rules from the same path (and cache, flags) and swaps them in with ioc
+ * (borrowed, replaces the previous set, which the caller may then free) between two
+ * lines; correlation state (open alerts, counts) stays. On failure nothing changes
+ * and *errors (caller frees) may hold the loader's messages; VG_ERR_LIMIT after
+ * too many reloads in one run (the replaced rule sets are kept: see pipeline.c). */
+int pipeline_reload(struct pipeline *p, const struct ioc_set *ioc, char **errors);
+
 /* Runs one line through decoder d, the rules and the IOC lists. source labels it;
  * truncated says it was cut at max_line: the kept part is still decoded and
  * matched, and the cut itself raises rule "log.line_too_long" (category evasion).

@@ -26,8 +26,9 @@ ruleset_default_path(const char *configured, char *out, size_t size)
 	if (env && *env)
 		return vg_strlcpy(out, env, size);
 	/* a ./rules in the working directory is never taken implicitly */
-	if (vg_find_data_dir("rules", out, size) != VG_OK)
-		return vg_strlcpy(out, "/usr/share/vigil/rules", size);
+	if (vg_find_data_dir("rules", out, size) != VG_OK &&
+	    snprintf(out, size, "%s/rules", vg_data_dir()) >= (int)size)
+		return VG_ERR_LIMIT;
 	return VG_OK;
 }
 

@@ -28,6 +28,9 @@ struct spine {
 	bool held;			/* the last round skipped them */
 	void (*ready)(void *arg);	/* once, after the first round committed */
 	void *ready_arg;
+	void (*reload)(void *arg);	/* on SIGHUP, between two rounds */
+	void *reload_arg;
+	bool reload_due;		/* SIGHUP came; reload after this round */
 };
 
 static void
@@ -48,6 +51,15 @@ on_stop(struct loop *l, int signo, void *arg)
 	(void)signo;
 	(void)arg;
 	loop_stop(l);
+}
+
+static void
+on_hup(struct loop *l, int signo, void *arg)
+{
+	struct spine *sp = arg;
+	(void)l;
+	(void)signo;
+	sp->reload_due = true;
 }
 
 static int64_t
@@ -112,6 +124,11 @@ round_run(struct loop *l, void *arg)
 		/* the first round reconciled every web root and read every source */
 		sp->ready(sp->ready_arg);
 		sp->ready = NULL;
+	}
+	if (sp->reload_due && !stop) {
+		/* the round committed: no line is half-way through the old rules */
+		sp->reload_due = false;
+		sp->reload(sp->reload_arg);
 	}
 	now_ms = loop_now_ms();
 	if ((hold = !stop && now_ms < sp->hold_until_ms)) {
@@ -186,6 +203,14 @@ spine_on_ready(struct spine *sp, void (*fn)(void *arg), void *arg)
 {
 	sp->ready = fn;
 	sp->ready_arg = arg;
+}
+
+int
+spine_on_reload(struct spine *sp, void (*fn)(void *arg), void *arg)
+{
+	sp->reload = fn;
+	sp->reload_arg = arg;
+	return loop_add_signal(sp->loop, SIGHUP, on_hup, sp);
 }
 
 int

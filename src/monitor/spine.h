@@ -41,6 +41,11 @@ int spine_add(struct spine *sp, const struct source_ops *ops, void *state);
  * web root had its full reconcile, so "ready" means protected. */
 void spine_on_ready(struct spine *sp, void (*fn)(void *arg), void *arg);
 
+/* fn(arg) after SIGHUP, once the current round has been read and committed (between
+ * two rounds, so a consumer can swap what it matches with). Several SIGHUPs before
+ * that are one reload. 0 or VG_ERR_* (the signal cannot be taken). */
+int spine_on_reload(struct spine *sp, void (*fn)(void *arg), void *arg);
+
 /* Runs until SIGINT/SIGTERM (or loop_stop); the last round has stop set. */
 int spine_run(struct spine *sp);
 
