@@ -26,6 +26,7 @@ extern const struct cmd_ops cmd_notify;
 extern const struct cmd_ops cmd_assess;
 extern const struct cmd_ops cmd_feed;
 extern const struct cmd_ops cmd_assets;
+extern const struct cmd_ops cmd_discover;
 
 const struct cmd_ops *const cmd_registry[] = {
 	&cmd_demo,
@@ -51,6 +52,7 @@ const struct cmd_ops *const cmd_registry[] = {
 	&cmd_assess,
 	&cmd_feed,
 	&cmd_assets,
+	&cmd_discover,
 	&cmd_check_config,
 	&cmd_store,
 	NULL,
