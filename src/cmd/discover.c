@@ -6,7 +6,9 @@
 #include "core/err.h"
 #include "core/paths.h"
 #include "inventory/discover.h"
+#include "core/store.h"
 #include "inventory/discover_print.h"
+#include "inventory/discover_store.h"
 #include "inventory/probe.h"
 
 #include <getopt.h>
@@ -23,10 +25,11 @@ extern const struct cmd_ops cmd_discover;
 struct dargs {
 	struct target_set *ts;
 	struct port_list ports;
-	const char *port_spec, *probes;
+	const char *port_spec, *probes, *store;
+	struct vg_buf *spec;	/* targets and ports as given: the scan's name in the register */
 	long long top, rate, inflight, retries, greet_ms, timeout_ms, seed;
 	enum discover_engine engine;
-	bool yes, no_ping, no_identify, all, no_progress, no_extras, have_targets;
+	bool yes, no_ping, no_identify, all, no_progress, no_extras, have_targets, no_store;
 	char err[512];
 };
 
@@ -36,6 +39,7 @@ struct dout {
 	const struct inv_host *hosts;
 	size_t nhosts;
 	struct discover_names names;
+	struct discover_store *ds;	/* NULL: not stored */
 };
 
 static const struct option opts[] = {
@@ -58,6 +62,8 @@ static const struct option opts[] = {
 	{ "all", no_argument, NULL, 'a' },
 	{ "yes", no_argument, NULL, 'y' },
 	{ "no-progress", no_argument, NULL, 'q' },
+	{ "store", required_argument, NULL, 'S' },
+	{ "no-store", no_argument, NULL, 'D' },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -93,10 +99,12 @@ parse_args(int argc, char **argv, struct dargs *a)
 			return cmd_usage_error(&cmd_discover, "%s needs a value", argv[optind - 1]);
 		case 'p':
 			a->port_spec = optarg;
+			vg_buf_putf(a->spec, " -p %s", optarg);
 			break;
 		case 'T':
 			if ((rc = num("--top-ports", optarg, 1, 65535, &a->top)) != VG_EXIT_OK)
 				return rc;
+			vg_buf_putf(a->spec, " --top-ports %s", optarg);
 			break;
 		case 'i':
 		case 'X':
@@ -104,11 +112,14 @@ parse_args(int argc, char **argv, struct dargs *a)
 			    VG_OK)
 				return target_error(a, rc);
 			a->have_targets |= c == 'i';
+			vg_buf_putf(a->spec, " %s %s", c == 'i' ? "--targets-file" : "--exclude-file",
+			    optarg);
 			break;
 		case 'x':
 			if ((rc = target_exclude(a->ts, optarg, "--exclude", a->err,
 			    sizeof(a->err))) != VG_OK)
 				return target_error(a, rc);
+			vg_buf_putf(a->spec, " --exclude %s", optarg);
 			break;
 		case 'e':
 			if (strcmp(optarg, "connect") == 0)
@@ -152,6 +163,8 @@ parse_args(int argc, char **argv, struct dargs *a)
 		case 'a': a->all = true; break;
 		case 'y': a->yes = true; break;
 		case 'q': a->no_progress = true; break;
+		case 'S': a->store = optarg; break;
+		case 'D': a->no_store = true; break;
 		}
 	}
 	for (int i = optind; i < argc; i++) {
@@ -159,6 +172,7 @@ parse_args(int argc, char **argv, struct dargs *a)
 		if ((rc = target_add(a->ts, argv[i], where, a->err, sizeof(a->err))) != VG_OK)
 			return target_error(a, rc);
 		a->have_targets = true;
+		vg_buf_putf(a->spec, " %s", argv[i]);
 	}
 	if (!a->have_targets)
 		return cmd_usage_error(&cmd_discover, "no targets: name addresses, ranges, "
@@ -251,13 +265,37 @@ emit(struct dout *o, const struct inv_host *h, uint16_t port, enum port_state st
 	fflush(stdout);
 }
 
+/* A failed store write is reported once and ends the run: results that are
+ * printed but silently not kept would mislead the register's diffs. */
+static int
+store_rc(struct dout *o, int rc)
+{
+	if (rc != VG_OK) {
+		clear_progress(o);
+		fprintf(stderr, "vigil discover: store: %s\n", vg_strerror(rc));
+		return 1;
+	}
+	return 0;
+}
+
+static int
+on_host(void *arg, const struct inv_host *h, bool up, int64_t rtt_us)
+{
+	struct dout *o = arg;
+	(void)rtt_us;
+	return up && o->ds ? store_rc(o, discover_store_host(o->ds, h)) : 0;
+}
+
 static int
 on_port(void *arg, const struct inv_host *h, const struct portscan_result *r)
 {
 	struct dout *o = arg;
 	/* open ports wait for their service; the others have nothing more to say */
-	if (r->state != PORT_OPEN && o->all)
+	if (r->state != PORT_OPEN && o->all) {
 		emit(o, h, r->port, r->state, r->reason, NULL);
+		if (o->ds)
+			return store_rc(o, discover_store_port(o->ds, h, r->port, r->state, NULL));
+	}
 	return 0;
 }
 
@@ -265,8 +303,11 @@ static int
 on_port_only(void *arg, const struct inv_host *h, const struct portscan_result *r)
 {
 	struct dout *o = arg;
-	if (r->state == PORT_OPEN || o->all)
+	if (r->state == PORT_OPEN || o->all) {
 		emit(o, h, r->port, r->state, r->reason, NULL);
+		if (o->ds)
+			return store_rc(o, discover_store_port(o->ds, h, r->port, r->state, NULL));
+	}
 	return 0;
 }
 
@@ -275,6 +316,8 @@ on_service(void *arg, const struct inv_host *h, const struct svc_result *s)
 {
 	struct dout *o = arg;
 	emit(o, h, s->port, PORT_OPEN, REASON_CONNECTED, s);
+	if (o->ds && store_rc(o, discover_store_port(o->ds, h, s->port, PORT_OPEN, s)))
+		return 1;
 	if (s->tls_sans[0])
 		discover_names_add(&o->names, s->tls_sans, o->hosts, o->nhosts);
 	return 0;
@@ -286,10 +329,16 @@ run(struct vg_ctx *ctx, int argc, char **argv)
 	struct dargs a = { .engine = ENGINE_AUTO, .retries = -1 };
 	struct probe_db *db = NULL;
 	struct discover_stats st;
+	struct vg_config *cfg = NULL;
+	struct vg_store *store = NULL;
+	struct discover_store *ds = NULL;
+	char serr[512];
 	int ret, rc;
 
-	if (target_set_new(true, &a.ts) != VG_OK)
+	if (target_set_new(true, &a.ts) != VG_OK || !(a.spec = vg_buf_new(4096))) {
+		target_set_free(a.ts);
 		return VG_EXIT_RUNTIME;
+	}
 	if ((ret = parse_args(argc, argv, &a)) != VG_EXIT_OK)
 		goto out;
 	if ((rc = target_finish(a.ts)) != VG_OK) {
@@ -314,11 +363,26 @@ run(struct vg_ctx *ctx, int argc, char **argv)
 	}
 	if (!a.no_identify && (ret = load_probes(&a, &db)) != VG_EXIT_OK)
 		goto out;
+	if (!a.no_store) {
+		if (!a.store && (ret = cmd_load_config(ctx, &cfg)) != VG_EXIT_OK)
+			goto out;
+		rc = store_open(a.store ? "sqlite" : cfg->store.backend, a.store ? a.store :
+		    cfg->store.path, &ctx->log, &store, serr, sizeof(serr));
+		if (rc == VG_OK)
+			rc = discover_store_begin(store, vg_buf_ptr(a.spec) + 1, &ds);
+		if (rc != VG_OK) {
+			cmd_eprintf("vigil discover: store: %s", serr[0] && !store ? serr :
+			    vg_strerror(rc));
+			ret = VG_EXIT_RUNTIME;
+			goto out;
+		}
+	}
 
 	struct dout o = { .ctx = ctx, .all = a.all, .hosts = hosts, .nhosts = nhosts,
 		.progress = !a.no_progress && isatty(STDERR_FILENO) && ctx->log.level > VG_LOG_ERROR };
+	o.ds = ds;
 	struct discover_opts d = { .engine = a.engine, .ping = !a.no_ping,
-		.identify = !a.no_identify, .arg = &o, .on_service = on_service,
+		.identify = !a.no_identify, .arg = &o, .on_service = on_service, .on_host = on_host,
 		.on_port = a.no_identify ? on_port_only : on_port, .progress = on_progress };
 	d.scan.retries = a.retries >= 0 ? (int)a.retries : 2;
 	d.scan.rate_pps = (uint64_t)a.rate;
@@ -334,6 +398,14 @@ run(struct vg_ctx *ctx, int argc, char **argv)
 	rc = discover_run(hosts, nhosts, &a.ports, &d, &st);
 	clear_progress(&o);
 	discover_names_flush(&o.names, stderr);
+	/* a store error stopped the run through a callback: it was reported there */
+	int src = discover_store_end(ds, rc == VG_OK ? "done" : "failed");
+	ds = NULL;
+	if (rc == VG_OK && src != VG_OK) {
+		fprintf(stderr, "vigil discover: store: %s\n", vg_strerror(src));
+		ret = VG_EXIT_RUNTIME;
+		goto out;
+	}
 	if (rc == VG_ERR_DENIED) {
 		fprintf(stderr, "vigil discover: --engine syn needs CAP_NET_RAW (run as root or "
 		    "grant the capability), or use --engine connect\n");
@@ -361,6 +433,10 @@ run(struct vg_ctx *ctx, int argc, char **argv)
 	    (unsigned long long)st.scan.dropped);
 	ret = VG_EXIT_OK;
 out:
+	discover_store_end(ds, "failed");
+	store_close(store);
+	vg_config_free(cfg);
+	vg_buf_free(a.spec);
 	probe_db_free(db);
 	target_ports_free(&a.ports);
 	target_set_free(a.ts);
@@ -397,6 +473,8 @@ const struct cmd_ops cmd_discover = {
 	    "(comma-separated names), tls_not_after); a summary on stderr, naming the\n"
 	    "certificate names that are not targets yet; progress when stderr is a\n"
 	    "terminal. Text from the network is escaped.\n"
+	    "Every run is kept in the store as a scan of the asset register (live hosts,\n"
+	    "ports, services): `vigil assets` lists, classifies and diffs them.\n"
 	    "\n"
 	    "options:\n"
 	    "  -p, --ports SPEC      ports: 22,80,8000-8100 or 1-65535 or - (all)\n"
@@ -407,8 +485,11 @@ const struct cmd_ops cmd_discover = {
 	    "  --exclude-file FILE   never scan the targets in FILE\n"
 	    "  --engine E            connect, syn or auto (default auto)\n"
 	    "  --rate PPS            probes per second (syn default 100000; connect: unlimited)\n"
-	    "  --max-inflight N      connect: sockets in flight (default 4096)\n"
-	    "  --retries N           extra tries for unanswered probes (default 2)\n"
+	    "  --max-inflight N      connect: sockets in flight (default 16384, less when\n"
+	    "                        RLIMIT_NOFILE is lower)\n"
+	    "  --retries N           extra tries for unanswered probes (default 2; connect\n"
+	    "                        retries a host's ports once more than the highest try\n"
+	    "                        that ever got an answer from it, as nmap does)\n"
 	    "  --timeout MS          time-out before a host's RTT is known (default 1000)\n"
 	    "  --no-ping             scan every host, even one that answers no ping\n"
 	    "  --no-identify         ports only, no service identification\n"
@@ -419,6 +500,9 @@ const struct cmd_ops cmd_discover = {
 	    "  --seed N              fixed scan order (default random)\n"
 	    "  --yes                 confirm a huge scan\n"
 	    "  --no-progress         no progress line\n"
+	    "  --store FILE          store the scan in this SQLite store instead of the\n"
+	    "                        configured one (store.path, default vigil.db)\n"
+	    "  --no-store            print only; keep nothing\n"
 	    "\n"
 	    "exit: 0 scan done; 2 usage error (bad target or port spec, no targets,\n"
 	    "unresolvable name, huge scan without --yes, syn without CAP_NET_RAW);\n"

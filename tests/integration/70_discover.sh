@@ -98,7 +98,7 @@ ngx=$(nginx -v 2>&1 | sed -n 's/.*nginx\/\([0-9.]*\).*/\1/p')
 pyv=$(python3 -c 'import platform; print(platform.python_version())')
 for engine in connect syn; do
 	run timeout 300 ip netns exec "$DN_SCAN" "$VIGIL" discover --json --engine $engine \
-		-p "$PORTS" "$H1" "$H2"
+		--store "$TMP/$engine.db" -p "$PORTS" "$H1" "$H2"
 	expect_rc "$engine: discover exits 0" 0
 	expect_clean_stderr "$engine: no sanitizer reports"
 	echo "$OUT" >"$TMP/$engine.json"
@@ -128,8 +128,16 @@ expect_match "favicon or no favicon, the status is there" out '"http_status":200
 expect_no_match "no raw escape in the JSON" out $'\x1b'
 expect_match "the garbage banner is escaped" out '"banner":"\\\\x1b]0;OWNED'
 
+# the scan is in the register: `vigil assets` reads it
+printf 'store: {path: %s}\n' "$TMP/connect.db" >"$TMP/c.yaml"
+run "$VIGIL" --config "$TMP/c.yaml" assets scans
+expect_match "the scan is stored as done, with its spec" out "done +2 +10 +-p $PORTS $H1 $H2"
+run "$VIGIL" --config "$TMP/c.yaml" --json assets list
+expect_match "the register has the services" out '"port":6379,"proto":"tcp","name":"redis"'
+expect_match "the register lists the dropping host" out "\"$H2\""
+
 # the text form on a terminal-like stdout: the hostile bytes stay escaped
-run timeout 300 ip netns exec "$DN_SCAN" "$VIGIL" discover --engine connect -p 7001,7002 "$H1"
+run timeout 300 ip netns exec "$DN_SCAN" "$VIGIL" discover --no-store --engine connect -p 7001,7002 "$H1"
 expect_rc "text output exits 0" 0
 expect_no_match "no raw ESC in the text output" out $'\x1b'
 expect_match "the garbage server's banner is shown escaped" out 'banner: \\x1b\]0;OWNED'
@@ -137,11 +145,11 @@ expect_match "the dripping server is still reported" out ":7002 +open"
 
 # IPv6, and a host name with an A and an AAAA record (ip netns exec mounts
 # /etc/netns/NS/hosts over /etc/hosts for the scanner)
-run timeout 300 ip netns exec "$DN_SCAN" "$VIGIL" discover --json --engine connect -p 22 "$(dn_addr6 1)"
+run timeout 300 ip netns exec "$DN_SCAN" "$VIGIL" discover --no-store --json --engine connect -p 22 "$(dn_addr6 1)"
 echo "$OUT" >"$TMP/v6.json"
 expect_eq "IPv6 target: ssh found" "$(open_set "$TMP/v6.json")" "$(dn_addr6 1):22"
 dn_hosts "$H1 www.bench.test" "$(dn_addr6 1) www.bench.test"
-run timeout 300 ip netns exec "$DN_SCAN" "$VIGIL" discover --json --engine connect -p 22 www.bench.test
+run timeout 300 ip netns exec "$DN_SCAN" "$VIGIL" discover --no-store --json --engine connect -p 22 www.bench.test
 echo "$OUT" >"$TMP/name.json"
 expect_eq "a name scans its A and AAAA addresses" "$(open_set "$TMP/name.json" | paste -sd' ')" \
 	"$H1:22 $(dn_addr6 1):22"
