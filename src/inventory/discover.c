@@ -1,8 +1,10 @@
 /* The phases of `vigil discover` in order: TCP ping (hosts that answer nothing are
  * down and skipped unless ping is off, as nmap does), the port scan with the
  * chosen engine (fed each host's ping RTT, so time-outs start adapted), then
- * service identification of the open ports. */
+ * service identification of the open ports. With raw sockets an ICMP echo goes
+ * out beside the TCP ping, for hosts whose firewall drops every ping port. */
 #include "inventory/discover.h"
+#include "inventory/syn_icmp.h"
 #include "core/err.h"
 
 #include <stdlib.h>
@@ -108,7 +110,10 @@ ping(struct drun *d, size_t nhosts, struct discover_stats *st)
 	/* nothing is known of the path yet: the first answer must be allowed to be slow */
 	po.min_timeout_us = po.init_timeout_us > 0 ? po.init_timeout_us : 1000000;
 	d->phase = "ping";
+	struct syn_icmp *icmp = syn_available() ? syn_icmp_send(d->hosts, nhosts) : NULL;
 	rc = connect_scan(&j, &po, &st->ping);
+	syn_icmp_collect(icmp, d->up, d->rtt);
+	syn_icmp_free(icmp);
 	target_ports_free(&pp);
 	return rc;
 }

@@ -5,7 +5,8 @@
  * crypto_shorthash) of (target address, target port, our port) under a per-scan
  * key. So nothing is remembered per probe but one answered bit, and forged or
  * stray segments cannot invent a port state. Unanswered probes are sent again
- * (retries) after a settle wait, then reported filtered.
+ * after a settle wait: the first retry to every host, later ones only to hosts
+ * where a retry has brought an answer (nmap's rule); then reported filtered.
  * Kernel RSTs: the source port is reserved by binding an ordinary TCP socket to it
  * (never listening), so no local connection can use it and the kernel answers each
  * SYN-ACK with a RST, closing the target's half-open connection as nmap -sS does;
@@ -44,6 +45,8 @@ struct syn_ctx {
 	uint64_t lost;			/* results the queue could not take */
 	pthread_mutex_t mu;
 	volatile int stop;
+	int attempt;			/* the pass being sent (receiver reads it) */
+	uint8_t *retry_helped;		/* per host: a retry brought a new answer */
 	uint64_t nprobes;
 };
 
@@ -114,6 +117,8 @@ record(struct syn_ctx *c, size_t host, uint16_t port, bool syn_ack)
 	uint64_t idx = (uint64_t)host * c->job->nports + (uint64_t)pi;
 	if (test_and_set(c->answered, idx))
 		return;	/* a retry's second answer */
+	if (__atomic_load_n(&c->attempt, __ATOMIC_RELAXED) > 0)
+		__atomic_store_n(&c->retry_helped[host], 1, __ATOMIC_RELAXED);
 	pthread_mutex_lock(&c->mu);
 	if (c->nres < RESULTS_MAX)
 		c->res[c->nres++] = (struct portscan_result){ .host = host, .port = port,
@@ -216,6 +221,8 @@ pass(struct syn_ctx *c, const struct perm *pm, int attempt, int64_t t0, bool *st
 		size_t host = idx / j->nports;
 		if ((j->up && !j->up[host]) || is_set(c->answered, idx))
 			continue;
+		if (attempt > 1 && !__atomic_load_n(&c->retry_helped[host], __ATOMIC_RELAXED))
+			continue;
 		/* rate: never ahead of start + sent / rate */
 		int64_t due = start + (int64_t)(sent * 1000000 / rate);
 		int64_t now = portscan_now_us();
@@ -285,7 +292,8 @@ syn_scan(const struct portscan_job *job, const struct portscan_opts *opts,
 	c.port_idx = malloc(65536 * sizeof(*c.port_idx));
 	c.answered = calloc(c.nprobes / 8 + 1, 1);
 	c.res = malloc(RESULTS_MAX * sizeof(*c.res));
-	if (!c.port_idx || !c.answered || !c.res) {
+	c.retry_helped = calloc(job->nhosts ? job->nhosts : 1, 1);
+	if (!c.port_idx || !c.answered || !c.res || !c.retry_helped) {
 		rc = VG_ERR_NOMEM;
 		goto out;
 	}
@@ -314,6 +322,7 @@ syn_scan(const struct portscan_job *job, const struct portscan_opts *opts,
 	if (settle < 250000)
 		settle = 250000;
 	for (int attempt = 0; attempt <= o.retries && !stopped; attempt++) {
+		__atomic_store_n(&c.attempt, attempt, __ATOMIC_RELAXED);
 		if (pass(&c, &pm, attempt, t0, &stopped) == 0)
 			break;
 		int64_t until = portscan_now_us() + settle;
@@ -353,6 +362,7 @@ out:
 	free(c.port_idx);
 	free(c.answered);
 	free(c.res);
+	free(c.retry_helped);
 	pthread_mutex_destroy(&c.mu);
 	return rc;
 }
