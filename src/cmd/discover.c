@@ -427,7 +427,7 @@ run(struct vg_ctx *ctx, int argc, char **argv)
 		    (unsigned long long)st.svc.identified, (unsigned long long)st.svc.ports,
 		    (double)st.svc_us / 1e6);
 	vg_info(&ctx->log, "discover: scan sent %llu probes (%llu retries), %llu errors, peak "
-	    "%d sockets in flight, %llu replies dropped",
+	    "%d sockets in flight, %llu answers lost for memory",
 	    (unsigned long long)st.scan.sent, (unsigned long long)st.scan.retries,
 	    (unsigned long long)st.scan.errors, st.scan.inflight_max,
 	    (unsigned long long)st.scan.dropped);

@@ -56,7 +56,7 @@ struct portscan_result {
 
 struct portscan_stats {
 	uint64_t sent, answered, open, closed, filtered, retries, errors;
-	uint64_t dropped;	/* SYN engine: replies the receive buffer dropped */
+	uint64_t dropped;	/* SYN engine: answers that could not be queued (memory) */
 	int64_t elapsed_us;
 	int inflight_max;	/* connect engine: sockets in flight at the peak */
 };

@@ -28,7 +28,7 @@
 #include <unistd.h>
 
 #define SYN_DEFAULT_RATE 100000
-#define RESULTS_MAX 65536
+#define RESULTS_MAX (16u << 20)	/* queued answers between two drains, at most */
 
 struct syn_ctx {
 	const struct portscan_job *job;
@@ -40,8 +40,9 @@ struct syn_ctx {
 	int32_t *port_idx;		/* port -> index in job->ports, -1 */
 	struct syn_hostmap hm;
 	uint8_t *answered;		/* one bit per probe, set by the receiver */
-	struct portscan_result *res;	/* receiver -> main thread queue */
-	size_t nres;
+	struct portscan_result *res;	/* receiver -> main thread queue (grows) */
+	size_t nres, capres;
+	uint64_t closed;		/* resets not queued (closed ports unreported) */
 	uint64_t lost;			/* results the queue could not take */
 	pthread_mutex_t mu;
 	volatile int stop;
@@ -120,52 +121,75 @@ record(struct syn_ctx *c, size_t host, uint16_t port, bool syn_ack)
 	if (__atomic_load_n(&c->attempt, __ATOMIC_RELAXED) > 0)
 		__atomic_store_n(&c->retry_helped[host], 1, __ATOMIC_RELAXED);
 	pthread_mutex_lock(&c->mu);
-	if (c->nres < RESULTS_MAX)
-		c->res[c->nres++] = (struct portscan_result){ .host = host, .port = port,
-			.state = syn_ack ? PORT_OPEN : PORT_CLOSED,
-			.reason = syn_ack ? REASON_SYN_ACK : REASON_RST, .tries = 1 };
-	else
-		c->lost++;
+	if (!syn_ack && !c->o->report_closed) {
+		c->closed++;	/* counted, not queued: nobody will print it */
+	} else {
+		if (c->nres == c->capres && c->capres < RESULTS_MAX) {
+			size_t nc = c->capres ? c->capres * 2 : 4096;
+			struct portscan_result *n = realloc(c->res, nc * sizeof(*n));
+			if (n) {
+				c->res = n;
+				c->capres = nc;
+			}
+		}
+		if (c->nres < c->capres)
+			c->res[c->nres++] = (struct portscan_result){ .host = host, .port = port,
+				.state = syn_ack ? PORT_OPEN : PORT_CLOSED,
+				.reason = syn_ack ? REASON_SYN_ACK : REASON_RST, .tries = 1 };
+		else
+			c->lost++;	/* out of memory: counted in stats as dropped */
+	}
 	pthread_mutex_unlock(&c->mu);
+}
+
+/* Reads every segment queued on fd; false when nothing was there. */
+static bool
+read_all(struct syn_ctx *c, int fd, int family)
+{
+	unsigned char buf[2048];
+	bool any = false;
+
+	for (int burst = 0; burst < 4096; burst++) {
+		struct sockaddr_storage from;
+		socklen_t fl = sizeof(from);
+		ssize_t n = recvfrom(fd, buf, sizeof(buf), 0, (struct sockaddr *)&from, &fl);
+		if (n <= 0)
+			break;
+		any = true;
+		struct syn_reply r;
+		size_t host;
+		if (syn_pkt_parse(family, buf, (size_t)n, &from, &r) != VG_OK ||
+		    r.dport != (family == AF_INET ? c->sport4 : c->sport6))
+			continue;
+		if (r.ack - 1 != syn_cookie(&c->ck, &r.addr, r.sport, r.dport))
+			continue;	/* not an answer to us: ignored */
+		if (syn_hostmap_find(&c->hm, &r.addr, &host) != VG_OK)
+			continue;
+		if (r.syn_ack || r.rst)
+			record(c, host, r.sport, r.syn_ack);
+	}
+	return any;
 }
 
 static void *
 receiver(void *arg)
 {
 	struct syn_ctx *c = arg;
-	unsigned char buf[2048];
 	struct pollfd p[2] = { { .fd = c->fd4, .events = POLLIN }, { .fd = c->fd6,
 		.events = POLLIN } };
 
 	while (!__atomic_load_n(&c->stop, __ATOMIC_ACQUIRE)) {
 		if (poll(p, 2, 20) <= 0)
 			continue;
-		for (int k = 0; k < 2; k++) {
-			if (p[k].fd < 0 || !(p[k].revents & POLLIN))
-				continue;
-			for (int burst = 0; burst < 4096; burst++) {
-				struct sockaddr_storage from;
-				socklen_t fl = sizeof(from);
-				ssize_t n = recvfrom(p[k].fd, buf, sizeof(buf), 0,
-				    (struct sockaddr *)&from, &fl);
-				if (n <= 0)
-					break;
-				struct syn_reply r;
-				if (syn_pkt_parse(k == 0 ? AF_INET : AF_INET6, buf, (size_t)n, &from,
-				    &r) != VG_OK)
-					continue;
-				if (r.dport != (k == 0 ? c->sport4 : c->sport6))
-					continue;
-				if (r.ack - 1 != syn_cookie(&c->ck, &r.addr, r.sport, r.dport))
-					continue;	/* not an answer to us: ignored */
-				size_t host;
-				if (syn_hostmap_find(&c->hm, &r.addr, &host) != VG_OK)
-					continue;
-				if (r.syn_ack || r.rst)
-					record(c, host, r.sport, r.syn_ack);
-			}
-		}
+		for (int k = 0; k < 2; k++)
+			if (p[k].fd >= 0 && (p[k].revents & POLLIN))
+				read_all(c, p[k].fd, k == 0 ? AF_INET : AF_INET6);
 	}
+	/* what the kernel queued before the stop still counts: a loaded machine can
+	 * be seconds behind on reading */
+	for (int k = 0; k < 2; k++)
+		while (p[k].fd >= 0 && read_all(c, p[k].fd, k == 0 ? AF_INET : AF_INET6))
+			;
 	return NULL;
 }
 
@@ -184,6 +208,9 @@ drain(struct syn_ctx *c, bool *stopped)
 		n = 0;
 	c->nres = 0;
 	c->st->dropped = c->lost;
+	c->st->answered += c->closed;
+	c->st->closed += c->closed;
+	c->closed = 0;
 	pthread_mutex_unlock(&c->mu);
 	for (size_t i = 0; i < n; i++) {
 		c->st->answered++;
@@ -291,9 +318,8 @@ syn_scan(const struct portscan_job *job, const struct portscan_opts *opts,
 	randombytes_buf(c.ck.key, sizeof(c.ck.key));
 	c.port_idx = malloc(65536 * sizeof(*c.port_idx));
 	c.answered = calloc(c.nprobes / 8 + 1, 1);
-	c.res = malloc(RESULTS_MAX * sizeof(*c.res));
 	c.retry_helped = calloc(job->nhosts ? job->nhosts : 1, 1);
-	if (!c.port_idx || !c.answered || !c.res || !c.retry_helped) {
+	if (!c.port_idx || !c.answered || !c.retry_helped) {
 		rc = VG_ERR_NOMEM;
 		goto out;
 	}
