@@ -281,7 +281,9 @@ pass(struct syn_ctx *c, const struct perm *pm, int attempt, int64_t t0, bool *st
 			drain(c, stopped);
 			if (c->o->progress) {
 				c->st->elapsed_us = last - t0;
-				c->o->progress(c->o->arg, c->st, c->nprobes, c->st->answered);
+				/* done = probes sent (first pass): what the ETA can rest on */
+				c->o->progress(c->o->arg, c->st, c->nprobes,
+				    c->st->sent < c->nprobes ? c->st->sent : c->nprobes);
 			}
 		}
 	}
