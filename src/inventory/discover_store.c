@@ -25,14 +25,6 @@ struct discover_store {
 	int err;
 };
 
-static int64_t
-now_us(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
-
 int
 discover_store_begin(struct vg_store *st, const char *spec, struct discover_store **out)
 {
@@ -43,7 +35,7 @@ discover_store_begin(struct vg_store *st, const char *spec, struct discover_stor
 	if (!ds)
 		return VG_ERR_NOMEM;
 	ds->st = st;
-	if ((rc = register_scan_begin(st, spec, now_us(), &ds->scan_id)) != VG_OK) {
+	if ((rc = register_scan_begin(st, spec, portscan_wall_us(), &ds->scan_id)) != VG_OK) {
 		free(ds);
 		return rc;
 	}
@@ -119,7 +111,7 @@ discover_store_end(struct discover_store *ds, const char *status)
 		return VG_OK;
 	if (ds->pending && (rc = store_commit(ds->st)) != VG_OK)
 		store_rollback(ds->st);
-	int rc2 = register_scan_end(ds->st, ds->scan_id, now_us(),
+	int rc2 = register_scan_end(ds->st, ds->scan_id, portscan_wall_us(),
 	    rc == VG_OK && !ds->err ? status : "failed");
 	if (rc == VG_OK)
 		rc = ds->err ? ds->err : rc2;

@@ -113,6 +113,8 @@ uint64_t perm_at(const struct perm *p, uint64_t i);
 
 /* Monotonic clock in µs. */
 int64_t portscan_now_us(void);
+/* Wall clock (CLOCK_REALTIME) in µs since the epoch: records, kernel time stamps. */
+int64_t portscan_wall_us(void);
 /* A random 64-bit seed from the kernel. */
 uint64_t portscan_random_seed(void);
 

@@ -37,14 +37,6 @@ csum(const unsigned char *p, size_t len)
 	return (uint16_t)~s;
 }
 
-static int64_t
-real_us(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
-
 struct syn_icmp *
 syn_icmp_send(const struct inv_host *hosts, size_t n)
 {
@@ -65,7 +57,7 @@ syn_icmp_send(const struct inv_host *hosts, size_t n)
 		setsockopt(p->fd4, SOL_SOCKET, SO_TIMESTAMPNS, &on, sizeof(on));
 	if (p->fd6 >= 0)
 		setsockopt(p->fd6, SOL_SOCKET, SO_TIMESTAMPNS, &on, sizeof(on));
-	p->sent_us = real_us();
+	p->sent_us = portscan_wall_us();
 	for (size_t i = 0; i < n; i++) {
 		unsigned char pkt[16] = { 0 };
 		struct sockaddr_storage ss;
