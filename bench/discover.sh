@@ -133,7 +133,7 @@ timed() {
 for engine in connect syn; do
 	for r in $(seq 1 "$RUNS"); do
 		timed "$TMP/v.json" "$TMP/v.err" dn_scan "$VIGIL" discover --engine $engine -p 1-65535 \
-			--no-progress --json ${VIGIL_ARGS:-} "$A1" "$A2" "$A3" "$A4"
+			--no-progress --no-store --json ${VIGIL_ARGS:-} "$A1" "$A2" "$A3" "$A4"
 		sum=$(grep -o 'open, .* identified of [0-9]* in [0-9.]* s' "$TMP/v.err")
 		scan=$(sed -n 's/.* filtered in \([0-9.]*\) s.*/\1/p' "$TMP/v.err")
 		ping=$(sed -n 's/.*(ping \([0-9.]*\) s).*/\1/p' "$TMP/v.err")
