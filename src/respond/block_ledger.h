@@ -3,7 +3,7 @@
 #ifndef VG_BLOCK_LEDGER_H
 #define VG_BLOCK_LEDGER_H
 
-#include "respond/block.h"
+#include "respond/block_target.h"
 #include "respond/block_store.h"
 
 struct block_ledger_entry {

@@ -4,7 +4,7 @@
 #ifndef VG_BLOCK_TABLE_H
 #define VG_BLOCK_TABLE_H
 
-#include "respond/block.h"
+#include "respond/block_target.h"
 
 enum { BLOCK_SLOT_EMPTY, BLOCK_SLOT_USED, BLOCK_SLOT_TOMB };
 

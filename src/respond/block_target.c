@@ -1,6 +1,6 @@
 /* Block targets: addresses and CIDR networks parsed with inet_pton, kept in
  * canonical form (host bits cleared) so equal blocks compare equal byte for byte. */
-#include "respond/block.h"
+#include "respond/block_target.h"
 #include "core/err.h"
 
 #include <arpa/inet.h>
