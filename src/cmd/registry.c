@@ -27,6 +27,7 @@ extern const struct cmd_ops cmd_assess;
 extern const struct cmd_ops cmd_feed;
 extern const struct cmd_ops cmd_assets;
 extern const struct cmd_ops cmd_discover;
+extern const struct cmd_ops cmd_report;
 
 const struct cmd_ops *const cmd_registry[] = {
 	&cmd_demo,
@@ -53,6 +54,7 @@ const struct cmd_ops *const cmd_registry[] = {
 	&cmd_feed,
 	&cmd_assets,
 	&cmd_discover,
+	&cmd_report,
 	&cmd_check_config,
 	&cmd_store,
 	NULL,

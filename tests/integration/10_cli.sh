@@ -101,8 +101,15 @@ expect_eq "-q silences info logs" "$ERR" ""
 run "$VIGIL" store bogus
 expect_rc "store with a bad verb exits 2" 2
 
-run "$VIGIL" demo
+run env TMPDIR="$TMP" "$VIGIL" demo
 expect_rc "demo runs" 0
 expect_match "demo reports its store" out 'schema version'
+briefing=$(sed -n 's/^   open it in a browser: //p' <<<"$OUT")
+if [ -n "$briefing" ] && grep -q 'Daily security briefing' "$briefing" &&
+	grep -q 'http.sqli\|sqli' "$briefing"; then
+	ok "demo ends with the day's briefing, attacks included"
+else
+	not_ok "demo wrote no briefing with the attacks ('$briefing')"
+fi
 expect_clean_stderr "demo: no sanitizer report"
 finish

@@ -179,7 +179,7 @@ else
 fi
 
 # The demo drops a defanged webshell and quarantines it.
-run "$VIGIL" demo
+run env TMPDIR="$TMP" "$VIGIL" demo
 expect_rc "demo exits 0" 0
 expect_match "demo: the dropped webshell is found" out 'WEBSHELL malicious .*avatar.php \(score [0-9]+; .*china-chopper'
 expect_match "demo: and quarantined" out 'quarantined [0-9a-f]{16}-[0-9]+'

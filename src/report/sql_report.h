@@ -1,0 +1,135 @@
+/* SQL of the reports (SQLite dialect; $1/$2 are the period's bounds in µs unless
+ * said otherwise); included by the src/report C files only. Every aggregate runs in SQL so
+ * a million alerts come back as a few dozen rows. */
+#ifndef VG_SQL_REPORT_H
+#define VG_SQL_REPORT_H
+
+static const char SQL_HAS_COLUMN[] =
+    "SELECT count(*) AS n FROM sqlite_master m, pragma_table_info(m.name) c"
+    " WHERE m.type = 'table' AND m.name = $1 AND ($2 IS NULL OR c.name = $2)";
+
+/* The period's alerts, narrow: one pass over the wide alerts table (its evidence
+ * text makes every scan of it expensive), then the charts read this. */
+static const char SQL_TMP_CREATE[] =
+    "CREATE TEMP TABLE IF NOT EXISTS rpt_alerts(id INTEGER, first_seen INTEGER,"
+    " category TEXT, source_ip TEXT, sensor TEXT, rule_id TEXT, severity INTEGER,"
+    " count INTEGER)";
+static const char SQL_TMP_CLEAR[] = "DELETE FROM temp.rpt_alerts";
+static const char SQL_TMP_FILL[] =
+    "INSERT INTO temp.rpt_alerts SELECT id, first_seen, category, source_ip, sensor,"
+    " rule_id, severity, count FROM alerts WHERE first_seen >= $1 AND first_seen < $2";
+
+static const char SQL_A_TOTALS[] =
+    "SELECT count(*) AS alerts, coalesce(sum(count), 0) AS events,"
+    " count(DISTINCT source_ip) AS sources, min(first_seen) AS first,"
+    " max(first_seen) AS last FROM temp.rpt_alerts";
+/* $1 = the period's start: hour slots from it (DST days have 23 or 25). */
+static const char SQL_A_HOURS[] =
+    "SELECT (first_seen - $1) / 3600000000 AS h, coalesce(sum(count), 0) AS events"
+    " FROM temp.rpt_alerts GROUP BY h ORDER BY h";
+static const char SQL_A_DAYS[] =
+    "SELECT date(first_seen / 1000000, 'unixepoch', 'localtime') AS day, count(*) AS alerts,"
+    " coalesce(sum(count), 0) AS events FROM temp.rpt_alerts GROUP BY day ORDER BY day";
+static const char SQL_A_CATS[] =
+    "SELECT coalesce(category, '-') AS category, count(*) AS alerts,"
+    " coalesce(sum(count), 0) AS events FROM temp.rpt_alerts GROUP BY 1"
+    " ORDER BY events DESC, category LIMIT $1";
+static const char SQL_A_SOURCES[] =
+    "SELECT source_ip, count(*) AS alerts, coalesce(sum(count), 0) AS events,"
+    " max(category = 'ioc') AS ioc, max(severity) AS severity,"
+    " replace(group_concat(DISTINCT category), ',', ', ') AS categories FROM temp.rpt_alerts"
+    " WHERE source_ip IS NOT NULL AND source_ip <> '' GROUP BY source_ip"
+    " ORDER BY events DESC, source_ip LIMIT $1";
+static const char SQL_A_SITES[] =
+    "SELECT sensor, count(*) AS alerts, coalesce(sum(count), 0) AS events"
+    " FROM temp.rpt_alerts WHERE sensor IS NOT NULL AND sensor <> '' GROUP BY sensor"
+    " ORDER BY events DESC, sensor LIMIT $1";
+/* Signs of a successful intrusion: a login after a brute force, a request for a
+ * dropped script, or a web-root change vigil did not put right (no restore or
+ * quarantine done for that alert). */
+static const char SQL_A_INTRUSION[] =
+    "SELECT count(*) AS n FROM temp.rpt_alerts WHERE rule_id IN"
+    " ('auth.success_after_failures', 'webshell.accessed')"
+    " OR (category IN ('defacement', 'tamper', 'webshell') AND id NOT IN"
+    " (SELECT alert_id FROM actions WHERE alert_id IS NOT NULL AND status = 'done'"
+    " AND kind IN ('restore', 'quarantine')))";
+static const char SQL_A_TAMPER[] =
+    "SELECT count(*) AS n FROM temp.rpt_alerts"
+    " WHERE category IN ('defacement', 'tamper', 'webshell')";
+
+/* Incidents touching the period: opened in it, handled in it, or open at its end. */
+static const char SQL_INCIDENTS[] =
+    "SELECT id, title, severity, state, verdict, source_ip, target, rule_id, first_seen,"
+    " created_at, acked_at, verified_at, disposed_at, feedback_at, closed_at, due_at,"
+    " assignee FROM incidents WHERE (created_at >= $1 AND created_at < $2)"
+    " OR (disposed_at >= $1 AND disposed_at < $2)"
+    " OR (state IN ('new', 'acknowledged', 'verified') AND created_at < $2)"
+    " ORDER BY created_at, id LIMIT 20000";
+
+/* Restores and quarantines, one row per (kind, file): the guard and the scanner
+ * may both record the same quarantine. */
+static const char SQL_RESPONSES[] =
+    "SELECT kind, target, min(created_at) AS at, group_concat(DISTINCT actor) AS actor,"
+    " max(result) AS result, max(status = 'done') AS done FROM actions"
+    " WHERE kind IN ('restore', 'quarantine') AND created_at >= $1 AND created_at < $2"
+    " GROUP BY kind, target ORDER BY at LIMIT $3";
+static const char SQL_RESPONSE_COUNTS[] =
+    "SELECT count(DISTINCT CASE WHEN kind = 'restore' THEN target END) AS restored,"
+    " count(DISTINCT CASE WHEN kind = 'quarantine' THEN target END) AS quarantined"
+    " FROM actions WHERE kind IN ('restore', 'quarantine') AND status = 'done'"
+    " AND created_at >= $1 AND created_at < $2";
+
+/* $1 = the moment looked at (the period's end, or now if sooner). */
+#define BLOCK_IN_FORCE \
+	" FROM actions WHERE kind = 'block' AND created_at < $1 AND expires_at > $1" \
+	" AND (status = 'active' OR (status = 'removed' AND done_at > $1))"
+static const char SQL_BLOCKS_COUNT[] = "SELECT count(*) AS n" BLOCK_IN_FORCE;
+static const char SQL_BLOCKS_LIST[] =
+    "SELECT target, json_extract(params, '$.reason') AS reason, actor, created_at,"
+    " expires_at" BLOCK_IN_FORCE " ORDER BY created_at DESC LIMIT $2";
+static const char SQL_BLOCKS_NEW[] =
+    "SELECT count(*) AS n, count(DISTINCT target) AS targets FROM actions"
+    " WHERE kind = 'block' AND status IN ('active', 'removed')"
+    " AND created_at >= $1 AND created_at < $2";
+
+/* Findings: 008 (assess) has state/owner/deadline; 001's table has status only. */
+static const char SQL_FIND_008[] =
+    "SELECT count(*) AS total,"
+    " coalesce(sum(found_at >= $1 AND found_at < $2), 0) AS found,"
+    " coalesce(sum(state IN ('fixed', 'verified') AND fixed_at >= $1 AND fixed_at < $2), 0)"
+    " AS fixed,"
+    " coalesce(sum(state IN ('open', 'fixing') AND found_at < $2), 0) AS open,"
+    " coalesce(sum(state = 'accepted'), 0) AS accepted,"
+    " coalesce(sum(state IN ('open', 'fixing') AND severity >= 4 AND found_at < $2), 0)"
+    " AS critical FROM findings";
+static const char SQL_FIND_001[] =
+    "SELECT count(*) AS total,"
+    " coalesce(sum(found_at >= $1 AND found_at < $2), 0) AS found,"
+    " coalesce(sum(status = 'fixed' AND fixed_at >= $1 AND fixed_at < $2), 0) AS fixed,"
+    " coalesce(sum(status = 'open' AND found_at < $2), 0) AS open,"
+    " coalesce(sum(status = 'accepted'), 0) AS accepted,"
+    " coalesce(sum(status = 'open' AND severity >= 4 AND found_at < $2), 0) AS critical"
+    " FROM findings";
+static const char SQL_FIND_TOP_008[] =
+    "SELECT title, asset, severity, state, owner, deadline FROM findings"
+    " WHERE state IN ('open', 'fixing') AND found_at < $1"
+    " ORDER BY severity DESC, deadline IS NULL, deadline, id LIMIT $2";
+static const char SQL_NOTICES[] =
+    "SELECT count(*) AS open, coalesce(sum(deadline IS NOT NULL AND deadline <= $1), 0)"
+    " AS overdue FROM notices WHERE state = 'open'";
+
+static const char SQL_ASSETS[] =
+    "SELECT count(*) AS total, coalesce(sum(declared = 0), 0) AS shadow,"
+    " coalesce(sum(declared = 0 AND first_seen >= $1 AND first_seen < $2), 0) AS new_shadow"
+    " FROM assets";
+static const char SQL_ASSETS_NEW[] =
+    "SELECT address, hostname, first_seen FROM assets WHERE declared = 0"
+    " AND first_seen >= $1 AND first_seen < $2 ORDER BY first_seen LIMIT $3";
+
+static const char SQL_SHIFTS[] =
+    "SELECT person, starts_at, ends_at, daily FROM duty_shifts ORDER BY starts_at LIMIT 10000";
+static const char SQL_HANDOVERS[] =
+    "SELECT at, from_person, to_person, note FROM duty_handovers"
+    " WHERE at >= $1 AND at < $2 ORDER BY at LIMIT $3";
+
+#endif
