@@ -37,7 +37,7 @@ static const char css[] =
     "p.figs b{color:#8b1a1a}"
     "svg{display:block;width:100%;height:auto}"
     "svg text{font-size:9px;fill:#333}svg rect.b{fill:#8b1a1a}"
-    ".final h2{break-after:avoid}";
+    ".final h2{break-after:avoid}.final svg{max-width:140mm;max-height:60mm}";
 
 static void
 put(struct rw *w, const char *s, size_t n)

@@ -170,6 +170,14 @@ static const char *const en[R_COUNT_] = {
 	[R_DEL_HANDOVERS] = "Duty handovers",
 	[R_ACT_RESTORE] = "restored",
 	[R_ACT_QUARANTINE] = "quarantined",
+	[R_ADV_WEAK_FIND] = "The same weakness on {n} assets:",
+	[R_COL_PASSED] = "Passed re-check",
+	[R_COL_RESPONSES] = "Restores, quarantines",
+	[R_COL_MEASURE] = "Measure",
+	[R_COV_SHADOW] = "Shadow (undeclared) assets",
+	[R_NO_TIMES] = "No incidents were opened in this period.",
+	[R_VERDICT_TP] = "true positive",
+	[R_VERDICT_FP] = "false positive",
 };
 
 static const char *const zh[R_COUNT_] = {
@@ -338,6 +346,14 @@ static const char *const zh[R_COUNT_] = {
 	[R_DEL_HANDOVERS] = "交接班记录",
 	[R_ACT_RESTORE] = "已恢复",
 	[R_ACT_QUARANTINE] = "已隔离",
+	[R_ADV_WEAK_FIND] = "{n} 个资产存在同一问题：",
+	[R_COL_PASSED] = "复查通过",
+	[R_COL_RESPONSES] = "恢复与隔离",
+	[R_COL_MEASURE] = "指标",
+	[R_COV_SHADOW] = "影子资产（未申报）",
+	[R_NO_TIMES] = "本时段无新发事件。",
+	[R_VERDICT_TP] = "确认攻击",
+	[R_VERDICT_FP] = "误报",
 };
 
 static const char *const sev_en[] = { "info", "low", "medium", "high", "critical" };

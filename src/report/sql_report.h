@@ -132,4 +132,66 @@ static const char SQL_HANDOVERS[] =
     "SELECT at, from_person, to_person, note FROM duty_handovers"
     " WHERE at >= $1 AND at < $2 ORDER BY at LIMIT $3";
 
+/* ---- final summary ---- */
+#define LOCAL_DAY(col) "date(" col " / 1000000, 'unixepoch', 'localtime')"
+static const char SQL_TIMELINE[] =
+    "SELECT day, sum(a) AS alerts, sum(e) AS events, sum(i) AS incidents,"
+    " sum(r) AS responses, sum(b) AS blocks FROM ("
+    " SELECT " LOCAL_DAY("first_seen") " AS day, count(*) AS a, sum(count) AS e, 0 AS i,"
+    " 0 AS r, 0 AS b FROM temp.rpt_alerts GROUP BY 1"
+    " UNION ALL SELECT " LOCAL_DAY("created_at") ", 0, 0, count(*), 0, 0 FROM incidents"
+    " WHERE created_at >= $1 AND created_at < $2 GROUP BY 1"
+    " UNION ALL SELECT " LOCAL_DAY("created_at") ", 0, 0, 0,"
+    " count(DISTINCT CASE WHEN kind IN ('restore', 'quarantine') AND status = 'done'"
+    " THEN kind || ' ' || target END), sum(kind = 'block')"
+    " FROM actions WHERE created_at >= $1 AND created_at < $2 GROUP BY 1)"
+    " GROUP BY day ORDER BY day LIMIT 1000";
+#undef LOCAL_DAY
+/* Significant: high or critical, or confirmed as a real attack. */
+#define SIGNIFICANT \
+	" i.created_at >= $1 AND i.created_at < $2 AND (i.severity >= 3 OR" \
+	" i.verdict = 'true_positive')"
+static const char SQL_SIGNIFICANT[] =
+    "SELECT id, title, severity, state, verdict, source_ip, target, created_at, first_seen,"
+    " verified_at, disposed_at FROM incidents i WHERE" SIGNIFICANT " ORDER BY id LIMIT $3";
+static const char SQL_SIG_HISTORY[] =
+    "SELECT h.incident_id AS id, h.at, h.actor, h.action, h.comment FROM incident_history h"
+    " JOIN incidents i ON i.id = h.incident_id WHERE" SIGNIFICANT
+    " ORDER BY h.incident_id, h.at, h.id LIMIT 100000";
+#undef SIGNIFICANT
+
+static const char SQL_COV_SCANNED[] =
+    "SELECT count(DISTINCT asset_id) AS n FROM scan_hosts";
+static const char SQL_COV_ASSESSED[] =
+    "SELECT count(DISTINCT asset_id) AS n FROM findings WHERE asset_id IS NOT NULL";
+static const char SQL_BA_008[] =
+    "SELECT kind, count(*) AS found, sum(state IN ('fixed', 'verified')) AS fixed,"
+    " sum(state IN ('open', 'fixing')) AS open, sum(state = 'accepted') AS accepted,"
+    " sum(state = 'verified' OR check_passed = 1) AS passed FROM findings"
+    " WHERE found_at < $1 GROUP BY kind ORDER BY kind";
+static const char SQL_BA_001[] =
+    "SELECT kind, count(*) AS found, sum(status = 'fixed') AS fixed,"
+    " sum(status = 'open') AS open, sum(status = 'accepted') AS accepted, 0 AS passed"
+    " FROM findings WHERE found_at < $1 GROUP BY kind ORDER BY kind";
+
+static const char SQL_ADV_WEAK[] =
+    "SELECT category, count(*) AS alerts, sum(count) AS events FROM temp.rpt_alerts"
+    " WHERE category IS NOT NULL GROUP BY category HAVING count(*) >= 2"
+    " ORDER BY events DESC, category LIMIT 3";
+static const char SQL_ADV_WEAK_FIND[] =
+    "SELECT max(title) AS title, count(DISTINCT asset) AS n FROM findings"
+    " GROUP BY check_id HAVING n >= 2 ORDER BY n DESC LIMIT 3";
+static const char SQL_ADV_SLOW_FIX[] =
+    "SELECT count(*) AS n FROM findings WHERE deadline IS NOT NULL AND fixed_at IS NOT NULL"
+    " AND fixed_at > deadline AND fixed_at >= $1 AND fixed_at < $2";
+static const char SQL_ADV_REPEAT[] =
+    "SELECT coalesce(nullif(target, ''), source_ip, '-') AS sys, count(*) AS n FROM incidents"
+    " WHERE created_at >= $1 AND created_at < $2"
+    " AND (verdict IS NULL OR verdict <> 'false_positive') GROUP BY sys HAVING n >= 2"
+    " ORDER BY n DESC, sys LIMIT 3";
+static const char SQL_ADV_FP[] =
+    "SELECT coalesce(rule_id, '-') AS rule_id, count(*) AS n FROM incidents"
+    " WHERE verdict = 'false_positive' AND created_at >= $1 AND created_at < $2"
+    " GROUP BY 1 ORDER BY n DESC, 1 LIMIT 3";
+
 #endif

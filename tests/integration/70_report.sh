@@ -67,7 +67,7 @@ kill "$wpid"; wait "$wpid"; wpid=
 # The duty team's day.
 V incident sync >/dev/null
 sqli=$(q "select id from incidents where source_ip = '203.0.113.66' and family = 'sqli' limit 1")
-lfi=$(q "select id from incidents where source_ip = '198.51.100.23' limit 1")
+lfi=$(q "select id from incidents where rule_id = 'http.traversal.dotdot' limit 1")
 [ -n "$sqli" ] && [ -n "$lfi" ] && ok "incidents were opened" || not_ok "no incidents (sqli '$sqli', lfi '$lfi')"
 V incident ack "$sqli" --by alice -m "on it" >/dev/null &&
 V incident verify "$sqli" --by alice --verdict tp -m "real injection" >/dev/null &&
@@ -81,6 +81,7 @@ V block add 203.0.113.66 --for 1d --reason sqlmap --by alice >/dev/null && ok "a
 V duty add --person alice --from "$DAY 08:00" --to "$DAY 20:00" --daily --by admin >/dev/null &&
 V duty add --person bob --from "$DAY 20:00" --to "$(date -d "$DAY + 1 day" +%F) 08:00" --daily --by admin >/dev/null &&
 V duty handover alice bob -m "1 open incident <b>watch it</b>" --by alice >/dev/null &&
+V duty handover bob alice -m '=HYPERLINK("http://evil.example/","x")' --by bob >/dev/null &&
 	ok "duty roster and a handover" || not_ok "duty"
 # An ack clock of 1 s: the untouched incidents become overdue.
 overdue() { [ "$(q "select count(*) from incidents where state = 'new' and due_at <= cast(strftime('%s','now') as integer) * 1000000")" -ge 1 ]; }
@@ -138,6 +139,48 @@ expect_rc "a bad --date is a usage error" 2
 run V report weekly
 expect_rc "an unknown report is a usage error" 2
 
+# ---- the final work summary and its deliverables ----
+NEXT=$(date -d "$DAY + 1 day" +%F)
+run V report final --from "$DAY" --to "$NEXT" -o final-en.html
+expect_rc "final summary (en)" 0
+expect_match "it names the deliverables directory" out "final-en-deliverables/ \(7 deliverables"
+H=$(cat final-en.html)
+has "final: title" "<h1>Final work summary</h1>"
+has "final: the same status sentence" "$events attack events from $sources sources"
+has "final: the handling chain names who acknowledged" "<b>Acknowledged</b>"
+has "final: alice disposed" "alice: block 203.0.113.66"
+has "final: bob closed" "<b>Closed</b>"
+has "final: dispose times against the SLA" "Opened to disposed"
+has "final: advice names the rule with the false positive" "Rule with most false positives (1): tune it <b>http.traversal"
+has "final: deliverables with their hashes" "SHA-256"
+cd final-en-deliverables
+sha256sum -c --quiet SHA256SUMS && ok "SHA256SUMS checks" || not_ok "SHA256SUMS does not check"
+for f in assets.csv rectification.csv incidents.json notices.csv alerts.csv actions.csv handovers.csv; do
+	grep -q "  $f\$" SHA256SUMS || not_ok "$f not in SHA256SUMS"
+	h=$(sha256sum "$f" | cut -d' ' -f1)
+	grep -qF "$h" ../final-en.html || not_ok "the report does not list $f's hash"
+done
+expect_eq "deliverables are private" "$(stat -c %a . alerts.csv incidents.json | sort -u | tr '\n' ' ')" "600 700 "
+expect_eq "alerts.csv holds the period's alerts" "$(($(wc -l <alerts.csv) - 1))" \
+	"$(cd .. && q "select count(*) from alerts where $within")"
+python3 - <<'PY' && ok "incidents.json: history with who" || not_ok "incidents.json lacks the history"
+import json
+inc = json.load(open("incidents.json"))
+steps = [(h["action"], h["actor"]) for i in inc for h in i["history"]]
+assert ("ack", "alice") in steps and ("close", "bob") in steps, steps
+PY
+grep -qF "\"'=HYPERLINK(" handovers.csv && ok "a formula in a CSV cell is defused" ||
+	not_ok "formula cell not defused: $(cat handovers.csv)"
+cd ..
+run V report final --from "$DAY" --to "$NEXT" --lang zh -o final-zh.html --exports x-zh
+expect_rc "final summary (zh)" 0
+H=$(cat final-zh.html)
+has "final (zh): title" "<h1>工作总结</h1>"
+has "final (zh): planning advice" "安全规划建议"
+has "final (zh): deliverables in Chinese" "整改清单"
+run V report final --from "$NEXT" --to "$DAY"
+expect_rc "final with --to before --from is a usage error" 2
+
 # ---- PDF ----
 if command -v chromium >/dev/null && command -v pdftoppm >/dev/null; then
 	for lang in en zh; do
@@ -153,6 +196,10 @@ if command -v chromium >/dev/null && command -v pdftoppm >/dev/null; then
 	pdftotext daily-zh.pdf - | grep -q "每日简报" && ok "PDF text has the Chinese title" || not_ok "PDF text (zh)"
 	pdftotext daily-zh.pdf - | grep -q "未发现成功入侵迹象\|疑似入侵" && ok "PDF text has the Chinese status" ||
 		not_ok "PDF text lacks the Chinese status"
+	run V report final --from "$DAY" --to "$NEXT" --lang zh --format pdf -o final-zh.pdf --exports x-pdf
+	expect_rc "final PDF (zh)" 0
+	pdftotext final-zh.pdf - | grep -q "工作总结" && ok "final PDF text (zh)" || not_ok "final PDF text (zh)"
+	pdftoppm -r 50 -png -f 1 -l 1 final-zh.pdf final-zh
 else
 	skip "PDF output" "needs chromium and poppler-utils"
 fi
