@@ -10,7 +10,6 @@
 #include <string.h>
 #include <time.h>
 
-#define TOP_SOURCES 8
 #define TOP_SITES 5
 #define TOP_CATS 8
 #define MAX_INCIDENTS 5
@@ -24,13 +23,12 @@
 #define MAX_HOURS 25	/* a day that leaves daylight-saving time */
 
 static void
-hours_chart(struct rw *w)
+hours_chart(struct rw *w, const struct report_facts *f)
 {
-	const struct store_val v[] = { SV_INT(w->o->from_us) };
 	struct svg_bar bars[MAX_HOURS];
 	char labels[MAX_HOURS][8];
 	size_t n = (size_t)((w->o->to_us - w->o->from_us + 3599999999LL) / 3600000000LL), i;
-	json_t *rows, *r;
+	json_t *r;
 
 	if (n > MAX_HOURS)
 		n = MAX_HOURS;
@@ -41,44 +39,39 @@ hours_chart(struct rw *w)
 		snprintf(labels[i], sizeof(labels[i]), "%02d", tm.tm_hour);
 		bars[i] = (struct svg_bar){ labels[i], 0 };
 	}
-	rows = rw_query(w, SQL_A_HOURS, v, 1, 0);
-	json_array_foreach(rows, i, r) {
+	json_array_foreach(f->rollup, i, r) {
 		long long h = rj_int(r, "h");
 		if (h >= 0 && (size_t)h < n)
-			bars[h].value = rj_int(r, "events");
+			bars[h].value += rj_int(r, "events");
 	}
-	json_decref(rows);
 	svg_vbars(w, bars, n, 3);
 }
 
 static void
-categories_chart(struct rw *w)
+categories_chart(struct rw *w, const struct report_facts *f)
 {
-	const struct store_val v[] = { SV_INT(TOP_CATS) };
 	struct svg_bar bars[TOP_CATS];
-	json_t *rows = rw_query(w, SQL_A_CATS, v, 1, 0), *r;
+	json_t *rows = facts_by(f, "category", TOP_CATS), *r;
 	size_t i, n = 0;
 
 	json_array_foreach(rows, i, r) {
 		if (n < TOP_CATS)
-			bars[n++] = (struct svg_bar){ rj_str(r, "category"), rj_int(r, "events") };
+			bars[n++] = (struct svg_bar){ rj_str(r, "key"), rj_int(r, "events") };
 	}
 	svg_hbars(w, bars, n);
 	json_decref(rows);
 }
 
 static void
-sources(struct rw *w)
+sources(struct rw *w, const struct report_facts *f)
 {
 	static const enum rstr cols[] = { R_COL_SOURCE, R_COL_EVENTS, R_COL_CATEGORY, R_COL_LABELS };
-	const struct store_val v[] = { SV_INT(TOP_SOURCES) };
-	json_t *rows = rw_query(w, SQL_A_SOURCES, v, 1, 0), *r;
+	json_t *rows = f->top_sources, *r;
 	size_t i;
 
 	rw_h2(w, R_TOP_SOURCES);
 	if (json_array_size(rows) == 0) {
 		rw_none(w, R_NO_ALERTS);
-		json_decref(rows);
 		return;
 	}
 	rw_table(w, cols, 4);
@@ -97,16 +90,14 @@ sources(struct rw *w)
 		rw_raw(w, "</td></tr>\n");
 	}
 	rw_table_end(w);
-	json_decref(rows);
 }
 
 static void
-sites(struct rw *w)
+sites(struct rw *w, const struct report_facts *f)
 {
 	static const enum rstr cols[] = { R_COL_SITE, R_COL_ALERTS, R_COL_EVENTS };
-	const struct store_val v[] = { SV_INT(TOP_SITES) };
-	json_t *rows = rw_query(w, SQL_A_SITES, v, 1, 0), *r;
-	size_t i;
+	json_t *rows = facts_by(f, "sensor", TOP_SITES + 1), *r;
+	size_t i, shown = 0;
 
 	rw_h2(w, R_TOP_SITES);
 	if (json_array_size(rows) == 0) {
@@ -116,8 +107,10 @@ sites(struct rw *w)
 	}
 	rw_table(w, cols, 3);
 	json_array_foreach(rows, i, r) {
+		if (!*rj_str(r, "key") || shown++ >= TOP_SITES)	/* no site: web-root-less alerts */
+			continue;
 		rw_raw(w, "<tr>");
-		rw_td(w, rj_str(r, "sensor"));
+		rw_td(w, rj_str(r, "key"));
 		rw_td_int(w, rj_int(r, "alerts"));
 		rw_td_int(w, rj_int(r, "events"));
 		rw_raw(w, "</tr>\n");
@@ -378,17 +371,17 @@ report_daily(struct rw *w)
 	rw_raw(w, "<div class=\"grid\"><div>");
 	rw_h2(w, R_ATTACKS_HOUR);
 	if (f.alerts)
-		hours_chart(w);
+		hours_chart(w, &f);
 	else
 		rw_none(w, R_NO_ALERTS);
 	rw_h2(w, R_ATTACKS_CAT);
 	if (f.alerts)
-		categories_chart(w);
+		categories_chart(w, &f);
 	else
 		rw_none(w, R_NO_ALERTS);
 	rw_raw(w, "</div><div>");
-	sources(w);
-	sites(w);
+	sources(w, &f);
+	sites(w, &f);
 	rw_raw(w, "</div></div>\n<div class=\"grid\"><div>");
 	incidents(w, &f);
 	tamper(w, &f);

@@ -122,6 +122,27 @@ duty_facts(struct rw *w, struct report_facts *f)
 	json_decref(rows);
 }
 
+static void
+source_categories(struct rw *w, struct report_facts *f)
+{
+	struct store_val v[FACTS_TOP_SOURCES];
+	json_t *rows, *r, *s;
+	size_t i, j, n = json_array_size(f->top_sources);
+
+	if (n == 0)
+		return;
+	for (i = 0; i < FACTS_TOP_SOURCES; i++)
+		v[i] = i < n ? SV_TEXT(rj_str(json_array_get(f->top_sources, i), "source_ip")) : SV_NULL;
+	rows = rw_query(w, SQL_A_SOURCE_CATS, v, FACTS_TOP_SOURCES, 0);
+	json_array_foreach(rows, i, r) {
+		json_array_foreach(f->top_sources, j, s) {
+			if (strcmp(rj_str(s, "source_ip"), rj_str(r, "source_ip")) == 0)
+				json_object_set(s, "categories", json_object_get(r, "categories"));
+		}
+	}
+	json_decref(rows);
+}
+
 int
 report_facts(struct rw *w, struct report_facts *f)
 {
@@ -131,11 +152,22 @@ report_facts(struct rw *w, struct report_facts *f)
 	f->at = w->o->now_us < w->o->to_us ? w->o->now_us : w->o->to_us;
 	const struct store_val at[] = { SV_INT(f->at) };
 
-	row_counts(w, SQL_A_TOTALS, NULL, 0,
-	    (const char *const[]){ "alerts", "events", "sources", "first", "last" },
-	    (long long *const[]){ &f->alerts, &f->events, &f->sources, &f->first, &f->last }, 5);
-	f->intrusion = rw_count(w, SQL_A_INTRUSION, NULL, 0);
-	f->tamper_alerts = rw_count(w, SQL_A_TAMPER, NULL, 0);
+	const struct store_val top[] = { SV_INT(FACTS_TOP_SOURCES) };
+	const struct store_val start[] = { SV_INT(w->o->from_us) };
+	json_t *r;
+	size_t i;
+
+	f->rollup = rw_query(w, SQL_A_ROLLUP, start, 1, 0);
+	json_array_foreach(f->rollup, i, r) {
+		f->alerts += rj_int(r, "alerts");
+		f->events += rj_int(r, "events");
+	}
+	row_counts(w, SQL_A_SIGNS, NULL, 0,
+	    (const char *const[]){ "intrusion", "tamper", "first", "last" },
+	    (long long *const[]){ &f->intrusion, &f->tamper_alerts, &f->first, &f->last }, 4);
+	f->top_sources = rw_query(w, SQL_A_SOURCES, top, 1, 0);
+	f->sources = rj_int(json_array_get(f->top_sources, 0), "n_sources");
+	source_categories(w, f);
 	row_counts(w, SQL_RESPONSE_COUNTS, v, 2, (const char *const[]){ "restored", "quarantined" },
 	    (long long *const[]){ &f->restored, &f->quarantined }, 2);
 	f->blocks_now = rw_count(w, SQL_BLOCKS_COUNT, at, 1);
@@ -163,8 +195,55 @@ report_facts(struct rw *w, struct report_facts *f)
 void
 report_facts_free(struct report_facts *f)
 {
+	json_decref(f->rollup);
+	json_decref(f->top_sources);
 	json_decref(f->incidents);
-	f->incidents = NULL;
+	f->rollup = f->top_sources = f->incidents = NULL;
+}
+
+static int
+by_events(const void *a, const void *b)
+{
+	const json_t *x = *(const json_t *const *)a, *y = *(const json_t *const *)b;
+	long long ex = rj_int(x, "events"), ey = rj_int(y, "events");
+
+	if (ex != ey)
+		return ex < ey ? 1 : -1;
+	return strcmp(rj_str(x, "key"), rj_str(y, "key"));
+}
+
+json_t *
+facts_by(const struct report_facts *f, const char *key, size_t max)
+{
+	json_t *map = json_object(), *out = json_array(), *r, *e;
+	json_t **all = NULL;
+	const char *k;
+	size_t i, n = 0;
+
+	if (!map || !out)
+		goto out;
+	json_array_foreach(f->rollup, i, r) {
+		k = rj_str(r, key);
+		if (!(e = json_object_get(map, k))) {
+			e = json_pack("{s:s, s:I, s:I}", "key", k, "alerts", (json_int_t)0, "events",
+			    (json_int_t)0);
+			if (!e || json_object_set_new(map, k, e) != 0)
+				goto out;
+		}
+		json_object_set_new(e, "alerts", json_integer(rj_int(e, "alerts") + rj_int(r, "alerts")));
+		json_object_set_new(e, "events", json_integer(rj_int(e, "events") + rj_int(r, "events")));
+	}
+	if (!(all = calloc(json_object_size(map) + 1, sizeof(*all))))
+		goto out;
+	json_object_foreach(map, k, e)
+		all[n++] = e;
+	qsort(all, n, sizeof(*all), by_events);
+	for (i = 0; i < n && i < max; i++)
+		json_array_append(out, all[i]);
+out:
+	free(all);
+	json_decref(map);
+	return out;
 }
 
 long long

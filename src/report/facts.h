@@ -9,6 +9,8 @@ struct report_facts {
 	long long alerts, events, sources, first, last;
 	long long intrusion, tamper_alerts, restored, quarantined;
 	long long blocks_now, blocks_new, blocks_new_targets;
+	json_t *rollup;			/* SQL_A_ROLLUP rows: hour x category x site (owned) */
+	json_t *top_sources;		/* SQL_A_SOURCES rows (owned) */
 	json_t *incidents;		/* SQL_INCIDENTS rows (owned) */
 	long long inc_opened, inc_handled, inc_within, inc_late, inc_overdue, inc_fp;
 	bool findings_008;		/* assess's findings table (state, owner, deadline) */
@@ -23,6 +25,12 @@ struct report_facts {
  * report_facts_free, also after a failure. */
 int report_facts(struct rw *w, struct report_facts *f);
 void report_facts_free(struct report_facts *f);
+
+#define FACTS_TOP_SOURCES 8
+
+/* The rollup summed over one of its keys ("category" or "sensor"): a new array of
+ * {key, alerts, events}, most events first, at most max rows (caller decrefs). */
+json_t *facts_by(const struct report_facts *f, const char *key, size_t max);
 
 /* When an incident row was handled: disposed, or verified as a false positive. */
 int64_t facts_handled_at(const json_t *inc);
