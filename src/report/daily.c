@@ -11,15 +11,15 @@
 #include <time.h>
 
 #define TOP_SITES 5
-#define TOP_CATS 8
-#define MAX_INCIDENTS 5
-#define TITLE_MAX 90	/* bytes of an incident's title on the one-page briefing */
+#define TOP_CATS 6
+#define MAX_INCIDENTS 4
+#define TITLE_MAX 70	/* bytes of an incident's title on the one-page briefing */
 #define PATH_MAX_SHOWN 70
-#define MAX_RESPONSES 4
-#define MAX_BLOCKS 5
-#define MAX_FINDINGS 4
-#define MAX_ASSETS 4
-#define MAX_HANDOVERS 4
+#define MAX_RESPONSES 3
+#define MAX_BLOCKS 3
+#define MAX_FINDINGS 3
+#define MAX_ASSETS 3
+#define MAX_HANDOVERS 3
 #define MAX_HOURS 25	/* a day that leaves daylight-saving time */
 
 static void
@@ -385,8 +385,8 @@ report_daily(struct rw *w)
 	rw_raw(w, "</div></div>\n<div class=\"grid\"><div>");
 	incidents(w, &f);
 	tamper(w, &f);
-	blocks(w, &f);
 	rw_raw(w, "</div><div>");
+	blocks(w, &f);
 	findings(w, &f);
 	assets(w, &f);
 	report_duty(w, &f, MAX_HANDOVERS);

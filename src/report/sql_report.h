@@ -171,8 +171,8 @@ static const char SQL_ADV_WEAK[] =
     " WHERE category IS NOT NULL GROUP BY category HAVING count(*) >= 2"
     " ORDER BY events DESC, category LIMIT 3";
 static const char SQL_ADV_WEAK_FIND[] =
-    "SELECT max(title) AS title, count(DISTINCT asset) AS n FROM findings"
-    " GROUP BY check_id HAVING n >= 2 ORDER BY n DESC LIMIT 3";
+    "SELECT title, count(DISTINCT asset) AS n FROM findings"
+    " GROUP BY check_id, title HAVING n >= 2 ORDER BY n DESC, title LIMIT 3";
 static const char SQL_ADV_SLOW_FIX[] =
     "SELECT count(*) AS n FROM findings WHERE deadline IS NOT NULL AND fixed_at IS NOT NULL"
     " AND fixed_at > deadline AND fixed_at >= $1 AND fixed_at < $2";

@@ -83,6 +83,20 @@ V duty add --person bob --from "$DAY 20:00" --to "$(date -d "$DAY + 1 day" +%F) 
 V duty handover alice bob -m "1 open incident <b>watch it</b>" --by alice >/dev/null &&
 V duty handover bob alice -m '=HYPERLINK("http://evil.example/","x")' --by bob >/dev/null &&
 	ok "duty roster and a handover" || not_ok "duty"
+# Rectification (assess, migration 008): one critical item fixed and verified, one
+# critical left open, one risk accepted. Assets: one declared, one shadow found today.
+A() { V assess "$@" --by alice >/dev/null; }
+A add --title "Struts2 RCE S2-045" --asset www.example.cn --severity critical --deadline +1d &&
+A add --title "Admin panel <exposed>" --asset 10.0.0.5 --severity critical &&
+A add --title "Legacy FTP" --asset 10.0.0.9 --severity medium &&
+fixed=$(q "select id from findings where title like 'Struts2%'") &&
+A set-state "$fixed" fixing && A set-state "$fixed" fixed -m "patched" &&
+A set-state "$fixed" verified -m "re-checked: not vulnerable" &&
+A accept "$(q "select id from findings where title = 'Legacy FTP'")" --approver director --reason "retired after the event" &&
+	ok "rectification items through vigil assess" || not_ok "vigil assess failed"
+now_us=$(($(date +%s) * 1000000))
+q "insert into assets(address, hostname, declared, first_seen, last_seen) values
+	('10.0.0.5', 'portal', 1, $now_us, $now_us), ('10.0.0.77', 'test-<box>', 0, $now_us, $now_us)"
 # An ack clock of 1 s: the untouched incidents become overdue.
 overdue() { [ "$(q "select count(*) from incidents where state = 'new' and due_at <= cast(strftime('%s','now') as integer) * 1000000")" -ge 1 ]; }
 wait_for 60 overdue ||
@@ -120,7 +134,15 @@ has "the webshell's name is escaped" "x&lt;img src=x onerror=alert(1)&gt;.php"
 hasnt "no raw markup from the store" "<img src=x"
 hasnt "no script in the report" "<script"
 has "decision: overdue incidents" "are past their SLA and still open"
-has "findings: one line without data" "No vulnerability or rectification records in the store."
+has "findings found today as in the store" "Found in this period <b>$(q "select count(*) from findings where found_at >= $from and found_at < $to")</b>"
+has "one fixed" "Fixed in this period <b>1</b>"
+has "one open" "Open now <b>1</b>"
+has "one accepted" "Accepted risks <b>1</b>"
+has "the open item's title is escaped" "Admin panel &lt;exposed&gt;"
+has "decision: a critical item is open" "1 critical vulnerabilities or rectification items are open"
+has "decision: an accepted risk to confirm" "1 risks were accepted rather than fixed"
+has "a new shadow asset" "New shadow (undeclared) assets found in this period <b>1</b>"
+has "its host name escaped" "test-&lt;box&gt;"
 
 run V report daily --date "$DAY" --lang zh -o daily-zh.html
 expect_rc "daily briefing (zh)" 0
@@ -153,8 +175,11 @@ has "final: bob closed" "<b>Closed</b>"
 has "final: dispose times against the SLA" "Opened to disposed"
 has "final: advice names the rule with the false positive" "Rule with most false positives (1): tune it <b>http.traversal"
 has "final: deliverables with their hashes" "SHA-256"
+has "final: before/after: the fixed item passed its re-check" "<td>$(q "select kind from findings limit 1")</td><td class=\"n\">3</td><td class=\"n\">1</td><td class=\"n\">1</td><td class=\"n\">1</td><td class=\"n\">1</td>"
+has "final: advice on the shadow asset found late" "1 shadow assets were found only during the event"
 cd final-en-deliverables
 sha256sum -c --quiet SHA256SUMS && ok "SHA256SUMS checks" || not_ok "SHA256SUMS does not check"
+expect_eq "rectification.csv lists the three items" "$(($(wc -l <rectification.csv) - 1))" 3
 for f in assets.csv rectification.csv incidents.json notices.csv alerts.csv actions.csv handovers.csv; do
 	grep -q "  $f\$" SHA256SUMS || not_ok "$f not in SHA256SUMS"
 	h=$(sha256sum "$f" | cut -d' ' -f1)
