@@ -95,14 +95,9 @@ write_report(struct vg_ctx *ctx, struct report_opts *ro, const struct report_fil
 	char err[1024];
 	int ret, r;
 
-	if ((ret = cmd_load_config(ctx, &cfg)) != VG_EXIT_OK)
-		return ret;
-	ro->cfg = cfg;
-	if (store_open(cfg->store.backend, cfg->store.path, &ctx->log, &st, err, sizeof(err)) != VG_OK) {
-		cmd_eprintf("vigil report: %s", err);
-		ret = VG_EXIT_RUNTIME;
+	if ((ret = cmd_open_store(ctx, "report", &cfg, &st)) != VG_EXIT_OK)
 		goto out;
-	}
+	ro->cfg = cfg;
 	if ((r = report_write(st, ro, f, &res, err, sizeof(err))) != VG_OK) {
 		cmd_eprintf("vigil report: %s", err);
 		if (f->pdf && access(f->html, F_OK) == 0)
