@@ -61,10 +61,14 @@ tls_recheck(struct assess_ctx *ctx, const struct assess_item *it, bool *passed, 
 	struct wc_seen seen = { .evidence = ev, .size = evsz };
 	struct tls_opts o = { .only = it->check_id };
 	struct tls_stats st;
-	char why[512] = "";
+	char why[512] = "", host[256], port[16];
 	int rc;
 
 	*passed = false;
+	/* judged as the run judged it: internal when the register says so */
+	if (tls_parse_target(it->target, host, sizeof(host), port, sizeof(port)) == 0 &&
+	    webcheck_asset_internal(ctx->st, host, &o.internal) != VG_OK)
+		o.internal = false;
 	rc = tls_check_target(it->target, it->asset_id, &o, webcheck_seen, &seen, &st, why,
 	    sizeof(why));
 	if (rc == VG_ERR_INVAL)

@@ -35,6 +35,20 @@ struct vg_store;
 int webcheck_upsert(struct vg_store *st, const struct wc_finding *f, const char *actor,
     int64_t *id, bool *created);
 
+/* A target in scope from the asset register. */
+struct wc_target {
+	char *target;		/* "scheme://host:port/" (web) or "host:port" (tls) */
+	int64_t asset_id;
+	bool internal;		/* the register says not internet-facing */
+};
+/* The register's targets in scope: declared assets' open TCP services speaking HTTP
+ * (tls false) or TLS (tls true). *out (free with webcheck_targets_free) and *n.
+ * 0 or VG_ERR_STORE / VG_ERR_NOMEM. */
+int webcheck_asset_targets(struct vg_store *st, bool tls, struct wc_target **out, size_t *n);
+void webcheck_targets_free(struct wc_target *t, size_t n);
+/* *internal = the register knows host (address or host name) as not internet-facing. */
+int webcheck_asset_internal(struct vg_store *st, const char *host, bool *internal);
+
 /* A wc_finding_fn for rechecks: counts findings and keeps the first one's evidence. */
 struct wc_seen {
 	size_t count;

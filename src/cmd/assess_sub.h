@@ -22,6 +22,14 @@ struct wc_printer {
 /* A wc_finding_fn; arg is a struct wc_printer. 0, or the store's error. */
 int cmd_assess_print_finding(void *arg, const struct wc_finding *f);
 
+struct wc_target;
+struct vg_store;
+/* The targets of `assess web|tls`: argv[0..argc) as given, or with assets the
+ * register's targets in scope (webcheck_asset_targets). *out is freed with
+ * webcheck_targets_free. VG_EXIT_*, printing why. */
+int cmd_assess_targets(struct vg_store *st, bool tls, bool assets, int argc, char **argv,
+    struct wc_target **out, size_t *n);
+
 /* Usage and help lines of the three, for `vigil assess --help`. */
 extern const char cmd_assess_web_help[];
 extern const char cmd_assess_tls_help[];

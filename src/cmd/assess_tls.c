@@ -12,13 +12,16 @@
 
 const char cmd_assess_tls_help[] =
     "usage: vigil assess tls [--check ID] [--timeout DUR] [--expiry-days N] [--internal]\n"
-    "                        [--by WHO] HOST:PORT...\n"
+    "                        [--by WHO] HOST:PORT...|--assets\n"
     "  Handshakes with each service (port 443 when none is given): old protocols\n"
     "  accepted (SSLv3 where this OpenSSL can still offer it, TLS 1.0, TLS 1.1), weak\n"
     "  ciphers accepted, the certificate expired, not yet valid, expiring soon, not\n"
     "  matching the host name, self-signed. Checks: tls-sslv3 tls-tls10 tls-tls11\n"
     "  tls-weak-cipher tls-cert-expired tls-cert-not-yet-valid tls-cert-expiring\n"
     "  tls-hostname-mismatch tls-self-signed.\n"
+    "  --assets           the TLS services of the declared assets in the register; a\n"
+    "                     service whose asset is marked not internet-facing counts as\n"
+    "                     --internal (so does an explicit HOST the register marks so)\n"
     "  --check ID         run only this check\n"
     "  --timeout DUR      per connection (default 5s)\n"
     "  --expiry-days N    'expiring soon' below N days (default 30)\n"
@@ -40,8 +43,12 @@ cmd_assess_tls(struct vg_ctx *ctx, int argc, char **argv)
 		{ "expiry-days", required_argument, NULL, 'e' },
 		{ "internal", no_argument, NULL, 'i' },
 		{ "by", required_argument, NULL, 'b' },
+		{ "assets", no_argument, NULL, 'A' },
 		{ NULL, 0, NULL, 0 },
 	};
+	struct wc_target *tg = NULL;
+	size_t ntg = 0;
+	bool assets = false;
 	struct cases_cmd cc = { 0 };
 	const char *by = NULL;
 	char host[256], port[16];
@@ -60,6 +67,7 @@ cmd_assess_tls(struct vg_ctx *ctx, int argc, char **argv)
 		case 'c': o.only = optarg; break;
 		case 'i': o.internal = true; break;
 		case 'b': by = optarg; break;
+		case 'A': assets = true; break;
 		case 'w':
 			if (vg_parse_duration(optarg, &n) != VG_OK || n < 1 || n > 600)
 				return cmd_usage_error(&tls_cmd, "--timeout: expected 1s..10m, got '%s'",
@@ -76,8 +84,9 @@ cmd_assess_tls(struct vg_ctx *ctx, int argc, char **argv)
 	}
 	if (c == 0)
 		return VG_EXIT_USAGE;
-	if (optind >= argc)
-		return cmd_usage_error(&tls_cmd, "which service? give HOST:PORT");
+	if ((optind >= argc) == !assets)
+		return cmd_usage_error(&tls_cmd, "which services? give HOST:PORT or --assets "
+		    "(not both)");
 	for (int i = optind; i < argc; i++)
 		if (tls_parse_target(argv[i], host, sizeof(host), port, sizeof(port)) != VG_OK)
 			return cmd_usage_error(&tls_cmd, "'%s' is not HOST:PORT", argv[i]);
@@ -87,27 +96,40 @@ cmd_assess_tls(struct vg_ctx *ctx, int argc, char **argv)
 	}
 	pr.st = cc.st;
 	pr.actor = cases_cmd_actor(by);
-	for (int i = optind; i < argc; i++) {
+	if ((ret = cmd_assess_targets(cc.st, true, assets, argc - optind, argv + optind, &tg,
+		 &ntg)) != VG_EXIT_OK)
+		goto out;
+	for (size_t i = 0; i < ntg; i++) {
+		struct tls_opts to = o;
 		struct tls_stats st;
+		const char *t = tg[i].target;
 		char why[512] = "";
+		bool internal = tg[i].internal;
 
-		rc = tls_check_target(argv[i], 0, &o, cmd_assess_print_finding, &pr, &st, why,
+		/* the register may know the host as internal (not internet-facing) */
+		if (!internal && tls_parse_target(t, host, sizeof(host), port, sizeof(port)) == 0 &&
+		    webcheck_asset_internal(cc.st, host, &internal) != VG_OK)
+			internal = false;
+		to.internal = o.internal || internal;
+		rc = tls_check_target(t, tg[i].asset_id, &to, cmd_assess_print_finding, &pr, &st, why,
 		    sizeof(why));
 		if (rc == VG_ERR_STORE || rc == VG_ERR_NOMEM || rc == VG_ERR_INVAL) {
 			ret = rc == VG_ERR_INVAL ? VG_EXIT_USAGE : VG_EXIT_RUNTIME;
 			break;
 		}
 		if (rc) {
-			cmd_eprintf("vigil assess tls: %s: not checked: %s", argv[i],
+			cmd_eprintf("vigil assess tls: %s: not checked: %s", t,
 			    why[0] ? why : vg_strerror(rc));
 			ret = VG_EXIT_RUNTIME;
 			continue;
 		}
 		if (!ctx->json)
 			cmd_eprintf("tls %s: %s %s, certificate valid until %s; %zu handshakes, %zu "
-			    "probes this OpenSSL cannot offer", argv[i], st.protocol, st.cipher,
+			    "probes this OpenSSL cannot offer", t, st.protocol, st.cipher,
 			    st.not_after[0] ? st.not_after : "(none)", st.handshakes, st.untested);
 	}
+out:
+	webcheck_targets_free(tg, ntg);
 	cases_cmd_close(&cc);
 	if (ret == VG_EXIT_OK && pr.count)
 		ret = VG_EXIT_FOUND;

@@ -16,13 +16,15 @@
 
 const char cmd_assess_web_help[] =
     "usage: vigil assess web [--templates PATH] [--template ID] [--rate N] [--parallel N]\n"
-    "                        [--timeout DUR] [--max-size SIZE] [--by WHO] URL...\n"
+    "                        [--timeout DUR] [--max-size SIZE] [--by WHO] URL...|--assets\n"
     "  Runs the web exposure templates (rules/web/*.yaml) against each site: exposed\n"
     "  .git/.svn/.env/.DS_Store, backup archives and dumps, directory listing, default\n"
     "  and test pages, admin consoles, PUT/DELETE/TRACE, CORS, cookies, security headers,\n"
     "  HTTP without HTTPS. Only reading requests (GET, HEAD, OPTIONS, TRACE) to the\n"
     "  given sites; redirects are not followed. The site's not-found page is learnt\n"
     "  first, and answers that look like it are dropped.\n"
+    "  --assets           the sites of the asset register in scope: declared assets'\n"
+    "                     open HTTP services (`vigil assets`); scanned-only ones are not\n"
     "  --templates PATH   template file or directory (default: the shipped rules/web)\n"
     "  --template ID      run only this template\n"
     "  --rate N           requests per second per host (default 10)\n"
@@ -73,6 +75,37 @@ cmd_assess_print_finding(void *arg, const struct wc_finding *f)
 	return 0;
 }
 
+int
+cmd_assess_targets(struct vg_store *st, bool tls, bool assets, int argc, char **argv,
+    struct wc_target **out, size_t *n)
+{
+	struct wc_target *t;
+	int rc;
+
+	if (assets) {
+		if ((rc = webcheck_asset_targets(st, tls, out, n)) != VG_OK) {
+			cmd_eprintf("vigil assess %s: the asset register: %s", tls ? "tls" : "web",
+			    vg_strerror(rc));
+			return VG_EXIT_RUNTIME;
+		}
+		if (*n == 0)
+			cmd_eprintf("vigil assess %s: no declared asset in the register has an open "
+			    "%s service (`vigil assets list`)", tls ? "tls" : "web",
+			    tls ? "TLS" : "HTTP");
+		return VG_EXIT_OK;
+	}
+	if (!(t = calloc((size_t)argc + 1, sizeof(*t))))
+		return VG_EXIT_RUNTIME;
+	for (int i = 0; i < argc; i++)
+		if (!(t[i].target = strdup(argv[i]))) {
+			webcheck_targets_free(t, (size_t)i);
+			return VG_EXIT_RUNTIME;
+		}
+	*out = t;
+	*n = (size_t)argc;
+	return VG_EXIT_OK;
+}
+
 static void
 tmpl_error(void *arg, const char *msg)
 {
@@ -82,6 +115,7 @@ tmpl_error(void *arg, const char *msg)
 
 struct web_opts {
 	const char *templates, *only, *by;
+	bool assets;
 	struct web_http_opts http;
 };
 
@@ -94,6 +128,7 @@ on_opt(int c, const char *v, struct web_opts *o)
 	case 'T': o->templates = v; return 0;
 	case 't': o->only = v; return 0;
 	case 'b': o->by = v; return 0;
+	case 'A': o->assets = true; return 0;
 	case 'r':
 		if (vg_parse_ll(v, 1, 1000, &n) != VG_OK)
 			return cmd_usage_error(&web_cmd, "--rate: expected 1..1000, got '%s'", v);
@@ -129,8 +164,11 @@ cmd_assess_web(struct vg_ctx *ctx, int argc, char **argv)
 		{ "timeout", required_argument, NULL, 'w' },
 		{ "max-size", required_argument, NULL, 'm' },
 		{ "by", required_argument, NULL, 'b' },
+		{ "assets", no_argument, NULL, 'A' },
 		{ NULL, 0, NULL, 0 },
 	};
+	struct wc_target *tg = NULL;
+	size_t ntg = 0;
 	struct cases_cmd cc = { 0 };
 	struct web_opts o = { 0 };
 	struct web_tmpl_set ts = { 0 };
@@ -148,8 +186,8 @@ cmd_assess_web(struct vg_ctx *ctx, int argc, char **argv)
 			return ret;
 	if (c == 0)
 		return VG_EXIT_USAGE;
-	if (optind >= argc)
-		return cmd_usage_error(&web_cmd, "which site? give one or more URLs");
+	if ((optind >= argc) == !o.assets)
+		return cmd_usage_error(&web_cmd, "which sites? give URLs or --assets (not both)");
 	if (!o.templates) {
 		if (vg_find_data_dir("rules/web", dir, sizeof(dir)) != VG_OK) {
 			cmd_eprintf("vigil assess web: no rules/web found beside vigil or in "
@@ -176,29 +214,34 @@ cmd_assess_web(struct vg_ctx *ctx, int argc, char **argv)
 		goto out;
 	pr.st = cc.st;
 	pr.actor = cases_cmd_actor(o.by);
-	for (int i = optind; i < argc; i++) {
+	if ((ret = cmd_assess_targets(cc.st, false, o.assets, argc - optind, argv + optind, &tg,
+		 &ntg)) != VG_EXIT_OK)
+		goto out;
+	for (size_t i = 0; i < ntg; i++) {
 		struct web_run_opts ro = { .http = o.http, .only = o.only };
 		struct web_run_stats st;
+		const char *url = tg[i].target;
 		char why[512] = "";
 
-		rc = web_check_site(&ts, argv[i], 0, &ro, cmd_assess_print_finding, &pr, &st, why,
-		    sizeof(why));
+		rc = web_check_site(&ts, url, tg[i].asset_id, &ro, cmd_assess_print_finding, &pr, &st,
+		    why, sizeof(why));
 		if (rc == VG_ERR_STORE || rc == VG_ERR_NOMEM) {
 			ret = VG_EXIT_RUNTIME;
 			break;
 		}
 		if (rc) {
-			cmd_eprintf("vigil assess web: %s: not checked: %s", argv[i],
+			cmd_eprintf("vigil assess web: %s: not checked: %s", url,
 			    why[0] ? why : vg_strerror(rc));
 			ret = VG_EXIT_RUNTIME;
 			continue;
 		}
 		if (!ctx->json)
 			cmd_eprintf("web %s: %zu templates, %zu requests (%zu without answer), "
-			    "%zu findings, %zu dropped as not-found look-alikes", argv[i],
+			    "%zu findings, %zu dropped as not-found look-alikes", url,
 			    st.templates, st.requests, st.failed, st.findings, st.dropped);
 	}
 out:
+	webcheck_targets_free(tg, ntg);
 	cases_cmd_close(&cc);
 	web_tmpl_set_free(&ts);
 	if (ret == VG_EXIT_OK && pr.count)

@@ -193,6 +193,32 @@ expect_rc "a closed port: not checked" 3
 run in_ns "$VIGIL" assess tls '127.0.0.1:99999'
 expect_rc "a bad port is a usage error" 2
 
+# --- targets from the asset register: declared assets only
+printf 'address,internet_facing\n127.0.0.1,no\n' >inv.csv
+cat >scan.jsonl <<'JSON'
+{"address":"127.0.0.1","port":8080,"service":"http"}
+{"address":"127.0.0.1","port":8443,"service":"https"}
+{"address":"127.0.0.1","port":9443,"service":"https"}
+{"address":"127.0.0.2","port":8080,"service":"http","http_title":"found by a scan only"}
+JSON
+run in_ns "$VIGIL" assets import inv.csv
+expect_rc "inventory imported" 0
+run in_ns "$VIGIL" assets import-scan scan.jsonl --spec 127.0.0.0/30
+expect_rc "scan imported" 0
+run in_ns "$VIGIL" assess web --assets
+expect_rc "web --assets: findings" 1
+expect_match "the declared asset's HTTP service is checked" err 'web http://127\.0\.0\.1:8080/: 28 templates'
+expect_match "and its HTTPS one" err 'web https://127\.0\.0\.1:8443/: 28 templates'
+expect_no_match "an address only a scan found is not in scope" err '127\.0\.0\.2'
+expect_match "the .git is found through the register too" out 'git-exposed +http://127\.0\.0\.1:8080'
+run in_ns "$VIGIL" --json assess tls --assets
+expect_match "tls --assets: the expired certificate" out '"check":"tls-cert-expired","target":"127\.0\.0\.1:9443"'
+expect_no_match "the register says internal: self-signed is no finding" out '"check":"tls-self-signed"'
+run in_ns "$VIGIL" --json assess tls 127.0.0.1:8443
+expect_rc "an explicit host the register marks internal: no self-signed finding" 0
+run in_ns "$VIGIL" assess web --assets http://127.0.0.1:8080/
+expect_rc "URLs and --assets together are refused" 2
+
 # --- scope and safety
 run in_ns "$VIGIL" assess web ftp://127.0.0.1/
 expect_rc "a non-http URL is refused" 2
