@@ -10,20 +10,11 @@
 #include "core/buf.h"
 #include "core/config.h"
 #include "core/err.h"
+#include "core/event.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-
-static int64_t
-now_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
 
 int
 checklist_auto_duty(const struct cl_env *env, struct cl_state *out)
@@ -38,7 +29,7 @@ checklist_auto_duty(const struct cl_env *env, struct cl_state *out)
 	if (!env->cfg)
 		return VG_ERR_NOTFOUND;
 	if ((rc = cases_open(env->st, env->cfg, env->log, &cs)) ||
-	    (rc = cases_duty_list(cs, &all)) || (rc = cases_duty_now(cs, now_us(), &now)))
+	    (rc = cases_duty_list(cs, &all)) || (rc = cases_duty_now(cs, vg_now_us(), &now)))
 		goto out;
 	if (!(b = vg_buf_new(sizeof(out->evidence)))) {
 		rc = VG_ERR_NOMEM;

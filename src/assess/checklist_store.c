@@ -3,6 +3,7 @@
 #include "assess/checklist.h"
 #include "core/buf.h"
 #include "core/err.h"
+#include "core/event.h"
 #include "core/store.h"
 
 #include <fcntl.h>
@@ -11,7 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 static const char SQL_ANSWER_ADD[] =
@@ -20,15 +20,6 @@ static const char SQL_ANSWER_ADD[] =
 static const char SQL_ANSWER_LAST[] =
     "SELECT answer, evidence, file_name, file_sha256, actor, at FROM checklist_answers"
     " WHERE checklist = $1 AND item = $2 ORDER BY id DESC LIMIT 1";
-
-static int64_t
-now_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
 
 /* Reads file whole (at most CL_FILE_MAX): *data malloc'd, *len, the hex SHA-256. */
 static int
@@ -107,7 +98,7 @@ checklist_answer(struct vg_store *st, const struct checklist *c, const char *ite
 		struct store_val b[] = { SV_TEXT(c->id), SV_TEXT(item), SV_TEXT(cl_answer_name(a)),
 			SV_TEXT(evidence), SV_TEXT(base), SV_TEXT(file ? hex : NULL),
 			file ? SV_INT(len) : SV_NULL, SV_TEXT(b64), SV_TEXT(actor),
-			SV_INT(now_us()) };
+			SV_INT(vg_now_us()) };
 
 		rc = store_exec(st, SQL_ANSWER_ADD, b, sizeof(b) / sizeof(b[0]), NULL, NULL);
 	}
