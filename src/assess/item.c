@@ -92,113 +92,121 @@ assess_item_get(struct vg_store *st, int64_t id, json_t **out)
 	return VG_OK;
 }
 
-/* Reads item id's state inside a transaction; VG_ERR_NOTFOUND. */
+/* One change to item id, in one transaction: fn gets the item's row and state and
+ * writes the change and its history; rolled back when fn fails. VG_ERR_NOTFOUND. */
+struct change {
+	const struct assess_family_ops *const *table;
+	const char *actor, *owner, *note, *approver, *reason;
+	int64_t deadline_us;
+	enum assess_state to;
+};
+typedef int (*change_fn)(struct vg_store *st, int64_t id, const json_t *row,
+    enum assess_state from, const struct change *c);
+
 static int
-item_state(struct vg_store *st, int64_t id, json_t **row, enum assess_state *s)
+with_item(struct vg_store *st, int64_t id, change_fn fn, const struct change *c)
 {
 	struct store_val b[] = { SV_INT(id) };
+	enum assess_state from;
+	json_t *row = NULL;
 	int r;
 
-	if ((r = store_query_one(st, SQL_ASSESS_ITEM, b, 1, row)) != VG_OK)
+	if ((r = store_begin(st)) != VG_OK)
 		return r;
-	if (assess_state_parse(json_string_value(json_object_get(*row, "state")), s) != VG_OK)
-		return VG_ERR_STORE;
-	return VG_OK;
+	if ((r = store_query_one(st, SQL_ASSESS_ITEM, b, 1, &row)) == VG_OK) {
+		if (assess_state_parse(json_string_value(json_object_get(row, "state")), &from) != VG_OK)
+			r = VG_ERR_STORE;
+		else
+			r = fn(st, id, row, from, c);
+	}
+	json_decref(row);
+	if (r != VG_OK)
+		return assess_fail(st, r);
+	return store_commit(st) == VG_OK ? VG_OK : assess_fail(st, VG_ERR_STORE);
+}
+
+static int
+assign_fn(struct vg_store *st, int64_t id, const json_t *row, enum assess_state from,
+    const struct change *c)
+{
+	bool has_owner = c->owner && *c->owner;
+	char note[256], dl[40] = "";
+	int r;
+	(void)row, (void)from;
+
+	struct store_val b[] = { SV_INT(id), SV_TEXT(has_owner ? c->owner : NULL),
+		SV_INT(c->deadline_us), SV_INT(vg_now_us()) };
+	if ((r = store_exec(st, SQL_ASSESS_ASSIGN, b, 4, NULL, NULL)) != VG_OK)
+		return r;
+	if (c->deadline_us > 0)
+		vg_time_format(c->deadline_us, dl, sizeof(dl));
+	snprintf(note, sizeof(note), "%s%s%s%s", has_owner ? "owner " : "",
+	    has_owner ? c->owner : "", *dl ? " deadline " : "", dl);
+	return assess_history(st, id, c->actor, "assign", NULL, NULL, note);
 }
 
 int
 assess_item_assign(struct vg_store *st, int64_t id, const char *owner, int64_t deadline_us,
     const char *actor)
 {
-	json_t *row = NULL;
-	enum assess_state s;
-	char note[256];
-	int r;
+	struct change c = { .actor = actor, .owner = owner, .deadline_us = deadline_us };
 
 	if ((!owner || !*owner) && deadline_us <= 0)
 		return VG_ERR_INVAL;
-	if ((r = store_begin(st)) != VG_OK)
-		return r;
-	if ((r = item_state(st, id, &row, &s)) != VG_OK)
-		goto fail;
-	struct store_val b[] = { SV_INT(id), SV_TEXT(owner && *owner ? owner : NULL),
-		SV_INT(deadline_us), SV_INT(vg_now_us()) };
-	if ((r = store_exec(st, SQL_ASSESS_ASSIGN, b, 4, NULL, NULL)) != VG_OK)
-		goto fail;
-	char dl[40] = "";
-	if (deadline_us > 0)
-		vg_time_format(deadline_us, dl, sizeof(dl));
-	snprintf(note, sizeof(note), "%s%s%s%s", owner && *owner ? "owner " : "",
-	    owner && *owner ? owner : "", *dl ? " deadline " : "", dl);
-	if ((r = assess_history(st, id, actor, "assign", NULL, NULL, note)) != VG_OK)
-		goto fail;
-	json_decref(row);
-	return store_commit(st) == VG_OK ? VG_OK : assess_fail(st, VG_ERR_STORE);
-fail:
-	json_decref(row);
-	return assess_fail(st, r);
+	return with_item(st, id, assign_fn, &c);
+}
+
+static int
+state_fn(struct vg_store *st, int64_t id, const json_t *row, enum assess_state from,
+    const struct change *c)
+{
+	if (c->to == ASSESS_VERIFIED) {
+		/* a person's word verifies only what no check can re-run */
+		const struct assess_family_ops *fam = assess_family_find(c->table,
+		    json_string_value(json_object_get(row, "family")));
+		if ((fam && fam->recheck) || !c->note || !*c->note)
+			return VG_ERR_INVAL;
+	}
+	if (from == c->to)
+		return VG_ERR_INVAL;
+	return assess_set_state_tx(st, id, assess_state_name(from), c->to, c->actor,
+	    c->to == ASSESS_VERIFIED ? "verified-by-hand" : "set-state", c->note);
 }
 
 int
 assess_item_set_state(struct vg_store *st, const struct assess_family_ops *const *table,
     int64_t id, enum assess_state to, const char *actor, const char *note)
 {
-	json_t *row = NULL;
-	enum assess_state from;
-	int r;
+	struct change c = { .table = table, .actor = actor, .note = note, .to = to };
 
 	if (to == ASSESS_ACCEPTED)
 		return VG_ERR_INVAL;
-	if ((r = store_begin(st)) != VG_OK)
+	return with_item(st, id, state_fn, &c);
+}
+
+static int
+accept_fn(struct vg_store *st, int64_t id, const json_t *row, enum assess_state from,
+    const struct change *c)
+{
+	char note[512];
+	int r;
+	(void)row;
+
+	struct store_val b[] = { SV_INT(id), SV_TEXT(c->approver), SV_TEXT(c->reason),
+		SV_INT(vg_now_us()) };
+	if ((r = store_exec(st, SQL_ASSESS_ACCEPT, b, 4, NULL, NULL)) != VG_OK)
 		return r;
-	if ((r = item_state(st, id, &row, &from)) != VG_OK)
-		goto fail;
-	r = VG_ERR_INVAL;
-	if (to == ASSESS_VERIFIED) {
-		/* a person's word verifies only what no check can re-run */
-		const struct assess_family_ops *fam = assess_family_find(table,
-		    json_string_value(json_object_get(row, "family")));
-		if ((fam && fam->recheck) || !note || !*note)
-			goto fail;
-	}
-	if (from == to)
-		goto fail;
-	if ((r = assess_set_state_tx(st, id, assess_state_name(from), to, actor,
-		 to == ASSESS_VERIFIED ? "verified-by-hand" : "set-state", note)) != VG_OK)
-		goto fail;
-	json_decref(row);
-	return store_commit(st) == VG_OK ? VG_OK : assess_fail(st, VG_ERR_STORE);
-fail:
-	json_decref(row);
-	return assess_fail(st, r);
+	snprintf(note, sizeof(note), "approved by %s: %s", c->approver, c->reason);
+	return assess_history(st, id, c->actor, "accept", assess_state_name(from), "accepted", note);
 }
 
 int
 assess_item_accept(struct vg_store *st, int64_t id, const char *approver, const char *reason,
     const char *actor)
 {
-	json_t *row = NULL;
-	enum assess_state from;
-	char note[512];
-	int r;
+	struct change c = { .actor = actor, .approver = approver, .reason = reason };
 
 	if (!approver || !*approver || !reason || !*reason)
 		return VG_ERR_INVAL;
-	if ((r = store_begin(st)) != VG_OK)
-		return r;
-	if ((r = item_state(st, id, &row, &from)) != VG_OK)
-		goto fail;
-	struct store_val b[] = { SV_INT(id), SV_TEXT(approver), SV_TEXT(reason),
-		SV_INT(vg_now_us()) };
-	if ((r = store_exec(st, SQL_ASSESS_ACCEPT, b, 4, NULL, NULL)) != VG_OK)
-		goto fail;
-	snprintf(note, sizeof(note), "approved by %s: %s", approver, reason);
-	if ((r = assess_history(st, id, actor, "accept", assess_state_name(from), "accepted",
-		 note)) != VG_OK)
-		goto fail;
-	json_decref(row);
-	return store_commit(st) == VG_OK ? VG_OK : assess_fail(st, VG_ERR_STORE);
-fail:
-	json_decref(row);
-	return assess_fail(st, r);
+	return with_item(st, id, accept_fn, &c);
 }

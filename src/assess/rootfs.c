@@ -4,6 +4,7 @@
 #include "core/buf.h"
 #include "core/err.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/openat2.h>
@@ -145,4 +146,56 @@ rootfs_hostname(const struct rootfs *rf, char *out, size_t size)
 	}
 	free(text);
 	vg_strlcpy(out, rf->path, size);
+}
+
+static int
+cmp_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int
+rootfs_list(const struct rootfs *rf, const char *abs, bool (*keep)(void *arg, const char *name),
+    void *arg, size_t max, char ***names, size_t *n)
+{
+	int fd = rootfs_openat(rf, abs, O_RDONLY | O_DIRECTORY);
+	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+	struct dirent *de;
+	char **v = NULL;
+	int r = VG_OK;
+
+	*names = NULL;
+	*n = 0;
+	if (!d) {
+		if (fd >= 0)
+			close(fd);
+		return VG_ERR_NOTFOUND;
+	}
+	if (!(v = calloc(max ? max : 1, sizeof(*v)))) {
+		closedir(d);
+		return VG_ERR_NOMEM;
+	}
+	while ((de = readdir(d)) && *n < max) {
+		if (keep ? !keep(arg, de->d_name) : de->d_name[0] == '.')
+			continue;
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		if (!(v[*n] = strdup(de->d_name))) {
+			r = VG_ERR_NOMEM;
+			break;
+		}
+		(*n)++;
+	}
+	closedir(d);
+	qsort(v, *n, sizeof(*v), cmp_name);
+	*names = v;
+	return r;
+}
+
+void
+rootfs_names_free(char **names, size_t n)
+{
+	for (size_t i = 0; names && i < n; i++)
+		free(names[i]);
+	free(names);
 }

@@ -33,6 +33,14 @@ int rootfs_read(const struct rootfs *rf, const char *abs, size_t max, char **buf
 /* stat of abs inside the tree (following links inside it). 0 / VG_ERR_NOTFOUND / VG_ERR_IO. */
 int rootfs_stat(const struct rootfs *rf, const char *abs, struct stat *st);
 
+/* The names in the tree's directory abs that keep(arg, name) accepts (keep NULL:
+ * all but dot files), sorted as glob(3) sorts them, at most max. *names is a new
+ * array of new strings (rootfs_names_free). 0, VG_ERR_NOTFOUND when abs is no
+ * directory there, VG_ERR_NOMEM. */
+int rootfs_list(const struct rootfs *rf, const char *abs, bool (*keep)(void *arg, const char *name),
+    void *arg, size_t max, char ***names, size_t *n);
+void rootfs_names_free(char **names, size_t n);
+
 /* The tree's host name: this host's for the running system, else its /etc/hostname,
  * else the path given. */
 void rootfs_hostname(const struct rootfs *rf, char *out, size_t size);

@@ -7,7 +7,6 @@
 #include "assess/sca.h"
 #include "core/err.h"
 
-#include <dirent.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -71,48 +70,40 @@ directive(struct lr_set *s, const char *w, const char *arg)
 	return false;
 }
 
+/* logrotate's tabooext: package managers' leftovers in an included directory are not read */
+static bool
+lr_keep(void *arg, const char *name)
+{
+	static const char *const taboo[] = { ".dpkg-old", ".dpkg-dist", ".dpkg-new", ".rpmsave",
+		".rpmnew", ".disabled" };
+	const char *dot = strrchr(name, '.');
+	(void)arg;
+
+	if (name[0] == '.' || name[strlen(name) - 1] == '~')
+		return false;
+	for (size_t i = 0; dot && i < sizeof(taboo) / sizeof(taboo[0]); i++)
+		if (strcmp(dot, taboo[i]) == 0)
+			return false;
+	return true;
+}
+
 static void
 lr_include(const struct sca_env *env, const char *path, struct lr_set *global,
     struct vg_buf *out, int depth)
 {
-	int fd = rootfs_openat(env->rf, path, O_RDONLY | O_DIRECTORY);
-	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
-	struct dirent *de;
-	char *names[LR_MAX_FILES];
+	char **names = NULL;
 	size_t n = 0;
 
-	if (!d) {
-		if (fd >= 0)
-			close(fd);
-		lr_file(env, path, global, out, depth + 1);
+	if (rootfs_list(env->rf, path, lr_keep, NULL, LR_MAX_FILES, &names, &n) == VG_ERR_NOTFOUND) {
+		lr_file(env, path, global, out, depth + 1);	/* "include FILE" */
 		return;
 	}
-	while ((de = readdir(d)) && n < LR_MAX_FILES) {
-		const char *dot = strrchr(de->d_name, '.');
-		/* logrotate's tabooext: package managers' leftovers are not read */
-		if (de->d_name[0] == '.' || (dot && (strcmp(dot, ".dpkg-old") == 0 ||
-		    strcmp(dot, ".dpkg-dist") == 0 || strcmp(dot, ".dpkg-new") == 0 ||
-		    strcmp(dot, ".rpmsave") == 0 || strcmp(dot, ".rpmnew") == 0 ||
-		    strcmp(dot, ".disabled") == 0)) || de->d_name[strlen(de->d_name) - 1] == '~')
-			continue;
-		names[n++] = strdup(de->d_name);
-	}
-	closedir(d);
-	for (size_t i = 0; i < n; i++)
-		for (size_t j = i + 1; j < n; j++)
-			if (names[i] && names[j] && strcmp(names[i], names[j]) > 0) {
-				char *t = names[i];
-				names[i] = names[j];
-				names[j] = t;
-			}
 	for (size_t i = 0; i < n; i++) {
-		if (names[i]) {
-			char p[1024];
-			snprintf(p, sizeof(p), "%s/%s", path, names[i]);
-			lr_file(env, p, global, out, depth + 1);
-		}
-		free(names[i]);
+		char p[1024];
+		snprintf(p, sizeof(p), "%s/%s", path, names[i]);
+		lr_file(env, p, global, out, depth + 1);
 	}
+	rootfs_names_free(names, n);
 }
 
 static void

@@ -53,6 +53,23 @@ struct sysctl_ctx {
 	struct vg_buf *out;
 };
 
+#define SYSCTL_MAX_FILES 256
+
+static bool
+conf_keep(void *arg, const char *name)
+{
+	size_t l = strlen(name);
+	(void)arg;
+	return name[0] != '.' && l > 5 && strcmp(name + l - 5, ".conf") == 0;
+}
+
+/* sysctl --system reads the files in the order of their names, whatever directory */
+static int
+cmp_base(const void *a, const void *b)
+{
+	return strcmp(strrchr(*(char *const *)a, '/'), strrchr(*(char *const *)b, '/'));
+}
+
 /* The last "key = value" for key in the sysctl.d files and sysctl.conf, in the
  * order sysctl --system reads them (sorted by name, /etc/sysctl.conf last). */
 static void
@@ -61,45 +78,35 @@ sysctl_configured(const struct sca_env *env, const char *key, char *val, size_t 
 {
 	static const char *const dirs[] = { "/usr/lib/sysctl.d", "/lib/sysctl.d", "/run/sysctl.d",
 		"/etc/sysctl.d" };
-	char *files[256];
+	char *files[SYSCTL_MAX_FILES + 1];
 	size_t nf = 0;
 
 	val[0] = from[0] = '\0';
 	for (size_t d = 0; d < sizeof(dirs) / sizeof(dirs[0]); d++) {
-		int fd = rootfs_openat(env->rf, dirs[d], O_RDONLY | O_DIRECTORY);
-		DIR *dh = fd >= 0 ? fdopendir(fd) : NULL;
-		struct dirent *de;
-		if (!dh) {
-			if (fd >= 0)
-				close(fd);
-			continue;
-		}
-		while ((de = readdir(dh)) && nf < 255) {
-			size_t l = strlen(de->d_name);
-			if (l < 6 || strcmp(de->d_name + l - 5, ".conf") != 0)
-				continue;
+		char **names = NULL;
+		size_t n = 0;
+		rootfs_list(env->rf, dirs[d], conf_keep, NULL, SYSCTL_MAX_FILES, &names, &n);
+		for (size_t i = 0; i < n; i++) {
 			char path[600];
-			snprintf(path, sizeof(path), "%s/%s", dirs[d], de->d_name);
-			files[nf++] = strdup(path);
-		}
-		closedir(dh);
-	}
-	/* sort by file name; a later directory's file of the same name replaces it */
-	for (size_t i = 0; i < nf; i++)
-		for (size_t j = i + 1; j < nf; j++) {
-			if (!files[i] || !files[j])
+			size_t k;
+			snprintf(path, sizeof(path), "%s/%s", dirs[d], names[i]);
+			/* a later directory's file of the same name replaces the earlier one */
+			for (k = 0; k < nf && strcmp(strrchr(files[k], '/') + 1, names[i]) != 0; k++)
+				;
+			if (k == nf && nf >= SYSCTL_MAX_FILES)
 				continue;
-			int c = strcmp(strrchr(files[i], '/'), strrchr(files[j], '/'));
-			if (c > 0) {
-				char *t = files[i];
-				files[i] = files[j];
-				files[j] = t;
-			} else if (c == 0) {
-				free(files[i]);
-				files[i] = files[j];
-				files[j] = NULL;
-			}
+			char *dup = strdup(path);
+			if (!dup)
+				continue;
+			if (k < nf)
+				free(files[k]);
+			else
+				nf++;
+			files[k] = dup;
 		}
+		rootfs_names_free(names, n);
+	}
+	qsort(files, nf, sizeof(files[0]), cmp_base);
 	files[nf++] = strdup("/etc/sysctl.conf");
 	for (size_t i = 0; i < nf; i++) {
 		char *text = NULL;

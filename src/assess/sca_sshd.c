@@ -7,7 +7,6 @@
 #include "core/err.h"
 
 #include <ctype.h>
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <fnmatch.h>
@@ -149,6 +148,12 @@ conf_set(struct sshd_conf *c, const char *k, size_t kl, const char *v, size_t vl
 
 static void conf_file(const struct sca_env *env, struct sshd_conf *c, const char *path, int depth);
 
+static bool
+glob_keep(void *arg, const char *name)
+{
+	return name[0] != '.' && fnmatch(arg, name, 0) == 0;
+}
+
 /* Include PATTERN...: relative to /etc/ssh, globs in the last component only. */
 static void
 conf_include(const struct sca_env *env, struct sshd_conf *c, const char *pat, int depth)
@@ -164,35 +169,15 @@ conf_include(const struct sca_env *env, struct sshd_conf *c, const char *pat, in
 		conf_file(env, c, full, depth + 1);
 		return;
 	}
-	int fd = rootfs_openat(env->rf, dir[0] ? dir : "/", O_RDONLY | O_DIRECTORY);
-	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
-	struct dirent *de;
-	char *names[128];
+	char **names = NULL;
 	size_t n = 0;
-	if (!d) {
-		if (fd >= 0)
-			close(fd);
-		return;
-	}
-	while ((de = readdir(d)) && n < 128)
-		if (de->d_name[0] != '.' && fnmatch(slash + 1, de->d_name, 0) == 0)
-			names[n++] = strdup(de->d_name);
-	closedir(d);
-	for (size_t i = 0; i < n; i++)	/* glob(3) order */
-		for (size_t j = i + 1; j < n; j++)
-			if (names[i] && names[j] && strcmp(names[i], names[j]) > 0) {
-				char *t = names[i];
-				names[i] = names[j];
-				names[j] = t;
-			}
+	rootfs_list(env->rf, dir[0] ? dir : "/", glob_keep, (void *)(slash + 1), 128, &names, &n);
 	for (size_t i = 0; i < n; i++) {
-		if (names[i]) {
-			char p[1400];
-			snprintf(p, sizeof(p), "%s/%s", dir, names[i]);
-			conf_file(env, c, p, depth + 1);
-		}
-		free(names[i]);
+		char p[1400];
+		snprintf(p, sizeof(p), "%s/%s", dir, names[i]);
+		conf_file(env, c, p, depth + 1);
 	}
+	rootfs_names_free(names, n);
 }
 
 static void

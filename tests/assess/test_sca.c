@@ -54,6 +54,10 @@ setup(void **state)
 	put(f, "etc/logrotate.conf", "weekly\nrotate 4\ninclude /etc/logrotate.d\n");
 	put(f, "etc/logrotate.d/x", "/var/log/x.log {\n monthly\n rotate 12\n maxage 100\n"
 	    " postrotate\n  rotate 1\n endscript\n}\n");
+	put(f, "usr/lib/sysctl.d/50-net.conf", "net.ipv4.ip_forward = 1\nkernel.x = 5\n");
+	put(f, "etc/sysctl.d/50-net.conf", "net/ipv4/ip_forward=0\n");
+	put(f, "etc/sysctl.d/90-z.conf", "kernel.x = 7 # later file\n");
+	put(f, "etc/sysctl.d/README", "kernel.x = 9\n");
 	/* a link out of the tree must resolve inside it */
 	char link[128];
 	snprintf(link, sizeof(link), "%s/etc/escape", f->dir);
@@ -166,6 +170,14 @@ test_sshd_and_logrotate(void **state)
 	assert_non_null(strstr(vg_buf_ptr(out), "permitrootlogin without-password\n"));
 	assert_non_null(strstr(vg_buf_ptr(out), "maxauthtries 3\n"));
 	assert_non_null(strstr(vg_buf_ptr(out), "passwordauthentication yes\n"));
+	vg_buf_free(out);
+	/* sysctl.d: same-named file in /etc replaces /usr/lib's; later names win; not *.conf ignored */
+	assert_int_equal(sca_probe(&f->env, "sysctl net.ipv4.ip_forward kernel.x kernel.y", &out, &why),
+	    VG_OK);
+	assert_non_null(strstr(vg_buf_ptr(out),
+	    "net.ipv4.ip_forward = 0 (configured in /etc/sysctl.d/50-net.conf)\n"));
+	assert_non_null(strstr(vg_buf_ptr(out), "kernel.x = 7 (configured in /etc/sysctl.d/90-z.conf)\n"));
+	assert_non_null(strstr(vg_buf_ptr(out), "kernel.y unset"));
 	vg_buf_free(out);
 	assert_int_equal(sca_probe(&f->env, "logrotate", &out, &why), VG_OK);
 	/* 12 months capped by maxage 100; the script's "rotate 1" is not a directive */
