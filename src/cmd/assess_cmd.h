@@ -34,12 +34,25 @@ struct assess_subcmd {
 	int (*run)(struct vg_ctx *ctx, int argc, char **argv);
 };
 
+/* Parses the options of every verb (argv[0] is the verb) into o. VG_EXIT_*; operands
+ * are left at argv[optind..]. */
+int assess_cmd_parse_opts(int argc, char **argv, struct assess_opts *o);
+/* The list verbs (cmd/assess_do.c); argv holds the operands. VG_EXIT_*. */
+int assess_cmd_list(struct vg_ctx *ctx, struct vg_store *st, const struct assess_opts *o);
+int assess_cmd_export(struct vg_store *st, const struct assess_opts *o);
+int assess_cmd_recheck(struct vg_ctx *ctx, struct vg_store *st, const struct vg_config *cfg,
+    const struct assess_opts *o, int argc, char **argv);
+int assess_cmd_add(struct vg_ctx *ctx, struct cases_cmd *cc, const struct assess_opts *o);
+/* One item as a row of the list (cmd/assess_print.c). */
+void assess_cmd_print_row(const json_t *n);
 /* Shows item id (detail or JSON). VG_EXIT_*. */
 int assess_cmd_show(struct vg_ctx *ctx, struct vg_store *st, int64_t id);
 /* baseline, vulns, fix (cmd/assess_run.c); argv holds the operands. VG_EXIT_*. */
 int assess_cmd_run(struct vg_ctx *ctx, struct cases_cmd *cc, const char *verb,
     const struct assess_opts *o, int argc, char **argv);
 
+/* fix --print (cmd/assess_fix.c). VG_EXIT_*. */
+int assess_cmd_fix(struct cases_cmd *cc, const struct assess_opts *o, int argc, char **argv);
 /* vulns (cmd/assess_vulns.c). VG_EXIT_*. */
 int assess_cmd_vulns(struct vg_ctx *ctx, struct cases_cmd *cc, const struct assess_opts *o,
     int argc, char **argv);
