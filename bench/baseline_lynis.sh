@@ -44,16 +44,16 @@ groups = collections.Counter(t.split("-")[0] for t in tests)
 rows = [json.loads(x) for x in open(w + "/vigil.jsonl") if x.strip()]
 checks = [r for r in rows if r.get("check")]
 summary = rows[-1]
-# the same areas: Lynis test group -> vigil policy:check prefixes
+# the same areas: Lynis test group -> vigil policy:check prefixes (each check in one area)
 areas = [
-    ("accounts and authentication", ["AUTH"], ["vigil_linux:100", "vigil_linux:102"]),
+    ("accounts and authentication", ["AUTH"], ["vigil_linux:1001", "vigil_linux:1002", "vigil_linux:1020"]),
     ("SSH server", ["SSH"], ["vigil_openssh:"]),
     ("file permissions / SUID", ["FILE", "HOME"], ["vigil_linux:1003", "vigil_linux:1004", "vigil_linux:1005", "vigil_linux:1006", "vigil_linux:1007"]),
     ("kernel hardening (sysctl)", ["KRNL"], ["vigil_linux:101"]),
     ("logging and retention", ["LOGG"], ["vigil_linux:105"]),
     ("time synchronisation", ["TIME"], ["vigil_linux:1040"]),
     ("scheduled tasks (cron)", ["SCHD"], ["vigil_linux:103"]),
-    ("packages and updates", ["PKGS"], ["vigil_debian:", "vigil_rhel:4002", "vigil_linux:1061"]),
+    ("packages and updates", ["PKGS"], ["vigil_debian:3001", "vigil_debian:3002", "vigil_rhel:4002", "vigil_linux:1061"]),
     ("network services", ["NETW"], ["vigil_linux:1060"]),
     ("web servers", ["HTTP"], ["vigil_nginx:", "vigil_apache:"]),
     ("PHP", ["PHP"], ["vigil_php:"]),
