@@ -41,14 +41,14 @@ run(struct vg_ctx *ctx, int argc, char **argv)
 	}
 	if (optind < argc)
 		return cmd_usage_error(&cmd_watch, "unknown or incomplete option '%s'", argv[optind]);
-	/* Threads started while opening (webhook adapter, notifier) must not take the
-	 * loop's signals: SIGHUP's default action would end the daemon. */
-	sigset_t sigs;
-	sigemptyset(&sigs);
-	sigaddset(&sigs, SIGINT);
-	sigaddset(&sigs, SIGTERM);
-	sigaddset(&sigs, SIGHUP);
-	sigprocmask(SIG_BLOCK, &sigs, NULL);
+	/* A reload must never end the daemon: SIGHUP's default action would, if it came
+	 * before the loop takes it or went to a thread started while opening (webhook
+	 * adapter). Blocked from here on, one that came early reloads after the first
+	 * round. SIGINT/SIGTERM keep ending a slow start-up at once. */
+	sigset_t hup;
+	sigemptyset(&hup);
+	sigaddset(&hup, SIGHUP);
+	sigprocmask(SIG_BLOCK, &hup, NULL);
 	if ((ret = cmd_load_config(ctx, &w.cfg)) != VG_EXIT_OK)
 		return ret;
 	ret = VG_EXIT_USAGE;
