@@ -1,6 +1,7 @@
 /* `vigil assets`: the asset register from the command line: list and export,
  * show, import the declared inventory, record scans and connection observations,
  * diff scans, check the classification rules. The work is in src/inventory. */
+#include "cmd/assets_cmd.h"
 #include "cmd/assets_out.h"
 #include "cmd/cmd.h"
 #include "core/buf.h"
@@ -28,7 +29,7 @@ extern const struct cmd_ops cmd_assets;
 
 struct opts {
 	const char *cls, *service, *format, *rules, *spec, *by;
-	bool shadow, stale, declared, replace, once;
+	bool shadow, stale, declared, replace, once, rebaseline;
 	long long port, min_risk;
 };
 
@@ -400,8 +401,6 @@ do_classes(struct env *e)
 	return ret;
 }
 
-int cmd_assets_watch(struct vg_ctx *ctx, struct vg_config *cfg, struct vg_store *st, bool once);
-
 static int
 dispatch(struct env *e, const char *verb, int argc, char **argv)
 {
@@ -427,7 +426,7 @@ dispatch(struct env *e, const char *verb, int argc, char **argv)
 		return argc ? cmd_usage_error(&cmd_assets, "classes takes no arguments") : do_classes(e);
 	if (strcmp(verb, "watch") == 0)
 		return argc ? cmd_usage_error(&cmd_assets, "watch takes options only")
-			    : cmd_assets_watch(e->ctx, e->cfg, e->st, e->o.once);
+			    : cmd_assets_watch(e->ctx, e->cfg, e->st, e->o.once, e->o.rebaseline);
 	return cmd_usage_error(&cmd_assets, "unknown subcommand '%s'", verb);
 }
 
@@ -442,6 +441,7 @@ run(struct vg_ctx *ctx, int argc, char **argv)
 		{ "format", required_argument, NULL, 'f' }, { "rules", required_argument, NULL, 'R' },
 		{ "replace", no_argument, NULL, 'X' }, { "spec", required_argument, NULL, 'P' },
 		{ "by", required_argument, NULL, 'b' }, { "once", no_argument, NULL, 'o' },
+		{ "rebaseline", no_argument, NULL, 'B' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct env e = { .ctx = ctx };
@@ -464,6 +464,7 @@ run(struct vg_ctx *ctx, int argc, char **argv)
 		case 'P': e.o.spec = optarg; break;
 		case 'b': e.o.by = optarg; break;
 		case 'o': e.o.once = true; break;
+		case 'B': e.o.rebaseline = true; break;
 		case 'p':
 			if (vg_parse_ll(optarg, 1, 65535, &e.o.port) != VG_OK)
 				return cmd_usage_error(&cmd_assets, "bad --port '%s'", optarg);
@@ -507,7 +508,7 @@ const struct cmd_ops cmd_assets = {
 	    "       vigil assets scans\n"
 	    "       vigil assets diff [SCAN_A SCAN_B]\n"
 	    "       vigil assets classes [--rules FILE]\n"
-	    "       vigil assets watch --once\n"
+	    "       vigil assets watch --once [--rebaseline]\n"
 	    "\n"
 	    "The register holds the declared inventory (import) and every scan (vigil\n"
 	    "discover, or import-scan of JSON lines with discover's keys). An asset seen by\n"
@@ -527,8 +528,15 @@ const struct cmd_ops cmd_assets = {
 	    "\n"
 	    "diff compares two scans (default: the latest done scan with the previous done\n"
 	    "scan of the same spec): new and gone hosts and ports, service, version, HTTP\n"
-	    "title and certificate changes. watch --once checks the configured websites\n"
-	    "(sitewatch:) once.\n"
+	    "title and certificate changes.\n"
+	    "\n"
+	    "watch --once checks the websites in the config's sitewatch.sites from outside:\n"
+	    "availability, status, response time, certificate chain and expiry, DNS answers\n"
+	    "(A/AAAA and NS against the baseline: a change is a hijack alert), and the page\n"
+	    "against its baseline (the first check; --rebaseline takes the current page):\n"
+	    "defacement, hidden or spam links (黑链; keywords in rules/assets/spamlinks.txt),\n"
+	    "injected redirects and scripts. New problems become alerts in the store; vigil\n"
+	    "watch runs the same checks every sitewatch.interval.\n"
 	    "\n"
 	    "exit: 0 ok; 1 diff found changes, or watch found a problem; 2 usage error or bad\n"
 	    "input; 3 store error.\n",

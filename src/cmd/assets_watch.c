@@ -1,21 +1,101 @@
-/* `vigil assets watch --once`: one website-watch pass (see inventory/sitewatch). */
+/* `vigil assets watch --once [--rebaseline]`: one website-watch pass over the
+ * configured sites (inventory/sitewatch); each new finding becomes an alert
+ * through the one alert path (monitor/alert) into the store. */
+#include "cmd/assets_cmd.h"
 #include "cmd/cmd.h"
 #include "core/config.h"
+#include "core/err.h"
+#include "core/store.h"
+#include "inventory/sitewatch.h"
+#include "monitor/alert.h"
+#include "monitor/rules.h"
 
 #include <stdbool.h>
 #include <stdio.h>
+#include <string.h>
 
-struct vg_store;
+void
+cmd_sitewatch_alert(void *arg, const struct site_finding *f)
+{
+	struct alerts *al = arg;
+	int64_t now = vg_now_us();
+	struct vg_alert a = { .rule_id = f->rule_id, .title = f->title, .category = f->category,
+		.mitre = f->mitre, .severity = f->severity, .sensor = f->site, .count = 1,
+		.first_seen_us = now, .last_seen_us = now, .field = "url.full", .matched = f->url,
+		.evidence = f->evidence };
+	struct alert_in in = { .kind = ALERT_RULE, .state = ALERT_OPENED, .rule = &a };
 
-int cmd_assets_watch(struct vg_ctx *ctx, struct vg_config *cfg, struct vg_store *st, bool once);
+	/* a problem the previous check already reported is not a new alert */
+	if (f->is_new)
+		alert_emit(al, &in);
+}
+
+static void
+print_result(json_t *res)
+{
+	json_t *f;
+	size_t i;
+
+	printf("%-4s %-24s HTTP %3lld %6lld ms  ", json_is_true(json_object_get(res, "ok")) ? "OK" :
+	    "FAIL", cmd_jstr(res, "name"), (long long)cmd_jint(res, "status"),
+	    (long long)cmd_jint(res, "ms"));
+	cmd_put_escaped(stdout, cmd_jstr(res, "url"));
+	if (strcmp(cmd_jstr(res, "baseline"), "kept") != 0)
+		printf("  (baseline %s)", cmd_jstr(res, "baseline"));
+	putchar('\n');
+	json_array_foreach(json_object_get(res, "findings"), i, f) {
+		printf("  %-8s %-22s ", cmd_jstr(f, "severity"), cmd_jstr(f, "rule"));
+		cmd_put_escaped(stdout, cmd_jstr(f, "title"));
+		fputs(json_is_true(json_object_get(f, "new")) ? "" : " (still)", stdout);
+		if (*cmd_jstr(f, "evidence")) {
+			fputs("\n           ", stdout);
+			cmd_put_escaped(stdout, cmd_jstr(f, "evidence"));
+		}
+		putchar('\n');
+	}
+}
 
 int
-cmd_assets_watch(struct vg_ctx *ctx, struct vg_config *cfg, struct vg_store *st, bool once)
+cmd_assets_watch(struct vg_ctx *ctx, struct vg_config *cfg, struct vg_store *st, bool once,
+    bool rebaseline)
 {
-	(void)ctx;
-	(void)cfg;
-	(void)st;
-	(void)once;
-	cmd_eprintf("vigil assets: watch: no sitewatch entries configured");
-	return VG_EXIT_USAGE;
+	struct sitewatch *sw = NULL;
+	struct alerts al;
+	char dir[4096], err[512];
+	bool found = false;
+	int r, ret = VG_EXIT_OK;
+
+	if (!once) {
+		cmd_eprintf("vigil assets: watch needs --once (vigil watch runs it continuously)");
+		return VG_EXIT_USAGE;
+	}
+	if (cfg->sitewatch.sites.n == 0) {
+		cmd_eprintf("vigil assets: watch: no sitewatch.sites configured");
+		return VG_EXIT_USAGE;
+	}
+	if ((r = sitewatch_open(st, cfg,
+		 ruleset_default_path(NULL, dir, sizeof(dir)) == VG_OK ? dir : NULL, &sw, err,
+		 sizeof(err))) != VG_OK) {
+		cmd_eprintf("vigil assets: watch: %s", r == VG_ERR_IO ? err : vg_strerror(r));
+		return r == VG_ERR_IO ? VG_EXIT_USAGE : VG_EXIT_RUNTIME;
+	}
+	alerts_init(&al, &(struct alerts_opts){ .store = st });
+	for (size_t i = 0; i < cfg->sitewatch.sites.n; i++) {
+		json_t *res = NULL;
+		if ((r = sitewatch_check(sw, vg_config_site(cfg, i), rebaseline, cmd_sitewatch_alert, &al, &res)) !=
+		    VG_OK) {
+			cmd_eprintf("vigil assets: watch: %s: %s", vg_config_site(cfg, i)->url,
+			    vg_strerror(r));
+			ret = VG_EXIT_RUNTIME;
+			continue;
+		}
+		found |= json_array_size(json_object_get(res, "findings")) > 0;
+		if (ctx->json)
+			cmd_print_json(res);
+		else
+			print_result(res);
+		json_decref(res);
+	}
+	sitewatch_close(sw);
+	return ret != VG_EXIT_OK ? ret : found ? VG_EXIT_FOUND : VG_EXIT_OK;
 }

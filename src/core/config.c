@@ -334,6 +334,36 @@ static const struct cfg_field notify_fields[] = {
 };
 static const struct cfg_schema notify_schema = { FIELDS(notify_fields), 0 };
 
+static const struct cfg_field site_fields[] = {
+	{ .key = "url", .type = CFG_STR, .offset = offsetof(struct vg_site_cfg, url),
+	  .required = true },
+	{ .key = "name", .type = CFG_STR, .offset = offsetof(struct vg_site_cfg, name) },
+	{ .key = "expect_status", .type = CFG_INT,
+	  .offset = offsetof(struct vg_site_cfg, expect_status), .def = "0", .min = 0, .max = 599 },
+	{ .key = "ca_file", .type = CFG_PATH, .offset = offsetof(struct vg_site_cfg, ca_file),
+	  .check = CHECK_FILE },
+};
+static const struct cfg_schema site_schema = { FIELDS(site_fields), sizeof(struct vg_site_cfg) };
+
+static const struct cfg_field sitewatch_fields[] = {
+	{ .key = "sites", .type = CFG_SEQ, .offset = offsetof(struct vg_config, sitewatch.sites),
+	  .sub = &site_schema },
+	{ .key = "interval", .type = CFG_DURATION,
+	  .offset = offsetof(struct vg_config, sitewatch.interval), .def = "5m", .min = 10,
+	  .max = 86400 },
+	{ .key = "timeout", .type = CFG_DURATION,
+	  .offset = offsetof(struct vg_config, sitewatch.timeout), .def = "15s", .min = 1,
+	  .max = 300 },
+	{ .key = "slow_ms", .type = CFG_INT, .offset = offsetof(struct vg_config, sitewatch.slow_ms),
+	  .def = "5000", .min = 1, .max = 600000 },
+	{ .key = "tls_warn", .type = CFG_DURATION,
+	  .offset = offsetof(struct vg_config, sitewatch.tls_warn), .def = "14d", .min = 0,
+	  .max = 366 * 86400 },
+	{ .key = "keywords", .type = CFG_PATH,
+	  .offset = offsetof(struct vg_config, sitewatch.keywords), .check = CHECK_FILE },
+};
+static const struct cfg_schema sitewatch_schema = { FIELDS(sitewatch_fields), 0 };
+
 static const struct cfg_field top_fields[] = {
 	{ .key = "store", .type = CFG_MAP, .sub = &store_schema },
 	{ .key = "log", .type = CFG_MAP, .sub = &log_schema },
@@ -346,6 +376,7 @@ static const struct cfg_field top_fields[] = {
 	{ .key = "cases", .type = CFG_MAP, .sub = &cases_schema },
 	{ .key = "sla", .type = CFG_MAP, .sub = &sla_schema },
 	{ .key = "notify", .type = CFG_MAP, .sub = &notify_schema },
+	{ .key = "sitewatch", .type = CFG_MAP, .sub = &sitewatch_schema },
 };
 static const struct cfg_schema top_schema = { FIELDS(top_fields), sizeof(struct vg_config) };
 

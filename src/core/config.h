@@ -44,6 +44,14 @@ struct vg_webroot_cfg {
 						   empty = every log */
 };
 
+/* sitewatch.sites[]: a website watched from outside */
+struct vg_site_cfg {
+	char *url;
+	char *name;		/* for alerts; default the URL's host */
+	long long expect_status;	/* 0 = the baseline's status */
+	char *ca_file;		/* PEM of the CA that signs it (a private CA); NULL = system */
+};
+
 /* block.triggers[]: which alerts block their source address */
 struct vg_block_trigger_cfg {
 	char *rule;		/* glob on the rule id; NULL = any */
@@ -144,6 +152,14 @@ struct vg_config {
 	} cases;
 	struct vg_sla_cfg sla[5];		/* indexed by enum vg_severity (0 info .. 4 critical) */
 	struct {
+		struct vg_cfg_array sites;	/* of struct vg_site_cfg */
+		long long interval;		/* seconds between checks of a site */
+		long long timeout;		/* seconds a check may take */
+		long long slow_ms;		/* a response slower than this is an alert */
+		long long tls_warn;		/* seconds before certificate expiry to warn */
+		char *keywords;			/* spam-link keyword list; NULL = shipped */
+	} sitewatch;
+	struct {
 		struct vg_cfg_array channels;	/* of struct vg_channel_cfg */
 		struct vg_cfg_array routes;	/* of struct vg_route_cfg */
 		long long interval;		/* seconds between outbox passes */
@@ -161,6 +177,12 @@ struct vg_config_checks {
 	 * non-zero with a one-line reason in why. */
 	int (*source)(const char *format, const char *log_format, char *why, size_t why_size);
 };
+
+static inline struct vg_site_cfg *
+vg_config_site(const struct vg_config *cfg, size_t i)
+{
+	return &((struct vg_site_cfg *)cfg->sitewatch.sites.items)[i];
+}
 
 static inline struct vg_block_trigger_cfg *
 vg_config_block_trigger(const struct vg_config *cfg, size_t i)

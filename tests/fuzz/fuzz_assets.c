@@ -1,13 +1,14 @@
 /* libFuzzer harness for the asset register's parsers: the first byte picks the
  * declared-inventory CSV import (import_parse: the CSV reader plus the row
- * checks), one ss/conntrack line, or a classification rules file; the rest is
- * the input. Any outcome is fine except a crash, a leak, or an error without a
- * message. */
+ * checks), one ss/conntrack line, a classification rules file or a web page
+ * (the website watch's HTML scanner); the rest is the input. Any outcome is
+ * fine except a crash, a leak, or an error without a message. */
 #include "core/buf.h"
 #include "core/err.h"
 #include "inventory/classify.h"
 #include "inventory/import.h"
 #include "inventory/import_obs.h"
+#include "inventory/sitewatch_page.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -27,7 +28,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	const char *text = (const char *)data + 1;
 	size_t len = size - 1;
-	switch (data[0] % 3) {
+	switch (data[0] % 4) {
+	case 3: {
+		struct page pg;
+		if (page_parse(text, len, &pg) == VG_OK && (!pg.title || !pg.text))
+			abort();
+		page_free(&pg);
+		break;
+	}
 	case 0: {
 		struct import_decls d;
 		r = import_parse("fuzz.csv", text, len, &d, errs);

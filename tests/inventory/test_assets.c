@@ -21,6 +21,8 @@
 #include "inventory/import_csv.h"
 #include "inventory/import_obs.h"
 #include "inventory/register.h"
+#include "inventory/sitewatch_fetch.h"
+#include "inventory/sitewatch_page.h"
 
 static void
 test_csv_quotes_crlf_bom_and_multiline_fields(void **state)
@@ -351,6 +353,54 @@ test_public_addresses(void **state)
 	assert_false(assets_addr_public("www.example.org"));
 }
 
+static void
+test_page_scanner_sees_what_visitors_do_not(void **state)
+{
+	static const char html[] =
+	    "<html><head><title>Portal &amp; news</title>"
+	    "<style>.a{color:red}\n.seo { position: absolute; left: -10000px }</style>"
+	    "<meta http-equiv=\"refresh\" content=\"5; URL=http://jump.example/\"></head><body>"
+	    "<h1>Hello</h1><p>World</p><!-- <a href=\"http://commented.example/\">x</a> -->"
+	    "<a href='/ok'>Visible</a>"
+	    "<div class=\"x seo\"><p><a href=http://c1.example/>one</a></p></div>"
+	    "<div style=\"font-size:0px\"><a href=\"http://c2.example/\">two</a></div>"
+	    "<div style=\"height:0.5em\"><a href=\"/shown\">three</a></div>"
+	    "<a hidden href=\"http://c3.example/\">four</a>"
+	    "<script src=\"https://cdn.evil.example/x.js\"></script>"
+	    "<script>var a='<a href=\"http://inscript.example/\">';top.location='http://j2.example/'</script>"
+	    "</body></html>";
+	struct page pg;
+	(void)state;
+
+	assert_int_equal(page_parse(html, sizeof(html) - 1, &pg), VG_OK);
+	assert_string_equal(pg.title, "Portal & news");
+	assert_non_null(strstr(pg.text, "Hello World"));
+	assert_null(strstr(pg.text, "one"));	/* hidden text is not visible text */
+	assert_int_equal(pg.nlinks, 5);		/* the commented and scripted ones are not links */
+	assert_string_equal(pg.links[0].href, "/ok");
+	assert_false(pg.links[0].hidden);
+	assert_true(pg.links[1].hidden);	/* off-screen through a <style> class */
+	assert_string_equal(pg.links[1].text, "one");
+	assert_true(pg.links[2].hidden);	/* font-size:0px */
+	assert_false(pg.links[3].hidden);	/* height:0.5em hides nothing */
+	assert_true(pg.links[4].hidden);	/* the hidden attribute */
+	assert_int_equal(pg.nredirects, 2);
+	assert_string_equal(pg.redirects[0], "http://jump.example/");
+	assert_non_null(strstr(pg.redirects[1], "top.location"));
+	assert_int_equal(pg.nscripts, 1);
+	page_free(&pg);
+
+	assert_true(page_style_hides("VISIBILITY: Hidden", 18));
+	assert_true(page_style_hides("text-indent:-999em", 18));
+	assert_false(page_style_hides("width:100px;left:-5px", 21));
+	assert_true(page_similarity("the same text here", 18, "the same text here", 18) > 0.99);
+	assert_true(page_similarity("welcome to the city portal news and services", 44,
+			"hacked by team x your security is zero", 38) < 0.2);
+	assert_int_equal(site_fetch_parse_expiry("Dec 31 00:00:00 2026 GMT"), 1798675200LL * 1000000);
+	assert_int_equal(site_fetch_parse_expiry("2026-12-31 00:00:00 GMT"), 1798675200LL * 1000000);
+	assert_int_equal(site_fetch_parse_expiry("soon"), 0);
+}
+
 int
 main(void)
 {
@@ -363,6 +413,7 @@ main(void)
 		cmocka_unit_test(test_rule_errors_are_reported_with_position),
 		cmocka_unit_test(test_diff_reports_each_kind_of_change),
 		cmocka_unit_test(test_public_addresses),
+		cmocka_unit_test(test_page_scanner_sees_what_visitors_do_not),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,121 @@
+#!/bin/bash
+# Website watch from outside against a local web server: the first check is the
+# baseline; a hidden spam link, an off-screen link and an injected JS redirect are
+# found; a problem already reported is not alerted twice; a defaced page and a
+# site that is down are found; a changed DNS answer (an /etc/hosts override in a
+# private mount namespace) is a hijack alert; and `vigil watch` runs the same
+# checks on its own thread and stores the alert.
+source "$SRCDIR/tests/lib.sh"
+
+cd "$TMP"
+mkdir www
+page() {	# page EXTRA_HTML: the portal's page with EXTRA_HTML in its body
+	cat >www/index.html <<HTML
+<!DOCTYPE html>
+<html><head><title>City portal 门户</title>
+<style>.friend{position:absolute; left:-9999px; top:0}</style></head>
+<body><h1>Welcome to the city portal</h1>
+<p>News, public services and notices for residents. Office hours, contacts and the
+weekly bulletin of the city council. 欢迎访问本市门户网站，办事指南与通知公告。</p>
+<a href="/news.html">News</a> <a href="https://gov.example.org/">Government</a>
+$1
+</body></html>
+HTML
+}
+page ""
+python3 -u -m http.server 0 --bind 127.0.0.1 --directory www >http.log 2>&1 & web=$!
+trap 'kill $web $wpid 2>/dev/null; rm -rf "$TMP"' EXIT
+port_known() { grep -qE 'port [0-9]+' http.log; }
+wait_for 60 port_known
+PORT=$(grep -oE 'port [0-9]+' http.log | head -1 | cut -d' ' -f2)
+cat >c.yaml <<YAML
+store: {path: $TMP/a.db}
+sitewatch:
+  sites:
+    - {url: "http://127.0.0.1:$PORT/", name: portal}
+YAML
+V() { "$VIGIL" --config c.yaml "$@"; }
+alerts_of() { sqlite3 "$1" "select count(*) from alerts where rule_id = '$2'"; }
+
+run V assets watch --once
+expect_rc "a healthy site is rc 0" 0
+expect_match "the first check is the baseline" out '^OK +portal +HTTP 200 .*baseline created'
+
+page '<div class="friend"><a href="http://www.casino-royal.example/">澳门葡京 百家乐 真人娱乐</a></div>
+<span style="DISPLAY : none"><a href="http://pharma.example.net/">cheap pills</a></span>
+<script>if (document.referrer.indexOf("baidu") > -1) { window.location.href = "http://jump.example.net/"; }</script>'
+run V assets watch --once
+expect_rc "an infected page is rc 1" 1
+expect_match "a spam link hidden off-screen by a class is found" out 'critical site\.spam_link .*hidden from visitors'
+expect_match "with its address and keyword" out 'hidden link http://www\.casino-royal\.example/ .*keyword'
+expect_match "a link hidden by display:none is found" out 'critical site\.hidden_link .*1 new hidden link'
+expect_match "the JS redirect is found" out 'critical site\.redirect_injected'
+expect_eq "each finding is an alert in the store" "$(alerts_of a.db site.spam_link)$(alerts_of a.db site.hidden_link)$(alerts_of a.db site.redirect_injected)" 111
+run V assets watch --once
+expect_match "a problem seen before is marked (still)" out 'site\.spam_link .*\(still\)'
+expect_eq "and raises no second alert" "$(alerts_of a.db site.spam_link)" 1
+
+echo '<html><head><title>HACKED</title></head><body><h1>Hacked by Team X</h1><p>Your security is zero. Greetz.</p></body></html>' >www/index.html
+run V --json assets watch --once
+expect_rc "a defaced page is rc 1" 1
+python3 -c 'import json,sys; r=json.loads(sys.stdin.read()); f=[x for x in r["findings"] if x["rule"]=="site.defaced"]; assert f and f[0]["severity"]=="critical" and "HACKED" in f[0]["evidence"], r' <<<"$OUT" &&
+	ok "the defacement is critical, with the new title" || not_ok "the defacement is critical, with the new title"
+expect_eq "the defacement is an alert" "$(alerts_of a.db site.defaced)" 1
+
+page ""
+run V assets watch --once
+expect_rc "the page restored is healthy again" 0
+kill $web; wait $web 2>/dev/null
+run V assets watch --once
+expect_rc "a site that is down is rc 1" 1
+expect_match "down is a finding" out 'high +site\.down .*site down'
+
+# DNS: portal.vigil-test resolves through /etc/hosts, overridden in a private mount
+# namespace; between the checks the answer moves (a hijacked A record).
+python3 -u -m http.server 0 --bind 127.0.0.1 --directory www >http2.log 2>&1 & web=$!
+port2_known() { grep -qE 'port [0-9]+' http2.log; }
+wait_for 60 port2_known
+PORT=$(grep -oE 'port [0-9]+' http2.log | head -1 | cut -d' ' -f2)
+if [ "$(id -u)" = 0 ] && unshare -m true 2>/dev/null; then
+	cat >d.yaml <<YAML
+store: {path: $TMP/d.db}
+sitewatch:
+  sites:
+    - {url: "http://portal.vigil-test:$PORT/", name: portal}
+YAML
+	{ cat /etc/hosts; echo "127.0.0.1 portal.vigil-test"; } >hosts1
+	{ cat /etc/hosts; echo "127.0.0.9 portal.vigil-test"; } >hosts2
+	in_ns() { unshare -m sh -c 'mount --bind "$1" /etc/hosts && shift && exec "$@"' sh "$@"; }
+	run in_ns hosts1 "$VIGIL" --config d.yaml assets watch --once
+	expect_match "the name resolves and the baseline records its answer" out 'baseline created'
+	run in_ns hosts2 "$VIGIL" --config d.yaml assets watch --once
+	expect_match "a changed A record is a hijack alert" out 'high +site\.dns_changed .*A/AAAA answers changed'
+	expect_match "naming both answers" out 'was \["127\.0\.0\.1"\], now \["127\.0\.0\.9"\]'
+else
+	skip "the name resolves and the baseline records its answer" "needs root and unshare -m"
+	skip "a changed A record is a hijack alert" "needs root and unshare -m"
+	skip "naming both answers" "needs root and unshare -m"
+fi
+
+# vigil watch: the same checks on the daemon's own thread
+cat >w.yaml <<YAML
+store: {path: $TMP/w.db}
+sitewatch:
+  interval: 10s
+  sites:
+    - {url: "http://127.0.0.1:$PORT/", name: portal}
+YAML
+page ""
+run "$VIGIL" --config w.yaml assets watch --once
+expect_rc "the daemon's baseline" 0
+echo '<html><head><title>0wned</title></head><body>Defaced by nobody in particular, see you</body></html>' >www/index.html
+"$VIGIL" --config w.yaml watch >wout.txt 2>werr.txt & wpid=$!
+defaced_stored() { [ "$(alerts_of w.db site.defaced 2>/dev/null)" = 1 ]; }
+if wait_for 60 defaced_stored; then ok "watch raises the defacement alert"; else
+	not_ok "watch raises the defacement alert"; cat werr.txt | head -5; fi
+kill -TERM $wpid; wait $wpid; rc=$?
+expect_eq "watch stops cleanly on SIGTERM" "$rc" 0
+OUT=$(cat wout.txt) ERR=$(cat werr.txt)
+expect_match "watch printed the alert" out 'site\.defaced'
+expect_clean_stderr "watch with sitewatch runs clean"
+exit $T_FAILED
