@@ -173,8 +173,8 @@ put_text(struct vg_buf *b, const char *t, size_t n, size_t max)
 		char c = t[i];
 		if (c == '&')
 			for (size_t k = 0; k < sizeof(ents) / sizeof(ents[0]); k++)
-				if (strncasecmp(t + i, ents[k].e, strlen(ents[k].e)) == 0 &&
-				    i + strlen(ents[k].e) <= n) {
+				if (i + strlen(ents[k].e) <= n &&
+				    strncasecmp(t + i, ents[k].e, strlen(ents[k].e)) == 0) {
 					c = ents[k].c;
 					i += strlen(ents[k].e) - 1;
 					break;

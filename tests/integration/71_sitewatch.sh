@@ -24,7 +24,7 @@ HTML
 }
 page ""
 python3 -u -m http.server 0 --bind 127.0.0.1 --directory www >http.log 2>&1 & web=$!
-trap 'kill $web $wpid 2>/dev/null; rm -rf "$TMP"' EXIT
+trap 'kill $web $wpid $tlsweb 2>/dev/null; rm -rf "$TMP"' EXIT
 port_known() { grep -qE 'port [0-9]+' http.log; }
 wait_for 60 port_known
 PORT=$(grep -oE 'port [0-9]+' http.log | head -1 | cut -d' ' -f2)
@@ -96,6 +96,35 @@ else
 	skip "a changed A record is a hijack alert" "needs root and unshare -m"
 	skip "naming both answers" "needs root and unshare -m"
 fi
+
+# TLS: a certificate of a private CA that expires in 3 days
+openssl req -x509 -newkey rsa:2048 -nodes -keyout key.pem -out cert.pem -days 3 \
+	-subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 >/dev/null 2>&1
+cat >tls.py <<'PY'
+import http.server, ssl, sys
+s = http.server.HTTPServer(("127.0.0.1", 0), http.server.SimpleHTTPRequestHandler)
+c = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER); c.load_cert_chain(sys.argv[1], sys.argv[2])
+s.socket = c.wrap_socket(s.socket, server_side=True)
+print("port", s.server_address[1], flush=True)
+s.serve_forever()
+PY
+(cd www && exec python3 -u ../tls.py "$TMP/cert.pem" "$TMP/key.pem") >tls.log 2>&1 & tlsweb=$!
+tls_port_known() { grep -qE 'port [0-9]+' tls.log; }
+wait_for 60 tls_port_known
+TPORT=$(grep -oE 'port [0-9]+' tls.log | head -1 | cut -d' ' -f2)
+cat >t.yaml <<YAML
+store: {path: $TMP/t.db}
+sitewatch:
+  sites:
+    - {url: "https://127.0.0.1:$TPORT/", name: untrusted}
+    - {url: "https://127.0.0.1:$TPORT/index.html", name: private-ca, ca_file: $TMP/cert.pem}
+YAML
+run "$VIGIL" --config t.yaml assets watch --once
+expect_match "a certificate no trusted CA signed does not verify" out 'high +site\.tls_invalid +untrusted: certificate does not verify'
+expect_match "the page behind it is still checked (baseline)" out 'FAIL untrusted .*HTTP 200 .*baseline created'
+expect_match "a certificate expiring in 3 days is a warning" out 'medium +site\.tls_expiring +private-ca: certificate expires soon'
+expect_no_match "the private CA verifies with ca_file" out 'tls_invalid +private-ca'
+kill $tlsweb; wait $tlsweb 2>/dev/null
 
 # vigil watch: the same checks on the daemon's own thread
 cat >w.yaml <<YAML
