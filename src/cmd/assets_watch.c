@@ -1,11 +1,12 @@
 /* `vigil assets watch --once [--rebaseline]`: one website-watch pass over the
  * configured sites (inventory/sitewatch); each new finding becomes an alert
  * through the one alert path (monitor/alert) into the store. */
-#include "cmd/assets_cmd.h"
+#include "cmd/assets.h"
 #include "cmd/cmd.h"
 #include "core/config.h"
 #include "core/err.h"
 #include "core/store.h"
+#include "inventory/assets_print.h"
 #include "inventory/sitewatch.h"
 #include "monitor/alert.h"
 #include "monitor/rules.h"
@@ -28,31 +29,6 @@ cmd_sitewatch_alert(void *arg, const struct site_finding *f)
 	/* a problem the previous check already reported is not a new alert */
 	if (f->is_new)
 		alert_emit(al, &in);
-}
-
-static void
-print_result(json_t *res)
-{
-	json_t *f;
-	size_t i;
-
-	printf("%-4s %-24s HTTP %3lld %6lld ms  ", json_is_true(json_object_get(res, "ok")) ? "OK" :
-	    "FAIL", cmd_jstr(res, "name"), (long long)cmd_jint(res, "status"),
-	    (long long)cmd_jint(res, "ms"));
-	cmd_put_escaped(stdout, cmd_jstr(res, "url"));
-	if (strcmp(cmd_jstr(res, "baseline"), "kept") != 0)
-		printf("  (baseline %s)", cmd_jstr(res, "baseline"));
-	putchar('\n');
-	json_array_foreach(json_object_get(res, "findings"), i, f) {
-		printf("  %-8s %-22s ", cmd_jstr(f, "severity"), cmd_jstr(f, "rule"));
-		cmd_put_escaped(stdout, cmd_jstr(f, "title"));
-		fputs(json_is_true(json_object_get(f, "new")) ? "" : " (still)", stdout);
-		if (*cmd_jstr(f, "evidence")) {
-			fputs("\n           ", stdout);
-			cmd_put_escaped(stdout, cmd_jstr(f, "evidence"));
-		}
-		putchar('\n');
-	}
 }
 
 int
@@ -93,7 +69,7 @@ cmd_assets_watch(struct vg_ctx *ctx, struct vg_config *cfg, struct vg_store *st,
 		if (ctx->json)
 			cmd_print_json(res);
 		else
-			print_result(res);
+			assets_print_site(stdout, res);
 		json_decref(res);
 	}
 	sitewatch_close(sw);

@@ -18,6 +18,12 @@ struct classify_rules;
 /* The rules file under a rules directory (the build's or installed rules/). */
 #define CLASSIFY_RULES_FILE "assets/classes.yaml"
 
+/* The rules file to use, into out: opt when given; else CLASSIFY_RULES_FILE under
+ * monitor_rules (the configured detection rules directory, may be NULL) when it
+ * has one; else under default_dir. */
+void classify_rules_find(const char *opt, const char *monitor_rules, const char *default_dir,
+    char *out, size_t size);
+
 /* Loads and compiles a rules file. 0; VG_ERR_CONFIG with one
  * "file:line:col: message" line per problem appended to errs; VG_ERR_IO (cannot
  * read; errs says why); VG_ERR_NOMEM. Caller frees with classify_rules_free. */

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 
 #define CLASSIFY_MAX_NODES 20000
 #define CLASSIFY_FILE_MAX (1 << 20)
@@ -458,4 +459,22 @@ classify_rules_load(const char *path, struct classify_rules **out, struct vg_buf
 	free(text);
 	fclose(f);
 	return r;
+}
+
+void
+classify_rules_find(const char *opt, const char *monitor_rules, const char *default_dir,
+    char *out, size_t size)
+{
+	struct stat sb;
+
+	if (opt) {
+		snprintf(out, size, "%s", opt);
+		return;
+	}
+	if (monitor_rules) {
+		snprintf(out, size, "%s/%s", monitor_rules, CLASSIFY_RULES_FILE);
+		if (stat(out, &sb) == 0)
+			return;
+	}
+	snprintf(out, size, "%s/%s", default_dir ? default_dir : ".", CLASSIFY_RULES_FILE);
 }

@@ -46,6 +46,13 @@ struct import_result {
 int import_store(struct vg_store *st, const struct import_decls *d, const char *source,
     const char *actor, bool replace, struct import_result *res);
 
+/* Reads, checks and stores a whole file (path "-" is stdin; at most 16 MiB): the
+ * three steps above. Problems go to errs as lines (unreadable, too large, each bad
+ * row, then "PATH: nothing imported"). 0; VG_ERR_IO, VG_ERR_LIMIT or
+ * VG_ERR_PARSE (nothing imported); the store's VG_ERR_*. */
+int import_file(struct vg_store *st, const char *path, const char *actor, bool replace,
+    struct import_result *res, struct vg_buf *errs);
+
 /* Level text as people write it ("3", "III", "三级", "等保3级", "L3", "level 3")
  * into 1..5: 0, or VG_ERR_PARSE. */
 int import_parse_level(const char *s, int *level);

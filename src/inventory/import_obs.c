@@ -10,6 +10,7 @@
 #include "core/store.h"
 
 #include <arpa/inet.h>
+#include <errno.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -233,5 +234,23 @@ fail:
 	free(line);
 	store_rollback(st);
 	*res = (struct obs_result){ 0 };
+	return r;
+}
+
+int
+import_obs_path(struct vg_store *st, const char *path, struct vg_buf *errs,
+    struct obs_result *res)
+{
+	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
+	int r;
+
+	*res = (struct obs_result){ 0 };
+	if (!f) {
+		vg_buf_putf(errs, "%s: cannot open: %s\n", path, strerror(errno));
+		return VG_ERR_IO;
+	}
+	r = import_obs_file(st, f, path, errs, res);
+	if (f != stdin)
+		fclose(f);
 	return r;
 }

@@ -33,4 +33,9 @@ struct obs_result {
 int import_obs_file(struct vg_store *st, FILE *f, const char *name, struct vg_buf *errs,
     struct obs_result *res);
 
+/* import_obs_file on a path ("-" is stdin); a file that cannot be opened is
+ * VG_ERR_IO with a line in errs. */
+int import_obs_path(struct vg_store *st, const char *path, struct vg_buf *errs,
+    struct obs_result *res);
+
 #endif

@@ -8,6 +8,7 @@
 #include "core/event.h"
 #include "core/store.h"
 
+#include <errno.h>
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
@@ -150,5 +151,24 @@ fail:
 out:
 	free(line);
 	free(sp);
+	return r;
+}
+
+int
+import_scan_path(struct vg_store *st, const char *path, const char *spec,
+    struct vg_buf *errs, int64_t *scan_id, size_t *count)
+{
+	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
+	int r;
+
+	*scan_id = 0;
+	*count = 0;
+	if (!f) {
+		vg_buf_putf(errs, "%s: cannot open: %s\n", path, strerror(errno));
+		return VG_ERR_IO;
+	}
+	r = import_scan_file(st, f, path, spec, errs, scan_id, count);
+	if (f != stdin)
+		fclose(f);
 	return r;
 }

@@ -19,4 +19,9 @@ struct vg_buf;
 int import_scan_file(struct vg_store *st, FILE *f, const char *name, const char *spec,
     struct vg_buf *errs, int64_t *scan_id, size_t *count);
 
+/* import_scan_file on a path ("-" is stdin); a file that cannot be opened is
+ * VG_ERR_IO with a line in errs. */
+int import_scan_path(struct vg_store *st, const char *path, const char *spec,
+    struct vg_buf *errs, int64_t *scan_id, size_t *count);
+
 #endif

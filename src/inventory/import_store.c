@@ -2,11 +2,17 @@
  * see the old inventory or the new one, never a mix. */
 #include "inventory/import.h"
 
+#include "core/buf.h"
 #include "core/err.h"
 #include "core/event.h"
 #include "core/store.h"
 
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define IMPORT_FILE_MAX (16 << 20)
 
 static const char SQL_DECL_WAS[] = "SELECT declared FROM assets WHERE address = $1";
 static const char SQL_DECL_COUNT[] = "SELECT count(*) AS n FROM assets WHERE declared = 1";
@@ -93,5 +99,56 @@ import_store(struct vg_store *st, const struct import_decls *d, const char *sour
 fail:
 	store_rollback(st);
 	*res = (struct import_result){ 0 };
+	return r;
+}
+
+/* Reads a whole file (at most IMPORT_FILE_MAX) into *data; "-" is stdin. */
+static int
+slurp(const char *path, char **data, size_t *len, struct vg_buf *errs)
+{
+	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+	int bad;
+
+	*data = NULL;
+	if (!f) {
+		vg_buf_putf(errs, "%s: cannot open: %s\n", path, strerror(errno));
+		return VG_ERR_IO;
+	}
+	if (!(*data = malloc(IMPORT_FILE_MAX + 1))) {
+		if (f != stdin)
+			fclose(f);
+		return VG_ERR_NOMEM;
+	}
+	*len = fread(*data, 1, IMPORT_FILE_MAX + 1, f);
+	bad = ferror(f);
+	if (f != stdin)
+		fclose(f);
+	if (bad || *len > IMPORT_FILE_MAX) {
+		vg_buf_putf(errs, "%s: %s\n", path, bad ? "read error" : "larger than 16 MiB");
+		free(*data);
+		*data = NULL;
+		return bad ? VG_ERR_IO : VG_ERR_LIMIT;
+	}
+	return VG_OK;
+}
+
+int
+import_file(struct vg_store *st, const char *path, const char *actor, bool replace,
+    struct import_result *res, struct vg_buf *errs)
+{
+	struct import_decls d = { 0 };
+	char *data = NULL;
+	size_t len = 0;
+	int r;
+
+	*res = (struct import_result){ 0 };
+	if ((r = slurp(path, &data, &len, errs)) != VG_OK)
+		return r;
+	if ((r = import_parse(path, data, len, &d, errs)) == VG_OK)
+		r = import_store(st, &d, path, actor, replace, res);
+	else if (r == VG_ERR_PARSE)
+		vg_buf_putf(errs, "%s: nothing imported\n", path);
+	import_decls_free(&d);
+	free(data);
 	return r;
 }

@@ -1,11 +1,32 @@
-/* Output of `vigil assets` (assets_out.h). Every string from the store may hold
+/* Printing the register (assets_print.h). Every string from the store may hold
  * text a scanned server chose (titles, banners, certificate names): it goes to
- * the terminal through cmd_put_escaped, and to CSV with formula cells defused. */
-#include "cmd/assets_out.h"
-#include "cmd/cmd.h"
+ * the terminal through core/esc, and to CSV with formula cells defused. */
+#include "inventory/assets_print.h"
 
+#include "core/esc.h"
+
+#include <stdbool.h>
+#include <stdint.h>
 #include <string.h>
 #include <time.h>
+
+/* Text from the store on a terminal: through the one sanitiser. */
+static void
+put(FILE *f, const char *v)
+{
+	if (v)
+		vg_esc_fwrite(f, v, strlen(v));
+}
+
+static void
+local_time(int64_t us, char *buf, size_t size)
+{
+	time_t t = (time_t)(us / 1000000);
+	struct tm tm;
+
+	if (!localtime_r(&t, &tm) || strftime(buf, size, "%Y-%m-%d %H:%M:%S", &tm) == 0)
+		snprintf(buf, size, "?");
+}
 
 static const char *
 s(const json_t *o, const char *k)
@@ -49,7 +70,7 @@ state_of(json_t *a)
 }
 
 void
-assets_out_table(FILE *f, json_t *assets)
+assets_print_table(FILE *f, json_t *assets)
 {
 	json_t *a;
 	size_t i;
@@ -64,9 +85,9 @@ assets_out_table(FILE *f, json_t *assets)
 		    (long long)json_integer_value(json_object_get(a, "risk")));
 		ports_text(ports, sizeof(ports), a, 5);
 		fprintf(f, "%-30s  ", ports);
-		cmd_put_escaped(f, *s(a, "system_name") ? s(a, "system_name") : "-");
+		put(f, *s(a, "system_name") ? s(a, "system_name") : "-");
 		fputs(" / ", f);
-		cmd_put_escaped(f, *s(a, "owner") ? s(a, "owner") : "-");
+		put(f, *s(a, "owner") ? s(a, "owner") : "-");
 		fputc('\n', f);
 	}
 }
@@ -118,7 +139,7 @@ cell_time(FILE *f, json_t *v, bool last)
 }
 
 void
-assets_out_csv(FILE *f, json_t *assets)
+assets_print_csv(FILE *f, json_t *assets)
 {
 	json_t *a, *x;
 	size_t i, j;
@@ -167,14 +188,15 @@ assets_out_csv(FILE *f, json_t *assets)
 }
 
 void
-assets_out_jsonl(FILE *f, json_t *assets)
+assets_print_jsonl(FILE *f, json_t *assets)
 {
 	json_t *a;
 	size_t i;
 
-	(void)f;
-	json_array_foreach(assets, i, a)
-		cmd_print_json(a);
+	json_array_foreach(assets, i, a) {
+		json_dumpf(a, f, JSON_COMPACT);
+		fputc('\n', f);
+	}
 }
 
 static void
@@ -183,7 +205,7 @@ line(FILE *f, const char *label, const char *v)
 	if (!v || !*v)
 		return;
 	fprintf(f, "  %-16s ", label);
-	cmd_put_escaped(f, v);
+	put(f, v);
 	fputc('\n', f);
 }
 
@@ -199,13 +221,13 @@ service_line(FILE *f, json_t *sv)
 		if (!*s(sv, keys[k]))
 			continue;
 		fprintf(f, " %s=", keys[k]);
-		cmd_put_escaped(f, s(sv, keys[k]));
+		put(f, s(sv, keys[k]));
 	}
 	fputc('\n', f);
 }
 
 void
-assets_out_show(FILE *f, json_t *a)
+assets_print_show(FILE *f, json_t *a)
 {
 	json_t *x;
 	size_t i;
@@ -226,7 +248,7 @@ assets_out_show(FILE *f, json_t *a)
 	line(f, "role", s(a, "role"));
 	line(f, "declared from", s(a, "declared_from"));
 	if (json_is_integer(json_object_get(a, "last_seen"))) {
-		cmd_local_time(json_integer_value(json_object_get(a, "last_seen")), t, sizeof(t));
+		local_time(json_integer_value(json_object_get(a, "last_seen")), t, sizeof(t));
 		line(f, "last seen", t);
 	}
 	json_array_foreach(json_object_get(a, "classes"), i, x)
@@ -239,17 +261,17 @@ assets_out_show(FILE *f, json_t *a)
 		fputs("  reasons\n", f);
 	json_array_foreach(json_object_get(a, "reasons"), i, x) {
 		fprintf(f, "    %+4lld  ", (long long)json_integer_value(json_object_get(x, "score")));
-		cmd_put_escaped(f, s(x, "reason"));
+		put(f, s(x, "reason"));
 		if (*s(x, "evidence")) {
 			fputs(" (", f);
-			cmd_put_escaped(f, s(x, "evidence"));
+			put(f, s(x, "evidence"));
 			fputc(')', f);
 		}
 		fputc('\n', f);
 	}
 	json_array_foreach(json_object_get(a, "links"), i, x) {
 		fprintf(f, "  %-16s ", i ? "" : "connects to");
-		cmd_put_escaped(f, json_string_value(x));
+		put(f, json_string_value(x));
 		fputc('\n', f);
 	}
 }
@@ -259,10 +281,10 @@ scan_head(FILE *f, const char *label, json_t *sc)
 {
 	char t[32];
 
-	cmd_local_time(json_integer_value(json_object_get(sc, "started_at")), t, sizeof(t));
+	local_time(json_integer_value(json_object_get(sc, "started_at")), t, sizeof(t));
 	fprintf(f, "%s scan #%lld  %s  ", label, (long long)json_integer_value(json_object_get(sc, "id")),
 	    t);
-	cmd_put_escaped(f, s(sc, "spec"));
+	put(f, s(sc, "spec"));
 	fputc('\n', f);
 }
 
@@ -288,7 +310,7 @@ keys_for(const char *kind)
 }
 
 void
-assets_out_diff(FILE *f, json_t *diff)
+assets_print_diff(FILE *f, json_t *diff)
 {
 	json_t *c;
 	size_t i;
@@ -309,12 +331,12 @@ assets_out_diff(FILE *f, json_t *diff)
 			const char *before = s(b, keys[k]), *after = s(a, keys[k]);
 			if (json_is_object(a) && json_is_object(b) && strcmp(before, after) != 0) {
 				fprintf(f, " %s: ", keys[k]);
-				cmd_put_escaped(f, *before ? before : "-");
+				put(f, *before ? before : "-");
 				fputs(" -> ", f);
-				cmd_put_escaped(f, *after ? after : "-");
+				put(f, *after ? after : "-");
 			} else if (!(json_is_object(a) && json_is_object(b)) && *s(ref, keys[k])) {
 				fputc(' ', f);
-				cmd_put_escaped(f, s(ref, keys[k]));
+				put(f, s(ref, keys[k]));
 			}
 		}
 		fputc('\n', f);
@@ -323,7 +345,7 @@ assets_out_diff(FILE *f, json_t *diff)
 }
 
 void
-assets_out_scans(FILE *f, json_t *scans)
+assets_print_scans(FILE *f, json_t *scans)
 {
 	json_t *sc;
 	size_t i;
@@ -332,12 +354,38 @@ assets_out_scans(FILE *f, json_t *scans)
 	fprintf(f, "%-6s %-19s %-8s %6s %6s  %s\n", "SCAN", "STARTED", "STATUS", "HOSTS", "OPEN",
 	    "SPEC");
 	json_array_foreach(scans, i, sc) {
-		cmd_local_time(json_integer_value(json_object_get(sc, "started_at")), t, sizeof(t));
+		local_time(json_integer_value(json_object_get(sc, "started_at")), t, sizeof(t));
 		fprintf(f, "%-6lld %-19s %-8s %6lld %6lld  ",
 		    (long long)json_integer_value(json_object_get(sc, "id")), t, s(sc, "status"),
 		    (long long)json_integer_value(json_object_get(sc, "hosts")),
 		    (long long)json_integer_value(json_object_get(sc, "open_ports")));
-		cmd_put_escaped(f, s(sc, "spec"));
+		put(f, s(sc, "spec"));
+		fputc('\n', f);
+	}
+}
+
+void
+assets_print_site(FILE *f, json_t *res)
+{
+	json_t *x;
+	size_t i;
+
+	fprintf(f, "%-4s %-24s HTTP %3lld %6lld ms  ", json_is_true(json_object_get(res, "ok")) ?
+	    "OK" : "FAIL", s(res, "name"),
+	    (long long)json_integer_value(json_object_get(res, "status")),
+	    (long long)json_integer_value(json_object_get(res, "ms")));
+	put(f, s(res, "url"));
+	if (strcmp(s(res, "baseline"), "kept") != 0)
+		fprintf(f, "  (baseline %s)", s(res, "baseline"));
+	fputc('\n', f);
+	json_array_foreach(json_object_get(res, "findings"), i, x) {
+		fprintf(f, "  %-8s %-22s ", s(x, "severity"), s(x, "rule"));
+		put(f, s(x, "title"));
+		fputs(json_is_true(json_object_get(x, "new")) ? "" : " (still)", f);
+		if (*s(x, "evidence")) {
+			fputs("\n           ", f);
+			put(f, s(x, "evidence"));
+		}
 		fputc('\n', f);
 	}
 }
