@@ -21,7 +21,7 @@ struct ctx {
 	const struct classify_rules *r;
 	int64_t now;
 	json_t *by_addr;	/* address -> first-pass classes */
-	json_t *by_system;	/* system name -> [{address, classes}] */
+	json_t *by_system;	/* system name -> class -> [address, address] */
 };
 
 static bool
@@ -122,15 +122,17 @@ peer_cond(const struct ctx *c, const struct cond *k, json_t *a, char *ev, size_t
 		}
 		return false;
 	}
+	/* by_system: system -> class -> up to two addresses having it (one may be self) */
 	const char *sys = json_string_value(json_object_get(a, "system_name"));
-	json_array_foreach(sys ? json_object_get(c->by_system, sys) : NULL, i, v) {
-		const char *other = json_string_value(json_object_get(v, "address"));
-		if (other && strcmp(other, self) != 0 &&
-		    has_class(json_object_get(v, "classes"), k)) {
-			snprintf(ev, evsz, "same system as %s", other);
-			return true;
+	json_t *classes = sys ? json_object_get(c->by_system, sys) : NULL;
+	for (size_t j = 0; classes && j < k->nv; j++)
+		json_array_foreach(json_object_get(classes, k->names[j]), i, v) {
+			const char *other = json_string_value(v);
+			if (other && strcmp(other, self) != 0) {
+				snprintf(ev, evsz, "same system as %s", other);
+				return true;
+			}
 		}
-	}
 	return false;
 }
 
@@ -142,15 +144,17 @@ when_matches(const struct ctx *c, const struct when *w, json_t *a, char *ev, siz
 	size_t i;
 
 	ev[0] = '\0';
+	/* the asset's own facts first: they are cheap and reject most assets */
 	for (size_t j = 0; j < w->n; j++) {
 		const struct cond *k = &w->c[j];
 		if (k->key->scope == CS_SERVICE)
 			want_service = true;
 		else if (k->key->scope == CS_ASSET && !asset_cond(c, k, a))
 			return false;
-		else if (k->key->scope == CS_PEERS && !peer_cond(c, k, a, ev, evsz))
-			return false;
 	}
+	for (size_t j = 0; j < w->n; j++)
+		if (w->c[j].key->scope == CS_PEERS && !peer_cond(c, &w->c[j], a, ev, evsz))
+			return false;
 	if (!want_service)
 		return true;
 	json_array_foreach(json_object_get(a, "services"), i, s)
@@ -201,6 +205,28 @@ apply(const struct ctx *c, json_t *a, bool peers)
 	return VG_OK;
 }
 
+/* Notes addr under each of its classes in its system (two addresses at most: a
+ * rule asks for another asset than the one judged, and one other is enough). */
+static int
+remember_system(json_t *by_system, const char *sys, const char *addr, json_t *classes)
+{
+	json_t *m = json_object_get(by_system, sys), *cl;
+	size_t i;
+
+	if (!m && (json_object_set_new(by_system, sys, json_object()) != 0 ||
+		      !(m = json_object_get(by_system, sys))))
+		return VG_ERR_NOMEM;
+	json_array_foreach(classes, i, cl) {
+		json_t *list = json_object_get(m, json_string_value(cl));
+		if (!list && (json_object_set_new(m, json_string_value(cl), json_array()) != 0 ||
+				 !(list = json_object_get(m, json_string_value(cl)))))
+			return VG_ERR_NOMEM;
+		if (json_array_size(list) < 2 && json_array_append_new(list, json_string(addr)) != 0)
+			return VG_ERR_NOMEM;
+	}
+	return VG_OK;
+}
+
 int
 classify_assets(const struct classify_rules *r, json_t *assets, int64_t now_us)
 {
@@ -224,14 +250,9 @@ classify_assets(const struct classify_rules *r, json_t *assets, int64_t now_us)
 			goto nomem;
 		if (addr)
 			json_object_set(c.by_addr, addr, cls);
-		if (sys && *sys) {
-			json_t *list = json_object_get(c.by_system, sys);
-			if (!list) {
-				list = json_array();
-				json_object_set_new(c.by_system, sys, list);
-			}
-			json_array_append_new(list, json_pack("{s:s?, s:O}", "address", addr,
-							"classes", cls));
+		if (sys && *sys && addr && remember_system(c.by_system, sys, addr, cls) != VG_OK) {
+			json_decref(cls);
+			goto nomem;
 		}
 		json_decref(cls);
 	}
