@@ -10,6 +10,7 @@
 #include "core/store.h"
 
 #include <arpa/inet.h>
+#include <jansson.h>
 #include <ctype.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -45,6 +46,7 @@ struct parse {
 	const char *name;
 	struct vg_buf *errs;
 	size_t nerr;
+	json_t *seen;	/* address -> line: a duplicate is named with its first line */
 };
 
 static void __attribute__((format(printf, 4, 5)))
@@ -262,14 +264,14 @@ add_row(struct parse *p, struct import_decls *out, struct csv_row *row, const in
 	if (v[C_INTERNET] && *v[C_INTERNET] && (d.internet = parse_yes_no(v[C_INTERNET])) < 0)
 		report(p, row->line[at[C_INTERNET]], row->col[at[C_INTERNET]],
 		    "internet_facing '%s': expected yes or no (是/否)", v[C_INTERNET]);
-	for (size_t i = 0; i < out->n; i++)
-		if (strcmp(out->v[i].address, addr) == 0) {
-			char prev[32];
-			snprintf(prev, sizeof(prev), "%zu", out->v[i].line);
-			report(p, row->line[at[C_ADDRESS]], row->col[at[C_ADDRESS]],
-			    "address already listed on line %s", prev);
-			return VG_OK;
-		}
+	json_t *prev = json_object_get(p->seen, addr);
+	if (prev) {
+		report(p, row->line[at[C_ADDRESS]], row->col[at[C_ADDRESS]],
+		    "address already listed on line %lld", (long long)json_integer_value(prev));
+		return VG_OK;
+	}
+	if (json_object_set_new(p->seen, addr, json_integer((json_int_t)d.line)) != 0)
+		return VG_ERR_NOMEM;
 	if (out->n == out->cap) {
 		size_t cap = out->cap ? out->cap * 2 : 64;
 		struct import_decl *nv = realloc(out->v, cap * sizeof(*nv));
@@ -300,8 +302,12 @@ import_parse(const char *name, const char *data, size_t len, struct import_decls
 	size_t ncols = 0;
 
 	memset(out, 0, sizeof(*out));
-	if ((ret = csv_open(data, len, &r)) != VG_OK)
+	if (!(p.seen = json_object()))
+		return VG_ERR_NOMEM;
+	if ((ret = csv_open(data, len, &r)) != VG_OK) {
+		json_decref(p.seen);
 		return ret;
+	}
 	while ((ret = csv_next(r, &row, &e)) == VG_OK) {
 		if (rows++ == 0) {
 			header(&p, &row, map);
@@ -336,6 +342,7 @@ import_parse(const char *name, const char *data, size_t len, struct import_decls
 		ret = VG_ERR_PARSE;
 out:
 	csv_free(r);
+	json_decref(p.seen);
 	if (ret != VG_OK)
 		import_decls_free(out);
 	return ret;
