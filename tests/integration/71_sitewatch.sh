@@ -3,8 +3,7 @@
 # baseline; a hidden spam link, an off-screen link and an injected JS redirect are
 # found; a problem already reported is not alerted twice; a defaced page and a
 # site that is down are found; a changed DNS answer (an /etc/hosts override in a
-# private mount namespace) is a hijack alert; and `vigil watch` runs the same
-# checks on its own thread and stores the alert.
+# private mount namespace) is a hijack alert.
 source "$SRCDIR/tests/lib.sh"
 
 cd "$TMP"
@@ -24,7 +23,7 @@ HTML
 }
 page ""
 python3 -u -m http.server 0 --bind 127.0.0.1 --directory www >http.log 2>&1 & web=$!
-trap 'kill $web $wpid $tlsweb 2>/dev/null; rm -rf "$TMP"' EXIT
+trap 'kill $web $tlsweb 2>/dev/null; rm -rf "$TMP"' EXIT
 port_known() { grep -qE 'port [0-9]+' http.log; }
 wait_for 60 port_known
 PORT=$(grep -oE 'port [0-9]+' http.log | head -1 | cut -d' ' -f2)
@@ -126,25 +125,4 @@ expect_match "a certificate expiring in 3 days is a warning" out 'medium +site\.
 expect_no_match "the private CA verifies with ca_file" out 'tls_invalid +private-ca'
 kill $tlsweb; wait $tlsweb 2>/dev/null
 
-# vigil watch: the same checks on the daemon's own thread
-cat >w.yaml <<YAML
-store: {path: $TMP/w.db}
-sitewatch:
-  interval: 10s
-  sites:
-    - {url: "http://127.0.0.1:$PORT/", name: portal}
-YAML
-page ""
-run "$VIGIL" --config w.yaml assets watch --once
-expect_rc "the daemon's baseline" 0
-echo '<html><head><title>0wned</title></head><body>Defaced by nobody in particular, see you</body></html>' >www/index.html
-"$VIGIL" --config w.yaml watch >wout.txt 2>werr.txt & wpid=$!
-defaced_stored() { [ "$(alerts_of w.db site.defaced 2>/dev/null)" = 1 ]; }
-if wait_for 60 defaced_stored; then ok "watch raises the defacement alert"; else
-	not_ok "watch raises the defacement alert"; cat werr.txt | head -5; fi
-kill -TERM $wpid; wait $wpid; rc=$?
-expect_eq "watch stops cleanly on SIGTERM" "$rc" 0
-OUT=$(cat wout.txt) ERR=$(cat werr.txt)
-expect_match "watch printed the alert" out 'site\.defaced'
-expect_clean_stderr "watch with sitewatch runs clean"
 exit $T_FAILED
