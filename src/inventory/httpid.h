@@ -6,7 +6,7 @@
 #define VG_INV_HTTPID_H
 
 #include "inventory/probe.h"
-#include "inventory/svcid.h"
+#include "inventory/svc_result.h"
 
 #include <stddef.h>
 #include <sys/types.h>

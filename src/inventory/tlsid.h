@@ -4,7 +4,7 @@
 #ifndef VG_INV_TLSID_H
 #define VG_INV_TLSID_H
 
-#include "inventory/svcid.h"
+#include "inventory/svc_result.h"
 #include "inventory/svcid_io.h"
 
 /* A client context for scanning: no verification (we record, we do not trust),
