@@ -4,8 +4,9 @@
 # not through vigil, so only the report is timed), plus 10,000 incidents and 10,000
 # actions. Times `vigil report daily` (median of 3 runs; target < 5 s), then the
 # peer: the same five chart aggregates run by the sqlite3 CLI straight on the alerts
-# table, one scan each, which is what the report avoids with its temp table.
-# Usage: bench/report_daily.sh [VIGIL] [N]
+# table, one scan and one GROUP BY sort each; the report reads the period's alerts
+# once (no sort) and aggregates them in C (src/report/scan.c).
+# Usage: bench/report_daily.sh [VIGIL] [N]; BENCH_KEEP=DIR keeps the briefing there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 VIGIL=${1:-build/vigil}
@@ -60,6 +61,7 @@ for run in 1 2 3; do
 	e=$(date +%s.%N)
 	times+=("$(python3 -c "print('%.3f' % ($e - $s))")")
 done
+[ -n "${BENCH_KEEP:-}" ] && cp "$work/daily.html" "$BENCH_KEEP/daily-$N.html"
 med=$(printf '%s\n' "${times[@]}" | sort -n | sed -n 2p)
 grep -q "$N alerts\|attack events" "$work/daily.html" || { echo "report bench: no status line"; exit 1; }
 s=$(date +%s.%N)

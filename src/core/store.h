@@ -75,6 +75,16 @@ int store_query(struct vg_store *st, const char *sql, const struct store_val *bi
 int store_query_one(struct vg_store *st, const char *sql, const struct store_val *binds,
     size_t n, json_t **row);
 
+/* Streams a query's rows to fn instead of building JSON (a million-row scan):
+ * cols[i] is column i (text only valid during the call; len[i] its length in
+ * bytes). fn returns 0 to go on, or a VG_ERR_* that stops and is returned.
+ * At most STORE_EACH_MAX_COLS columns. 0 or VG_ERR_*. */
+#define STORE_EACH_MAX_COLS 16
+typedef int (*store_row_fn)(void *ctx, const struct store_val *cols, const size_t *len,
+    size_t n);
+int store_query_each(struct vg_store *st, const char *sql, const struct store_val *binds,
+    size_t n, store_row_fn fn, void *ctx);
+
 /* Record kinds, each a small header + store_<kind>.c over store_db.h. */
 #include "core/store_alerts.h"
 #include "core/store_audit.h"

@@ -120,3 +120,45 @@ store_query_one(struct vg_store *s, const char *sql, const struct store_val *bin
 	json_decref(rows);
 	return VG_OK;
 }
+
+int
+store_query_each(struct vg_store *s, const char *sql, const struct store_val *binds, size_t n,
+    store_row_fn fn, void *ctx)
+{
+	struct store_val cols[STORE_EACH_MAX_COLS];
+	size_t len[STORE_EACH_MAX_COLS];
+	struct store_stmt *t;
+	int r, nc;
+
+	if ((r = prepare_bound(s, sql, binds, n, &t)) != VG_OK)
+		return r;
+	nc = t->ops->column_count(t->st);
+	if (nc < 0 || nc > STORE_EACH_MAX_COLS) {
+		r = VG_ERR_INVAL;
+		goto out;
+	}
+	while ((r = store_step(t)) == STORE_ROW) {
+		for (int i = 0; i < nc; i++) {
+			len[i] = 0;
+			switch (store_col_type(t, i)) {
+			case STORE_INT:
+				cols[i] = SV_INT(store_col_int64(t, i));
+				break;
+			case STORE_TEXT:
+				cols[i] = (struct store_val){ .type = STORE_TEXT,
+					.s = store_col_text(t, i) };
+				len[i] = store_col_len(t, i);
+				break;
+			default:
+				cols[i] = SV_NULL;
+			}
+		}
+		if ((r = fn(ctx, cols, len, (size_t)nc)) != VG_OK)
+			goto out;
+	}
+	if (r == STORE_DONE)
+		r = VG_OK;
+out:
+	store_reset(t);
+	return r;
+}

@@ -122,27 +122,6 @@ duty_facts(struct rw *w, struct report_facts *f)
 	json_decref(rows);
 }
 
-static void
-source_categories(struct rw *w, struct report_facts *f)
-{
-	struct store_val v[FACTS_TOP_SOURCES];
-	json_t *rows, *r, *s;
-	size_t i, j, n = json_array_size(f->top_sources);
-
-	if (n == 0)
-		return;
-	for (i = 0; i < FACTS_TOP_SOURCES; i++)
-		v[i] = i < n ? SV_TEXT(rj_str(json_array_get(f->top_sources, i), "source_ip")) : SV_NULL;
-	rows = rw_query(w, SQL_A_SOURCE_CATS, v, FACTS_TOP_SOURCES, 0);
-	json_array_foreach(rows, i, r) {
-		json_array_foreach(f->top_sources, j, s) {
-			if (strcmp(rj_str(s, "source_ip"), rj_str(r, "source_ip")) == 0)
-				json_object_set(s, "categories", json_object_get(r, "categories"));
-		}
-	}
-	json_decref(rows);
-}
-
 int
 report_facts(struct rw *w, struct report_facts *f)
 {
@@ -152,22 +131,7 @@ report_facts(struct rw *w, struct report_facts *f)
 	f->at = w->o->now_us < w->o->to_us ? w->o->now_us : w->o->to_us;
 	const struct store_val at[] = { SV_INT(f->at) };
 
-	const struct store_val top[] = { SV_INT(FACTS_TOP_SOURCES) };
-	const struct store_val start[] = { SV_INT(w->o->from_us) };
-	json_t *r;
-	size_t i;
-
-	f->rollup = rw_query(w, SQL_A_ROLLUP, start, 1, 0);
-	json_array_foreach(f->rollup, i, r) {
-		f->alerts += rj_int(r, "alerts");
-		f->events += rj_int(r, "events");
-	}
-	row_counts(w, SQL_A_SIGNS, NULL, 0,
-	    (const char *const[]){ "intrusion", "tamper", "first", "last" },
-	    (long long *const[]){ &f->intrusion, &f->tamper_alerts, &f->first, &f->last }, 4);
-	f->top_sources = rw_query(w, SQL_A_SOURCES, top, 1, 0);
-	f->sources = rj_int(json_array_get(f->top_sources, 0), "n_sources");
-	source_categories(w, f);
+	report_scan_alerts(w, f, w->o->kind == REPORT_FINAL);
 	row_counts(w, SQL_RESPONSE_COUNTS, v, 2, (const char *const[]){ "restored", "quarantined" },
 	    (long long *const[]){ &f->restored, &f->quarantined }, 2);
 	f->blocks_now = rw_count(w, SQL_BLOCKS_COUNT, at, 1);

@@ -9,8 +9,8 @@ struct report_facts {
 	long long alerts, events, sources, first, last;
 	long long intrusion, tamper_alerts, restored, quarantined;
 	long long blocks_now, blocks_new, blocks_new_targets;
-	json_t *rollup;			/* SQL_A_ROLLUP rows: hour x category x site (owned) */
-	json_t *top_sources;		/* SQL_A_SOURCES rows (owned) */
+	json_t *rollup;			/* {h, category, sensor, alerts, events}: hour x category x site (owned) */
+	json_t *top_sources;		/* the top FACTS_TOP_SOURCES {source_ip, alerts, events, ioc, severity, n_sources, categories} (owned) */
 	json_t *incidents;		/* SQL_INCIDENTS rows (owned) */
 	long long inc_opened, inc_handled, inc_within, inc_late, inc_overdue, inc_fp;
 	bool findings_008;		/* assess's findings table (state, owner, deadline) */
@@ -20,6 +20,12 @@ struct report_facts {
 	bool has_duty;
 	long long duty_minutes, duty_covered;
 };
+
+/* The alerts' figures of f (alerts, events, sources, first, last, intrusion,
+ * tamper_alerts, rollup, top_sources with their categories) from one pass over the
+ * period's alerts (scan.c): from the alerts table, or from the final summary's temp
+ * copy when from_tmp. 0 or VG_ERR_* (also in w->err). */
+int report_scan_alerts(struct rw *w, struct report_facts *f, bool from_tmp);
 
 /* Fills f (cleared first); 0 or the first VG_ERR_* (also in w->err). Free with
  * report_facts_free, also after a failure. */

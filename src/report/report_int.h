@@ -89,8 +89,9 @@ int report_daily(struct rw *w);
 int report_final(struct rw *w);
 
 /* The temp table "rpt_alerts" holding the period's alerts (narrow columns), built
- * with one scan of alerts: the sections aggregate it instead of rescanning the
- * wide alerts table for each chart (measured in bench/report_daily.sh). */
+ * with one scan of alerts, for the final summary's timeline and advice, which
+ * group it by day and category instead of rescanning the wide alerts table. The
+ * daily briefing does not build it (scan.c reads alerts once instead). */
 int report_period_alerts(struct rw *w);
 
 #endif

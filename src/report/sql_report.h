@@ -1,6 +1,6 @@
 /* SQL of the reports (SQLite dialect; $1/$2 are the period's bounds in µs unless
- * said otherwise); included by the src/report C files only. Every aggregate runs in SQL so
- * a million alerts come back as a few dozen rows. */
+ * said otherwise); included by the src/report C files only. Aggregates run in SQL so
+ * rows come back few, except the period's alerts (scan.c): those are read once. */
 #ifndef VG_SQL_REPORT_H
 #define VG_SQL_REPORT_H
 
@@ -19,35 +19,20 @@ static const char SQL_TMP_FILL[] =
     "INSERT INTO temp.rpt_alerts SELECT id, first_seen, category, source_ip, sensor,"
     " rule_id, severity, count FROM alerts WHERE first_seen >= $1 AND first_seen < $2";
 
-/* Sorting a million rows is what costs (a GROUP BY sorts every row): the hour,
- * category and site charts share one sorted pass, rolled up in C; the sources need
- * their own. The rest are plain scans. */
-static const char SQL_A_ROLLUP[] =
-    "SELECT (first_seen - $1) / 3600000000 AS h, coalesce(category, '-') AS category,"
-    " coalesce(sensor, '') AS sensor, count(*) AS alerts, sum(count) AS events"
-    " FROM temp.rpt_alerts GROUP BY 1, 2, 3 LIMIT 100000";
-/* Signs of a successful intrusion: a login after a brute force, a request for a
- * dropped script, or a web-root change vigil did not put right (no restore or
- * quarantine done for that alert). */
-static const char SQL_A_SIGNS[] =
-    "SELECT coalesce(sum(rule_id IN ('auth.success_after_failures', 'webshell.accessed')"
-    " OR (category IN ('defacement', 'tamper', 'webshell') AND id NOT IN"
-    " (SELECT alert_id FROM actions WHERE alert_id IS NOT NULL AND status = 'done'"
-    " AND kind IN ('restore', 'quarantine')))), 0) AS intrusion,"
-    " coalesce(sum(category IN ('defacement', 'tamper', 'webshell')), 0) AS tamper,"
-    " min(first_seen) AS first, max(first_seen) AS last FROM temp.rpt_alerts";
-static const char SQL_A_SOURCES[] =
-    "SELECT source_ip, count(*) AS alerts, coalesce(sum(count), 0) AS events,"
-    " max(category = 'ioc') AS ioc, max(severity) AS severity,"
-    " count(*) OVER () AS n_sources FROM temp.rpt_alerts"
-    " WHERE source_ip IS NOT NULL AND source_ip <> '' GROUP BY source_ip"
-    " ORDER BY events DESC, source_ip LIMIT $1";
-/* The categories of the top sources ($1..$8; a group_concat(DISTINCT) inside the
- * sources' GROUP BY would keep a set per source for all of them). */
-static const char SQL_A_SOURCE_CATS[] =
-    "SELECT source_ip, replace(group_concat(DISTINCT category), ',', ', ') AS categories"
-    " FROM temp.rpt_alerts WHERE source_ip IN ($1, $2, $3, $4, $5, $6, $7, $8)"
-    " GROUP BY source_ip";
+/* The period's alerts for the charts, sources and signs (scan.c aggregates them in
+ * one pass: a GROUP BY here would sort a million rows). The final summary reads its
+ * temp copy, which its timeline needs anyway. */
+#define A_SCAN_COLS "SELECT id, first_seen, category, source_ip, sensor, rule_id, severity, count"
+static const char SQL_A_SCAN[] =
+    A_SCAN_COLS " FROM alerts WHERE first_seen >= $1 AND first_seen < $2";
+static const char SQL_A_SCAN_TMP[] =
+    A_SCAN_COLS " FROM temp.rpt_alerts WHERE first_seen >= $1 AND first_seen < $2";
+#undef A_SCAN_COLS
+/* Alerts a restore or quarantine put right: a web-root change vigil did not put
+ * right is a sign of a successful intrusion. */
+static const char SQL_A_RESPONDED[] =
+    "SELECT alert_id FROM actions WHERE alert_id IS NOT NULL AND status = 'done'"
+    " AND kind IN ('restore', 'quarantine')";
 
 /* Incidents touching the period: opened in it, handled in it, or open at its end. */
 static const char SQL_INCIDENTS[] =

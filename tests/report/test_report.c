@@ -1,6 +1,7 @@
 /* Unit tests for the report stage's pieces: every word exists in both languages,
  * store text is escaped (attacker bytes), templates fill counts, quantiles, cuts at
- * character boundaries, and a report over an empty store says so per section. */
+ * character boundaries, a report over an empty store says so per section, and the
+ * one-pass alert aggregation agrees with SQLite's GROUP BY on awkward rows. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -11,6 +12,7 @@
 #include <unistd.h>
 
 #include "core/err.h"
+#include "report/facts.h"
 #include "report/report_int.h"
 
 static void
@@ -133,6 +135,125 @@ test_empty_store_says_so(void **state)
 	rmdir(dir);
 }
 
+/* The C aggregation (scan.c) against the GROUP BY queries it replaced, on rows that
+ * hit the edges: NULL and "-" categories, a comma in a category, NULL and empty
+ * sources and sites, ties broken by the address's bytes, more sources than the top,
+ * tamper alerts with and without a done restore, intrusion rules, rows out of the
+ * period. */
+static void
+test_scan_matches_group_by(void **state)
+{
+	(void)state;
+	static const char ins[] =
+	    "INSERT INTO alerts(id, rule_id, category, severity, source_ip, sensor, count,"
+	    " first_seen, last_seen, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $8)";
+	static const char ref_src[] =
+	    "SELECT source_ip, count(*) AS alerts, sum(count) AS events,"
+	    " max(category = 'ioc') AS ioc, max(severity) AS severity,"
+	    " replace(group_concat(DISTINCT category), ',', ', ') AS categories,"
+	    " count(*) OVER () AS n FROM alerts WHERE first_seen >= $1 AND first_seen < $2"
+	    " AND source_ip <> '' GROUP BY 1 ORDER BY events DESC, source_ip LIMIT 8";
+	static const char ref_roll[] =
+	    "SELECT (first_seen - $1) / 3600000000 AS h, coalesce(category, '-') AS category,"
+	    " coalesce(sensor, '') AS sensor, count(*) AS alerts, sum(count) AS events FROM alerts"
+	    " WHERE first_seen >= $1 AND first_seen < $2 GROUP BY 1, 2, 3 ORDER BY 1, 2, 3";
+	static const char *const cats[] = { "sqli", NULL, "-", "a,b", "ioc", "tamper", "webshell" };
+	static const char *const ips[] = { "10.0.0.1", "10.0.0.10", "", NULL, "10.0.0.2", "b",
+		"a", "10.0.0.9", "10.0.0.3", "10.0.0.4", "c" };
+	static const char *const sites[] = { "s1", NULL, "", "s2" };
+	char dir[] = "/tmp/vigil-report-unit.XXXXXX", path[64], err[256];
+	struct vg_store *st = NULL;
+	struct vg_config cfg;
+	struct report_opts o = { .kind = REPORT_DAILY, .lang = REPORT_EN, .now_us = 2000000,
+		.from_us = 3600000000LL, .to_us = 3600000000LL + 86400000000LL, .cfg = &cfg };
+	struct rw w = { .st = NULL, .o = &o };
+	struct report_facts f;
+	json_t *want, *got, *row;
+	size_t i;
+
+	memset(&cfg, 0, sizeof(cfg));
+	memset(&f, 0, sizeof(f));
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/s.db", dir);
+	assert_int_equal(store_open("sqlite", path, NULL, &st, err, sizeof(err)), VG_OK);
+	w.st = st;
+	for (i = 0; i < 400; i++) {
+		const char *rule = i % 53 == 0 ? "auth.success_after_failures" :
+		    i % 61 == 0 ? "webshell.accessed" : "r";
+		const struct store_val v[] = { SV_INT(i + 1), SV_TEXT(rule),
+			SV_TEXT(cats[i % 7]), SV_INT(i % 5), SV_TEXT(ips[i % 11]),
+			SV_TEXT(sites[i % 4]), SV_INT(i % 3 == 0 ? 2 : 1),
+			/* from 30 minutes before the period to 2 hours after it */
+			SV_INT(1800000000LL + (int64_t)i * 233000000LL) };
+		assert_int_equal(store_exec(st, ins, v, 8, NULL, NULL), VG_OK);
+	}
+	assert_int_equal(store_exec(st, "INSERT INTO actions(kind, target, status, alert_id,"
+	    " created_at) VALUES ('restore', '/x', 'done', 20, 1), ('quarantine', '/y', 'failed',"
+	    " 27, 1), ('restore', '/z', 'done', 34, 1)", NULL, 0, NULL, NULL), VG_OK);
+
+	assert_int_equal(report_scan_alerts(&w, &f, false), VG_OK);
+	const struct store_val range[] = { SV_INT(o.from_us), SV_INT(o.to_us) };
+	assert_int_equal(store_query(st, ref_src, range, 2, 0, &want), VG_OK);
+	assert_int_equal(json_array_size(want), 8);
+	assert_int_equal(json_array_size(f.top_sources), 8);
+	assert_int_equal(f.sources, rj_int(json_array_get(want, 0), "n"));
+	json_array_foreach(want, i, row) {
+		got = json_array_get(f.top_sources, i);
+		assert_string_equal(rj_str(got, "source_ip"), rj_str(row, "source_ip"));
+		assert_int_equal(rj_int(got, "alerts"), rj_int(row, "alerts"));
+		assert_int_equal(rj_int(got, "events"), rj_int(row, "events"));
+		assert_int_equal(rj_int(got, "ioc"), rj_int(row, "ioc"));
+		assert_int_equal(rj_int(got, "severity"), rj_int(row, "severity"));
+		assert_string_equal(rj_str(got, "categories"), rj_str(row, "categories"));
+	}
+	json_decref(want);
+
+	assert_int_equal(store_query(st, ref_roll, range, 2, 0, &want), VG_OK);
+	assert_int_equal(json_array_size(f.rollup), json_array_size(want));
+	json_array_foreach(want, i, row) {
+		json_t *g;
+		size_t j, hits = 0;
+		json_array_foreach(f.rollup, j, g) {
+			if (rj_int(g, "h") != rj_int(row, "h") ||
+			    strcmp(rj_str(g, "category"), rj_str(row, "category")) != 0 ||
+			    strcmp(rj_str(g, "sensor"), rj_str(row, "sensor")) != 0)
+				continue;
+			hits++;
+			assert_int_equal(rj_int(g, "alerts"), rj_int(row, "alerts"));
+			assert_int_equal(rj_int(g, "events"), rj_int(row, "events"));
+		}
+		assert_int_equal(hits, 1);
+	}
+	json_decref(want);
+
+	assert_int_equal(store_query(st, "SELECT count(*) AS a, sum(count) AS e,"
+	    " min(first_seen) AS first, max(first_seen) AS last,"
+	    " sum(category IN ('defacement', 'tamper', 'webshell')) AS tamper,"
+	    " sum(rule_id IN ('auth.success_after_failures', 'webshell.accessed')"
+	    " OR (category IN ('defacement', 'tamper', 'webshell') AND id NOT IN"
+	    " (SELECT alert_id FROM actions WHERE alert_id IS NOT NULL AND status = 'done'"
+	    " AND kind IN ('restore', 'quarantine')))) AS intrusion FROM alerts"
+	    " WHERE first_seen >= $1 AND first_seen < $2", range, 2, 0, &want), VG_OK);
+	row = json_array_get(want, 0);
+	assert_int_equal(f.alerts, rj_int(row, "a"));
+	assert_int_equal(f.events, rj_int(row, "e"));
+	assert_int_equal(f.first, rj_int(row, "first"));
+	assert_int_equal(f.last, rj_int(row, "last"));
+	assert_int_equal(f.tamper_alerts, rj_int(row, "tamper"));
+	assert_int_equal(f.intrusion, rj_int(row, "intrusion"));
+	assert_true(f.intrusion > 0 && f.alerts < 400);
+	json_decref(want);
+	report_facts_free(&f);
+	store_close(st);
+	snprintf(path, sizeof(path), "%s/s.db", dir);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/s.db-wal", dir);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/s.db-shm", dir);
+	unlink(path);
+	rmdir(dir);
+}
+
 int
 main(void)
 {
@@ -144,6 +265,7 @@ main(void)
 		cmocka_unit_test(test_quantiles_by_nearest_rank),
 		cmocka_unit_test(test_writer_errors_are_sticky),
 		cmocka_unit_test(test_empty_store_says_so),
+		cmocka_unit_test(test_scan_matches_group_by),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
