@@ -6,7 +6,7 @@
 # peer: the same five chart aggregates run by the sqlite3 CLI straight on the alerts
 # table, one scan and one GROUP BY sort each; the report reads the period's alerts
 # once (no sort) and aggregates them in C (src/report/scan.c).
-# Usage: bench/report_daily.sh [VIGIL] [N]; BENCH_KEEP=DIR keeps the briefing there.
+# Usage: bench/report_daily.sh [VIGIL] [N]; BENCH_KEEP=DIR keeps the briefing and the store.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 VIGIL=${1:-build/vigil}
@@ -55,13 +55,15 @@ cat >"$work/r.yaml" <<YAML
 store: {path: $work/r.db}
 YAML
 times=()
+cpus=()
 for run in 1 2 3; do
 	s=$(date +%s.%N)
-	"$VIGIL" -q --config "$work/r.yaml" report daily --date "$DAY" -o "$work/daily.html" >/dev/null
+	/usr/bin/time -f '%U %S' -o "$work/cpu" \
+		"$VIGIL" -q --config "$work/r.yaml" report daily --date "$DAY" -o "$work/daily.html" >/dev/null
 	e=$(date +%s.%N)
 	times+=("$(python3 -c "print('%.3f' % ($e - $s))")")
+	cpus+=("$(awk '{ printf "%.2f", $1 + $2 }' "$work/cpu")")
 done
-[ -n "${BENCH_KEEP:-}" ] && cp "$work/daily.html" "$BENCH_KEEP/daily-$N.html"
 med=$(printf '%s\n' "${times[@]}" | sort -n | sed -n 2p)
 grep -q "$N alerts\|attack events" "$work/daily.html" || { echo "report bench: no status line"; exit 1; }
 s=$(date +%s.%N)
@@ -74,8 +76,14 @@ SELECT sensor, sum(count) AS e FROM alerts WHERE first_seen >= $from AND first_s
 SQL
 e=$(date +%s.%N)
 peer=$(python3 -c "print('%.3f' % ($e - $s))")
-echo "report daily, $N alerts: runs ${times[*]} s, median $med s (target < 5 s);" \
+echo "report daily, $N alerts: runs ${times[*]} s wall (user+sys ${cpus[*]} s), median $med s" \
+	"(target < 5 s; load average $(cut -d' ' -f1-3 /proc/loadavg));" \
 	"peer: the five chart queries straight on alerts with the sqlite3 CLI $peer s" \
 	"(ratio $(python3 -c "print('%.2f' % ($peer / $med))")x)"
+# BENCH_KEEP=DIR: the briefing and the store (to time another build on the same data).
+if [ -n "${BENCH_KEEP:-}" ]; then
+	cp "$work/daily.html" "$BENCH_KEEP/daily-$N.html"
+	mv "$work/r.db" "$BENCH_KEEP/r-$N.db"
+fi
 python3 -c "import sys; sys.exit(0 if float('$med') < 5 else 1)" ||
 	echo "report bench: OVER the 5 s target (load average $(cut -d' ' -f1-3 /proc/loadavg))"
