@@ -98,6 +98,20 @@ test_writer_errors_are_sticky(void **state)
 }
 
 /* An empty store: each section says so in one line, no chart is drawn. */
+/* The test store's files and its directory. */
+static void
+remove_store(const char *dir)
+{
+	static const char *const names[] = { "s.db", "s.db-wal", "s.db-shm" };
+	char path[64];
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
+		unlink(path);
+	}
+	rmdir(dir);
+}
+
 static void
 test_empty_store_says_so(void **state)
 {
@@ -126,13 +140,7 @@ test_empty_store_says_so(void **state)
 	assert_non_null(strstr(vg_buf_ptr(b), "工作总结"));
 	store_close(st);
 	vg_buf_free(b);
-	snprintf(path, sizeof(path), "%s/s.db", dir);
-	unlink(path);
-	snprintf(path, sizeof(path), "%s/s.db-wal", dir);
-	unlink(path);
-	snprintf(path, sizeof(path), "%s/s.db-shm", dir);
-	unlink(path);
-	rmdir(dir);
+	remove_store(dir);
 }
 
 /* The C aggregation (scan.c) against the GROUP BY queries it replaced, on rows that
@@ -245,13 +253,7 @@ test_scan_matches_group_by(void **state)
 	json_decref(want);
 	report_facts_free(&f);
 	store_close(st);
-	snprintf(path, sizeof(path), "%s/s.db", dir);
-	unlink(path);
-	snprintf(path, sizeof(path), "%s/s.db-wal", dir);
-	unlink(path);
-	snprintf(path, sizeof(path), "%s/s.db-shm", dir);
-	unlink(path);
-	rmdir(dir);
+	remove_store(dir);
 }
 
 int
