@@ -27,14 +27,7 @@ print_detail(const json_t *n)
 	size_t k;
 
 	assess_cmd_print_row(n);
-	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
-		const char *v = json_string_value(json_object_get(n, keys[i]));
-		if (!v)
-			continue;
-		printf("  %s: ", keys[i]);
-		cases_cmd_puts(stdout, v);
-		fputc('\n', stdout);
-	}
+	cases_print_fields(n, keys, sizeof(keys) / sizeof(keys[0]));
 	json_array_foreach(json_object_get(n, "history"), k, h) {
 		printf("  %s %-10s %-16s %s%s%s ", cases_cmd_str(h, "at"), cases_cmd_str(h, "actor"),
 		    cases_cmd_str(h, "action"), json_string_value(json_object_get(h, "from")) ?

@@ -35,6 +35,8 @@ int cases_cmd_fail(const char *name, const char *what, int r);
 
 /* cases_print.c: one line per record; detail adds history, actions and alerts. */
 void cases_print_incident(const json_t *i, bool detail);
+/* "  key: value" for each of keys that o has as a string, values escaped. */
+void cases_print_fields(const json_t *o, const char *const *keys, size_t n);
 void cases_print_notice(const json_t *n, bool detail);
 /* A duty shift, or with handover a handover record. */
 void cases_print_duty(const json_t *s, bool handover);

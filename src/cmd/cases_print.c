@@ -19,6 +19,19 @@ incident_row(const json_t *i)
 }
 
 void
+cases_print_fields(const json_t *o, const char *const *keys, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		const char *v = json_string_value(json_object_get(o, keys[i]));
+		if (!v)
+			continue;
+		printf("  %s: ", keys[i]);
+		cases_cmd_puts(stdout, v);
+		fputc('\n', stdout);
+	}
+}
+
+void
 cases_print_incident(const json_t *i, bool detail)
 {
 	json_t *h;
@@ -76,14 +89,7 @@ cases_print_notice(const json_t *n, bool detail)
 	notice_row(n);
 	if (!detail)
 		return;
-	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
-		const char *v = json_string_value(json_object_get(n, keys[i]));
-		if (!v)
-			continue;
-		printf("  %s: ", keys[i]);
-		cases_cmd_puts(stdout, v);
-		fputc('\n', stdout);
-	}
+	cases_print_fields(n, keys, sizeof(keys) / sizeof(keys[0]));
 	json_array_foreach(json_object_get(n, "history"), k, h) {
 		printf("  %s %-10s %-8s ", cases_cmd_str(h, "at"), cases_cmd_str(h, "actor"),
 		    cases_cmd_str(h, "action"));
