@@ -675,7 +675,6 @@ drain_inotify(struct tailer *t)
 static int
 read_all(struct tailer *t, source_line_fn fn, void *arg)
 {
-	int64_t now = now_ms();
 	uint64_t before = t->stats.lines;
 	int r = 0;
 
@@ -687,7 +686,9 @@ read_all(struct tailer *t, source_line_fn fn, void *arg)
 		r = file_read(t, f, fn, arg, &eof);
 		if (r != 0)
 			break;
-		if (f->rotated && eof && (now - f->last_data_ms >= (int64_t)t->rotate_wait_ms))
+		/* the clock is read after file_read: it stamps last_data_ms itself, and
+		 * a "now" taken before it made the wait look negative under load */
+		if (f->rotated && eof && (now_ms() - f->last_data_ms >= (int64_t)t->rotate_wait_ms))
 			r = file_finish(t, f, fn, arg);
 	}
 	if (r != 0)
