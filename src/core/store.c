@@ -44,8 +44,19 @@ migrate(struct vg_store *s, int from, char *err, size_t err_size)
 	int latest = store_migrations_count(ops->migrations);
 
 	for (int v = from; v < latest; v++) {
+		int now = v;
 		if (ops->begin(s->db) != VG_OK)
 			goto fail;
+		/* Two processes (or scan's threads on a new vault) opening a new store at
+		 * once: the one that waited for the write lock finds the step done. */
+		if (ops->schema_version(s->db, &now) != VG_OK)
+			now = v;
+		if (now > v) {
+			if (ops->commit(s->db) != VG_OK)
+				goto fail;
+			v = now - 1;
+			continue;
+		}
 		if (ops->migrate(s->db, ops->migrations[v], v + 1) != VG_OK) {
 			ops->rollback(s->db);
 			goto fail;

@@ -1,19 +1,21 @@
 /* Quarantine vault. The file leaves the web root first (rename, or copy+fsync+unlink
  * across file systems) and is hashed afterwards from inside the vault, so an attacker
- * rewriting it meanwhile cannot make the stored hash lie about the stored bytes. */
+ * rewriting it meanwhile cannot make the stored hash lie about the stored bytes.
+ * Records live in the vault's own store (quarantine_store.c), one short connection
+ * per quarantine or restore: scan's worker threads each open their own. */
 #include "respond/quarantine.h"
+#include "respond/quarantine_store.h"
 
 #include "backup/objstore.h"
 #include "core/buf.h"
 #include "core/atomic.h"
 #include "core/beneath.h"
 #include "core/err.h"
+#include "core/store.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
-#include <jansson.h>
 #include <libgen.h>
 #include <limits.h>
 #include <stdio.h>
@@ -24,7 +26,6 @@
 #include <unistd.h>
 
 #define IO_CHUNK 65536
-#define META_MAX (64 * 1024)	/* a sidecar is small; anything bigger is not ours */
 #define LIST_MAX 100000		/* hard cap on entries read back */
 /* Vault and target paths are checked against this up front, so every name built
  * from them below (plus a 64-char hash and a short suffix) fits in PATH_MAX. */
@@ -127,55 +128,30 @@ record_path(const char *root, const char *rel, char *out, size_t size)
 	return ret;
 }
 
-static json_t *
-entry_json(const struct quarantine_entry *e)
-{
-	char mode[8];
-
-	snprintf(mode, sizeof(mode), "%04o", (unsigned)(e->mode & 07777));
-	return json_pack("{s:s, s:s, s:s, s:s, s:i, s:i, s:I, s:I, s:I, s:i, s:s, s:s, s:s?}",
-	    "id", e->id, "sha256", e->sha256, "original_path", e->original_path, "mode", mode,
-	    "uid", (int)e->uid, "gid", (int)e->gid, "size", (json_int_t)e->size,
-	    "mtime", (json_int_t)e->mtime, "quarantined_at", (json_int_t)e->quarantined_at,
-	    "score", e->score, "rules", e->rules, "families", e->families, "restored_to",
-	    e->restored_to[0] ? e->restored_to : NULL);
-}
-
-/* Writes the sidecar atomically (temp + rename). excl: fail with VG_ERR_BUSY if
- * the final name exists (a new id), else replace it (an update). */
+/* Writes e's record under the first free id: "<sha256 prefix>-<time>[-n]". */
 static int
-write_meta(const char *metadir, const struct quarantine_entry *e, bool excl)
+record_new(const char *vault, struct quarantine_entry *e, char *err, size_t err_size)
 {
-	char final[PATH_MAX];
-	json_t *j = entry_json(e);
-	char *text = NULL;
-	int ret;
+	struct vg_store *st = NULL;
+	int ret = quarantine_store_open(vault, true, &st, err, err_size);
+	bool done = false;
 
-	if (!j)
-		return VG_ERR_NOMEM;
-	text = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-	json_decref(j);
-	if (!text)
-		return VG_ERR_NOMEM;
-	(void)pathf(final, sizeof(final), "%s/%s.json", metadir, e->id);
-	if (excl && access(final, F_OK) == 0) {
+	for (int n = 1; ret == VG_OK && !done && n < 1000; n++) {
+		if (n == 1)
+			snprintf(e->id, sizeof(e->id), "%.16s-%lld", e->sha256, e->quarantined_at);
+		else
+			snprintf(e->id, sizeof(e->id), "%.16s-%lld-%d", e->sha256,
+			    e->quarantined_at, n);
+		ret = store_quarantine_add(st, e);
+		done = ret == VG_OK;
+		if (ret == VG_ERR_BUSY)
+			ret = VG_OK;	/* taken: the next suffix */
+	}
+	if (ret == VG_OK && !done)
 		ret = VG_ERR_BUSY;
-		goto out;
-	}
-	size_t len = strlen(text);
-	char *nl = realloc(text, len + 2);
-	if (!nl) {
-		ret = VG_ERR_NOMEM;
-		goto out;
-	}
-	text = nl;
-	memcpy(text + len, "\n", 2);
-	ret = vg_atomic_write(final, text, len + 1, 0600,
-	    VG_ATOMIC_SYNC_DIR | (excl ? VG_ATOMIC_NOREPLACE : 0));
-	if (ret != VG_OK && ret != VG_ERR_BUSY)
-		ret = VG_ERR_IO;
-out:
-	free(text);
+	if (ret != VG_OK && st && !err[0])
+		snprintf(err, err_size, "%s", store_errmsg(st));
+	store_close(st);
 	return ret;
 }
 
@@ -203,7 +179,7 @@ int
 quarantine_file_at(const char *vault, int rootfd, const char *root, const char *rel,
     const struct webshell_finding *f, char *id_out, char *err, size_t err_size)
 {
-	char objdir[PATH_MAX], metadir[PATH_MAX], tmp[PATH_MAX], obj[PATH_MAX];
+	char objdir[PATH_MAX], tmp[PATH_MAX], obj[PATH_MAX], serr[512];
 	struct quarantine_entry *e = NULL;
 	struct stat st, st2;
 	const char *leaf = NULL, *path = rel;
@@ -248,8 +224,7 @@ quarantine_file_at(const char *vault, int rootfd, const char *root, const char *
 	}
 	is_reg = true;
 	(void)pathf(objdir, sizeof(objdir), "%s/objects", vault);
-	(void)pathf(metadir, sizeof(metadir), "%s/meta", vault);
-	if (ensure_dir(vault) || ensure_dir(objdir) || ensure_dir(metadir)) {
+	if (ensure_dir(vault) || ensure_dir(objdir)) {
 		snprintf(err, err_size, "%s: cannot create vault: %s", vault, strerror(errno));
 		ret = VG_ERR_IO;
 		goto out;
@@ -315,20 +290,11 @@ quarantine_file_at(const char *vault, int rootfd, const char *root, const char *
 		vg_strlcpy(e->rules, f->rules, sizeof(e->rules));
 		vg_strlcpy(e->families, f->families, sizeof(e->families));
 	}
-	for (int n = 1; n < 1000; n++) {
-		if (n == 1)
-			snprintf(e->id, sizeof(e->id), "%.16s-%lld", e->sha256, e->quarantined_at);
-		else
-			snprintf(e->id, sizeof(e->id), "%.16s-%lld-%d", e->sha256,
-			    e->quarantined_at, n);
-		ret = write_meta(metadir, e, true);
-		if (ret != VG_ERR_BUSY)
-			break;
-	}
+	ret = record_new(vault, e, serr, sizeof(serr));
 	if (ret != VG_OK) {
 		/* The file is safe in the vault; only the record is missing. Say where. */
-		snprintf(err, err_size, "%s: moved to %s but the metadata could not be written: %s",
-		    path, obj, strerror(errno));
+		snprintf(err, err_size, "%s: moved to %s but the record could not be written: %s",
+		    path, obj, serr[0] ? serr : vg_strerror(ret));
 		goto out;
 	}
 	vg_strlcpy(id_out, e->id, QUARANTINE_ID_MAX);
@@ -430,130 +396,22 @@ quarantine_scan_and_act(struct webshell_scanner *s, const char *vault, const cha
 	return quarantine_file(vault, path, f, id_out, err, err_size) == VG_OK ? 1 : 0;
 }
 
-static void
-json_str(json_t *o, const char *key, char *dst, size_t size)
-{
-	const char *v = json_string_value(json_object_get(o, key));
-	vg_strlcpy(dst, v ? v : "", size);
-}
-
-static int
-read_meta(const char *file, struct quarantine_entry *e)
-{
-	json_error_t jerr;
-	json_t *j;
-	long long mode = 0;
-	struct stat st;
-
-	memset(e, 0, sizeof(*e));
-	if (stat(file, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size > META_MAX)
-		return VG_ERR_FORMAT;
-	if (!(j = json_load_file(file, 0, &jerr)) || !json_is_object(j)) {
-		json_decref(j);
-		return VG_ERR_PARSE;
-	}
-	json_str(j, "id", e->id, sizeof(e->id));
-	json_str(j, "sha256", e->sha256, sizeof(e->sha256));
-	json_str(j, "original_path", e->original_path, sizeof(e->original_path));
-	/* a restore writes there: absolute, clean (no "..", ".", empty component) and
-	 * whole (a NUL inside the JSON string would cut it short) */
-	json_t *op = json_object_get(j, "original_path");
-	bool path_ok = op && json_string_length(op) == strlen(e->original_path) &&
-	    e->original_path[0] == '/' && vg_relpath_valid(e->original_path + 1,
-	    strlen(e->original_path + 1), false);
-	json_str(j, "rules", e->rules, sizeof(e->rules));
-	json_str(j, "families", e->families, sizeof(e->families));
-	json_str(j, "restored_to", e->restored_to, sizeof(e->restored_to));
-	{
-		const char *m = json_string_value(json_object_get(j, "mode"));
-		char *end = NULL;
-		if (m)
-			mode = strtoll(m, &end, 8);
-		if (!m || !end || *end || mode < 0 || mode > 07777)
-			mode = 0600;
-	}
-	e->mode = (mode_t)mode;
-	e->uid = (uid_t)json_integer_value(json_object_get(j, "uid"));
-	e->gid = (gid_t)json_integer_value(json_object_get(j, "gid"));
-	e->size = json_integer_value(json_object_get(j, "size"));
-	e->mtime = json_integer_value(json_object_get(j, "mtime"));
-	e->quarantined_at = json_integer_value(json_object_get(j, "quarantined_at"));
-	e->score = (int)json_integer_value(json_object_get(j, "score"));
-	json_decref(j);
-	if (strlen(e->sha256) != 64 || strspn(e->sha256, "0123456789abcdef") != 64 ||
-	    !e->id[0] || strchr(e->id, '/') || !path_ok)
-		return VG_ERR_FORMAT;
-	return VG_OK;
-}
-
-static int
-entry_cmp(const void *a, const void *b)
-{
-	const struct quarantine_entry *x = a, *y = b;
-	if (x->quarantined_at != y->quarantined_at)
-		return x->quarantined_at < y->quarantined_at ? -1 : 1;
-	return strcmp(x->id, y->id);
-}
-
 int
 quarantine_list(const char *vault, struct quarantine_entry **out, size_t *n_out, size_t *bad)
 {
-	char metadir[PATH_MAX], file[PATH_MAX];
-	struct quarantine_entry *v = NULL;
-	size_t n = 0, cap = 0, nbad = 0;
-	struct dirent *de;
-	DIR *d;
-	int ret = VG_OK;
+	struct vg_store *st = NULL;
+	char err[512];
+	int ret;
 
 	*out = NULL;
 	*n_out = 0;
 	if (bad)
 		*bad = 0;
-	(void)pathf(metadir, sizeof(metadir), "%s/meta", vault);
-	if (!(d = opendir(metadir)))
-		return errno == ENOENT ? VG_OK : VG_ERR_IO;
-	while ((de = readdir(d))) {
-		size_t l = strlen(de->d_name);
-		if (de->d_name[0] == '.' || l < 6 || strcmp(de->d_name + l - 5, ".json") != 0)
-			continue;
-		if (n >= LIST_MAX) {
-			nbad++;
-			continue;
-		}
-		if (n == cap) {
-			size_t nc = cap ? cap * 2 : 16;
-			struct quarantine_entry *nv = realloc(v, nc * sizeof(*v));
-			if (!nv) {
-				ret = VG_ERR_NOMEM;
-				goto out;
-			}
-			v = nv;
-			cap = nc;
-		}
-		(void)pathf(file, sizeof(file), "%s/%s", metadir, de->d_name);
-		if (read_meta(file, &v[n]) != VG_OK) {
-			nbad++;
-			continue;
-		}
-		n++;
-	}
-	if (n)
-		qsort(v, n, sizeof(*v), entry_cmp);
-out:
-	closedir(d);
-	if (ret != VG_OK) {
-		free(v);
+	if ((ret = quarantine_store_open(vault, false, &st, err, sizeof(err))) != VG_OK || !st)
 		return ret;
-	}
-	if (n == 0) {
-		free(v);
-		v = NULL;
-	}
-	*out = v;
-	*n_out = n;
-	if (bad)
-		*bad = nbad;
-	return VG_OK;
+	ret = store_quarantine_list(st, LIST_MAX, out, n_out, bad);
+	store_close(st);
+	return ret;
 }
 
 /* Opens a mode-000 object: root reads it anyway; the owner flips it to 0400 just
@@ -571,12 +429,25 @@ open_object(const char *obj)
 	return fd;
 }
 
+static int
+record_restored(const char *vault, const struct quarantine_entry *e)
+{
+	struct vg_store *st = NULL;
+	char err[512];
+	int ret = quarantine_store_open(vault, true, &st, err, sizeof(err));
+
+	if (ret == VG_OK)
+		ret = store_quarantine_set_restored(st, e->id, e->restored_to, (int64_t)time(NULL));
+	store_close(st);
+	return ret;
+}
+
 int
 quarantine_restore(const char *vault, const char *id, const char *to, bool force,
     struct quarantine_entry *restored, char *err, size_t err_size)
 {
 	struct quarantine_entry *all = NULL, *e = NULL;
-	char obj[PATH_MAX], target[4096], metadir[PATH_MAX];
+	char obj[PATH_MAX], target[4096];
 	char hex[OBJ_HEX_SIZE];
 	const char *leaf;
 	unsigned char *buf = NULL;
@@ -685,8 +556,7 @@ quarantine_restore(const char *vault, const char *id, const char *to, bool force
 		goto out;
 	}
 	vg_strlcpy(e->restored_to, target, sizeof(e->restored_to));
-	(void)pathf(metadir, sizeof(metadir), "%s/meta", vault);
-	if (write_meta(metadir, e, false) != VG_OK)
+	if (record_restored(vault, e) != VG_OK)
 		snprintf(err, err_size, "%s: restored, but the vault record was not updated",
 		    target);
 	if (restored)

@@ -1,37 +1,20 @@
 /* Quarantine vault: a suspected webshell is moved out of the web root into
- * VAULT/objects/<sha256> (mode 000) with a JSON sidecar VAULT/meta/<id>.json holding
- * where it came from, so nothing executable is left behind and it can be put back. */
+ * VAULT/objects/<sha256> (mode 000) and recorded (where it came from, what found it)
+ * in the vault's store VAULT/vault.db (record kind core/store_quarantine.h), so
+ * nothing executable is left behind and it can be put back. */
 #ifndef VG_QUARANTINE_H
 #define VG_QUARANTINE_H
 
+#include "core/store_quarantine.h"
 #include "monitor/webshell.h"
 
 #include <stddef.h>
 #include <sys/types.h>
 #include <time.h>
 
-#define QUARANTINE_ID_MAX 48
-
-/* One quarantined file, as read back from its sidecar. */
-struct quarantine_entry {
-	char id[QUARANTINE_ID_MAX];	/* "<sha256 prefix 16>-<unix time>[-n]" */
-	char sha256[65];
-	char original_path[4096];
-	mode_t mode;			/* permission bits the file had */
-	uid_t uid;
-	gid_t gid;
-	long long size;
-	long long mtime;		/* seconds since the epoch */
-	long long quarantined_at;
-	int score;			/* -1 if quarantined without a scan */
-	char rules[512];
-	char families[256];
-	char restored_to[4096];		/* "" until restored */
-};
-
 /* Moves path (a regular file; symlinks and special files are refused with
  * VG_ERR_FORMAT) into vault, creating the vault (0700) if needed. f may be NULL;
- * if given, its score/rules/families go into the sidecar. The original path is gone
+ * if given, its score/rules/families go into the record. The original path is gone
  * on success: rename(2) on the same file system, else copy + fsync + unlink. The
  * object is stored mode 000 under its SHA-256; id_out (QUARANTINE_ID_MAX bytes) gets
  * the new id. If the move fails, the file is left in place with mode 000 (so it can
@@ -64,16 +47,17 @@ int quarantine_scan_and_act_at(struct webshell_scanner *s, const char *vault, in
     const char *root, const char *rel, const char *shown, struct webshell_finding *f,
     char *id_out, char *err, size_t err_size);
 
-/* Reads every sidecar of vault, sorted by quarantine time. *out (caller frees with
- * free()) may be NULL when *n is 0. An absent vault is an empty list. Unreadable
- * sidecars are skipped and counted in *bad (may be NULL). */
+/* Reads every record of vault, sorted by quarantine time. *out (caller frees with
+ * free()) may be NULL when *n is 0. An absent vault is an empty list. Unsound
+ * records are skipped and counted in *bad (may be NULL). An older vault's JSON
+ * sidecars (meta/ID.json) are imported into its store first, once. */
 int quarantine_list(const char *vault, struct quarantine_entry **out, size_t *n, size_t *bad);
 
 /* Puts quarantined file id (or a unique prefix of it) back at to (NULL = original
  * path) with its mode, owner (when permitted) and mtime, atomically (temp file +
  * rename). The object's SHA-256 is checked first: a corrupted object is never
  * restored (VG_ERR_FORMAT). An existing target is refused (VG_ERR_BUSY) unless
- * force. The sidecar records where it was restored; the object stays in the vault. */
+ * force. The record says where it was restored; the object stays in the vault. */
 int quarantine_restore(const char *vault, const char *id, const char *to, bool force,
     struct quarantine_entry *restored, char *err, size_t err_size);
 

@@ -1,5 +1,6 @@
 /* Unit tests for the quarantine vault: the original path is emptied, the object is
- * hash-named and mode 000, the sidecar is complete, restore is faithful, and a
+ * hash-named and mode 000, the record (in the vault's store) is complete, an older
+ * vault's sidecars are imported once, restore is faithful, and a
  * corrupted object or an occupied target is refused. */
 #include <stdarg.h>
 #include <stddef.h>
@@ -16,6 +17,7 @@
 #include <unistd.h>
 
 #include "core/err.h"
+#include "backup/objstore.h"
 #include "respond/quarantine.h"
 
 /* Test scratch directories; removed with nftw in teardown. */
@@ -126,21 +128,103 @@ test_quarantine_removes_original_and_stores_mode_000_object(void **state)
 	free(v);
 }
 
+/* The record is in the vault's store (VAULT/vault.db), not a JSON sidecar. */
 static void
-test_sidecar_is_json_with_original_path(void **state)
+test_record_in_vault_store_with_original_path(void **state)
 {
 	struct fixture *fx = *state;
-	char id[QUARANTINE_ID_MAX], path[512], meta[512];
-	json_error_t jerr;
+	char id[QUARANTINE_ID_MAX], path[512], p[512];
+	struct quarantine_entry *v = NULL;
+	size_t n = 0;
+	struct stat st;
 
 	quarantine_one(fx, "a.php", id, path, sizeof(path));
-	snprintf(meta, sizeof(meta), "%s/meta/%s.json", fx->vault, id);
-	json_t *j = json_load_file(meta, 0, &jerr);
-	assert_non_null(j);
-	assert_string_equal(json_string_value(json_object_get(j, "original_path")), path);
-	assert_string_equal(json_string_value(json_object_get(j, "mode")), "0755");
-	assert_true(json_integer_value(json_object_get(j, "quarantined_at")) > 1700000000);
-	json_decref(j);
+	snprintf(p, sizeof(p), "%s/vault.db", fx->vault);
+	assert_int_equal(stat(p, &st), 0);
+	assert_int_equal(st.st_mode & 077, 0);
+	snprintf(p, sizeof(p), "%s/meta", fx->vault);
+	assert_int_equal(lstat(p, &st), -1);
+	assert_int_equal(quarantine_list(fx->vault, &v, &n, NULL), VG_OK);
+	assert_int_equal(n, 1);
+	assert_string_equal(v[0].id, id);
+	assert_string_equal(v[0].original_path, path);
+	assert_int_equal(v[0].mode, 0755);
+	assert_true(v[0].quarantined_at > 1700000000);
+	free(v);
+}
+
+/* A vault written by an older vigil: the object plus meta/ID.json. It is imported
+ * into the vault's store once (meta/ becomes meta.imported), listed and restored
+ * from there; an unreadable sidecar is skipped and counted. */
+static void
+test_old_vault_sidecars_are_imported_once(void **state)
+{
+	struct fixture *fx = *state;
+	char p[512], target[512], err[512], sha[OBJ_HEX_SIZE], obj[600];
+	struct quarantine_entry *v = NULL, e;
+	size_t n = 0, bad = 0;
+	struct stat st;
+	FILE *fp;
+
+	snprintf(p, sizeof(p), "%s/old.php", fx->root);
+	write_file(p, shell, 0640);
+	/* the object, named by its hash, as the old vault kept it */
+	{
+		unsigned char buf[4096];
+		int fd = open(p, O_RDONLY);
+		assert_true(fd >= 0);
+		assert_int_equal(objstore_hash_fd(fd, buf, sizeof(buf), sha, NULL), VG_OK);
+		close(fd);
+	}
+	snprintf(target, sizeof(target), "%s", p);
+	assert_int_equal(mkdir(fx->vault, 0700), 0);
+	snprintf(p, sizeof(p), "%s/objects", fx->vault);
+	assert_int_equal(mkdir(p, 0700), 0);
+	snprintf(p, sizeof(p), "%s/meta", fx->vault);
+	assert_int_equal(mkdir(p, 0700), 0);
+	snprintf(obj, sizeof(obj), "%s/objects/%s", fx->vault, sha);
+	assert_int_equal(rename(target, obj), 0);
+	snprintf(p, sizeof(p), "%s/meta/%.16s-1700000100.json", fx->vault, sha);
+	fp = fopen(p, "w");
+	assert_non_null(fp);
+	fprintf(fp, "{\n  \"id\": \"%.16s-1700000100\",\n  \"sha256\": \"%s\",\n"
+	    "  \"original_path\": \"%s\",\n  \"mode\": \"0640\",\n  \"uid\": %d,\n"
+	    "  \"gid\": %d,\n  \"size\": %zu,\n  \"mtime\": 1700000000,\n"
+	    "  \"quarantined_at\": 1700000100,\n  \"score\": 88,\n  \"rules\": \"r1\",\n"
+	    "  \"families\": \"f1\"\n}\n", sha, sha, target, (int)getuid(), (int)getgid(),
+	    strlen(shell));
+	fclose(fp);
+	snprintf(p, sizeof(p), "%s/meta/broken.json", fx->vault);
+	write_file(p, "{\"id\": ", 0600);
+
+	assert_int_equal(quarantine_list(fx->vault, &v, &n, &bad), VG_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(v[0].score, 88);
+	assert_int_equal(v[0].mode, 0640);
+	assert_string_equal(v[0].original_path, target);
+	assert_string_equal(v[0].rules, "r1");
+	free(v);
+	snprintf(p, sizeof(p), "%s/meta", fx->vault);
+	assert_int_equal(lstat(p, &st), -1);
+	snprintf(p, sizeof(p), "%s/meta.imported/broken.json", fx->vault);
+	assert_int_equal(lstat(p, &st), 0);
+	/* once: a sidecar put back in meta/ later is not read */
+	snprintf(p, sizeof(p), "%s/meta", fx->vault);
+	assert_int_equal(mkdir(p, 0700), 0);
+	assert_int_equal(quarantine_list(fx->vault, &v, &n, &bad), VG_OK);
+	assert_int_equal(n, 1);
+	free(v);
+	assert_int_equal(quarantine_restore(fx->vault, "", NULL, false, &e, err, sizeof(err)),
+	    VG_ERR_INVAL);
+	snprintf(p, sizeof(p), "%.8s", sha);
+	assert_int_equal(quarantine_restore(fx->vault, p, NULL, false, &e, err, sizeof(err)),
+	    VG_OK);
+	assert_string_equal(read_all(target), shell);
+	assert_int_equal(stat(target, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0640);
+	assert_int_equal(quarantine_list(fx->vault, &v, &n, NULL), VG_OK);
+	assert_string_equal(v[0].restored_to, target);
+	free(v);
 }
 
 static void
@@ -393,7 +477,8 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_quarantine_removes_original_and_stores_mode_000_object, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_sidecar_is_json_with_original_path, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_record_in_vault_store_with_original_path, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_old_vault_sidecars_are_imported_once, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_restore_puts_back_content_mode_and_mtime, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_restore_refuses_occupied_target_unless_forced, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_corrupted_object_is_never_restored, setup, teardown),
