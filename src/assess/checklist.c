@@ -31,76 +31,63 @@ cl_answer_parse(const char *s, enum cl_answer *out)
 }
 
 static int
-perr(char *err, size_t errsz, const char *origin, const yaml_node_t *n, const char *msg,
-    const char *arg)
+perr(const struct vg_yaml_msg *m, const yaml_node_t *n, const char *msg, const char *arg)
 {
-	if (n)
-		snprintf(err, errsz, "%s:%zu:%zu: %s%s", origin, n->start_mark.line + 1,
-		    n->start_mark.column + 1, msg, arg ? arg : "");
-	else
-		snprintf(err, errsz, "%s: %s%s", origin, msg, arg ? arg : "");
-	return VG_ERR_PARSE;
+	return vg_yaml_fail(m, n, VG_ERR_PARSE, "%s%s", msg, arg ? arg : "");
 }
 
 /* Copies the scalar at key (NULL when absent and not required). */
 static int
 str_at(struct vg_yaml *y, const yaml_node_t *map, const char *key, bool req, char **out,
-    const char *origin, char *err, size_t errsz)
+    const struct vg_yaml_msg *m)
 {
 	yaml_node_t *v = vg_yaml_map_get(y, map, key);
 	const char *s = v ? vg_yaml_scalar(v) : NULL;
 
 	*out = NULL;
 	if (!v)
-		return req ? perr(err, errsz, origin, map, "missing required key ", key) : 0;
+		return req ? perr(m, map, "missing required key ", key) : 0;
 	if (!s)
-		return perr(err, errsz, origin, v, "expected a scalar for ", key);
+		return perr(m, v, "expected a scalar for ", key);
 	return (*out = strdup(s)) ? 0 : VG_ERR_NOMEM;
 }
 
 static int
-parse_item(struct vg_yaml *y, const yaml_node_t *n, struct cl_item *it, const char *origin,
-    char *err, size_t errsz)
+parse_item(struct vg_yaml *y, const yaml_node_t *n, struct cl_item *it,
+    const struct vg_yaml_msg *m)
 {
 	static const char *const keys[] = { "id", "section", "question", "evidence", "remediation",
 		"auto", "severity", "weight", NULL };
 	char *sev = NULL, *w = NULL;
+	yaml_node_t *k;
 	long long wv = 1;
 	int rc;
 
 	if (!n || n->type != YAML_MAPPING_NODE)
-		return perr(err, errsz, origin, n, "an item must be a mapping", NULL);
-	for (yaml_node_pair_t *p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top; p++) {
-		const char *k = vg_yaml_scalar(vg_yaml_node(y, p->key));
-		size_t i;
-
-		for (i = 0; k && keys[i] && strcmp(k, keys[i]) != 0; i++)
-			;
-		if (!k || !keys[i])
-			return perr(err, errsz, origin, vg_yaml_node(y, p->key), "unknown key ",
-			    k ? k : "?");
-	}
-	if ((rc = str_at(y, n, "id", true, &it->id, origin, err, errsz)) ||
-	    (rc = str_at(y, n, "question", true, &it->question, origin, err, errsz)) ||
-	    (rc = str_at(y, n, "section", false, &it->section, origin, err, errsz)) ||
-	    (rc = str_at(y, n, "evidence", false, &it->evidence, origin, err, errsz)) ||
-	    (rc = str_at(y, n, "remediation", false, &it->remediation, origin, err, errsz)) ||
-	    (rc = str_at(y, n, "auto", false, &it->autocheck, origin, err, errsz)) ||
-	    (rc = str_at(y, n, "severity", false, &sev, origin, err, errsz)) ||
-	    (rc = str_at(y, n, "weight", false, &w, origin, err, errsz)))
+		return perr(m, n, "an item must be a mapping", NULL);
+	if ((k = vg_yaml_unknown_key(y, n, keys)))
+		return perr(m, k, "unknown key ", vg_yaml_scalar(k) ? vg_yaml_scalar(k) : "?");
+	if ((rc = str_at(y, n, "id", true, &it->id, m)) ||
+	    (rc = str_at(y, n, "question", true, &it->question, m)) ||
+	    (rc = str_at(y, n, "section", false, &it->section, m)) ||
+	    (rc = str_at(y, n, "evidence", false, &it->evidence, m)) ||
+	    (rc = str_at(y, n, "remediation", false, &it->remediation, m)) ||
+	    (rc = str_at(y, n, "auto", false, &it->autocheck, m)) ||
+	    (rc = str_at(y, n, "severity", false, &sev, m)) ||
+	    (rc = str_at(y, n, "weight", false, &w, m)))
 		goto out;
 	it->severity = VG_SEV_MEDIUM;
 	if (sev && vg_severity_parse(sev, &it->severity) != VG_OK)
-		rc = perr(err, errsz, origin, n, "bad severity ", sev);
+		rc = perr(m, n, "bad severity ", sev);
 	else if (w && vg_parse_ll(w, 1, 10, &wv) != VG_OK)
-		rc = perr(err, errsz, origin, n, "weight: expected 1..10, got ", w);
+		rc = perr(m, n, "weight: expected 1..10, got ", w);
 	else if (it->autocheck && strcmp(it->autocheck, "duty-roster") != 0 &&
 	    strcmp(it->autocheck, "backup-verify") != 0)
-		rc = perr(err, errsz, origin, n, "auto: expected duty-roster or backup-verify, got ",
+		rc = perr(m, n, "auto: expected duty-roster or backup-verify, got ",
 		    it->autocheck);
 	else if (!*it->id || strspn(it->id, "abcdefghijklmnopqrstuvwxyz0123456789-_.") !=
 	    strlen(it->id))
-		rc = perr(err, errsz, origin, n, "id: lower-case letters, digits, '-', '_', '.': ",
+		rc = perr(m, n, "id: lower-case letters, digits, '-', '_', '.': ",
 		    it->id);
 	it->weight = (int)wv;
 out:
@@ -115,6 +102,7 @@ checklist_parse(const char *text, size_t len, const char *origin, struct checkli
 {
 	struct vg_yaml y = { 0 };
 	struct vg_yaml_error ye;
+	const struct vg_yaml_msg msg = { origin, err, errsz, true }, *m = &msg;
 	struct checklist *c = NULL;
 	yaml_node_t *root, *items;
 	size_t n;
@@ -123,33 +111,32 @@ checklist_parse(const char *text, size_t len, const char *origin, struct checkli
 	*out = NULL;
 	err[0] = '\0';
 	if (len > CL_MAX_TEXT)
-		return perr(err, errsz, origin, NULL, "checklist larger than 256 KiB", NULL),
+		return perr(m, NULL, "checklist larger than 256 KiB", NULL),
 		       VG_ERR_LIMIT;
 	if ((rc = vg_yaml_load(&y, text, len, 16384, &ye)) != VG_OK) {
-		snprintf(err, errsz, "%s:%zu:%zu: %s", origin, ye.line, ye.column,
-		    ye.too_large ? "checklist too large or too deep" : ye.problem);
+		vg_yaml_fail_load(m, &ye, "checklist too large or too deep", rc);
 		goto out;
 	}
 	root = vg_yaml_root(&y);
 	if (!root || root->type != YAML_MAPPING_NODE) {
-		rc = perr(err, errsz, origin, root, "expected a mapping with id, name, items", NULL);
+		rc = perr(m, root, "expected a mapping with id, name, items", NULL);
 		goto out;
 	}
 	if (!(c = calloc(1, sizeof(*c))) || !(c->origin = strdup(origin))) {
 		rc = VG_ERR_NOMEM;
 		goto out;
 	}
-	if ((rc = str_at(&y, root, "id", true, &c->id, origin, err, errsz)) ||
-	    (rc = str_at(&y, root, "name", true, &c->name, origin, err, errsz)))
+	if ((rc = str_at(&y, root, "id", true, &c->id, m)) ||
+	    (rc = str_at(&y, root, "name", true, &c->name, m)))
 		goto out;
 	items = vg_yaml_map_get(&y, root, "items");
 	if (!items || items->type != YAML_SEQUENCE_NODE ||
 	    !(n = (size_t)(items->data.sequence.items.top - items->data.sequence.items.start))) {
-		rc = perr(err, errsz, origin, items ? items : root, "items: expected a list", NULL);
+		rc = perr(m, items ? items : root, "items: expected a list", NULL);
 		goto out;
 	}
 	if (n > CL_MAX_ITEMS) {
-		rc = perr(err, errsz, origin, items, "more than 256 items", NULL);
+		rc = perr(m, items, "more than 256 items", NULL);
 		goto out;
 	}
 	if (!(c->items = calloc(n, sizeof(*c->items)))) {
@@ -160,11 +147,11 @@ checklist_parse(const char *text, size_t len, const char *origin, struct checkli
 		yaml_node_t *in = vg_yaml_node(&y, items->data.sequence.items.start[i]);
 
 		c->n++;
-		if ((rc = parse_item(&y, in, &c->items[i], origin, err, errsz)))
+		if ((rc = parse_item(&y, in, &c->items[i], m)))
 			goto out;
 		for (size_t j = 0; j < i; j++)
 			if (strcmp(c->items[j].id, c->items[i].id) == 0) {
-				rc = perr(err, errsz, origin, in, "duplicate item id ", c->items[i].id);
+				rc = perr(m, in, "duplicate item id ", c->items[i].id);
 				goto out;
 			}
 	}

@@ -20,34 +20,11 @@
 
 struct loader {
 	struct vg_yaml *y;
-	const char *name;
-	char *err;
-	size_t err_size;
+	struct vg_yaml_msg m;	/* origin:line: message (no column, as before) */
 	const char *var_name[SCA_MAX_VARS];
 	const char *var_value[SCA_MAX_VARS];
 	size_t n_vars;
 };
-
-static int
-fail(struct loader *l, const yaml_node_t *n, int code, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
-static int
-fail(struct loader *l, const yaml_node_t *n, int code, const char *fmt, ...)
-{
-	char msg[256];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	if (n)
-		snprintf(l->err, l->err_size, "%s:%zu: %s", l->name, (size_t)n->start_mark.line + 1,
-		    msg);
-	else
-		snprintf(l->err, l->err_size, "%s: %s", l->name, msg);
-	return code;
-}
 
 static char *
 dup_scalar(struct loader *l, const yaml_node_t *map, const char *key)
@@ -113,7 +90,7 @@ compile(struct loader *l, const yaml_node_t *n, struct sca_op *o, const char *pa
 	if (!o->re) {
 		PCRE2_UCHAR msg[128];
 		pcre2_get_error_message(ec, msg, sizeof(msg));
-		return fail(l, n, VG_ERR_PARSE, "regex '%s' at %zu: %s", o->text, (size_t)off,
+		return vg_yaml_fail(&l->m, n, VG_ERR_PARSE, "regex '%s' at %zu: %s", o->text, (size_t)off,
 		    (const char *)msg);
 	}
 	if (!(o->md = pcre2_match_data_create_from_pattern(o->re, NULL)))
@@ -149,29 +126,29 @@ parse_op(struct loader *l, const yaml_node_t *n, const char *s, size_t len, stru
 		for (kw = s + len - 9; kw > s + 2 && strncmp(kw, " compare ", 9) != 0; kw--)
 			;
 		if (kw <= s + 2)
-			return fail(l, n, VG_ERR_PARSE, "n: needs 'REGEX compare OP NUMBER'");
+			return vg_yaml_fail(&l->m, n, VG_ERR_PARSE, "n: needs 'REGEX compare OP NUMBER'");
 		size_t tl = (size_t)(s + len - (kw + 9));
 		if (tl >= sizeof(tail))
-			return fail(l, n, VG_ERR_PARSE, "n: comparison too long");
+			return vg_yaml_fail(&l->m, n, VG_ERR_PARSE, "n: comparison too long");
 		memcpy(tail, kw + 9, tl);
 		tail[tl] = '\0';
 		char *sp = strchr(tail, ' ');
 		if (!sp || sp - tail > 2)
-			return fail(l, n, VG_ERR_PARSE, "n: needs 'compare OP NUMBER'");
+			return vg_yaml_fail(&l->m, n, VG_ERR_PARSE, "n: needs 'compare OP NUMBER'");
 		memcpy(op, tail, (size_t)(sp - tail));
 		op[sp - tail] = '\0';
 		size_t k;
 		for (k = 0; k < 6 && strcmp(op, cmps[k]) != 0; k++)
 			;
 		if (k == 6 || vg_parse_ll(sp + 1, -(1LL << 62), 1LL << 62, &v) != VG_OK)
-			return fail(l, n, VG_ERR_PARSE, "n: bad comparison '%s'", tail);
+			return vg_yaml_fail(&l->m, n, VG_ERR_PARSE, "n: bad comparison '%s'", tail);
 		o->cmp = (enum sca_cmp)k;
 		o->value = v;
 		int r = compile(l, n, o, s + 2, (size_t)(kw - (s + 2)));
 		uint32_t groups = 0;
 		if (r == VG_OK && (pcre2_pattern_info(o->re, PCRE2_INFO_CAPTURECOUNT, &groups) != 0 ||
 				      groups < 1))
-			return fail(l, n, VG_ERR_PARSE, "n: regex needs a (group) around the number");
+			return vg_yaml_fail(&l->m, n, VG_ERR_PARSE, "n: regex needs a (group) around the number");
 		return r;
 	}
 	o->kind = SCA_OP_EQUAL;
@@ -220,7 +197,7 @@ expand(struct loader *l, const yaml_node_t *n, const char *s, char *out, size_t 
 		const char *add = bl ? l->var_value[best] : s;
 		size_t al = bl ? strlen(add) : 1;
 		if (o + al >= size)
-			return fail(l, n, VG_ERR_LIMIT, "rule too long");
+			return vg_yaml_fail(&l->m, n, VG_ERR_LIMIT, "rule too long");
 		memcpy(out + o, add, al);
 		o += al;
 		s += bl ? bl : 1;
@@ -245,16 +222,16 @@ parse_rule(struct loader *l, const yaml_node_t *n, const char *text, struct sca_
 		s += 4;
 	}
 	if (!strchr("fdcpx", s[0]) || s[0] == '\0' || s[1] != ':')
-		return fail(l, n, VG_ERR_PARSE, "rule '%s': expected f:, d:, c:, p: or x:", text);
+		return vg_yaml_fail(&l->m, n, VG_ERR_PARSE, "rule '%s': expected f:, d:, c:, p: or x:", text);
 	r->type = s[0];
 	s += 2;
 	arrow = strstr(s, " -> ");
 	if (!(r->location = strndup(s, arrow ? (size_t)(arrow - s) : strlen(s))))
 		return VG_ERR_NOMEM;
 	if (!*r->location)
-		return fail(l, n, VG_ERR_PARSE, "rule '%s': empty location", text);
+		return vg_yaml_fail(&l->m, n, VG_ERR_PARSE, "rule '%s': empty location", text);
 	if (r->type == 'x' && !sca_probe_known(r->location))
-		return fail(l, n, VG_ERR_PARSE, "rule '%s': unknown probe", text);
+		return vg_yaml_fail(&l->m, n, VG_ERR_PARSE, "rule '%s': unknown probe", text);
 	if (!arrow)
 		return VG_OK;
 	s = arrow + 4;
@@ -267,7 +244,7 @@ parse_rule(struct loader *l, const yaml_node_t *n, const char *text, struct sca_
 		return parse_ops(l, n, s, strlen(s), &r->name_ops, &r->n_name);
 	}
 	if (r->type == 'p')
-		return fail(l, n, VG_ERR_PARSE, "rule '%s': p: takes no content", text);
+		return vg_yaml_fail(&l->m, n, VG_ERR_PARSE, "rule '%s': p: takes no content", text);
 	return parse_ops(l, n, s, strlen(s), &r->ops, &r->n_ops);
 }
 
@@ -279,7 +256,7 @@ parse_check(struct loader *l, const yaml_node_t *map, struct sca_check *c, bool 
 	int rc;
 
 	if (!map || map->type != YAML_MAPPING_NODE)
-		return fail(l, map, VG_ERR_FORMAT, "a check must be a mapping");
+		return vg_yaml_fail(&l->m, map, VG_ERR_FORMAT, "a check must be a mapping");
 	c->id = dup_scalar(l, map, "id");
 	c->title = dup_scalar(l, map, "title");
 	c->description = dup_scalar(l, map, "description");
@@ -290,11 +267,11 @@ parse_check(struct loader *l, const yaml_node_t *map, struct sca_check *c, bool 
 	if ((sev = vg_yaml_scalar(vg_yaml_map_get(l->y, map, "severity")))) {
 		enum vg_severity s;
 		if (vg_severity_parse(sev, &s) != VG_OK)
-			return fail(l, map, VG_ERR_FORMAT, "bad severity '%s'", sev);
+			return vg_yaml_fail(&l->m, map, VG_ERR_FORMAT, "bad severity '%s'", sev);
 		c->severity = (int)s;
 	}
 	if ((!req && !c->id) || !c->title)
-		return fail(l, map, VG_ERR_FORMAT, "a check needs id and title");
+		return vg_yaml_fail(&l->m, map, VG_ERR_FORMAT, "a check needs id and title");
 	cond = vg_yaml_scalar(vg_yaml_map_get(l->y, map, "condition"));
 	if (!cond || strcmp(cond, "all") == 0)
 		c->cond = SCA_ALL;
@@ -303,11 +280,11 @@ parse_check(struct loader *l, const yaml_node_t *map, struct sca_check *c, bool 
 	else if (strcmp(cond, "none") == 0)
 		c->cond = SCA_NONE;
 	else
-		return fail(l, map, VG_ERR_FORMAT, "condition must be all, any or none");
+		return vg_yaml_fail(&l->m, map, VG_ERR_FORMAT, "condition must be all, any or none");
 	rules = vg_yaml_map_get(l->y, map, "rules");
 	if (!rules || rules->type != YAML_SEQUENCE_NODE ||
 	    rules->data.sequence.items.top == rules->data.sequence.items.start)
-		return fail(l, map, VG_ERR_FORMAT, "check %s: rules must be a non-empty list",
+		return vg_yaml_fail(&l->m, map, VG_ERR_FORMAT, "check %s: rules must be a non-empty list",
 		    c->id ? c->id : "requirements");
 	size_t n = (size_t)(rules->data.sequence.items.top - rules->data.sequence.items.start);
 	if (!(c->rules = calloc(n, sizeof(*c->rules))))
@@ -317,7 +294,7 @@ parse_check(struct loader *l, const yaml_node_t *map, struct sca_check *c, bool 
 		yaml_node_t *rn = vg_yaml_node(l->y, *it);
 		const char *t = vg_yaml_scalar(rn);
 		if (!t)
-			return fail(l, rn, VG_ERR_FORMAT, "a rule must be a string");
+			return vg_yaml_fail(&l->m, rn, VG_ERR_FORMAT, "a rule must be a string");
 		rc = parse_rule(l, rn, t, &c->rules[c->n_rules]);
 		c->n_rules++;
 		if (rc != VG_OK)
@@ -334,12 +311,12 @@ load_vars(struct loader *l, const yaml_node_t *root)
 	if (!v)
 		return VG_OK;
 	if (v->type != YAML_MAPPING_NODE)
-		return fail(l, v, VG_ERR_FORMAT, "variables must be a mapping");
+		return vg_yaml_fail(&l->m, v, VG_ERR_FORMAT, "variables must be a mapping");
 	for (yaml_node_pair_t *p = v->data.mapping.pairs.start; p < v->data.mapping.pairs.top; p++) {
 		const char *k = vg_yaml_scalar(vg_yaml_node(l->y, p->key));
 		const char *val = vg_yaml_scalar(vg_yaml_node(l->y, p->value));
 		if (!k || !val || k[0] != '$' || l->n_vars >= SCA_MAX_VARS)
-			return fail(l, v, VG_ERR_FORMAT, "variables: '$name: value' (at most %d)",
+			return vg_yaml_fail(&l->m, v, VG_ERR_FORMAT, "variables: '$name: value' (at most %d)",
 			    SCA_MAX_VARS);
 		l->var_name[l->n_vars] = k;
 		l->var_value[l->n_vars++] = val;
@@ -354,10 +331,10 @@ build(struct loader *l, struct sca_policy *p)
 	int rc;
 
 	if (!root || root->type != YAML_MAPPING_NODE)
-		return fail(l, root, VG_ERR_FORMAT, "not an SCA policy (no mapping)");
+		return vg_yaml_fail(&l->m, root, VG_ERR_FORMAT, "not an SCA policy (no mapping)");
 	pol = vg_yaml_map_get(l->y, root, "policy");
 	if (!pol || pol->type != YAML_MAPPING_NODE || !(p->id = dup_scalar(l, pol, "id")))
-		return fail(l, root, VG_ERR_FORMAT, "not an SCA policy (policy: id missing)");
+		return vg_yaml_fail(&l->m, root, VG_ERR_FORMAT, "not an SCA policy (policy: id missing)");
 	p->name = dup_scalar(l, pol, "name");
 	p->description = dup_scalar(l, pol, "description");
 	if ((rc = load_vars(l, root)) != VG_OK)
@@ -369,7 +346,7 @@ build(struct loader *l, struct sca_policy *p)
 	}
 	checks = vg_yaml_map_get(l->y, root, "checks");
 	if (!checks || checks->type != YAML_SEQUENCE_NODE)
-		return fail(l, root, VG_ERR_FORMAT, "checks must be a list");
+		return vg_yaml_fail(&l->m, root, VG_ERR_FORMAT, "checks must be a list");
 	size_t n = (size_t)(checks->data.sequence.items.top - checks->data.sequence.items.start);
 	if (n && !(p->checks = calloc(n, sizeof(*p->checks))))
 		return VG_ERR_NOMEM;
@@ -381,7 +358,7 @@ build(struct loader *l, struct sca_policy *p)
 			return rc;
 		for (size_t k = 0; k + 1 < p->n_checks; k++)
 			if (strcmp(p->checks[k].id, p->checks[p->n_checks - 1].id) == 0)
-				return fail(l, vg_yaml_node(l->y, *it), VG_ERR_FORMAT,
+				return vg_yaml_fail(&l->m, vg_yaml_node(l->y, *it), VG_ERR_FORMAT,
 				    "check id %s twice", p->checks[k].id);
 	}
 	return VG_OK;
@@ -395,8 +372,7 @@ finish(struct loader *l, int rc, const struct vg_yaml_error *ye, const char *pat
 
 	if (rc != VG_OK) {
 		if (rc != VG_ERR_NOMEM && rc != VG_ERR_IO)
-			snprintf(l->err, l->err_size, "%s:%zu: %s", l->name, ye->line,
-			    ye->too_large ? "document too large" : ye->problem);
+			vg_yaml_fail_load(&l->m, ye, "document too large", rc);
 		return rc;
 	}
 	if (!(p = calloc(1, sizeof(*p))))
@@ -417,7 +393,7 @@ sca_policy_parse(const char *name, const char *text, size_t len, struct sca_poli
 {
 	struct vg_yaml y = { 0 };
 	struct vg_yaml_error ye = { 0 };
-	struct loader l = { .y = &y, .name = name, .err = err, .err_size = err_size };
+	struct loader l = { .y = &y, .m = { name, err, err_size, false } };
 
 	*out = NULL;
 	err[0] = '\0';
@@ -431,7 +407,7 @@ sca_policy_load(const char *path, struct sca_policy **out, char *err, size_t err
 {
 	struct vg_yaml y = { 0 };
 	struct vg_yaml_error ye = { 0 };
-	struct loader l = { .y = &y, .name = path, .err = err, .err_size = err_size };
+	struct loader l = { .y = &y, .m = { path, err, err_size, false } };
 	FILE *f;
 
 	*out = NULL;

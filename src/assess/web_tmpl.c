@@ -16,50 +16,21 @@
 
 struct rd {
 	struct vg_yaml *y;
-	const char *origin;
-	char *err;
-	size_t errsz;
-	int rc;
+	struct vg_yaml_msg m;	/* origin:line:column: message */
 };
-
-static int
-fail(struct rd *r, const yaml_node_t *n, int rc, const char *fmt, ...)
-{
-	char msg[256];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	if (n)
-		snprintf(r->err, r->errsz, "%s:%zu:%zu: %s", r->origin, n->start_mark.line + 1,
-		    n->start_mark.column + 1, msg);
-	else
-		snprintf(r->err, r->errsz, "%s: %s", r->origin, msg);
-	r->rc = rc;
-	return rc;
-}
 
 /* Checks that every key of map is one of keys (NULL-terminated). */
 static int
 only_keys(struct rd *r, const yaml_node_t *map, const char *what, const char *const *keys)
 {
-	if (map->type != YAML_MAPPING_NODE)
-		return fail(r, map, VG_ERR_PARSE, "%s: expected a mapping, got %s", what,
-		    vg_yaml_kind(map));
-	for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top;
-	    p++) {
-		yaml_node_t *k = vg_yaml_node(r->y, p->key);
-		const char *ks = vg_yaml_scalar(k);
-		size_t i;
+	yaml_node_t *k;
 
-		for (i = 0; ks && keys[i]; i++)
-			if (strcmp(ks, keys[i]) == 0)
-				break;
-		if (!ks || !keys[i])
-			return fail(r, k, VG_ERR_PARSE, "%s: unknown key '%.64s'", what,
-			    ks ? ks : "?");
-	}
+	if (map->type != YAML_MAPPING_NODE)
+		return vg_yaml_fail(&r->m, map, VG_ERR_PARSE, "%s: expected a mapping, got %s", what,
+		    vg_yaml_kind(map));
+	if ((k = vg_yaml_unknown_key(r->y, map, keys)))
+		return vg_yaml_fail(&r->m, k, VG_ERR_PARSE, "%s: unknown key '%.64s'", what,
+		    vg_yaml_scalar(k) ? vg_yaml_scalar(k) : "?");
 	return 0;
 }
 
@@ -73,14 +44,14 @@ get_str(struct rd *r, const yaml_node_t *map, const char *key, bool required, ch
 	*out = NULL;
 	if (!v) {
 		if (required)
-			return fail(r, map, VG_ERR_PARSE, "missing required key '%s'", key);
+			return vg_yaml_fail(&r->m, map, VG_ERR_PARSE, "missing required key '%s'", key);
 		return 0;
 	}
 	if (!(s = vg_yaml_scalar(v)))
-		return fail(r, v, VG_ERR_PARSE, "%s: expected a scalar, got %s", key,
+		return vg_yaml_fail(&r->m, v, VG_ERR_PARSE, "%s: expected a scalar, got %s", key,
 		    vg_yaml_kind(v));
 	if (!(*out = strdup(s)))
-		return fail(r, v, VG_ERR_NOMEM, "out of memory");
+		return vg_yaml_fail(&r->m, v, VG_ERR_NOMEM, "out of memory");
 	return 0;
 }
 
@@ -97,7 +68,7 @@ get_bool(struct rd *r, const yaml_node_t *map, const char *key, bool *out)
 	if (s && strcmp(s, "true") == 0)
 		*out = true;
 	else if (!s || strcmp(s, "false") != 0)
-		return fail(r, v, VG_ERR_PARSE, "%s: expected true or false", key);
+		return vg_yaml_fail(&r->m, v, VG_ERR_PARSE, "%s: expected true or false", key);
 	return 0;
 }
 
@@ -112,7 +83,7 @@ get_cond(struct rd *r, const yaml_node_t *map, const char *key, bool *and_cond)
 	if (rc == 0 && s && strcmp(s, "and") == 0)
 		*and_cond = true;
 	else if (rc == 0 && s && strcmp(s, "or") != 0)
-		rc = fail(r, vg_yaml_map_get(r->y, map, key), VG_ERR_PARSE,
+		rc = vg_yaml_fail(&r->m, vg_yaml_map_get(r->y, map, key), VG_ERR_PARSE,
 		    "%s: expected 'and' or 'or'", key);
 	free(s);
 	return rc;
@@ -140,22 +111,22 @@ get_list(struct rd *r, const yaml_node_t *map, const char *key, size_t max, char
 		b = v->data.sequence.items.top;
 		cnt = (size_t)(b - a);
 	} else {
-		return fail(r, v, VG_ERR_PARSE, "%s: expected a list", key);
+		return vg_yaml_fail(&r->m, v, VG_ERR_PARSE, "%s: expected a list", key);
 	}
 	if (cnt == 0)
-		return fail(r, v, VG_ERR_PARSE, "%s: empty list", key);
+		return vg_yaml_fail(&r->m, v, VG_ERR_PARSE, "%s: empty list", key);
 	if (cnt > max)
-		return fail(r, v, VG_ERR_LIMIT, "%s: more than %zu entries", key, max);
+		return vg_yaml_fail(&r->m, v, VG_ERR_LIMIT, "%s: more than %zu entries", key, max);
 	if (!(*out = calloc(cnt, sizeof(char *))))
-		return fail(r, v, VG_ERR_NOMEM, "out of memory");
+		return vg_yaml_fail(&r->m, v, VG_ERR_NOMEM, "out of memory");
 	for (size_t i = 0; i < cnt; i++) {
 		yaml_node_t *e = a ? vg_yaml_node(r->y, a[i]) : v;
 		const char *s = vg_yaml_scalar(e);
 
 		if (!s)
-			return fail(r, e ? e : v, VG_ERR_PARSE, "%s: entries must be scalars", key);
+			return vg_yaml_fail(&r->m, e ? e : v, VG_ERR_PARSE, "%s: entries must be scalars", key);
 		if (!((*out)[i] = strdup(s)))
-			return fail(r, v, VG_ERR_NOMEM, "out of memory");
+			return vg_yaml_fail(&r->m, v, VG_ERR_NOMEM, "out of memory");
 		(*n)++;
 	}
 	return 0;
@@ -176,7 +147,7 @@ compile_regexes(struct rd *r, const yaml_node_t *at, char **src, size_t n, void 
 	if (n == 0)
 		return 0;
 	if (!(*out = calloc(n, sizeof(void *))))
-		return fail(r, at, VG_ERR_NOMEM, "out of memory");
+		return vg_yaml_fail(&r->m, at, VG_ERR_NOMEM, "out of memory");
 	for (size_t i = 0; i < n; i++) {
 		int ec;
 		PCRE2_SIZE off;
@@ -187,7 +158,7 @@ compile_regexes(struct rd *r, const yaml_node_t *at, char **src, size_t n, void 
 			PCRE2_UCHAR msg[120];
 
 			pcre2_get_error_message(ec, msg, sizeof(msg));
-			return fail(r, at, VG_ERR_PARSE, "regex '%.60s': %s at offset %zu", src[i],
+			return vg_yaml_fail(&r->m, at, VG_ERR_PARSE, "regex '%.60s': %s at offset %zu", src[i],
 			    (char *)msg, (size_t)off);
 		}
 	}
@@ -215,7 +186,7 @@ get_part(struct rd *r, const yaml_node_t *map, enum web_part *part)
 		else if (strcmp(s, "all") == 0 || strcmp(s, "response") == 0)
 			*part = WEB_PART_ALL;
 		else if (strcmp(s, "body") != 0)
-			rc = fail(r, vg_yaml_map_get(r->y, map, "part"), VG_ERR_PARSE,
+			rc = vg_yaml_fail(&r->m, vg_yaml_map_get(r->y, map, "part"), VG_ERR_PARSE,
 			    "part: expected body, header or all");
 	}
 	free(s);
@@ -233,12 +204,12 @@ get_nums(struct rd *r, const yaml_node_t *map, const char *key, long lo, long hi
 	*out = NULL;
 	*n = 0;
 	if (rc == 0 && cnt && !(*out = calloc(cnt, sizeof(long))))
-		rc = fail(r, map, VG_ERR_NOMEM, "out of memory");
+		rc = vg_yaml_fail(&r->m, map, VG_ERR_NOMEM, "out of memory");
 	for (size_t i = 0; rc == 0 && i < cnt; i++) {
 		long long v;
 
 		if (vg_parse_ll(l[i], lo, hi, &v) != VG_OK)
-			rc = fail(r, vg_yaml_map_get(r->y, map, key), VG_ERR_PARSE,
+			rc = vg_yaml_fail(&r->m, vg_yaml_map_get(r->y, map, key), VG_ERR_PARSE,
 			    "%s: '%.32s' is not a number in %ld..%ld", key, l[i], lo, hi);
 		else
 			(*out)[(*n)++] = (long)v;
@@ -274,26 +245,26 @@ parse_matcher(struct rd *r, const yaml_node_t *n, struct web_matcher *m)
 		m->type = WEB_M_STATUS;
 		rc = get_nums(r, n, "status", 100, 599, &m->nums, &m->nnums);
 		if (rc == 0 && !m->nnums)
-			rc = fail(r, n, VG_ERR_PARSE, "status matcher without 'status'");
+			rc = vg_yaml_fail(&r->m, n, VG_ERR_PARSE, "status matcher without 'status'");
 	} else if (strcmp(type, "size") == 0) {
 		m->type = WEB_M_SIZE;
 		rc = get_nums(r, n, "size", 0, 1L << 30, &m->nums, &m->nnums);
 		if (rc == 0 && !m->nnums)
-			rc = fail(r, n, VG_ERR_PARSE, "size matcher without 'size'");
+			rc = vg_yaml_fail(&r->m, n, VG_ERR_PARSE, "size matcher without 'size'");
 	} else if (strcmp(type, "word") == 0) {
 		m->type = WEB_M_WORD;
 		if (!m->nwords)
-			rc = fail(r, n, VG_ERR_PARSE, "word matcher without 'words'");
+			rc = vg_yaml_fail(&r->m, n, VG_ERR_PARSE, "word matcher without 'words'");
 	} else if (strcmp(type, "regex") == 0) {
 		m->type = WEB_M_REGEX;
 		if (!m->nregex)
-			rc = fail(r, n, VG_ERR_PARSE, "regex matcher without 'regex'");
+			rc = vg_yaml_fail(&r->m, n, VG_ERR_PARSE, "regex matcher without 'regex'");
 	} else if (strcmp(type, "header") == 0) {
 		m->type = WEB_M_HEADER;
 		if (!m->name || !*m->name)
-			rc = fail(r, n, VG_ERR_PARSE, "header matcher without 'name'");
+			rc = vg_yaml_fail(&r->m, n, VG_ERR_PARSE, "header matcher without 'name'");
 	} else {
-		rc = fail(r, vg_yaml_map_get(r->y, n, "type"), VG_ERR_PARSE,
+		rc = vg_yaml_fail(&r->m, vg_yaml_map_get(r->y, n, "type"), VG_ERR_PARSE,
 		    "matcher type '%.32s': expected status, word, regex, header or size", type);
 	}
 out:
@@ -325,7 +296,7 @@ parse_extractor(struct rd *r, const yaml_node_t *n, struct web_extractor *x)
 		long long g;
 
 		if (vg_parse_ll(group, 0, 9, &g) != VG_OK) {
-			rc = fail(r, n, VG_ERR_PARSE, "group: expected 0..9");
+			rc = vg_yaml_fail(&r->m, n, VG_ERR_PARSE, "group: expected 0..9");
 			goto out;
 		}
 		x->group = (int)g;
@@ -333,13 +304,13 @@ parse_extractor(struct rd *r, const yaml_node_t *n, struct web_extractor *x)
 	if (strcmp(type, "regex") == 0) {
 		x->type = WEB_X_REGEX;
 		if (!x->nregex)
-			rc = fail(r, n, VG_ERR_PARSE, "regex extractor without 'regex'");
+			rc = vg_yaml_fail(&r->m, n, VG_ERR_PARSE, "regex extractor without 'regex'");
 	} else if (strcmp(type, "kval") == 0) {
 		x->type = WEB_X_HEADER;
 		if (!x->nheaders)
-			rc = fail(r, n, VG_ERR_PARSE, "kval extractor without 'kval'");
+			rc = vg_yaml_fail(&r->m, n, VG_ERR_PARSE, "kval extractor without 'kval'");
 	} else {
-		rc = fail(r, n, VG_ERR_PARSE, "extractor type '%.32s': expected regex or kval",
+		rc = vg_yaml_fail(&r->m, n, VG_ERR_PARSE, "extractor type '%.32s': expected regex or kval",
 		    type);
 	}
 out:
@@ -362,12 +333,12 @@ parse_items(struct rd *r, const yaml_node_t *map, const char *key, size_t max, s
 	if (!v)
 		return 0;
 	if (v->type != YAML_SEQUENCE_NODE)
-		return fail(r, v, VG_ERR_PARSE, "%s: expected a list", key);
+		return vg_yaml_fail(&r->m, v, VG_ERR_PARSE, "%s: expected a list", key);
 	cnt = (size_t)(v->data.sequence.items.top - v->data.sequence.items.start);
 	if (cnt > max)
-		return fail(r, v, VG_ERR_LIMIT, "%s: more than %zu entries", key, max);
+		return vg_yaml_fail(&r->m, v, VG_ERR_LIMIT, "%s: more than %zu entries", key, max);
 	if (cnt && !(*arr = calloc(cnt, elem)))
-		return fail(r, v, VG_ERR_NOMEM, "out of memory");
+		return vg_yaml_fail(&r->m, v, VG_ERR_NOMEM, "out of memory");
 	for (size_t i = 0; i < cnt; i++) {
 		int rc;
 
@@ -401,12 +372,12 @@ parse_headers(struct rd *r, const yaml_node_t *req, struct web_request *q)
 	if (!h)
 		return 0;
 	if (h->type != YAML_MAPPING_NODE)
-		return fail(r, h, VG_ERR_PARSE, "headers: expected a mapping");
+		return vg_yaml_fail(&r->m, h, VG_ERR_PARSE, "headers: expected a mapping");
 	cnt = (size_t)(h->data.mapping.pairs.top - h->data.mapping.pairs.start);
 	if (cnt > WEB_TMPL_MAX_HEADERS)
-		return fail(r, h, VG_ERR_LIMIT, "headers: more than %d", WEB_TMPL_MAX_HEADERS);
+		return vg_yaml_fail(&r->m, h, VG_ERR_LIMIT, "headers: more than %d", WEB_TMPL_MAX_HEADERS);
 	if (cnt && !(q->headers = calloc(cnt, sizeof(*q->headers))))
-		return fail(r, h, VG_ERR_NOMEM, "out of memory");
+		return vg_yaml_fail(&r->m, h, VG_ERR_NOMEM, "out of memory");
 	for (size_t i = 0; i < cnt; i++) {
 		yaml_node_pair_t *p = &h->data.mapping.pairs.start[i];
 		const char *k = vg_yaml_scalar(vg_yaml_node(r->y, p->key));
@@ -414,10 +385,10 @@ parse_headers(struct rd *r, const yaml_node_t *req, struct web_request *q)
 
 		/* A header line is built from these: no CR/LF may smuggle a second one. */
 		if (!k || !v || !*k || strpbrk(k, "\r\n:") || strpbrk(v, "\r\n"))
-			return fail(r, h, VG_ERR_PARSE, "headers: bad header name or value");
+			return vg_yaml_fail(&r->m, h, VG_ERR_PARSE, "headers: bad header name or value");
 		q->nheaders++;
 		if (!(q->headers[i].name = strdup(k)) || !(q->headers[i].value = strdup(v)))
-			return fail(r, h, VG_ERR_NOMEM, "out of memory");
+			return vg_yaml_fail(&r->m, h, VG_ERR_NOMEM, "out of memory");
 	}
 	return 0;
 }
@@ -443,21 +414,21 @@ request_cb(struct rd *r, const yaml_node_t *n, void *p)
 	    (rc = get_cond(r, n, "matchers-condition", &q->and_cond)))
 		return rc;
 	if (!q->method && !(q->method = strdup("GET")))
-		return fail(r, n, VG_ERR_NOMEM, "out of memory");
+		return vg_yaml_fail(&r->m, n, VG_ERR_NOMEM, "out of memory");
 	for (i = 0; methods[i] && strcmp(methods[i], q->method) != 0; i++)
 		;
 	if (!methods[i])
-		return fail(r, n, VG_ERR_PARSE,
+		return vg_yaml_fail(&r->m, n, VG_ERR_PARSE,
 		    "method '%.16s': only GET, HEAD, OPTIONS and TRACE (checks never write)",
 		    q->method);
 	if (q->scheme && strcmp(q->scheme, "http") != 0 && strcmp(q->scheme, "https") != 0)
-		return fail(r, n, VG_ERR_PARSE, "scheme: expected http or https");
+		return vg_yaml_fail(&r->m, n, VG_ERR_PARSE, "scheme: expected http or https");
 	if (!q->npaths)
-		return fail(r, n, VG_ERR_PARSE, "missing required key 'path'");
+		return vg_yaml_fail(&r->m, n, VG_ERR_PARSE, "missing required key 'path'");
 	for (i = 0; i < q->npaths; i++)
 		if (strncmp(q->paths[i], "{{BaseURL}}", 11) != 0 &&
 		    strncmp(q->paths[i], "{{RootURL}}", 11) != 0)
-			return fail(r, n, VG_ERR_PARSE,
+			return vg_yaml_fail(&r->m, n, VG_ERR_PARSE,
 			    "path '%.60s': must start with {{BaseURL}} or {{RootURL}}", q->paths[i]);
 	rc = parse_items(r, n, "matchers", WEB_TMPL_MAX_MATCHERS, sizeof(struct web_matcher), &arr,
 	    &q->nmatchers, matcher_cb);
@@ -465,7 +436,7 @@ request_cb(struct rd *r, const yaml_node_t *n, void *p)
 	if (rc)
 		return rc;
 	if (!q->nmatchers)
-		return fail(r, n, VG_ERR_PARSE, "a request needs at least one matcher");
+		return vg_yaml_fail(&r->m, n, VG_ERR_PARSE, "a request needs at least one matcher");
 	rc = parse_items(r, n, "extractors", WEB_TMPL_MAX_EXTRACTORS,
 	    sizeof(struct web_extractor), &arr, &q->nextractors, extractor_cb);
 	q->extractors = arr;
@@ -482,17 +453,17 @@ parse_info(struct rd *r, const yaml_node_t *root, struct web_tmpl *t)
 	int rc;
 
 	if (!info)
-		return fail(r, root, VG_ERR_PARSE, "missing required key 'info'");
+		return vg_yaml_fail(&r->m, root, VG_ERR_PARSE, "missing required key 'info'");
 	if ((rc = only_keys(r, info, "info", keys)) ||
 	    (rc = get_str(r, info, "name", true, &t->name)) ||
 	    (rc = get_str(r, info, "severity", true, &sev)) ||
 	    (rc = get_str(r, info, "remediation", false, &t->remediation)))
 		goto out;
 	if (vg_severity_parse(sev, &t->severity) != VG_OK)
-		rc = fail(r, vg_yaml_map_get(r->y, info, "severity"), VG_ERR_PARSE,
+		rc = vg_yaml_fail(&r->m, vg_yaml_map_get(r->y, info, "severity"), VG_ERR_PARSE,
 		    "severity '%.16s': expected info, low, medium, high or critical", sev);
 	else if (!t->remediation && !(t->remediation = strdup("")))
-		rc = fail(r, info, VG_ERR_NOMEM, "out of memory");
+		rc = vg_yaml_fail(&r->m, info, VG_ERR_NOMEM, "out of memory");
 out:
 	free(sev);
 	return rc;
@@ -505,7 +476,7 @@ web_tmpl_parse(const char *text, size_t len, const char *origin, struct web_tmpl
 	static const char *const keys[] = { "id", "info", "requests", "http", NULL };
 	struct vg_yaml y = { 0 };
 	struct vg_yaml_error ye;
-	struct rd r = { .y = &y, .origin = origin, .err = err, .errsz = errsz };
+	struct rd r = { .y = &y, .m = { origin, err, errsz, true } };
 	struct web_tmpl *t = NULL;
 	yaml_node_t *root;
 	void *arr;
@@ -515,27 +486,26 @@ web_tmpl_parse(const char *text, size_t len, const char *origin, struct web_tmpl
 	if (errsz)
 		err[0] = '\0';
 	if (len > WEB_TMPL_MAX_TEXT) {
-		rc = fail(&r, NULL, VG_ERR_LIMIT, "larger than %d bytes", WEB_TMPL_MAX_TEXT);
+		rc = vg_yaml_fail(&r.m, NULL, VG_ERR_LIMIT, "larger than %d bytes", WEB_TMPL_MAX_TEXT);
 		goto out;
 	}
 	if ((rc = vg_yaml_load(&y, text, len, WEB_TMPL_MAX_NODES, &ye)) != VG_OK) {
-		snprintf(err, errsz, "%s:%zu:%zu: %s", origin, ye.line, ye.column,
-		    ye.too_large ? "template too large or too deep" : ye.problem);
+		vg_yaml_fail_load(&r.m, &ye, "template too large or too deep", rc);
 		goto out;
 	}
 	if (!(root = vg_yaml_root(&y))) {
-		rc = fail(&r, NULL, VG_ERR_PARSE, "empty template");
+		rc = vg_yaml_fail(&r.m, NULL, VG_ERR_PARSE, "empty template");
 		goto out;
 	}
 	if (!(t = calloc(1, sizeof(*t))) || !(t->origin = strdup(origin))) {
-		rc = fail(&r, NULL, VG_ERR_NOMEM, "out of memory");
+		rc = vg_yaml_fail(&r.m, NULL, VG_ERR_NOMEM, "out of memory");
 		goto out;
 	}
 	if ((rc = only_keys(&r, root, "template", keys)) ||
 	    (rc = get_str(&r, root, "id", true, &t->id)) || (rc = parse_info(&r, root, t)))
 		goto out;
 	if (!*t->id || strspn(t->id, "abcdefghijklmnopqrstuvwxyz0123456789-_.") != strlen(t->id)) {
-		rc = fail(&r, vg_yaml_map_get(&y, root, "id"), VG_ERR_PARSE,
+		rc = vg_yaml_fail(&r.m, vg_yaml_map_get(&y, root, "id"), VG_ERR_PARSE,
 		    "id: lower-case letters, digits, '-', '_' and '.' only");
 		goto out;
 	}
@@ -544,9 +514,9 @@ web_tmpl_parse(const char *text, size_t len, const char *origin, struct web_tmpl
 	    WEB_TMPL_MAX_REQUESTS, sizeof(struct web_request), &arr, &t->nrequests, request_cb);
 	t->requests = arr;
 	if (rc == 0 && !t->nrequests)
-		rc = fail(&r, root, VG_ERR_PARSE, "missing required key 'requests'");
+		rc = vg_yaml_fail(&r.m, root, VG_ERR_PARSE, "missing required key 'requests'");
 out:
-	if (rc && r.rc == 0 && err[0] == '\0')
+	if (rc && errsz && err[0] == '\0')
 		snprintf(err, errsz, "%s: %s", origin, vg_strerror(rc));
 	if (rc)
 		web_tmpl_free(t);

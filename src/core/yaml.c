@@ -4,6 +4,7 @@
 #include "core/yaml.h"
 #include "core/err.h"
 
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -305,4 +306,57 @@ vg_yaml_map_get(struct vg_yaml *y, const yaml_node_t *map, const char *key)
 			return vg_yaml_node(y, p->value);
 	}
 	return NULL;
+}
+
+yaml_node_t *
+vg_yaml_unknown_key(struct vg_yaml *y, const yaml_node_t *map, const char *const *keys)
+{
+	if (!map || map->type != YAML_MAPPING_NODE)
+		return NULL;
+	for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top;
+	    p++) {
+		yaml_node_t *k = vg_yaml_node(y, p->key);
+		const char *ks = vg_yaml_scalar(k);
+		size_t i;
+
+		for (i = 0; ks && keys[i]; i++)
+			if (strcmp(ks, keys[i]) == 0)
+				break;
+		if (!ks || !keys[i])
+			return k;
+	}
+	return NULL;
+}
+
+static void
+put_at(const struct vg_yaml_msg *m, size_t line, size_t column, const char *msg)
+{
+	if (m->column)
+		snprintf(m->err, m->size, "%s:%zu:%zu: %s", m->origin, line, column, msg);
+	else
+		snprintf(m->err, m->size, "%s:%zu: %s", m->origin, line, msg);
+}
+
+int
+vg_yaml_fail(const struct vg_yaml_msg *m, const yaml_node_t *n, int code, const char *fmt, ...)
+{
+	char msg[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (n)
+		put_at(m, (size_t)n->start_mark.line + 1, (size_t)n->start_mark.column + 1, msg);
+	else
+		snprintf(m->err, m->size, "%s: %s", m->origin, msg);
+	return code;
+}
+
+int
+vg_yaml_fail_load(const struct vg_yaml_msg *m, const struct vg_yaml_error *e,
+    const char *too_large, int code)
+{
+	put_at(m, e->line, e->column, e->too_large ? too_large : e->problem);
+	return code;
 }

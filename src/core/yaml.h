@@ -48,5 +48,28 @@ const char *vg_yaml_scalar(const yaml_node_t *n);
 const char *vg_yaml_kind(const yaml_node_t *n);
 /* Value of key in mapping map (first match), or NULL. */
 yaml_node_t *vg_yaml_map_get(struct vg_yaml *y, const yaml_node_t *map, const char *key);
+/* First key of mapping map that is not one of keys (NULL-terminated), or that is
+ * not a scalar; NULL when every key is known (or map is not a mapping). */
+yaml_node_t *vg_yaml_unknown_key(struct vg_yaml *y, const yaml_node_t *map,
+    const char *const *keys);
+
+/* Where a reader's one error message goes: the file it names and the caller's
+ * buffer. column: positions are "line:column" (else "line" alone). */
+struct vg_yaml_msg {
+	const char *origin;
+	char *err;
+	size_t size;
+	bool column;
+};
+
+/* Writes "origin:line[:column]: message" (n's start) or, with n NULL,
+ * "origin: message" into m->err; returns code, so a reader can
+ * `return vg_yaml_fail(...)`. */
+int vg_yaml_fail(const struct vg_yaml_msg *m, const yaml_node_t *n, int code, const char *fmt,
+    ...) __attribute__((format(printf, 4, 5)));
+/* A failed load as m's message: where, then too_large's words when the document was
+ * over the budget or too deep, else the syntax problem. Returns code. */
+int vg_yaml_fail_load(const struct vg_yaml_msg *m, const struct vg_yaml_error *e,
+    const char *too_large, int code);
 
 #endif
