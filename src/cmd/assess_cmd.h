@@ -45,6 +45,8 @@ int assess_cmd_recheck(struct vg_ctx *ctx, struct vg_store *st, const struct vg_
 int assess_cmd_add(struct vg_ctx *ctx, struct cases_cmd *cc, const struct assess_opts *o);
 /* One item as a row of the list (cmd/assess_print.c). */
 void assess_cmd_print_row(const json_t *n);
+/* One recheck outcome (id, PASS/FAIL/SKIPPED, from -> to, error or evidence). */
+void assess_cmd_print_recheck(const json_t *it);
 /* Shows item id (detail or JSON). VG_EXIT_*. */
 int assess_cmd_show(struct vg_ctx *ctx, struct vg_store *st, int64_t id);
 /* baseline, vulns, fix (cmd/assess_run.c); argv holds the operands. VG_EXIT_*. */

@@ -89,15 +89,8 @@ assess_cmd_recheck(struct vg_ctx *ctx, struct vg_store *st, const struct vg_conf
 	json_array_foreach(res, k, it) {
 		json_t *p = json_object_get(it, "passed");
 		failed += json_is_false(p);
-		if (ctx->json)
-			continue;
-		printf("#%-5lld %-8s %-8s -> %-8s ", (long long)cmd_jint(it, "id"),
-		    json_is_true(p) ? "PASS" : json_is_false(p) ? "FAIL" : "SKIPPED",
-		    cases_cmd_str(it, "from"), cases_cmd_str(it, "to"));
-		cases_cmd_puts(stdout, json_string_value(json_object_get(it, "error")) ?
-		    json_string_value(json_object_get(it, "error")) :
-		    json_string_value(json_object_get(it, "evidence")));
-		fputc('\n', stdout);
+		if (!ctx->json)
+			assess_cmd_print_recheck(it);
 	}
 	if (ctx->json)
 		cases_cmd_print_json(res);

@@ -54,3 +54,17 @@ assess_cmd_show(struct vg_ctx *ctx, struct vg_store *st, int64_t id)
 	json_decref(n);
 	return VG_EXIT_OK;
 }
+
+void
+assess_cmd_print_recheck(const json_t *it)
+{
+	json_t *p = json_object_get(it, "passed");
+
+	printf("#%-5lld %-8s %-8s -> %-8s ", (long long)cmd_jint(it, "id"),
+	    json_is_true(p) ? "PASS" : json_is_false(p) ? "FAIL" : "SKIPPED",
+	    cases_cmd_str(it, "from"), cases_cmd_str(it, "to"));
+	cases_cmd_puts(stdout, json_string_value(json_object_get(it, "error")) ?
+	    json_string_value(json_object_get(it, "error")) :
+	    json_string_value(json_object_get(it, "evidence")));
+	fputc('\n', stdout);
+}

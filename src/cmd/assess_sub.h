@@ -30,6 +30,23 @@ struct vg_store;
 int cmd_assess_targets(struct vg_store *st, bool tls, bool assets, int argc, char **argv,
     struct wc_target **out, size_t *n);
 
+struct web_tmpl_set;
+struct web_http_opts;
+/* `assess web`: runs ts (only the template only, when set) against each target,
+ * printing each finding through pr and a summary line per site. VG_EXIT_OK, or
+ * VG_EXIT_RUNTIME when a site could not be checked (the store failing stops). */
+int cmd_assess_web_sites(struct vg_ctx *ctx, const struct web_tmpl_set *ts,
+    const struct web_http_opts *http, const char *only, const struct wc_target *tg, size_t ntg,
+    struct wc_printer *pr);
+
+struct checklist;
+struct cases_cmd;
+/* `assess checklist show` (file_gaps false: every item with its answer) and `score`
+ * (file_gaps: the gaps as items of the list for asset, default 'organisation', by
+ * by); then the score. VG_EXIT_OK; VG_EXIT_FOUND: score found gaps. */
+int cmd_assess_checklist_judge(struct vg_ctx *ctx, struct cases_cmd *cc, const struct checklist *c,
+    const char *by, const char *asset, bool file_gaps);
+
 /* Usage and help lines of the three, for `vigil assess --help`. */
 extern const char cmd_assess_web_help[];
 extern const char cmd_assess_tls_help[];

@@ -1,6 +1,5 @@
-/* `vigil assess web URL...|--assets` and the finding printer the web, TLS and
- * checklist subcommands share. Options and printing only: the checks live in
- * assess/web*.c. */
+/* `vigil assess web URL...|--assets`: options and the run over the sites; the
+ * checks live in assess/web*.c, the finding printer in cmd/assess_sub.c. */
 #include "assess/web.h"
 #include "cmd/assess_sub.h"
 #include "cmd/cases_cmd.h"
@@ -37,74 +36,6 @@ const char cmd_assess_web_help[] =
     "  Exit: 0 nothing found, 1 findings, 2 usage, 3 a site could not be checked.\n";
 
 static const struct cmd_ops web_cmd = { .name = "assess web", .help = cmd_assess_web_help };
-
-int
-cmd_assess_print_finding(void *arg, const struct wc_finding *f)
-{
-	struct wc_printer *p = arg;
-	char e[VG_ESC_MAX];
-	int64_t id = 0;
-	bool created = false;
-	int rc;
-
-	p->count++;
-	if (p->st && (rc = webcheck_upsert(p->st, f, p->actor, &id, &created)) != VG_OK) {
-		cmd_eprintf("vigil assess: cannot store the finding %s on %s: %s", f->check,
-		    f->target, vg_strerror(rc));
-		return rc;
-	}
-	p->created += created;
-	if (p->ctx->json) {
-		cmd_print_json_new(json_pack("{s:I, s:b, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}",
-		    "id", (json_int_t)id, "new", created, "family", f->family, "check", f->check,
-		    "target", f->target, "asset", f->asset ? f->asset : "", "title", f->title,
-		    "severity", vg_severity_name(f->severity),
-		    "evidence", f->evidence ? f->evidence : "",
-		    "remediation", f->remediation ? f->remediation : ""));
-		return 0;
-	}
-	if (p->st)
-		printf("#%-6lld%s ", (long long)id, created ? " new" : "    ");
-	printf("%-8s %-28s %s\n", vg_severity_name(f->severity), f->check,
-	    vg_esc_s(e, sizeof(e), f->target));
-	printf("    %s\n", vg_esc_s(e, sizeof(e), f->title));
-	if (f->evidence && *f->evidence)
-		printf("    seen: %s\n", vg_esc_s(e, sizeof(e), f->evidence));
-	if (f->remediation && *f->remediation)
-		printf("    fix:  %s\n", vg_esc_s(e, sizeof(e), f->remediation));
-	return 0;
-}
-
-int
-cmd_assess_targets(struct vg_store *st, bool tls, bool assets, int argc, char **argv,
-    struct wc_target **out, size_t *n)
-{
-	struct wc_target *t;
-	int rc;
-
-	if (assets) {
-		if ((rc = webcheck_asset_targets(st, tls, out, n)) != VG_OK) {
-			cmd_eprintf("vigil assess %s: the asset register: %s", tls ? "tls" : "web",
-			    vg_strerror(rc));
-			return VG_EXIT_RUNTIME;
-		}
-		if (*n == 0)
-			cmd_eprintf("vigil assess %s: no declared asset in the register has an open "
-			    "%s service (`vigil assets list`)", tls ? "tls" : "web",
-			    tls ? "TLS" : "HTTP");
-		return VG_EXIT_OK;
-	}
-	if (!(t = calloc((size_t)argc + 1, sizeof(*t))))
-		return VG_EXIT_RUNTIME;
-	for (int i = 0; i < argc; i++)
-		if (!(t[i].target = strdup(argv[i]))) {
-			webcheck_targets_free(t, (size_t)i);
-			return VG_EXIT_RUNTIME;
-		}
-	*out = t;
-	*n = (size_t)argc;
-	return VG_EXIT_OK;
-}
 
 static void
 tmpl_error(void *arg, const char *msg)
@@ -174,7 +105,7 @@ cmd_assess_web(struct vg_ctx *ctx, int argc, char **argv)
 	struct web_tmpl_set ts = { 0 };
 	struct wc_printer pr = { .ctx = ctx };
 	char dir[4096];
-	int c, ret = VG_EXIT_OK, rc;
+	int c, ret = VG_EXIT_OK;
 
 	if (cmd_wants_help(argc, argv)) {
 		fputs(cmd_assess_web_help, stdout);
@@ -217,29 +148,7 @@ cmd_assess_web(struct vg_ctx *ctx, int argc, char **argv)
 	if ((ret = cmd_assess_targets(cc.st, false, o.assets, argc - optind, argv + optind, &tg,
 		 &ntg)) != VG_EXIT_OK)
 		goto out;
-	for (size_t i = 0; i < ntg; i++) {
-		struct web_run_opts ro = { .http = o.http, .only = o.only };
-		struct web_run_stats st;
-		const char *url = tg[i].target;
-		char why[512] = "";
-
-		rc = web_check_site(&ts, url, tg[i].asset_id, &ro, cmd_assess_print_finding, &pr, &st,
-		    why, sizeof(why));
-		if (rc == VG_ERR_STORE || rc == VG_ERR_NOMEM) {
-			ret = VG_EXIT_RUNTIME;
-			break;
-		}
-		if (rc) {
-			cmd_eprintf("vigil assess web: %s: not checked: %s", url,
-			    why[0] ? why : vg_strerror(rc));
-			ret = VG_EXIT_RUNTIME;
-			continue;
-		}
-		if (!ctx->json)
-			cmd_eprintf("web %s: %zu templates, %zu requests (%zu without answer), "
-			    "%zu findings, %zu dropped as not-found look-alikes", url,
-			    st.templates, st.requests, st.failed, st.findings, st.dropped);
-	}
+	ret = cmd_assess_web_sites(ctx, &ts, &o.http, o.only, tg, ntg, &pr);
 out:
 	webcheck_targets_free(tg, ntg);
 	cases_cmd_close(&cc);
