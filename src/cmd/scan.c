@@ -40,9 +40,8 @@ run(struct vg_ctx *ctx, int argc, char **argv)
 	struct treescan *t = NULL;
 	struct treescan_stats st;
 	struct vg_config *cfg = NULL;
-	char rules_buf[4096], err[1024];
 	bool arg_error = false;
-	int ret, rc;
+	int ret;
 
 	if ((ret = scan_parse_args(argc, argv, &a)) != VG_EXIT_OK)
 		goto out;
@@ -51,44 +50,16 @@ run(struct vg_ctx *ctx, int argc, char **argv)
 			goto out;
 		a.vault = cfg->protect.quarantine_dir;
 	}
-	if (!a.rules) {
-		if (webshell_find_rules(rules_buf, sizeof(rules_buf)) != VG_OK) {
-			fprintf(stderr, "vigil scan: no webshell rules found; use --rules DIR or set "
-					"VIGIL_WEBSHELL_RULES\n");
-			ret = VG_EXIT_USAGE;
-			goto out;
-		}
-		a.rules = rules_buf;
-	}
-	rc = webshell_scanner_new(a.rules, &ctx->log, &r.ws, err, sizeof(err));
-	if (rc != VG_OK) {
-		cmd_eprintf("vigil scan: rules: %s\n", err[0] ? err : vg_strerror(rc));
-		ret = rc == VG_ERR_NOMEM ? VG_EXIT_RUNTIME : VG_EXIT_USAGE;
+	if ((ret = scan_open_scanner(ctx, &a, &r.ws)) != VG_EXIT_OK)
 		goto out;
-	}
-	webshell_scanner_set_limits(r.ws, a.max_size, (int)a.timeout);
-	webshell_scanner_set_full(r.ws, a.all);
-	vg_info(&ctx->log, "scan: %zu rules from %s", webshell_scanner_rule_count(r.ws), a.rules);
 
 	int64_t t0 = loop_now_ms();
 	if (treescan_new(&ctx->log, &t) != VG_OK) {
 		ret = VG_EXIT_RUNTIME;
 		goto out;
 	}
-	for (int i = optind; i < argc; i++) {
-		rc = treescan_add(t, argv[i]);
-		if (rc == VG_ERR_NOTFOUND) {
-			cmd_eprintf("vigil scan: %s: %s\n", argv[i], strerror(errno));
-			arg_error = true;
-		} else if (rc == VG_ERR_FORMAT) {
-			cmd_eprintf("vigil scan: %s: not a regular file or directory; skipped\n",
-			    argv[i]);
-		} else if (rc != VG_OK) {
-			fprintf(stderr, "vigil scan: out of memory while listing files\n");
-			ret = VG_EXIT_RUNTIME;
-			goto out;
-		}
-	}
+	if ((ret = scan_add_paths(t, argc, argv, &arg_error)) != VG_EXIT_OK)
+		goto out;
 	r.vault = a.quarantine ? a.vault : NULL;
 	struct treescan_printer pr = { .json = ctx->json, .max_size = a.max_size,
 		.vault = r.vault, .progress = !a.no_progress && isatty(STDERR_FILENO) &&

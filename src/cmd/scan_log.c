@@ -62,7 +62,7 @@ run(struct vg_ctx *ctx, int argc, char **argv)
 	struct pipeline *p = NULL;
 	struct decoder *d = NULL;
 	struct ioc_set *ioc = NULL;
-	char err[512], *errors = NULL, *rules_path = NULL;
+	char *errors = NULL, *rules_path = NULL;
 	int first = 1, ret, r;
 
 	if ((ret = parse_args(argc, argv, &o, &first)) != VG_EXIT_OK)
@@ -72,19 +72,9 @@ run(struct vg_ctx *ctx, int argc, char **argv)
 	ret = VG_EXIT_USAGE;
 	if (cmd_rules_path(ctx, cfg, o.rules, &rules_path) != VG_OK)
 		goto out;
-	if (decoder_new(o.format, o.log_format, &d, err, sizeof(err)) != VG_OK) {
-		cmd_eprintf("vigil scan-log: %s\n", err);
+	if ((ret = scan_log_open(ctx, cfg, o.format, o.log_format, o.store_path, &d, &ioc,
+		 &st)) != VG_EXIT_OK)
 		goto out;
-	}
-	if ((ret = cmd_load_ioc(ctx, cfg, "scan-log", &ioc)) != VG_EXIT_OK)
-		goto out;
-	ret = VG_EXIT_USAGE;
-	if (o.store_path &&
-	    (r = store_open(cfg->store.backend, o.store_path, &ctx->log, &st, err, sizeof(err)))) {
-		cmd_eprintf("vigil scan-log: %s\n", err);
-		ret = VG_EXIT_RUNTIME;
-		goto out;
-	}
 	struct alerts al;
 	alerts_init(&al, &(struct alerts_opts){ .store = st, .json_out = ctx->json ? stdout : NULL,
 	    .text_out = ctx->json ? NULL : stdout });

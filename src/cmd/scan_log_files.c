@@ -1,5 +1,6 @@
 /* `vigil scan-log`'s run over its files: each opened, checked and fed to the
- * pipeline, and the figures printed at the end. */
+ * pipeline, and the figures printed at the end; and what the run opens first
+ * (decoder, IOC lists, the --store). */
 #include "cmd/scan_log.h"
 #include "core/err.h"
 
@@ -86,4 +87,26 @@ scan_log_files(struct vg_ctx *ctx, struct pipeline *p, struct decoder *d, struct
 	scan_log_print_stats(stderr, &stats, ctx->json,
 	    (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
 	return ret == VG_EXIT_OK && stats.alerts > 0 ? VG_EXIT_FOUND : ret;
+}
+
+int
+scan_log_open(struct vg_ctx *ctx, const struct vg_config *cfg, const char *format,
+    const char *log_format, const char *store_path, struct decoder **d, struct ioc_set **ioc,
+    struct vg_store **st)
+{
+	char err[512];
+	int ret;
+
+	if (decoder_new(format, log_format, d, err, sizeof(err)) != VG_OK) {
+		cmd_eprintf("vigil scan-log: %s\n", err);
+		return VG_EXIT_USAGE;
+	}
+	if ((ret = cmd_load_ioc(ctx, cfg, "scan-log", ioc)) != VG_EXIT_OK)
+		return ret;
+	if (store_path &&
+	    store_open(cfg->store.backend, store_path, &ctx->log, st, err, sizeof(err)) != VG_OK) {
+		cmd_eprintf("vigil scan-log: %s\n", err);
+		return VG_EXIT_RUNTIME;
+	}
+	return VG_EXIT_OK;
 }
