@@ -47,4 +47,9 @@ int demo_run_vigil(char *const args[]);
 bool demo_wait_until(bool (*done)(const char *), const char *arg, pid_t watcher);
 void demo_pause_ms(long ms);
 
+/* demo_play.c: acts 1-3 on the site (baseline, watch, attacks, verdict), then the
+ * briefing, written into the workspace with keep, else a private directory of its
+ * own. VG_EXIT_*: OK when the page was restored and the webshell removed. */
+int demo_play(struct demo_site *s, bool keep);
+
 #endif
