@@ -12,12 +12,11 @@
 
 #include "assess/assess.h"
 #include "core/err.h"
+#include "../helpers/tstore.h"
 #include "core/event.h"
 
 struct fixture {
-	char dir[64], path[128];
-	struct vg_store *st;
-	struct vg_logger log;
+	struct tstore ts;
 	bool pass;		/* what the fake family's recheck answers */
 	int rechecked;
 };
@@ -45,16 +44,8 @@ static int
 setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
-	char err[256];
 
-	if (!f)
-		return -1;
-	snprintf(f->dir, sizeof(f->dir), "/tmp/vigil-assess-XXXXXX");
-	if (!mkdtemp(f->dir))
-		return -1;
-	snprintf(f->path, sizeof(f->path), "%s/v.db", f->dir);
-	f->log.level = VG_LOG_ERROR;
-	if (store_open("sqlite", f->path, &f->log, &f->st, err, sizeof(err)) != VG_OK)
+	if (!f || tstore_open(&f->ts, "assess") != 0)
 		return -1;
 	*state = f;
 	return 0;
@@ -64,13 +55,8 @@ static int
 teardown(void **state)
 {
 	struct fixture *f = *state;
-	char p[160];
 
-	store_close(f->st);
-	unlink(f->path);
-	snprintf(p, sizeof(p), "%s-wal", f->path), unlink(p);
-	snprintf(p, sizeof(p), "%s-shm", f->path), unlink(p);
-	rmdir(f->dir);
+	tstore_remove(&f->ts);
 	free(f);
 	return 0;
 }
@@ -87,7 +73,7 @@ ssh_finding(const char *evidence)
 static const char *
 state_of(struct fixture *f, int64_t id, json_t **keep)
 {
-	assert_int_equal(assess_item_get(f->st, id, keep), VG_OK);
+	assert_int_equal(assess_item_get(f->ts.st, id, keep), VG_OK);
 	return json_string_value(json_object_get(*keep, "state"));
 }
 
@@ -100,14 +86,14 @@ test_rerun_updates_not_duplicates(void **state)
 	bool created = false;
 	json_t *list = NULL;
 
-	assert_int_equal(assess_finding_upsert(f->st, &a, &id1, &created), VG_OK);
+	assert_int_equal(assess_finding_upsert(f->ts.st, &a, &id1, &created), VG_OK);
 	assert_true(created);
 	a.evidence = "still yes";
 	a.severity = VG_SEV_CRITICAL;
-	assert_int_equal(assess_finding_upsert(f->st, &a, &id2, &created), VG_OK);
+	assert_int_equal(assess_finding_upsert(f->ts.st, &a, &id2, &created), VG_OK);
 	assert_false(created);
 	assert_int_equal(id1, id2);
-	assert_int_equal(assess_item_list(f->st, NULL, &list), VG_OK);
+	assert_int_equal(assess_item_list(f->ts.st, NULL, &list), VG_OK);
 	assert_int_equal(json_array_size(list), 1);
 	assert_string_equal(json_string_value(json_object_get(json_array_get(list, 0), "severity")),
 	    "critical");
@@ -116,7 +102,7 @@ test_rerun_updates_not_duplicates(void **state)
 	json_decref(list);
 	/* a required field missing is refused */
 	a.asset = NULL;
-	assert_int_equal(assess_finding_upsert(f->st, &a, &id2, NULL), VG_ERR_INVAL);
+	assert_int_equal(assess_finding_upsert(f->ts.st, &a, &id2, NULL), VG_ERR_INVAL);
 }
 
 static void
@@ -124,15 +110,15 @@ test_recheck_flow(void **state)
 {
 	struct fixture *f = *state;
 	struct assess_finding a = ssh_finding("PermitRootLogin yes");
-	struct assess_ctx ctx = { .st = f->st, .log = &f->log, .actor = "tester", .arg = f };
+	struct assess_ctx ctx = { .st = f->ts.st, .log = &f->ts.log, .actor = "tester", .arg = f };
 	json_t *item = NULL, *res = NULL;
 	int64_t id;
 
-	assert_int_equal(assess_finding_upsert(f->st, &a, &id, NULL), VG_OK);
+	assert_int_equal(assess_finding_upsert(f->ts.st, &a, &id, NULL), VG_OK);
 	/* a person cannot verify what a check can re-run */
-	assert_int_equal(assess_item_set_state(f->st, table, id, ASSESS_VERIFIED, "bob", "trust me"),
+	assert_int_equal(assess_item_set_state(f->ts.st, table, id, ASSESS_VERIFIED, "bob", "trust me"),
 	    VG_ERR_INVAL);
-	assert_int_equal(assess_item_set_state(f->st, table, id, ASSESS_FIXED, "bob", NULL), VG_OK);
+	assert_int_equal(assess_item_set_state(f->ts.st, table, id, ASSESS_FIXED, "bob", NULL), VG_OK);
 	/* still failing: the fixed item is reopened */
 	f->pass = false;
 	assert_int_equal(assess_recheck(&ctx, table, &id, 1, &res), VG_OK);
@@ -153,12 +139,12 @@ test_recheck_flow(void **state)
 	assert_string_equal(state_of(f, id, &item), "verified");
 	json_decref(item);
 	/* a run finding it again reopens the verified item */
-	assert_int_equal(assess_finding_upsert(f->st, &a, NULL, NULL), VG_OK);
+	assert_int_equal(assess_finding_upsert(f->ts.st, &a, NULL, NULL), VG_OK);
 	assert_string_equal(state_of(f, id, &item), "open");
 	json_decref(item);
 	/* accepted risk: a failing recheck does not move it */
-	assert_int_equal(assess_item_accept(f->st, id, NULL, "x", "bob"), VG_ERR_INVAL);
-	assert_int_equal(assess_item_accept(f->st, id, "ciso", "compensating WAF", "bob"), VG_OK);
+	assert_int_equal(assess_item_accept(f->ts.st, id, NULL, "x", "bob"), VG_ERR_INVAL);
+	assert_int_equal(assess_item_accept(f->ts.st, id, "ciso", "compensating WAF", "bob"), VG_OK);
 	f->pass = false;
 	assert_int_equal(assess_recheck(&ctx, table, &id, 1, &res), VG_OK);
 	json_decref(res);
@@ -181,15 +167,15 @@ test_manual_items_and_export(void **state)
 	size_t len = 0;
 	int64_t id;
 
-	assert_int_equal(assess_finding_upsert(f->st, &m, &id, NULL), VG_OK);
-	assert_int_equal(assess_item_assign(f->st, id, "alice", 0, "bob"), VG_OK);
-	assert_int_equal(assess_item_set_state(f->st, table, id, ASSESS_VERIFIED, "bob", NULL),
+	assert_int_equal(assess_finding_upsert(f->ts.st, &m, &id, NULL), VG_OK);
+	assert_int_equal(assess_item_assign(f->ts.st, id, "alice", 0, "bob"), VG_OK);
+	assert_int_equal(assess_item_set_state(f->ts.st, table, id, ASSESS_VERIFIED, "bob", NULL),
 	    VG_ERR_INVAL);
-	assert_int_equal(assess_item_set_state(f->st, table, id, ASSESS_VERIFIED, "bob",
+	assert_int_equal(assess_item_set_state(f->ts.st, table, id, ASSESS_VERIFIED, "bob",
 	    "seen fixed on site"), VG_OK);
 	FILE *out = open_memstream(&buf, &len);
 	struct assess_filter all = { .all = true };
-	assert_int_equal(assess_export(f->st, &all, true, out), VG_OK);
+	assert_int_equal(assess_export(f->ts.st, &all, true, out), VG_OK);
 	fclose(out);
 	/* a formula-looking title is defused, the owner is there */
 	assert_non_null(strstr(buf, "\"'=HYPERLINK(\"\"x\"\")\""));

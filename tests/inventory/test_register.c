@@ -11,29 +11,20 @@
 #include <unistd.h>
 
 #include "core/err.h"
+#include "../helpers/tstore.h"
 #include "core/store.h"
 #include "inventory/register.h"
 
 struct fixture {
-	char dir[64], path[128];
-	struct vg_store *st;
-	struct vg_logger log;
+	struct tstore ts;
 };
 
 static int
 setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
-	char err[256];
 
-	if (!f)
-		return -1;
-	snprintf(f->dir, sizeof(f->dir), "/tmp/vigil-reg-XXXXXX");
-	if (!mkdtemp(f->dir))
-		return -1;
-	snprintf(f->path, sizeof(f->path), "%s/v.db", f->dir);
-	f->log.level = VG_LOG_ERROR;
-	if (store_open("sqlite", f->path, &f->log, &f->st, err, sizeof(err)) != VG_OK)
+	if (!f || tstore_open(&f->ts, "reg") != 0)
 		return -1;
 	*state = f;
 	return 0;
@@ -43,15 +34,8 @@ static int
 teardown(void **state)
 {
 	struct fixture *f = *state;
-	static const char *const files[] = { "v.db", "v.db-wal", "v.db-shm" };
-	char p[192];
 
-	store_close(f->st);
-	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
-		snprintf(p, sizeof(p), "%s/%s", f->dir, files[i]);
-		unlink(p);
-	}
-	rmdir(f->dir);
+	tstore_remove(&f->ts);
 	free(f);
 	return 0;
 }
@@ -60,7 +44,7 @@ static json_t *
 query(struct fixture *f, const char *sql)
 {
 	json_t *rows = NULL;
-	assert_int_equal(store_query(f->st, sql, NULL, 0, 0, &rows), VG_OK);
+	assert_int_equal(store_query(f->ts.st, sql, NULL, 0, 0, &rows), VG_OK);
 	return rows;
 }
 
@@ -80,13 +64,13 @@ test_scan_is_kept_and_observations_merge(void **state)
 		.product = "OpenSSH", .version = "9.2p1", .banner = "SSH-2.0-OpenSSH_9.2p1\r\n" };
 	struct inv_obs alive = { .address = "192.0.2.11", .hostname = "b.example" };
 
-	assert_int_equal(register_scan_begin(f->st, "192.0.2.0/24 -p 22", 1000, &id), VG_OK);
+	assert_int_equal(register_scan_begin(f->ts.st, "192.0.2.0/24 -p 22", 1000, &id), VG_OK);
 	assert_true(id > 0);
-	assert_int_equal(register_scan_add(f->st, id, &open), VG_OK);
-	assert_int_equal(register_scan_add(f->st, id, &ssh), VG_OK);
+	assert_int_equal(register_scan_add(f->ts.st, id, &open), VG_OK);
+	assert_int_equal(register_scan_add(f->ts.st, id, &ssh), VG_OK);
 	/* the bare "open" again must not wipe what identification added */
-	assert_int_equal(register_scan_add(f->st, id, &open), VG_OK);
-	assert_int_equal(register_scan_add(f->st, id, &alive), VG_OK);
+	assert_int_equal(register_scan_add(f->ts.st, id, &open), VG_OK);
+	assert_int_equal(register_scan_add(f->ts.st, id, &alive), VG_OK);
 
 	json_t *rows = query(f, "SELECT * FROM scan_services ORDER BY id");
 	assert_int_equal(json_array_size(rows), 1);
@@ -101,7 +85,7 @@ test_scan_is_kept_and_observations_merge(void **state)
 	assert_int_equal(json_array_size(rows), 0);
 	json_decref(rows);
 
-	assert_int_equal(register_scan_end(f->st, id, 2000, "done"), VG_OK);
+	assert_int_equal(register_scan_end(f->ts.st, id, 2000, "done"), VG_OK);
 	rows = query(f, "SELECT s.port, s.product, a.address, a.declared, a.last_seen"
 			" FROM services s JOIN assets a ON a.id = s.asset_id");
 	assert_int_equal(json_array_size(rows), 1);
@@ -118,8 +102,8 @@ test_scan_is_kept_and_observations_merge(void **state)
 	json_decref(rows);
 
 	/* a closed scan takes no more observations and cannot be closed twice */
-	assert_int_equal(register_scan_add(f->st, id, &ssh), VG_ERR_INVAL);
-	assert_int_equal(register_scan_end(f->st, id, 3000, "done"), VG_ERR_INVAL);
+	assert_int_equal(register_scan_add(f->ts.st, id, &ssh), VG_ERR_INVAL);
+	assert_int_equal(register_scan_end(f->ts.st, id, 3000, "done"), VG_ERR_INVAL);
 }
 
 static void
@@ -133,16 +117,16 @@ test_bad_observations_are_refused(void **state)
 	struct inv_obs badstate = { .address = "192.0.2.1", .port = 80, .state = "maybe" };
 	struct inv_obs good = { .address = "192.0.2.1", .port = 80 };
 
-	assert_int_equal(register_scan_begin(f->st, NULL, 1, &id), VG_OK);
-	assert_int_equal(register_scan_add(f->st, id, &noaddr), VG_ERR_INVAL);
-	assert_int_equal(register_scan_add(f->st, id, &badport), VG_ERR_INVAL);
-	assert_int_equal(register_scan_add(f->st, id, &badproto), VG_ERR_INVAL);
-	assert_int_equal(register_scan_add(f->st, id, &badstate), VG_ERR_INVAL);
-	assert_int_equal(register_scan_add(f->st, id + 99, &good), VG_ERR_INVAL);
-	assert_int_equal(register_scan_end(f->st, id, 2, "finished"), VG_ERR_INVAL);
-	assert_int_equal(register_scan_origin(f->st, id, "10.0.0.5"), VG_OK);
-	assert_int_equal(register_scan_end(f->st, id, 2, "failed"), VG_OK);
-	assert_int_equal(register_scan_origin(f->st, id, "10.0.0.5"), VG_ERR_INVAL);
+	assert_int_equal(register_scan_begin(f->ts.st, NULL, 1, &id), VG_OK);
+	assert_int_equal(register_scan_add(f->ts.st, id, &noaddr), VG_ERR_INVAL);
+	assert_int_equal(register_scan_add(f->ts.st, id, &badport), VG_ERR_INVAL);
+	assert_int_equal(register_scan_add(f->ts.st, id, &badproto), VG_ERR_INVAL);
+	assert_int_equal(register_scan_add(f->ts.st, id, &badstate), VG_ERR_INVAL);
+	assert_int_equal(register_scan_add(f->ts.st, id + 99, &good), VG_ERR_INVAL);
+	assert_int_equal(register_scan_end(f->ts.st, id, 2, "finished"), VG_ERR_INVAL);
+	assert_int_equal(register_scan_origin(f->ts.st, id, "10.0.0.5"), VG_OK);
+	assert_int_equal(register_scan_end(f->ts.st, id, 2, "failed"), VG_OK);
+	assert_int_equal(register_scan_origin(f->ts.st, id, "10.0.0.5"), VG_ERR_INVAL);
 }
 
 static void
@@ -153,13 +137,13 @@ test_declared_name_takes_observations_of_its_address(void **state)
 	struct inv_obs web = { .address = "192.0.2.80", .hostname = "www.example.org",
 		.port = 443, .service = "https" };
 
-	assert_int_equal(store_exec(f->st,
+	assert_int_equal(store_exec(f->ts.st,
 			     "INSERT INTO assets(address, declared) VALUES('www.example.org', 1)",
 			     NULL, 0, NULL, NULL),
 	    VG_OK);
-	assert_int_equal(register_scan_begin(f->st, "www.example.org", 1, &id), VG_OK);
-	assert_int_equal(register_scan_add(f->st, id, &web), VG_OK);
-	assert_int_equal(register_scan_end(f->st, id, 5, "done"), VG_OK);
+	assert_int_equal(register_scan_begin(f->ts.st, "www.example.org", 1, &id), VG_OK);
+	assert_int_equal(register_scan_add(f->ts.st, id, &web), VG_OK);
+	assert_int_equal(register_scan_end(f->ts.st, id, 5, "done"), VG_OK);
 	json_t *rows = query(f, "SELECT address, last_seen FROM assets");
 	assert_int_equal(json_array_size(rows), 1);
 	assert_string_equal(str(rows, 0, "address"), "www.example.org");
