@@ -2,6 +2,7 @@
  * API, then count the tree with aliases expanded, stopping at the budget (so the
  * count itself costs at most max_nodes steps). */
 #include "core/yaml.h"
+#include "core/buf.h"
 #include "core/err.h"
 
 #include <stdarg.h>
@@ -359,4 +360,11 @@ vg_yaml_fail_load(const struct vg_yaml_msg *m, const struct vg_yaml_error *e,
 {
 	put_at(m, e->line, e->column, e->too_large ? too_large : e->problem);
 	return code;
+}
+
+void
+vg_yaml_put_load_error(struct vg_buf *b, const char *origin, const struct vg_yaml_error *e)
+{
+	vg_buf_putf(b, "%s:%zu:%zu: %s%s\n", origin, e->line, e->column,
+	    e->too_large ? "" : "yaml: ", e->problem[0] ? e->problem : "error");
 }

@@ -72,4 +72,10 @@ int vg_yaml_fail(const struct vg_yaml_msg *m, const yaml_node_t *n, int code, co
 int vg_yaml_fail_load(const struct vg_yaml_msg *m, const struct vg_yaml_error *e,
     const char *too_large, int code);
 
+struct vg_buf;
+/* For the readers that collect every error in a buffer (rules, asset classes): a
+ * failed load as the line "origin:line:column: yaml: problem\n" appended to b;
+ * a document over the budget or too deep is named without "yaml: ". */
+void vg_yaml_put_load_error(struct vg_buf *b, const char *origin, const struct vg_yaml_error *e);
+
 #endif

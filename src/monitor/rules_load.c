@@ -156,8 +156,7 @@ load_file(struct loader *ld, const char *path)
 		goto out;
 	}
 	if (r != VG_OK) {
-		vg_buf_putf(ld->errs, "%s:%zu:%zu: %s%s\n", path, ye.line, ye.column,
-		    ye.too_large ? "" : "yaml: ", ye.problem[0] ? ye.problem : "error");
+		vg_yaml_put_load_error(ld->errs, path, &ye);
 		ld->nerrors++;
 		goto out;
 	}
