@@ -2,6 +2,7 @@
 #include "cmd/cases_cmd.h"
 #include "core/buf.h"
 #include "core/err.h"
+#include "core/esc.h"
 #include "notify/notify.h"
 
 #include <pwd.h>
@@ -79,19 +80,14 @@ cases_cmd_print_json(const json_t *j)
 	cmd_print_json(j);
 }
 
+/* Through the one sanitiser (core/esc), as every other command prints outside text. */
 void
 cases_cmd_puts(FILE *f, const char *s)
 {
-	if (!s) {
+	if (!s)
 		fputc('-', f);
-		return;
-	}
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		if (*p < 0x20 || *p == 0x7f)
-			fprintf(f, "\\x%02x", *p);
-		else
-			fputc(*p, f);
-	}
+	else
+		vg_esc_fwrite(f, s, strlen(s));
 }
 
 const char *

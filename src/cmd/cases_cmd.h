@@ -26,7 +26,8 @@ const char *cases_cmd_actor(const char *by);
 int cases_cmd_id(const char *s, int64_t *id);
 /* Prints j compactly plus a newline on stdout. */
 void cases_cmd_print_json(const json_t *j);
-/* Prints s with control bytes escaped as \xNN (UTF-8 text passes). NULL prints "-". */
+/* Prints s escaped by core/esc (controls, invalid bytes, bidi overrides as \xNN,
+ * "\\" for a backslash; UTF-8 text passes). NULL prints "-". */
 void cases_cmd_puts(FILE *f, const char *s);
 /* String member k of o, or "-" (borrowed). */
 const char *cases_cmd_str(const json_t *o, const char *k);

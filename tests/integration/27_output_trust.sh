@@ -130,6 +130,17 @@ ERR=$(cat "$TMP/pipe.err")
 expect_match "a closed stdout is reported" err 'standard output was closed'
 expect_clean_stderr "a closed stdout runs clean under the sanitizers"
 
+# --- the workflow commands print stored text through the same sanitiser: a notice
+# title with a right-to-left override (U+202E) and an ESC is shown escaped
+run "$VIGIL" "${C[@]}" notice add --kind vulnerability --asset web1 --by t \
+	--title $'patch \xe2\x80\xaefdp.exe \x1b[2J now'
+expect_rc "notice add with a crafted title" 0
+run "$VIGIL" "${C[@]}" notice list
+if grep -Fq 'patch \xe2\x80\xaefdp.exe \x1b[2J now' "$TMP/.out" && ! has_raw_controls "$TMP/.out" &&
+	! grep -q $'\xe2\x80\xae' "$TMP/.out"; then
+	ok "notice list shows a bidi override and an ESC escaped"
+else not_ok "notice list shows a bidi override and an ESC escaped"; cat -v "$TMP/.out" | sed 's/^/# /'; fi
+
 # --- the store and its directory are private
 umask 022
 run "$VIGIL" scan-log --store "$TMP/new/dir/p.db" "$TMP/e.log"
