@@ -5,6 +5,7 @@
 #include "assess/web_http.h"
 #include "core/buf.h"
 #include "core/err.h"
+#include "core/loop.h"
 
 #include <curl/curl.h>
 #include <stdint.h>
@@ -27,15 +28,6 @@ struct host_next {
 	char host[256];
 	int64_t next_ms;
 };
-
-static int64_t
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static size_t
 on_body(char *p, size_t sz, size_t nm, void *arg)
@@ -189,7 +181,7 @@ web_http_run(const struct web_http_opts *opts, struct web_fetch *f, size_t n)
 		goto out;
 	}
 	while (next < n || active > 0) {
-		int64_t now = now_ms(), wait = 200;
+		int64_t now = loop_now_ms(), wait = 200;
 		CURLMsg *msg;
 		int left, running;
 

@@ -58,7 +58,8 @@ bool loop_stopping(const struct loop *l);
 /* Dispatches events until loop_stop. 0, or VG_ERR_IO if epoll fails. */
 int loop_run(struct loop *l);
 
-/* Monotonic milliseconds, the clock of the timers. */
+/* Monotonic milliseconds: the clock of the timers, and the one clock every stage
+ * times deadlines, rates and waits with. */
 int64_t loop_now_ms(void);
 
 #endif

@@ -3,6 +3,7 @@
  * reads it and takes the whole result list at once. */
 #include "monitor/bighash.h"
 #include "core/err.h"
+#include "core/loop.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -31,14 +32,6 @@ struct bighash {
 	struct bighash_stats st;
 };
 
-static int64_t
-mono_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static void
 job_free(struct job *j)
 {
@@ -50,7 +43,7 @@ job_free(struct job *j)
 static void
 hash_job(struct job *j, unsigned char *buf)
 {
-	int64_t t0 = mono_ms();
+	int64_t t0 = loop_now_ms();
 	uint64_t size;
 	int fd = open(j->path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
 
@@ -63,7 +56,7 @@ hash_job(struct job *j, unsigned char *buf)
 	else
 		j->r.err = objstore_hash_fd(fd, buf, OBJ_BUF_SIZE, j->r.sha256, &size);
 	close(fd);
-	j->r.ms = mono_ms() - t0;
+	j->r.ms = loop_now_ms() - t0;
 }
 
 static void *

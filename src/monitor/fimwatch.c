@@ -9,6 +9,7 @@
 #include "backup/snapshot.h"
 #include "monitor/bighash.h"
 #include "core/err.h"
+#include "core/loop.h"
 #include "core/walk.h"
 
 #include <errno.h>
@@ -99,14 +100,6 @@ struct fimwatch {
 	int64_t next_interleave, full_start;
 	struct fimwatch_stats st;
 };
-
-int64_t
-fimwatch_now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static size_t
 hash_wd(int wd, size_t cap)
@@ -271,7 +264,7 @@ watch_entry(void *arg, const struct vg_walk_entry *e)
 	if (!S_ISDIR(e->type)) {
 		if (ww->scripts && S_ISREG(e->type) && fw->o.excluded_script &&
 		    fimwatch_server_script(e->rel) && mf_excluded(&r->cfg->exclude, e->rel))
-			enqueue_excl(fw, ww->root, e->rel, true, fimwatch_now_ms());
+			enqueue_excl(fw, ww->root, e->rel, true, loop_now_ms());
 		return 0;
 	}
 	/* excluded directories are watched too: scripts dropped there are scanned */
@@ -359,7 +352,7 @@ static void enqueue(struct fimwatch *fw, int root, const char *rel, bool now_, i
 static void
 retry_later(struct fimwatch *fw, int root, const char *rel)
 {
-	int64_t now = fimwatch_now_ms();
+	int64_t now = loop_now_ms();
 	size_t before = fw->n_pend;
 	enqueue(fw, root, rel, true, now);
 	for (size_t i = 0; i < fw->n_pend; i++) {
@@ -378,7 +371,7 @@ retry_later(struct fimwatch *fw, int root, const char *rel)
 static void
 defer(struct fimwatch *fw, int root, const char *rel)
 {
-	int64_t now = fimwatch_now_ms();
+	int64_t now = loop_now_ms();
 	enqueue(fw, root, rel, true, now);
 	for (size_t i = 0; i < fw->n_pend; i++) {
 		struct pending *pe = &fw->pend[i];
@@ -469,7 +462,7 @@ static bool
 interleave(void *arg)
 {
 	struct fimwatch *fw = arg;
-	int64_t now = fimwatch_now_ms();
+	int64_t now = loop_now_ms();
 	int root = fw->cur_root;
 	bool full = fw->cur_full;
 
@@ -485,7 +478,7 @@ interleave(void *arg)
 	fw->cur_root = root;
 	fw->cur_full = full;
 	fw->st.interleaves++;
-	fw->next_interleave = fimwatch_now_ms() + INTERLEAVE_MS;
+	fw->next_interleave = loop_now_ms() + INTERLEAVE_MS;
 	return false;
 }
 
@@ -519,7 +512,7 @@ on_hashed(void *arg, const struct bighash_result *res)
 		vg_debug(fw->p->log, "%s: %s not hashed: %s", r->name, res->path,
 		    vg_strerror(res->err));
 		if (res->rel && res->recheck)	/* vanished or replaced: look again */
-			enqueue(fw, res->root, res->rel, true, fimwatch_now_ms());
+			enqueue(fw, res->root, res->rel, true, loop_now_ms());
 		return;
 	}
 	vg_info(fw->p->log, "%s: %s hashed off the loop in %lld ms: sha256 %s (%lld bytes)",
@@ -535,7 +528,7 @@ on_hashed(void *arg, const struct bighash_result *res)
 	c->root = res->root;
 	mf_stamp_of(&c->stamp, &res->st);
 	memcpy(c->sha256, res->sha256, sizeof(c->sha256));
-	enqueue(fw, res->root, res->rel, true, fimwatch_now_ms());
+	enqueue(fw, res->root, res->rel, true, loop_now_ms());
 }
 
 static void
@@ -567,7 +560,7 @@ reconcile(struct fimwatch *fw, int root, const char *rel)
 		close(lock);
 	if (!*rel && fw->interleave)
 		vg_debug(fw->p->log, "%s: full rescan in %lld ms", r->name,
-		    (long long)(fimwatch_now_ms() - fw->full_start));
+		    (long long)(loop_now_ms() - fw->full_start));
 	if (ret != VG_OK)
 		vg_warn(fw->p->log, "%s: check of %s/%s failed: %s", r->name, r->path, rel,
 		    vg_strerror(ret));
@@ -597,7 +590,7 @@ check_pages(struct fimwatch *fw, int root)
 		.threads = 2, .fn = on_change, .arg = fw };
 	size_t checked = 0, changes = 0;
 	int ret, lock = -1;
-	int64_t t0 = fimwatch_now_ms();
+	int64_t t0 = loop_now_ms();
 
 	if (!fw->nested) {
 		if (protect_restore_lock(fw->p, r, false, &lock) == VG_ERR_BUSY)
@@ -612,7 +605,7 @@ check_pages(struct fimwatch *fw, int root)
 		vg_warn(fw->p->log, "%s: check of the pages failed: %s", r->name, vg_strerror(ret));
 	else
 		vg_debug(fw->p->log, "%s: %zu pages checked in %lld ms, %zu changed", r->name,
-		    checked, (long long)(fimwatch_now_ms() - t0), changes);
+		    checked, (long long)(loop_now_ms() - t0), changes);
 	fw->st.page_checks++;
 out:
 	if (lock >= 0)
@@ -780,7 +773,7 @@ fimwatch_new(struct protect *p, const struct fimwatch_opts *o, struct fimwatch *
 	}
 	/* the first tick reconciles everything: changes made while nobody watched */
 	fw->rescan_all = true;
-	fw->next_scan_ms = fimwatch_now_ms() + (int64_t)fw->o.scan_interval_s * 1000;
+	fw->next_scan_ms = loop_now_ms() + (int64_t)fw->o.scan_interval_s * 1000;
 	*out = fw;
 	return VG_OK;
 }
@@ -927,9 +920,9 @@ static int
 read_events(struct fimwatch *fw)
 {
 	char buf[64 * 1024] __attribute__((aligned(__alignof__(struct inotify_event))));
-	int64_t now = fimwatch_now_ms();
+	int64_t now = loop_now_ms();
 
-	while (fimwatch_now_ms() - now < READ_MAX_MS) {
+	while (loop_now_ms() - now < READ_MAX_MS) {
 		ssize_t n = read(fw->fd, buf, sizeof(buf));
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -952,7 +945,7 @@ fimwatch_process(struct fimwatch *fw)
 	if (read_events(fw) != VG_OK)
 		return VG_ERR_IO;
 	bighash_drain(fw->bh, on_hashed, fw);
-	return fimwatch_tick(fw, fimwatch_now_ms());
+	return fimwatch_tick(fw, loop_now_ms());
 }
 
 /* Events were lost: what was queued is covered by the pages check now and the full
@@ -988,7 +981,7 @@ is_page(const struct fimwatch *fw, const struct pending *pe)
 static void
 run_due(struct fimwatch *fw, int64_t now, bool pages)
 {
-	int64_t end = fimwatch_now_ms() + SLICE_MS;
+	int64_t end = loop_now_ms() + SLICE_MS;
 
 	for (size_t i = 0; i < fw->n_pend;) {
 		struct pending pe = fw->pend[i];
@@ -996,7 +989,7 @@ run_due(struct fimwatch *fw, int64_t now, bool pages)
 			i++;
 			continue;
 		}
-		if (!pages && fimwatch_now_ms() >= end)
+		if (!pages && loop_now_ms() >= end)
 			break;
 		fw->pend[i] = fw->pend[--fw->n_pend];
 		fw->cur_retries = pe.retries;
@@ -1029,9 +1022,9 @@ fimwatch_tick(struct fimwatch *fw, int64_t now)
 		 * which ready waits for and which checks every page anyway) */
 		fw->full_due = false;
 		fw->interleave = !first;
-		fw->next_interleave = fimwatch_now_ms() + INTERLEAVE_MS;
+		fw->next_interleave = loop_now_ms() + INTERLEAVE_MS;
 		for (size_t i = 0; i < fw->p->n_roots; i++) {
-			fw->full_start = fimwatch_now_ms();
+			fw->full_start = loop_now_ms();
 			reconcile(fw, (int)i, "");
 		}
 		fw->interleave = false;

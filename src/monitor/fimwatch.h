@@ -45,7 +45,7 @@ struct fimwatch;
  * scan_interval_s. The first fimwatch_tick reconciles every root once, so changes
  * made while nothing watched are handled too. Caller frees with fimwatch_free.
  * Embedding: poll fimwatch_fd() for POLLIN and call fimwatch_process(); otherwise
- * call fimwatch_tick(fw, fimwatch_now_ms()) after fimwatch_timeout_ms(). Set
+ * call fimwatch_tick(fw, loop_now_ms()) after fimwatch_timeout_ms(). Set
  * p->file_hook / p->quarantine before the first tick to plug in webshell scanning
  * and the quarantine vault. */
 int fimwatch_new(struct protect *p, const struct fimwatch_opts *o, struct fimwatch **out);
@@ -67,8 +67,6 @@ bool fimwatch_server_script(const char *rel);
 /* Whether rel names a page a web server serves: a server-side script or html, htm,
  * xhtml, js, mjs, css, svg, json, xml. These are checked first after lost events. */
 bool fimwatch_served_page(const char *rel);
-/* Monotonic milliseconds, the clock the functions above use. */
-int64_t fimwatch_now_ms(void);
 void fimwatch_get_stats(const struct fimwatch *fw, struct fimwatch_stats *st);
 
 #endif

@@ -5,6 +5,7 @@
 #include "monitor/syslog_recv.h"
 #include "core/buf.h"
 #include "core/err.h"
+#include "core/loop.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -143,14 +144,6 @@ syslog_recv_free(struct syslog_recv *s)
 	vg_buf_free(s->pend);
 	free(s->scratch);
 	free(s);
-}
-
-static int64_t
-now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 void
@@ -435,7 +428,7 @@ udp_read(struct syslog_recv *s, struct sl_listener *l, source_line_fn fn, void *
 				if (drops > l->drops_seen) {
 					s->stats.udp_kernel_drops += drops - l->drops_seen;
 					l->drops_seen = drops;
-					int64_t now = now_ms();
+					int64_t now = loop_now_ms();
 					if (l->drops_logged == 0 ||
 					    now - l->drops_log_ms >= SL_DROP_LOG_MS) {
 						vg_warn(s->lg, "syslog: %s: the kernel dropped %u datagrams "
@@ -473,7 +466,7 @@ conn_add(struct syslog_recv *s, int fd, const char *source, const char *peer)
 		return VG_ERR_NOMEM;
 	}
 	c->fd = fd;
-	c->last_ms = now_ms();
+	c->last_ms = loop_now_ms();
 	c->next = s->conns;
 	s->conns = c;
 	s->n_conns++;
@@ -672,7 +665,7 @@ conn_read(struct syslog_recv *s, struct sl_conn *c)
 	ssize_t n = read(c->fd, s->scratch, room < SL_DGRAM_MAX ? room : SL_DGRAM_MAX);
 	if (n > 0) {
 		vg_buf_put(c->in, s->scratch, (size_t)n);
-		c->last_ms = now_ms();
+		c->last_ms = loop_now_ms();
 		return;
 	}
 	if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
@@ -716,7 +709,7 @@ syslog_recv_process(struct syslog_recv *s, source_line_fn fn, void *arg)
 	}
 	/* Parse every connection, not only the readable ones: a refused message
 	 * leaves bytes behind that no new event would announce. */
-	int64_t now = now_ms();
+	int64_t now = loop_now_ms();
 	for (struct sl_conn **pp = &s->conns; *pp && r == 0;) {
 		struct sl_conn *c = *pp;
 		if (!c->closed && s->idle_ms && now - c->last_ms > (int64_t)s->idle_ms) {

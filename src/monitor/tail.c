@@ -6,6 +6,7 @@
 #include "monitor/tail.h"
 #include "core/buf.h"
 #include "core/err.h"
+#include "core/loop.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -87,14 +88,6 @@ struct tailer {
 	char *scratch;		/* TAIL_CHUNK bytes */
 	struct tail_stats stats;
 };
-
-static int64_t
-now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static bool
 has_glob(const char *s)
@@ -324,7 +317,7 @@ file_open(struct tailer *t, size_t pi, const char *path, const struct stat *sb)
 	f->pat = pi;
 	f->dev = (uint64_t)fsb.st_dev;
 	f->ino = (uint64_t)fsb.st_ino;
-	f->last_data_ms = now_ms();
+	f->last_data_ms = loop_now_ms();
 	f->next = t->files;
 	t->files = f;
 	t->n_files++;
@@ -360,7 +353,7 @@ file_mark_rotated(struct tailer *t, struct tail_file *f)
 	}
 	f->rotated = true;
 	f->recorded = false;
-	f->last_data_ms = now_ms();
+	f->last_data_ms = loop_now_ms();
 	t->stats.rotations++;
 	vg_info(t->lg, "tail: %s was rotated away or deleted; reading it to its end", f->path);
 }
@@ -495,7 +488,7 @@ file_read(struct tailer *t, struct tail_file *f, source_line_fn fn, void *arg, b
 		uint64_t pos = f->read_off;
 		remember_head(f, t->scratch, (size_t)n, pos);
 		f->read_off += (uint64_t)n;
-		f->last_data_ms = now_ms();
+		f->last_data_ms = loop_now_ms();
 		t->stats.bytes += (uint64_t)n;
 		budget -= (size_t)n;
 		int r = feed(t, f, t->scratch, (size_t)n, pos, fn, arg);
@@ -688,7 +681,7 @@ read_all(struct tailer *t, source_line_fn fn, void *arg)
 			break;
 		/* the clock is read after file_read: it stamps last_data_ms itself, and
 		 * a "now" taken before it made the wait look negative under load */
-		if (f->rotated && eof && (now_ms() - f->last_data_ms >= (int64_t)t->rotate_wait_ms))
+		if (f->rotated && eof && (loop_now_ms() - f->last_data_ms >= (int64_t)t->rotate_wait_ms))
 			r = file_finish(t, f, fn, arg);
 	}
 	if (r != 0)

@@ -4,6 +4,7 @@
  * a plain "removed". */
 #include "monitor/webwatch.h"
 #include "core/err.h"
+#include "core/loop.h"
 #include "monitor/fimagg.h"
 #include "backup/snapshot.h"
 #include "respond/quarantine.h"
@@ -276,7 +277,7 @@ webroot_read(void *st, bool ready, bool poll, source_line_fn fn, void *arg)
 	(void)fn;
 	(void)arg;
 	/* Web-root changes: restore, quarantine and their alerts share the round. */
-	if ((ready ? fimwatch_process(w->fw) : fimwatch_tick(w->fw, fimwatch_now_ms())) != VG_OK)
+	if ((ready ? fimwatch_process(w->fw) : fimwatch_tick(w->fw, loop_now_ms())) != VG_OK)
 		return VG_ERR_IO;
 	if (poll)
 		fimagg_expire(w->agg, vg_now_us());
@@ -286,7 +287,7 @@ webroot_read(void *st, bool ready, bool poll, source_line_fn fn, void *arg)
 static int
 webroot_timeout(const void *st)
 {
-	return fimwatch_timeout_ms(((const struct webroot *)st)->fw, fimwatch_now_ms());
+	return fimwatch_timeout_ms(((const struct webroot *)st)->fw, loop_now_ms());
 }
 
 const struct source_ops source_webroot = {
