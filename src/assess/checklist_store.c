@@ -1,6 +1,7 @@
 /* Checklist answers in the store (table checklist_answers, migration 009): appended,
  * never updated, the newest per item counting; and the judging of one item. */
 #include "assess/checklist.h"
+#include "core/sha256.h"
 #include "core/buf.h"
 #include "core/err.h"
 #include "core/event.h"
@@ -25,8 +26,6 @@ static const char SQL_ANSWER_LAST[] =
 static int
 read_evidence(const char *file, unsigned char **data, size_t *len, char hex[65])
 {
-	unsigned char md[32];
-	unsigned int mdlen = 0;
 	struct stat sb;
 	size_t n = 0;
 	int fd, rc = 0;
@@ -57,15 +56,13 @@ read_evidence(const char *file, unsigned char **data, size_t *len, char hex[65])
 		n += (size_t)r;
 	}
 	close(fd);
-	if (rc == 0 && !EVP_Digest(*data, n, md, &mdlen, EVP_sha256(), NULL))
-		rc = VG_ERR_IO;
+	if (rc == 0)
+		rc = vg_sha256_hex(*data, n, hex);
 	if (rc) {
 		free(*data);
 		*data = NULL;
 		return rc;
 	}
-	for (unsigned i = 0; i < 32; i++)
-		snprintf(hex + 2 * i, 3, "%02x", md[i]);
 	*len = n;
 	return 0;
 }

@@ -3,6 +3,7 @@
  * answers. A template is one finding at most: its first matching answer. */
 #include "assess/web.h"
 #include "assess/web_match.h"
+#include "core/sha256.h"
 #include "core/buf.h"
 #include "core/err.h"
 #include "core/esc.h"
@@ -141,8 +142,7 @@ nf_paths(char out[NF_PROBES][64])
 
 	if (getrandom(r, sizeof(r), 0) != (ssize_t)sizeof(r))
 		memset(r, 0x5a, sizeof(r));
-	for (int i = 0; i < 8; i++)
-		snprintf(hex + 2 * i, 3, "%02x", r[i]);
+	vg_hex(r, sizeof(r), hex);
 	snprintf(out[0], 64, "/vigil-nf-%s", hex);
 	snprintf(out[1], 64, "/vigil-nf-%s.zip", hex);
 	snprintf(out[2], 64, "/.vigil-nf-%s", hex);

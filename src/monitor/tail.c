@@ -4,6 +4,7 @@
  * Reads use pread at an explicit offset, so a refused line (fn != 0) or a failed
  * commit just moves the offset back: nothing is lost, nothing read twice. */
 #include "monitor/tail.h"
+#include "core/sha256.h"
 #include "core/buf.h"
 #include "core/err.h"
 #include "core/loop.h"
@@ -15,7 +16,6 @@
 #include <inttypes.h>
 #include <libgen.h>
 #include <limits.h>
-#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -106,8 +106,6 @@ tail_new(const struct vg_logger *lg, size_t max_line, struct tailer **out)
 	*out = NULL;
 	if (max_line < 256 || max_line > ((size_t)64 << 20))
 		return VG_ERR_INVAL;
-	if (sodium_init() < 0)
-		return VG_ERR_IO;
 	t = calloc(1, sizeof(*t));
 	if (!t)
 		goto out;
@@ -721,14 +719,8 @@ tail_poll(struct tailer *t, source_line_fn fn, void *arg)
 static void
 fingerprint_of(const unsigned char *data, size_t n, char hex[65])
 {
-	unsigned char h[crypto_hash_sha256_BYTES];
-
-	if (n == 0) {
+	if (n == 0 || vg_sha256_hex(data, n, hex) != VG_OK)
 		hex[0] = '\0';
-		return;
-	}
-	crypto_hash_sha256(h, data, n);
-	sodium_bin2hex(hex, 65, h, sizeof(h));
 }
 
 /* Fingerprint of the first min(TAIL_FP_BYTES, off) bytes of fd; the length is

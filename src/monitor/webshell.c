@@ -4,6 +4,7 @@
  * enough to know a rule fired), which keeps pathological inputs bounded. */
 #include "monitor/webshell.h"
 
+#include "core/sha256.h"
 #include "core/buf.h"
 #include "core/err.h"
 #include "core/paths.h"
@@ -13,7 +14,6 @@
 #include <fcntl.h>
 #include <math.h>
 #include <pthread.h>
-#include <sodium.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -172,10 +172,6 @@ webshell_scanner_new(const char *rules_path, const struct vg_logger *log,
 		err[0] = '\0';
 	if (!rules_path || !err || !err_size)
 		return VG_ERR_INVAL;
-	if (sodium_init() < 0) {
-		snprintf(err, err_size, "libsodium failed to initialise");
-		return VG_ERR_IO;
-	}
 	if (stat(rules_path, &st) != 0) {
 		snprintf(err, err_size, "%s: %s", rules_path, strerror(errno));
 		return errno == ENOENT ? VG_ERR_NOTFOUND : VG_ERR_IO;
@@ -555,7 +551,6 @@ webshell_scan_mem(struct webshell_scanner *s, const char *path, const unsigned c
     size_t len, struct webshell_finding *f)
 {
 	struct match_ctx m = { .f = f };
-	unsigned char hash[crypto_hash_sha256_BYTES];
 	struct pool_slot *slot;
 	int yr;
 
@@ -597,8 +592,8 @@ webshell_scan_mem(struct webshell_scanner *s, const char *path, const unsigned c
 	/* SHA-256 costs more than the YARA pass on clean trees; only what gets
 	 * reported (or everything, on request) is hashed. */
 	if (s->full || f->score >= WEBSHELL_SUSPICIOUS) {
-		crypto_hash_sha256(hash, data, len);
-		sodium_bin2hex(f->sha256, sizeof(f->sha256), hash, sizeof(hash));
+		if (vg_sha256_hex(data, len, f->sha256) != VG_OK)
+			return VG_ERR_NOMEM;
 	}
 	return VG_OK;
 }

@@ -76,9 +76,9 @@ login(struct web_req *rq)
 		return;
 	}
 	rl_success(&rq->w->rl, rq->addr);
-	auth_new_token(token, rq->sess_hash);
 	auth_new_csrf(csrf);
-	if ((r = wdb_session_add(rq->w->db, rq->sess_hash, u.id, csrf, rq->addr)) != VG_OK) {
+	if ((r = auth_new_token(token, rq->sess_hash)) != VG_OK ||
+	    (r = wdb_session_add(rq->w->db, rq->sess_hash, u.id, csrf, rq->addr)) != VG_OK) {
 		store_failed(rq, r);
 		return;
 	}

@@ -1,5 +1,6 @@
 /* Passwords, tokens and the login limiter for the console (see auth.h). */
 #include "web/auth.h"
+#include "core/sha256.h"
 #include "core/err.h"
 
 #include <sodium.h>
@@ -49,15 +50,9 @@ auth_gen_password(char out[21])
 	out[20] = '\0';
 }
 
-static void
-sha256_hex(const char *s, char hex[AUTH_HEX_LEN + 1])
-{
-	unsigned char h[crypto_hash_sha256_BYTES];
-	crypto_hash_sha256(h, (const unsigned char *)s, strlen(s));
-	sodium_bin2hex(hex, AUTH_HEX_LEN + 1, h, sizeof(h));
-}
+_Static_assert(AUTH_HEX_LEN + 1 == VG_SHA256_HEX, "a token's stored form is its SHA-256 hex");
 
-void
+int
 auth_new_token(char token[AUTH_TOKEN_LEN + 1], char hash_hex[AUTH_HEX_LEN + 1])
 {
 	unsigned char raw[32];
@@ -65,7 +60,7 @@ auth_new_token(char token[AUTH_TOKEN_LEN + 1], char hash_hex[AUTH_HEX_LEN + 1])
 	sodium_bin2base64(token, AUTH_TOKEN_LEN + 1, raw, sizeof(raw),
 	    sodium_base64_VARIANT_URLSAFE_NO_PADDING);
 	sodium_memzero(raw, sizeof(raw));
-	sha256_hex(token, hash_hex);
+	return vg_sha256_hex(token, strlen(token), hash_hex);
 }
 
 int
@@ -84,8 +79,7 @@ auth_token_hash(const char *token, char hash_hex[AUTH_HEX_LEN + 1])
 	}
 	if (n != AUTH_TOKEN_LEN)
 		return VG_ERR_INVAL;
-	sha256_hex(token, hash_hex);
-	return VG_OK;
+	return vg_sha256_hex(token, n, hash_hex);
 }
 
 void

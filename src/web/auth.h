@@ -26,8 +26,9 @@ void auth_check_dummy(const char *password);
 
 /* A random 20-character password from an unambiguous alphabet (~115 bits). */
 void auth_gen_password(char out[21]);
-/* A new session token (AUTH_TOKEN_LEN chars + NUL) and its stored form (hex SHA-256). */
-void auth_new_token(char token[AUTH_TOKEN_LEN + 1], char hash_hex[AUTH_HEX_LEN + 1]);
+/* A new session token (AUTH_TOKEN_LEN chars + NUL) and its stored form (hex SHA-256);
+ * 0 or VG_ERR_NOMEM. */
+int auth_new_token(char token[AUTH_TOKEN_LEN + 1], char hash_hex[AUTH_HEX_LEN + 1]);
 /* The stored form of a token from a cookie; VG_ERR_INVAL if it is not one of ours
  * (wrong length or alphabet). */
 int auth_token_hash(const char *token, char hash_hex[AUTH_HEX_LEN + 1]);
