@@ -34,6 +34,7 @@ struct decoder {
 	void *state;
 	char *scratch;
 	size_t scratch_cap;
+	struct decode_time_memo time_memo;
 	uint64_t ok, errors;
 };
 
@@ -179,7 +180,8 @@ decoder_decode_cut(struct decoder *d, const char *line, size_t len, bool cut,
     struct vg_event *ev)
 {
 	const char *reason = NULL;
-	struct decode_line ln = { .raw = line, .raw_len = len, .cut = cut };
+	struct decode_line ln = { .raw = line, .raw_len = len, .cut = cut,
+		.time_memo = &d->time_memo };
 	int ret;
 
 	vg_event_init(ev);

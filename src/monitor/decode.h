@@ -20,6 +20,14 @@ struct decoder;
 /* The line being decoded, as handed to a decoder_ops->decode function. buf is the
  * decoder's own writable copy of raw (NUL bytes spelled "\x00", as nginx logs them;
  * one trailing CR removed), NUL-terminated, so a decoder may cut fields in place. */
+/* The last timestamp text a decoder parsed and its value: consecutive lines mostly
+ * share their second, so most lines cost a memcmp instead of a parse. */
+struct decode_time_memo {
+	size_t len;		/* 0: empty */
+	char text[32];
+	int64_t ts_us;
+};
+
 struct decode_line {
 	const char *raw;
 	size_t raw_len;
@@ -28,6 +36,7 @@ struct decode_line {
 	int64_t now_us;		/* wall clock at decode time, for year-less timestamps */
 	bool cut;		/* the line was cut at monitor.max_line: a field may run to its end */
 	char *spare;		/* len + 1 bytes a decoder may use for a second copy of a field */
+	struct decode_time_memo *time_memo;	/* the decoder's own, kept across lines; may be NULL */
 };
 
 /* One row of the registry. */

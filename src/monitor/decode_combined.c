@@ -113,7 +113,7 @@ decode_combined_line(struct decode_line *ln, struct vg_event *ev, const char **r
 		*reason = "combined: bad [time] field";
 		return VG_ERR_PARSE;
 	}
-	if (decode_time_clf(p, 26, &ev->ts_us) != VG_OK) {
+	if (decode_time_clf_memo(ln->time_memo, p, 26, &ev->ts_us) != VG_OK) {
 		*reason = "combined: bad [time] field";
 		return VG_ERR_PARSE;
 	}

@@ -18,6 +18,10 @@ int64_t decode_days_from_civil(int64_t y, unsigned m, unsigned d);
 unsigned decode_month(const char *s);
 /* Common Log Format time "10/Oct/2000:13:55:36 -0700" (exactly len bytes). */
 int decode_time_clf(const char *s, size_t len, int64_t *ts_us);
+/* decode_time_clf through memo (NULL: none): text equal to the last one parsed
+ * gives the same value without parsing it again. */
+int decode_time_clf_memo(struct decode_time_memo *memo, const char *s, size_t len,
+    int64_t *ts_us);
 /* ISO 8601 / RFC 3339 "2000-10-10T13:55:36[.frac][Z|+hh:mm|+hhmm]" ('T' or ' ');
  * no zone = UTC. Reads at most len bytes; *used gets how many it consumed. */
 int decode_time_iso8601(const char *s, size_t len, int64_t *ts_us, size_t *used);

@@ -121,6 +121,24 @@ decode_time_clf(const char *s, size_t len, int64_t *ts_us)
 }
 
 int
+decode_time_clf_memo(struct decode_time_memo *memo, const char *s, size_t len, int64_t *ts_us)
+{
+	int r;
+
+	if (memo && memo->len == len && memcmp(memo->text, s, len) == 0) {
+		*ts_us = memo->ts_us;
+		return VG_OK;
+	}
+	r = decode_time_clf(s, len, ts_us);
+	if (memo && r == VG_OK && len <= sizeof(memo->text)) {
+		memcpy(memo->text, s, len);
+		memo->len = len;
+		memo->ts_us = *ts_us;
+	}
+	return r;
+}
+
+int
 decode_time_iso8601(const char *s, size_t len, int64_t *ts_us, size_t *used)
 {
 	/* 2000-10-10T13:55:36[.ffffff][Z|+hh:mm|+hhmm] */
