@@ -6,6 +6,13 @@
 #include <stdbool.h>
 #include <string.h>
 
+/* SSE2 (every x86-64) takes the common bytes 16 at a time; the byte loops stay the
+ * reference and do the rest (tests/monitor/test_normalize.c checks they agree). */
+#if defined(__SSE2__) && !defined(NORMALIZE_SCALAR)
+#include <emmintrin.h>
+#define NORMALIZE_SIMD 1
+#endif
+
 static int
 hexval(unsigned char c)
 {
@@ -49,6 +56,27 @@ codepoint_ok(unsigned long cp)
 	return cp <= 0x10FFFF && (cp < 0xD800 || cp > 0xDFFF);
 }
 
+/* Leading bytes of s[0..n) that url_decode copies as they are: none of '%', '\\',
+ * '+' or '?'. */
+static size_t
+plain_run(const char *s, size_t n)
+{
+	size_t i = 0;
+#ifdef NORMALIZE_SIMD
+	for (; n - i >= 16; i += 16) {
+		__m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+		unsigned m = (unsigned)_mm_movemask_epi8(_mm_or_si128(
+		    _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('%')), _mm_cmpeq_epi8(x, _mm_set1_epi8('\\'))),
+		    _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('+')), _mm_cmpeq_epi8(x, _mm_set1_epi8('?')))));
+		if (m)
+			return i + (size_t)__builtin_ctz(m);
+	}
+#endif
+	while (i < n && s[i] != '%' && s[i] != '\\' && s[i] != '+' && s[i] != '?')
+		i++;
+	return i;
+}
+
 /* One round of URL-decoding in place; returns the new length. Also decodes the
  * "\xHH" escapes nginx writes into its logs for '"', '\\' and control bytes, so a
  * logged 1\x22 or \x22a\x22=\x22a reads as the quote the attacker sent. */
@@ -59,6 +87,15 @@ url_decode(char *s, size_t n, bool *changed)
 	bool query = false;
 
 	for (size_t i = 0; i < n;) {
+		size_t run = plain_run(s + i, n - i);
+		if (run) {
+			if (w != i)
+				memmove(s + w, s + i, run);
+			w += run;
+			i += run;
+			if (i == n)
+				break;
+		}
 		unsigned char c = (unsigned char)s[i];
 		if (c == '%' && i + 2 < n && hexval((unsigned char)s[i + 1]) >= 0 &&
 		    hexval((unsigned char)s[i + 2]) >= 0) {
@@ -210,6 +247,43 @@ static const unsigned char kind[256] = {
 	['\0'] = K_NUL, ['%'] = K_ENC, ['&'] = K_ENC, ['+'] = K_ENC, ['\\'] = K_ENC,
 };
 
+
+#ifdef NORMALIZE_SIMD
+
+/* canon()'s common case 16 bytes at a time: returns how many leading bytes of in[0..16)
+ * need no more than lower-casing (no control byte, no second space of a run, no
+ * comment opener or closer; a '/' or '*' in the last lane is left to the byte loop,
+ * which can see the next byte), and stores all 16 lower-cased at out. Sets *encoded
+ * if one of those bytes is '%', '&', '+' or '\\'. The caller keeps the space state:
+ * in[0] must not be a space that follows one. */
+static size_t
+canon16(const char *in, char *out, bool *encoded)
+{
+	__m128i x = _mm_loadu_si128((const __m128i *)(const void *)in);
+	__m128i sp = _mm_cmpeq_epi8(x, _mm_set1_epi8(' '));
+	__m128i sl = _mm_cmpeq_epi8(x, _mm_set1_epi8('/'));
+	__m128i st = _mm_cmpeq_epi8(x, _mm_set1_epi8('*'));
+	__m128i ctl = _mm_cmpeq_epi8(_mm_max_epu8(x, _mm_set1_epi8(0x1f)), _mm_set1_epi8(0x1f));
+	__m128i sp2 = _mm_and_si128(sp, _mm_slli_si128(sp, 1));
+	__m128i cm = _mm_or_si128(_mm_and_si128(sl, _mm_srli_si128(st, 1)),
+	    _mm_and_si128(st, _mm_srli_si128(sl, 1)));
+	__m128i enc = _mm_or_si128(
+	    _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('%')), _mm_cmpeq_epi8(x, _mm_set1_epi8('&'))),
+	    _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('+')), _mm_cmpeq_epi8(x, _mm_set1_epi8('\\'))));
+	unsigned special = (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(ctl, sp2), cm)) |
+	    ((unsigned)_mm_movemask_epi8(_mm_or_si128(sl, st)) & 0x8000u);
+	size_t k = special ? (size_t)__builtin_ctz(special) : 16;
+
+	if ((unsigned)_mm_movemask_epi8(enc) & ((1u << k) - 1))
+		*encoded = true;
+	/* 'A'..'Z' moved to the bottom of the signed range, then + 0x20 where below it */
+	__m128i t = _mm_add_epi8(x, _mm_set1_epi8((char)(0x80 - 'A')));
+	__m128i up = _mm_cmplt_epi8(t, _mm_set1_epi8((char)(-128 + 26)));
+	_mm_storeu_si128((__m128i *)(void *)out, _mm_add_epi8(x, _mm_and_si128(up, _mm_set1_epi8(0x20))));
+	return k;
+}
+#endif
+
 /* Lower-case, SQL comments to spaces, whitespace runs to one space, NULs dropped;
  * reads in[0..n) and writes out (which may be in: it never writes ahead of what
  * it has read). Sets *encoded if a '%', '&', '+' or '\\' was seen. */
@@ -221,12 +295,29 @@ canon(const char *in, size_t n, char *out, bool *encoded)
 
 	for (size_t i = 0; i < n;) {
 		unsigned char c;
+		bool one = false;	/* the byte loop takes one byte, then canon16 again */
+#ifdef NORMALIZE_SIMD
+		/* canon16 stores 16 bytes: in place, only where that overwrites nothing unread
+		 * (w == i rewrites the same bytes, lower-cased). */
+		if (n - i >= 16 && (out != in || w == i || i - w >= 16) && !(space && in[i] == ' ')) {
+			size_t k = canon16(in + i, out + w, encoded);
+			i += k;
+			w += k;
+			if (k == 16) {
+				space = in[i - 1] == ' ';
+				continue;
+			}
+			if (k)
+				space = in[i - 1] == ' ';
+			one = true;	/* in[i] exists: k < 16 */
+		}
+#endif
 		/* Runs of ordinary bytes are the bulk of any field: keep them out of the switch. */
 		if (kind[(unsigned char)in[i]] <= K_UPPER && kind[(unsigned char)in[i]] != K_SPACE) {
 			do {
 				c = (unsigned char)in[i++];
 				out[w++] = (char)(c + ((unsigned)(c - 'A') < 26u ? 32 : 0));
-			} while (i < n && (kind[(unsigned char)in[i]] | K_UPPER) == K_UPPER);
+			} while (!one && i < n && (kind[(unsigned char)in[i]] | K_UPPER) == K_UPPER);
 			space = false;
 			continue;
 		}
