@@ -5,6 +5,7 @@
 #include "monitor/correlate.h"
 #include "core/buf.h"
 #include "core/err.h"
+#include "core/pool.h"
 
 #include <sodium.h>
 #include <stdbool.h>
@@ -13,6 +14,8 @@
 
 #define EVIDENCE_MAX 2048
 #define MATCHED_MAX 256
+/* Aggregates come from pools by the room their evidence needs: 256 << class bytes. */
+#define AGG_CLASSES 4
 
 /* Alerts raised by correlation itself; stable storage for their strings. */
 static const struct correlate_hit hit_dirbust = {
@@ -37,6 +40,7 @@ static const struct correlate_hit hit_attacker = {
 
 struct agg {
 	struct correlate_hit rule;		/* copied; its strings borrowed from the rule table */
+	uint64_t rule_key;			/* rule_key(rule.rule_id) */
 	struct source *src;
 	struct agg *next_in_source;
 	struct agg *fifo_prev, *fifo_next;
@@ -51,6 +55,7 @@ struct agg {
 	char field[48];
 	char matched[MATCHED_MAX];
 	char sensor[128];
+	unsigned char cls;			/* its pool: evidence room 256 << cls */
 	size_t matched_len, evidence_len;	/* both may hold NUL bytes */
 	char evidence[];			/* raw line of the first event */
 };
@@ -82,8 +87,13 @@ struct correlator {
 	struct source **buckets;
 	size_t n_buckets;
 	struct source *lru_head, *lru_tail;
+	struct source *last;			/* the source source_get returned last */
 	struct agg *fifo_head, *fifo_tail;
 	struct correlate_stats stats;
+	/* Every source and aggregate and their threshold arrays come from these, so a
+	 * long run reaches a steady state without malloc per line. */
+	struct vg_pool source_pool, paths_pool, ring_pool, rules_pool;
+	struct vg_pool agg_pool[AGG_CLASSES];
 };
 
 void
@@ -132,6 +142,12 @@ correlator_new(const struct correlate_config *cfg, struct correlator **out)
 		return VG_ERR_NOMEM;
 	}
 	crypto_shorthash_keygen(c->key);
+	vg_pool_init(&c->source_pool, sizeof(struct source), 0);
+	vg_pool_init(&c->paths_pool, c->cfg.dirbust_paths * sizeof(struct stamp), 0);
+	vg_pool_init(&c->ring_pool, c->cfg.bruteforce_failures * sizeof(int64_t), 0);
+	vg_pool_init(&c->rules_pool, c->cfg.attacker_rules * sizeof(struct stamp), 0);
+	for (int i = 0; i < AGG_CLASSES; i++)
+		vg_pool_init(&c->agg_pool[i], sizeof(struct agg) + (256u << i), 0);
 	*out = c;
 	return VG_OK;
 }
@@ -141,6 +157,17 @@ hash_bytes(const struct correlator *c, const void *data, size_t len)
 {
 	uint64_t h;
 	crypto_shorthash((unsigned char *)&h, data, len, c->key);
+	return h;
+}
+
+/* Rule ids come from our rule tables, never from a log line, so a plain FNV-1a
+ * serves as their key: it spares a SipHash per hit and a strcmp per open aggregate. */
+static uint64_t
+rule_key(const char *id)
+{
+	uint64_t h = 14695981039346656037ull;
+	for (const unsigned char *p = (const unsigned char *)id; *p; p++)
+		h = (h ^ *p) * 1099511628211ull;
 	return h;
 }
 
@@ -179,18 +206,11 @@ fill_alert(const struct agg *a, struct vg_alert *out)
 	out->evidence_len = a->evidence_len;
 }
 
-/* Emits CLOSED and frees the aggregate; unlinks it from its source's list. */
-static int
-close_agg(struct correlator *c, struct agg *a, correlate_alert_fn fn, void *arg)
+/* Unlinks an aggregate from its source's list and the FIFO, and frees it. */
+static void
+agg_drop(struct correlator *c, struct agg *a)
 {
-	struct vg_alert al;
-	struct agg **pp;
-	int r;
-
-	fill_alert(a, &al);
-	r = fn(CORRELATE_CLOSED, &al, NULL, arg);
-	c->stats.alerts_closed++;
-	for (pp = &a->src->aggs; *pp; pp = &(*pp)->next_in_source) {
+	for (struct agg **pp = &a->src->aggs; *pp; pp = &(*pp)->next_in_source) {
 		if (*pp == a) {
 			*pp = a->next_in_source;
 			break;
@@ -198,7 +218,20 @@ close_agg(struct correlator *c, struct agg *a, correlate_alert_fn fn, void *arg)
 	}
 	a->src->n_aggs--;
 	fifo_remove(c, a);
-	free(a);
+	vg_pool_put(&c->agg_pool[a->cls], a);
+}
+
+/* Emits CLOSED and frees the aggregate. */
+static int
+close_agg(struct correlator *c, struct agg *a, correlate_alert_fn fn, void *arg)
+{
+	struct vg_alert al;
+	int r;
+
+	fill_alert(a, &al);
+	r = fn(CORRELATE_CLOSED, &al, NULL, arg);
+	c->stats.alerts_closed++;
+	agg_drop(c, a);
 	return r;
 }
 
@@ -246,13 +279,13 @@ lru_push_front(struct correlator *c, struct source *s)
 
 /* Frees a source's own memory (not its aggregates, not its links). */
 static void
-source_free(struct source *s)
+source_free(struct correlator *c, struct source *s)
 {
-	free(s->paths404);
-	free(s->failures);
-	free(s->rules);
-	free(s->login_posts);
-	free(s);
+	vg_pool_put(&c->paths_pool, s->paths404);
+	vg_pool_put(&c->ring_pool, s->failures);
+	vg_pool_put(&c->rules_pool, s->rules);
+	vg_pool_put(&c->ring_pool, s->login_posts);
+	vg_pool_put(&c->source_pool, s);
 }
 
 /* Removes a source: its open alerts are closed (reported), never lost. */
@@ -272,7 +305,9 @@ evict(struct correlator *c, struct source *s, correlate_alert_fn fn, void *arg)
 	if (*pp)
 		*pp = s->chain;
 	lru_unlink(c, s);
-	source_free(s);
+	if (c->last == s)
+		c->last = NULL;
+	source_free(c, s);
 	c->stats.sources--;
 	return ret;
 }
@@ -282,13 +317,18 @@ static struct source *
 source_get(struct correlator *c, const char *ip, correlate_alert_fn fn, void *arg, int *cb_ret)
 {
 	size_t len = strnlen(ip, VG_IP_MAX - 1);
-	uint64_t h = hash_bytes(c, ip, len);
-	struct source *s;
+	uint64_t h;
+	struct source *s = c->last;
 
+	/* Consecutive lines mostly come from one client: skip the hash and the LRU move. */
+	if (s && strncmp(s->ip, ip, VG_IP_MAX) == 0)
+		return s;
+	h = hash_bytes(c, ip, len);
 	for (s = c->buckets[h & (c->n_buckets - 1)]; s; s = s->chain) {
 		if (s->hash == h && strncmp(s->ip, ip, VG_IP_MAX) == 0) {
 			lru_unlink(c, s);
 			lru_push_front(c, s);
+			c->last = s;
 			return s;
 		}
 	}
@@ -298,7 +338,7 @@ source_get(struct correlator *c, const char *ip, correlate_alert_fn fn, void *ar
 			*cb_ret = r;
 		c->stats.evicted_sources++;
 	}
-	s = calloc(1, sizeof(*s));
+	s = vg_pool_get(&c->source_pool);
 	if (!s)
 		return NULL;
 	memcpy(s->ip, ip, len);
@@ -307,13 +347,15 @@ source_get(struct correlator *c, const char *ip, correlate_alert_fn fn, void *ar
 	c->buckets[h & (c->n_buckets - 1)] = s;
 	lru_push_front(c, s);
 	c->stats.sources++;
+	c->last = s;
 	return s;
 }
 
 static bool
-same_agg(const struct agg *a, const struct correlate_hit *b)
+same_agg(const struct agg *a, const struct correlate_hit *b, uint64_t key)
 {
-	if (a->rule.rule_id != b->rule_id && strcmp(a->rule.rule_id, b->rule_id) != 0)
+	if (a->rule.rule_id != b->rule_id &&
+	    (a->rule_key != key || strcmp(a->rule.rule_id, b->rule_id) != 0))
 		return false;
 	return !b->key_len || (b->text && a->matched_len >= b->key_len &&
 	    b->text_len >= b->key_len && memcmp(a->matched, b->text, b->key_len) == 0);
@@ -327,9 +369,11 @@ aggregate(struct correlator *c, struct source *s, const struct vg_event *ev, int
 	struct agg *a;
 	struct vg_alert al;
 	size_t ev_len;
+	unsigned cls = 0;
+	uint64_t key = rule_key(hit->rule_id);
 
 	for (a = s->aggs; a; a = a->next_in_source) {
-		if (same_agg(a, hit)) {
+		if (same_agg(a, hit, key)) {
 			a->count++;
 			if (ev->ts_us > a->last_us)
 				a->last_us = ev->ts_us;
@@ -344,11 +388,15 @@ aggregate(struct correlator *c, struct source *s, const struct vg_event *ev, int
 	ev_len = ev->raw ? ev->raw_len : 0;
 	if (ev_len >= EVIDENCE_MAX)
 		ev_len = EVIDENCE_MAX - 1;
-	a = calloc(1, sizeof(*a) + ev_len + 1);
+	while ((256u << cls) < ev_len + 1)
+		cls++;
+	a = vg_pool_get(&c->agg_pool[cls]);
 	if (!a)
 		return VG_ERR_NOMEM;
+	a->cls = (unsigned char)cls;
 	a->rule = *hit;
 	a->rule.text = NULL;
+	a->rule_key = key;
 	a->src = s;
 	a->count = 1;
 	a->first_us = a->last_us = ev->ts_us;
@@ -490,7 +538,7 @@ thresholds(struct correlator *c, struct source *s, const struct vg_event *ev, in
 	enum auth_outcome outcome;
 
 	if (ev->kind == VG_EV_HTTP && ev->http.status == 404 && ev->http.url) {
-		if (!s->paths404 && !(s->paths404 = calloc(c->cfg.dirbust_paths, sizeof(struct stamp))))
+		if (!s->paths404 && !(s->paths404 = vg_pool_get(&c->paths_pool)))
 			return VG_ERR_NOMEM;
 		uint64_t key = hash_bytes(c, ev->http.url, path_len(ev->http.url));
 		if (distinct_in_window(s->paths404, c->cfg.dirbust_paths, key, ev->ts_us,
@@ -500,7 +548,7 @@ thresholds(struct correlator *c, struct source *s, const struct vg_event *ev, in
 	}
 	outcome = auth_outcome(ev);
 	if (outcome != AUTH_NONE) {
-		if (!s->failures && !(s->failures = calloc(c->cfg.bruteforce_failures, sizeof(int64_t))))
+		if (!s->failures && !(s->failures = vg_pool_get(&c->ring_pool)))
 			return VG_ERR_NOMEM;
 		unsigned fails = ring_in_window(c, s->failures, &s->fail_next, ev->ts_us,
 		    outcome == AUTH_FAILURE);
@@ -515,7 +563,7 @@ thresholds(struct correlator *c, struct source *s, const struct vg_event *ev, in
 	if (login_post(ev)) {
 		uint64_t key = hash_bytes(c, ev->http.url, path_len(ev->http.url));
 		if (!s->login_posts &&
-		    !(s->login_posts = calloc(c->cfg.bruteforce_failures, sizeof(int64_t))))
+		    !(s->login_posts = vg_pool_get(&c->ring_pool)))
 			return VG_ERR_NOMEM;
 		if (key != s->login_path) {	/* a new form: count afresh */
 			memset(s->login_posts, 0, c->cfg.bruteforce_failures * sizeof(int64_t));
@@ -528,14 +576,14 @@ thresholds(struct correlator *c, struct source *s, const struct vg_event *ev, in
 	}
 	if (n_hits == 0)
 		return ret;
-	if (!s->rules && !(s->rules = calloc(c->cfg.attacker_rules, sizeof(struct stamp))))
+	if (!s->rules && !(s->rules = vg_pool_get(&c->rules_pool)))
 		return VG_ERR_NOMEM;
 	unsigned distinct = 0;
 	for (size_t i = 0; i < n_hits; i++) {
 		/* Low-severity markers (a curl user agent) are not attacks by themselves. */
 		if (hits[i].severity < VG_SEV_MEDIUM)
 			continue;
-		uint64_t key = hash_bytes(c, hits[i].rule_id, strlen(hits[i].rule_id));
+		uint64_t key = rule_key(hits[i].rule_id);
 		distinct = distinct_in_window(s->rules, c->cfg.attacker_rules, key, ev->ts_us,
 		    c->cfg.attacker_window_us);
 	}
@@ -613,16 +661,8 @@ correlator_rolled_back(struct correlator *c)
 			continue;
 		}
 		/* opened in the rolled-back transaction: its row and id are gone */
-		for (struct agg **pp = &a->src->aggs; *pp; pp = &(*pp)->next_in_source) {
-			if (*pp == a) {
-				*pp = a->next_in_source;
-				break;
-			}
-		}
-		a->src->n_aggs--;
-		fifo_remove(c, a);
+		agg_drop(c, a);
 		c->stats.alerts_opened--;
-		free(a);
 	}
 }
 
@@ -634,13 +674,14 @@ forget_all(struct correlator *c)
 		struct agg *a = s->aggs;
 		while (a) {
 			struct agg *next = a->next_in_source;
-			free(a);
+			vg_pool_put(&c->agg_pool[a->cls], a);
 			a = next;
 		}
 		c->lru_head = s->lru_next;
-		source_free(s);
+		source_free(c, s);
 	}
 	c->lru_tail = NULL;
+	c->last = NULL;
 	c->fifo_head = c->fifo_tail = NULL;
 	memset(c->buckets, 0, c->n_buckets * sizeof(*c->buckets));
 	c->stats.sources = 0;
@@ -653,5 +694,11 @@ correlator_free(struct correlator *c)
 		return;
 	forget_all(c);
 	free(c->buckets);
+	vg_pool_destroy(&c->source_pool);
+	vg_pool_destroy(&c->paths_pool);
+	vg_pool_destroy(&c->ring_pool);
+	vg_pool_destroy(&c->rules_pool);
+	for (int i = 0; i < AGG_CLASSES; i++)
+		vg_pool_destroy(&c->agg_pool[i]);
 	free(c);
 }
