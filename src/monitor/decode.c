@@ -251,22 +251,26 @@ decode_event_clear(struct vg_event *ev)
 
 /* --- field helpers ------------------------------------------------------------ */
 
+/* 1: a hex digit, 2: an address separator, 0: not part of an address. */
+static const unsigned char ip_byte[256] = {
+	['0' ... '9'] = 1, ['a' ... 'f'] = 1, ['A' ... 'F'] = 1, ['.'] = 2, [':'] = 2,
+};
+
 bool
 decode_set_ip(char dst[VG_IP_MAX], const char *s, size_t len)
 {
-	bool sep = false;
+	unsigned seen = 0;
 
 	dst[0] = '\0';
 	if (len == 0 || len >= VG_IP_MAX)
 		return false;
 	for (size_t i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if (c == '.' || c == ':')
-			sep = true;
-		else if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F')))
+		unsigned k = ip_byte[(unsigned char)s[i]];
+		if (!k)
 			return false;
+		seen |= k;
 	}
-	if (!sep)
+	if (!(seen & 2))
 		return false;
 	memcpy(dst, s, len);
 	dst[len] = '\0';
