@@ -72,6 +72,7 @@ struct source {
 	struct source *lru_prev, *lru_next;	/* most recent at head */
 	struct agg *aggs;
 	size_t n_aggs;
+	struct agg *recent[8];			/* by rule_key % 8: the list walk, mostly skipped */
 	struct stamp *paths404;			/* dirbust_paths entries, lazily allocated */
 	int64_t *failures;			/* bruteforce_failures ring, lazily */
 	size_t fail_next;
@@ -217,6 +218,8 @@ agg_drop(struct correlator *c, struct agg *a)
 		}
 	}
 	a->src->n_aggs--;
+	if (a->src->recent[a->rule_key % 8] == a)
+		a->src->recent[a->rule_key % 8] = NULL;
 	fifo_remove(c, a);
 	vg_pool_put(&c->agg_pool[a->cls], a);
 }
@@ -371,9 +374,12 @@ aggregate(struct correlator *c, struct source *s, const struct vg_event *ev, int
 	size_t ev_len;
 	unsigned cls = 0;
 	uint64_t key = rule_key(hit->rule_id);
+	struct agg **recent = &s->recent[key % 8];
 
-	for (a = s->aggs; a; a = a->next_in_source) {
+	a = *recent && same_agg(*recent, hit, key) ? *recent : s->aggs;
+	for (; a; a = a->next_in_source) {
 		if (same_agg(a, hit, key)) {
+			*recent = a;
 			a->count++;
 			if (ev->ts_us > a->last_us)
 				a->last_us = ev->ts_us;
@@ -419,6 +425,7 @@ aggregate(struct correlator *c, struct source *s, const struct vg_event *ev, int
 	a->next_in_source = s->aggs;
 	s->aggs = a;
 	s->n_aggs++;
+	*recent = a;
 	a->fifo_prev = c->fifo_tail;
 	if (c->fifo_tail)
 		c->fifo_tail->fifo_next = a;
