@@ -62,6 +62,33 @@ vg_time_format(int64_t ts_us, char *buf, size_t size)
 	struct tm tm;
 	char base[24];
 
+	/* Every printed alert formats two times: by hand, not gmtime+strftime+snprintf
+	 * (a tenth of the cost), for the usual case of a date after 1970 before 10000. */
+	if (ts_us >= 0 && ts_us < 253402300800000000LL && size >= 25) {
+		int64_t z = ts_us / 86400000000LL + 719468;	/* Hinnant's civil_from_days */
+		unsigned sod = (unsigned)(ts_us / 1000000 % 86400), ms = (unsigned)(ts_us / 1000 % 1000);
+		unsigned doe = (unsigned)(z % 146097);
+		unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+		unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100), mp = (5 * doy + 2) / 153;
+		unsigned d = doy - (153 * mp + 2) / 5 + 1, m = mp < 10 ? mp + 3 : mp - 9;
+		unsigned y = (unsigned)(z / 146097 * 400) + yoe + (m <= 2);
+		const unsigned v[] = { y / 100, y % 100, m, d, sod / 3600, sod / 60 % 60, sod % 60 };
+		static const char sep[] = "\0-- ::";
+		char *o = buf;
+		for (int i = 0; i < 7; i++) {
+			if (i > 1)
+				*o++ = i == 4 ? 'T' : sep[i - 1];
+			*o++ = (char)('0' + v[i] / 10);
+			*o++ = (char)('0' + v[i] % 10);
+		}
+		*o++ = '.';
+		*o++ = (char)('0' + ms / 100);
+		*o++ = (char)('0' + ms / 10 % 10);
+		*o++ = (char)('0' + ms % 10);
+		*o++ = 'Z';
+		*o = '\0';
+		return;
+	}
 	gmtime_r(&secs, &tm);
 	strftime(base, sizeof(base), "%Y-%m-%dT%H:%M:%S", &tm);
 	snprintf(buf, size, "%s.%03dZ", base, (int)((ts_us % 1000000) / 1000));

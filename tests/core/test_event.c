@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "core/err.h"
 #include "core/event.h"
@@ -98,6 +99,36 @@ test_severity_names_round_trip(void **state)
 	assert_int_equal(vg_severity_parse("urgent", &s), VG_ERR_INVAL);
 }
 
+/* The hand-rolled formatter agrees with gmtime+strftime from 1970 to 9999,
+ * across leap days, century years and the last millisecond of a day. */
+static void
+test_time_format_matches_gmtime(void **state)
+{
+	(void)state;
+	uint64_t x = 88172645463325252ull;
+	char got[40], want[64], base[32];
+
+	vg_time_format(0, got, sizeof(got));
+	assert_string_equal(got, "1970-01-01T00:00:00.000Z");
+	vg_time_format(951782399999000LL, got, sizeof(got));
+	assert_string_equal(got, "2000-02-28T23:59:59.999Z");
+	vg_time_format(951868800000000LL, got, sizeof(got));
+	assert_string_equal(got, "2000-03-01T00:00:00.000Z");
+	for (int i = 0; i < 200000; i++) {
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		int64_t ts = (int64_t)(x % 253402300800000000ull);
+		time_t secs = (time_t)(ts / 1000000);
+		struct tm tm;
+		gmtime_r(&secs, &tm);
+		strftime(base, sizeof(base), "%Y-%m-%dT%H:%M:%S", &tm);
+		snprintf(want, sizeof(want), "%s.%03dZ", base, (int)(ts % 1000000 / 1000));
+		vg_time_format(ts, got, sizeof(got));
+		assert_string_equal(got, want);
+	}
+}
+
 int
 main(void)
 {
@@ -106,6 +137,7 @@ main(void)
 		cmocka_unit_test(test_invalid_utf8_is_replaced_not_dropped),
 		cmocka_unit_test(test_alert_json_carries_rule_and_evidence),
 		cmocka_unit_test(test_severity_names_round_trip),
+		cmocka_unit_test(test_time_format_matches_gmtime),
 	};
 	return cmocka_run_group_tests_name("event", tests, NULL, NULL);
 }
