@@ -55,6 +55,7 @@ rule_clear(struct rule *r)
 	for (size_t i = 0; i < r->npats; i++) {
 		free(r->pats[i].text);
 		free(r->pats[i].hs_expr);
+		free(r->pats[i].hs_norm_expr);
 		pcre2_code_free(r->pats[i].re);
 	}
 	free(r->pats);

@@ -31,6 +31,7 @@
 struct pattern {
 	char *text;		/* as written in the rule */
 	char *hs_expr;		/* what Vectorscan compiles (literals escaped) */
+	char *hs_norm_expr;	/* same for normalised fields if it differs, else NULL */
 	bool confirm;		/* Vectorscan only prefilters; PCRE2 decides */
 	pcre2_code *re;
 };
@@ -113,6 +114,14 @@ static inline enum rule_field
 input_of(enum rule_field f)
 {
 	return f == RULE_F_URL_RAW ? RULE_F_URL : f;
+}
+
+/* The expression field f's database compiles for p: normalised fields never hold
+ * two whitespace bytes in a row, which lets \s* and \s+ be cheaper there. */
+static inline const char *
+pattern_expr(const struct pattern *p, enum rule_field f)
+{
+	return f != RULE_F_URL_RAW && p->hs_norm_expr ? p->hs_norm_expr : p->hs_expr;
 }
 
 /* Frees what a rule owns and zeroes it. */

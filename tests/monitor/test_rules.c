@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "core/err.h"
+#include "monitor/normalize.h"
 #include "monitor/rules.h"
 
 struct tmpdir {
@@ -273,6 +274,82 @@ test_pcre_confirms_what_vectorscan_prefilters(void **state)
 	assert_string_equal(c.ids[0], "t.rulepcre");
 	assert_int_equal(match_url(rs, s, "/administrator/", &c), 0);
 	assert_int_equal(c.n, 0);
+	rule_scratch_free(s);
+	ruleset_free(rs);
+}
+
+/* Normalised fields get \s* as \s? and \s+ as \s (cheaper for Vectorscan); that is
+ * only the same match set if normalize_field never leaves two whitespace bytes in a
+ * row, and url_raw (not normalised) must keep the pattern as written. */
+static void
+test_whitespace_quantifiers_keep_their_meaning(void **state)
+{
+	static const char *const parts[] = { " ", "\t", "\n", "\r", "\v", "\f", "%20", "%09",
+		"%0a", "%0d", "%2520", "+", "&#9;", "&#32;", "&nbsp;", "/", "/*x*/", "/**/",
+		"/*!50000", "*/", "%00", "\\x20", "a", "B", "..", "./", "?", "&", "=", ";" };
+	struct tmpdir *t = *state;
+	char path[160], in[64], out[256];
+	struct ruleset *rs = NULL;
+	struct rule_scratch *s = NULL;
+	struct collect c;
+	struct rule_input ri = { { 0 }, { 0 } };
+	char *errors = NULL;
+	unsigned x = 7;
+
+	for (int i = 0; i < 20000; i++) {
+		size_t n = 0, len;
+		in[0] = (i & 1) ? '/' : 'q';
+		n = 1;
+		for (int k = 0; k < 8; k++) {
+			const char *p;
+			x = x * 1103515245u + 12345u;
+			p = parts[(x >> 16) % (sizeof(parts) / sizeof(parts[0]))];
+			if (n + strlen(p) >= sizeof(in))
+				break;
+			memcpy(in + n, p, strlen(p));
+			n += strlen(p);
+		}
+		assert_int_equal(normalize_field(in, n, out, sizeof(out), &len), VG_OK);
+		for (size_t k = 1; k < len; k++)
+			assert_false(strchr(" \t\n\r\v\f", out[k - 1]) && out[k - 1] &&
+			    strchr(" \t\n\r\v\f", out[k]) && out[k]);
+	}
+	write_file(t, "r6.yaml",
+	    "- id: t.norm\n"
+	    "  title: spaced\n"
+	    "  severity: high\n"
+	    "  category: x\n"
+	    "  fields: [url]\n"
+	    "  patterns:\n"
+	    "    - regex: 'ab\\s+cd\\s*ef'\n"
+	    "    - regex: 'x\\\\s*y[\\s]+z'\n"
+	    "- id: t.raw\n"
+	    "  title: raw spaces\n"
+	    "  severity: high\n"
+	    "  category: x\n"
+	    "  fields: [url_raw]\n"
+	    "  patterns:\n"
+	    "    - regex: 'gh\\s+ij\\s*kl'\n",
+	    path, sizeof(path));
+	assert_int_equal(ruleset_load(path, 0, NULL, &rs, &errors), VG_OK);
+	assert_null(errors);
+	assert_int_equal(rule_scratch_new(rs, &s), VG_OK);
+	assert_int_equal(match_url(rs, s, "/p?q=AB%20%09%0a+cdef", &c), 0);
+	assert_int_equal(c.n, 1);
+	assert_string_equal(c.text[0], "ab cdef");
+	assert_int_equal(match_url(rs, s, "/p?q=abcd+ef", &c), 0);
+	assert_int_equal(c.n, 0);
+	/* a backslash then "s*": not whitespace */
+	assert_int_equal(match_url(rs, s, "/p?q=x\\sssy%20z", &c), 0);
+	assert_int_equal(c.n, 1);
+	/* url_raw sees the bytes as logged: two spaces in a row still match \s+ */
+	ri.v[RULE_F_URL] = "/p?q=gh  ij  kl";
+	ri.len[RULE_F_URL] = strlen(ri.v[RULE_F_URL]);
+	memset(&c, 0, sizeof(c));
+	assert_int_equal(ruleset_match_input(rs, s, &ri, collect, &c), 0);
+	assert_int_equal(c.n, 1);
+	assert_string_equal(c.ids[0], "t.raw");
+	assert_string_equal(c.text[0], "gh  ij  kl");
 	rule_scratch_free(s);
 	ruleset_free(rs);
 }
@@ -627,6 +704,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_schema_errors_are_reported_per_rule, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_pcre_confirms_what_vectorscan_prefilters, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_whitespace_quantifiers_keep_their_meaning, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_multi_field_rules_and_all_condition, setup,
 		    teardown),
