@@ -152,8 +152,8 @@ const struct cmd_ops cmd_assets = {
 	    "(A/AAAA and NS against the baseline: a change is a hijack alert), and the page\n"
 	    "against its baseline (the first check; --rebaseline takes the current page):\n"
 	    "defacement, hidden or spam links (黑链; keywords in rules/assets/spamlinks.txt),\n"
-	    "injected redirects and scripts. New problems become alerts in the store (run it\n"
-	    "from a timer).\n"
+	    "injected redirects and scripts. New problems become alerts in the store; vigil\n"
+	    "watch runs the same checks every sitewatch.interval.\n"
 	    "\n"
 	    "exit: 0 ok; 1 diff found changes, or watch found a problem; 2 usage error or bad\n"
 	    "input; 3 store error.\n",

@@ -42,7 +42,8 @@ cmd_assets_watch(struct vg_ctx *ctx, struct vg_config *cfg, struct vg_store *st,
 	int r, ret = VG_EXIT_OK;
 
 	if (!once) {
-		cmd_eprintf("vigil assets: watch needs --once (run it from a timer: vigil watch does not run the website watch yet)");
+		cmd_eprintf("vigil assets: watch needs --once (vigil watch checks the sites "
+		    "every sitewatch.interval)");
 		return VG_EXIT_USAGE;
 	}
 	if (cfg->sitewatch.sites.n == 0) {

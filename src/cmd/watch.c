@@ -52,9 +52,10 @@ run(struct vg_ctx *ctx, int argc, char **argv)
 	if ((ret = cmd_load_config(ctx, &w.cfg)) != VG_EXIT_OK)
 		return ret;
 	ret = VG_EXIT_USAGE;
-	if (w.cfg->monitor.sources.n == 0 && w.cfg->monitor.syslog.n == 0 && w.cfg->webroots.n == 0) {
+	if (w.cfg->monitor.sources.n == 0 && w.cfg->monitor.syslog.n == 0 && w.cfg->webroots.n == 0 &&
+	    w.cfg->sitewatch.sites.n == 0) {
 		fprintf(stderr, "vigil watch: nothing to watch: configure monitor.sources, "
-				"monitor.syslog or webroots\n");
+				"monitor.syslog, webroots or sitewatch.sites\n");
 		goto out;
 	}
 	if (cmd_rules_path(ctx, w.cfg, rules_opt, &rules_path) != VG_OK)
@@ -123,6 +124,10 @@ const struct cmd_ops cmd_watch = {
 	    "root since the baseline (or quarantined) is a webshell.accessed alert linking\n"
 	    "the file event and the log line (webroots[].url_prefix and access_logs map\n"
 	    "a root to its URLs and logs).\n"
+	    "\n"
+	    "Every sitewatch.sites entry is checked from outside every sitewatch.interval\n"
+	    "on a thread of its own (see `vigil assets --help`, watch): new findings are\n"
+	    "alerts like the others; the thread ends with the daemon.\n"
 	    "\n"
 	    "With block.enabled, the source address of an alert matching block.triggers is\n"
 	    "blocked at once (see `vigil block --help`); active blocks are re-applied at start.\n"

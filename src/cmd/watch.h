@@ -1,5 +1,6 @@
 /* What the `vigil watch` files share: the daemon's parts (struct watch), opened by
- * watch_open.c, the pieces plugged into the spine (watch_plug.c) and run (watch.c). */
+ * watch_open.c, the pieces plugged into the spine (watch_plug.c, watch_site.c) and
+ * run (watch.c). */
 #ifndef VG_CMD_WATCH_H
 #define VG_CMD_WATCH_H
 
@@ -27,6 +28,8 @@ struct watch {
 	struct blocker *blocker;	/* block.enabled; NULL otherwise */
 	struct web *web;	/* the console, when console.enabled */
 	struct casework *casework;	/* incidents, SLA clocks, notifications */
+	struct sitewatch_runner *sitewatch;	/* sitewatch.sites; NULL when none */
+	size_t sitewatch_dropped;	/* findings dropped, as last logged */
 	int lock_fd;			/* held while running: one watch per store */
 	struct heartbeat hb;		/* what `vigil status` reads */
 };
@@ -40,6 +43,16 @@ struct ready_note {
  * (VG_EXIT_*); watch_close frees what it opened (the loop is the caller's). */
 int watch_open(struct watch *w, const char *rules_path, bool keep_going, struct loop *l);
 void watch_close(struct watch *w);
+
+/* watch_guard.c: one watch per store (the lock, VG_EXIT_*); web roots the daemon
+ * cannot write are reported at start. */
+int watch_lock_store(struct watch *w);
+void watch_check_writable(struct watch *w);
+
+/* watch_site.c: the website watch as a source on the spine (VG_EXIT_*); closing
+ * raises what its last check found and joins its thread. */
+int watch_open_sitewatch(struct watch *w);
+void watch_close_sitewatch(struct watch *w);
 
 /* watch_plug.c: blocking as an alert sink and a loop timer, webshell.accessed as an
  * alert sink and a detector (VG_EXIT_*); the spine's ready and reload hooks. */

@@ -1,8 +1,8 @@
 /* `vigil watch` opening and closing: the store (one watch per store), the pipeline,
- * the sources, the web roots, the duty workflow and the console, in that order. */
+ * the sources, the web roots, the duty workflow, the website watch and the console,
+ * in that order. */
 #include "cmd/watch.h"
 #include "core/err.h"
-#include "core/lockfile.h"
 #include "monitor/sink_cases.h"
 #include "monitor/tail.h"
 #include "monitor/webwatch.h"
@@ -10,59 +10,10 @@
 #include "respond/block.h"
 #include "web/web.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
-/* Two daemons on one store would count every line twice: the second is refused. */
-static int
-lock_store(struct watch *w)
-{
-	char path[4096];
-	long holder;
-	int r;
-
-	if (vg_lockfile_path(w->cfg->store.path, path, sizeof(path)) != VG_OK) {
-		fprintf(stderr, "vigil watch: store path too long\n");
-		return VG_EXIT_USAGE;
-	}
-	r = vg_lockfile_take(path, &w->lock_fd, &holder);
-	if (r == VG_ERR_BUSY) {
-		if (holder)
-			cmd_eprintf("vigil watch: another watch (pid %ld) is already running on "
-			    "store %s; stop it first\n", holder, w->cfg->store.path);
-		else
-			cmd_eprintf("vigil watch: another watch is already running on store "
-			    "%s; stop it first\n", w->cfg->store.path);
-		return VG_EXIT_RUNTIME;
-	}
-	if (r != VG_OK) {
-		cmd_eprintf("vigil watch: cannot lock %s: %s\n", path, strerror(errno));
-		return VG_EXIT_RUNTIME;
-	}
-	return VG_EXIT_OK;
-}
-
-/* A web root the daemon may not write (systemd's ProtectSystem=strict without a
- * ReadWritePaths= for it) cannot be restored: say so at start, not at the first
- * defacement. Watching and alerting still work, so it is not fatal. */
-static void
-check_writable(struct watch *w)
-{
-	const struct vg_webroot_cfg *wr = w->cfg->webroots.items;
-
-	for (size_t i = 0; i < w->cfg->webroots.n; i++) {
-		if (wr[i].policy && strcmp(wr[i].policy, "alert") == 0)
-			continue;
-		if (access(wr[i].path, W_OK) != 0 && errno == EROFS)
-			vg_error(&w->ctx->log, "watch: web root %s (%s) is read-only to this "
-			    "process: restores and quarantine will fail; under systemd add "
-			    "ReadWritePaths=%s in a drop-in (see vigil-watch(1))",
-			    wr[i].name ? wr[i].name : wr[i].path, wr[i].path, wr[i].path);
-	}
-}
 
 /* Everything up to the first round; prints what went wrong. VG_EXIT_*. */
 int
@@ -79,7 +30,7 @@ watch_open(struct watch *w, const char *rules_path, bool keep_going, struct loop
 		return VG_EXIT_RUNTIME;
 	}
 	/* after the open, which creates the store (and its directory) */
-	if ((r = lock_store(w)) != VG_EXIT_OK)
+	if ((r = watch_lock_store(w)) != VG_EXIT_OK)
 		return r;
 	alerts_init(&w->alerts, &(struct alerts_opts){ .store = w->store, .live = true,
 	    .json_out = ctx->json ? stdout : NULL, .text_out = ctx->json ? NULL : stdout });
@@ -117,7 +68,7 @@ watch_open(struct watch *w, const char *rules_path, bool keep_going, struct loop
 	}
 	if (w->webroot && (r = watch_open_wsaccess(w)) != VG_EXIT_OK)
 		return r;
-	check_writable(w);
+	watch_check_writable(w);
 	if ((r = casework_open(l, w->store, w->cfg, &ctx->log, false, &w->casework)) != VG_OK ||
 	    (r = alerts_add_sink(&w->alerts, &sink_cases, w->casework)) != VG_OK) {
 		cmd_eprintf("vigil watch: cannot start the duty workflow: %s\n", vg_strerror(r));
@@ -127,6 +78,8 @@ watch_open(struct watch *w, const char *rules_path, bool keep_going, struct loop
 	    log_sources_add(&w->ls, w->spine) != VG_OK ||
 	    (w->webroot && spine_add(w->spine, &source_webroot, w->webroot) != VG_OK))
 		return VG_EXIT_RUNTIME;
+	if ((r = watch_open_sitewatch(w)) != VG_EXIT_OK)
+		return r;
 	w->live = (struct live){ .pipeline = w->pipeline, .store = w->store, .spine = w->spine,
 	    .lg = &ctx->log };
 	if (w->cfg->console.enabled) {
@@ -149,7 +102,9 @@ watch_close(struct watch *w)
 {
 	if (w->pipeline)
 		live_log_stats(&(struct live){ .pipeline = w->pipeline, .lg = &w->ctx->log });
-	/* first: closing the web-root alert windows still reaches every sink */
+	/* first: closing the web-root alert windows and raising the website watch's
+	 * last findings still reach every sink */
+	watch_close_sitewatch(w);
 	webroot_free(w->webroot);
 	web_close(w->web);
 	spine_free(w->spine);

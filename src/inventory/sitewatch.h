@@ -62,6 +62,9 @@ int sitewatch_runner_fd(const struct sitewatch_runner *r);
 void sitewatch_runner_drain(struct sitewatch_runner *r, sitewatch_fn fn, void *arg);
 /* Findings dropped because the loop did not drain them in time. */
 size_t sitewatch_runner_dropped(const struct sitewatch_runner *r);
+/* Stops and joins the thread (idempotent; accepts NULL): what it found before
+ * stopping is still there for sitewatch_runner_drain. */
+void sitewatch_runner_halt(struct sitewatch_runner *r);
 /* Stops and joins the thread (a check in progress finishes first, bounded by
  * sitewatch.timeout); accepts NULL. */
 void sitewatch_runner_stop(struct sitewatch_runner *r);

@@ -158,17 +158,24 @@ sitewatch_runner_dropped(const struct sitewatch_runner *r)
 }
 
 void
-sitewatch_runner_stop(struct sitewatch_runner *r)
+sitewatch_runner_halt(struct sitewatch_runner *r)
 {
 	uint64_t one = 1;
 
+	if (!r || !r->started)
+		return;
+	if (write(r->stop_fd, &one, sizeof(one)) < 0)
+		vg_warn(r->log, "watch: sitewatch: cannot signal its thread to stop");
+	pthread_join(r->thread, NULL);
+	r->started = false;
+}
+
+void
+sitewatch_runner_stop(struct sitewatch_runner *r)
+{
 	if (!r)
 		return;
-	if (r->started) {
-		if (write(r->stop_fd, &one, sizeof(one)) < 0)
-			vg_warn(r->log, "watch: sitewatch: cannot signal its thread to stop");
-		pthread_join(r->thread, NULL);
-	}
+	sitewatch_runner_halt(r);
 	if (r->ready_fd >= 0)
 		close(r->ready_fd);
 	if (r->stop_fd >= 0)

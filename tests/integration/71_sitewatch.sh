@@ -3,7 +3,9 @@
 # baseline; a hidden spam link, an off-screen link and an injected JS redirect are
 # found; a problem already reported is not alerted twice; a defaced page and a
 # site that is down are found; a changed DNS answer (an /etc/hosts override in a
-# private mount namespace) is a hijack alert.
+# private mount namespace) is a hijack alert; and `vigil watch` runs the same checks
+# on its own thread: the alert reaches the store, an incident and a webhook, the
+# thread survives a reload (SIGHUP) and ends with the daemon.
 source "$SRCDIR/tests/lib.sh"
 
 cd "$TMP"
@@ -23,7 +25,7 @@ HTML
 }
 page ""
 python3 -u -m http.server 0 --bind 127.0.0.1 --directory www >http.log 2>&1 & web=$!
-trap 'kill $web $tlsweb 2>/dev/null; rm -rf "$TMP"' EXIT
+trap 'kill $web $tlsweb ${rpid:-} ${wpid:-} 2>/dev/null; wait 2>/dev/null; rm -rf "$TMP"' EXIT
 port_known() { grep -qE 'port [0-9]+' http.log; }
 wait_for 60 port_known
 PORT=$(grep -oE 'port [0-9]+' http.log | head -1 | cut -d' ' -f2)
@@ -124,5 +126,71 @@ expect_match "the page behind it is still checked (baseline)" out 'FAIL untruste
 expect_match "a certificate expiring in 3 days is a warning" out 'medium +site\.tls_expiring +private-ca: certificate expires soon'
 expect_no_match "the private CA verifies with ca_file" out 'tls_invalid +private-ca'
 kill $tlsweb; wait $tlsweb 2>/dev/null
+
+# vigil watch: the same checks on the daemon's thread, through the one alert path
+python3 "$SRCDIR/tests/helpers/notify_receiver.py" --port-file rport --log recv.log & rpid=$!
+wait_for 60 test -s rport
+cat >w.yaml <<YAML
+store: {path: $TMP/w.db}
+sitewatch:
+  interval: 10s
+  sites:
+    - {url: "http://127.0.0.1:$PORT/", name: portal}
+notify:
+  interval: 1s
+  channels:
+    - {name: hook, type: webhook, url: "http://127.0.0.1:$(cat rport)/hook"}
+  routes:
+    - {min_severity: medium, kinds: [incident], channels: [hook]}
+YAML
+page ""
+run "$VIGIL" --config w.yaml assets watch --once
+expect_rc "the daemon's baseline" 0
+echo '<html><head><title>0wned</title></head><body>Defaced by nobody in particular, see you</body></html>' >www/index.html
+# one rule: a reload recompiles the rules, which takes minutes for the full set
+# under ASan on a loaded machine
+cat >mini.yaml <<'YAML'
+rules:
+  - id: test.sitewatch.marker
+    title: Marker
+    severity: high
+    category: test
+    fields: [url]
+    patterns:
+      - regex: 'sitewatch-marker-5e1d'
+YAML
+"$VIGIL" -v --config w.yaml watch --rules mini.yaml --ready-file wready >wout.txt 2>werr.txt & wpid=$!
+if wait_for 60 test -e wready; then ok "watch starts with only sitewatch.sites configured"; else
+	not_ok "watch starts with only sitewatch.sites configured"; head -5 werr.txt; fi
+defaced_stored() { [ "$(alerts_of w.db site.defaced 2>/dev/null)" = 1 ]; }
+if wait_for 60 defaced_stored; then ok "watch raises the defacement alert"; else
+	not_ok "watch raises the defacement alert"; head -5 werr.txt; fi
+incident_of() { sqlite3 w.db "select count(*) from incidents where rule_id = 'site.defaced'" 2>/dev/null; }
+incident_filed() { [ "$(incident_of)" = 1 ]; }
+wait_for 60 incident_filed && ok "the alert is filed into an incident" ||
+	not_ok "the alert is filed into an incident ($(incident_of))"
+notified() { grep -q '"key": "incident-[0-9]*-new@hook"' recv.log 2>/dev/null; }
+wait_for 60 notified && ok "and the incident is notified" || not_ok "and the incident is notified"
+# a reload keeps the thread: the page comes back (a healthy check), is defaced again
+# (a new problem: a second alert)
+kill -HUP $wpid
+reloaded() { grep -q 'watch: reloaded' werr.txt; }
+wait_for 300 reloaded && ok "watch reloads" || not_ok "watch reloads"
+page ""
+T0=$(date +%s)000000
+checks_ok() { sqlite3 w.db "select count(*) from site_checks where ok = 1 and at > $T0" 2>/dev/null; }
+healthy_again() { [ "$(checks_ok)" -ge 1 ]; }
+wait_for 60 healthy_again && ok "after the reload the thread checks again" ||
+	not_ok "after the reload the thread checks again"
+echo '<html><head><title>0wned again</title></head><body>Defaced a second time, see you</body></html>' >www/index.html
+defaced_twice() { [ "$(alerts_of w.db site.defaced 2>/dev/null)" = 2 ]; }
+wait_for 60 defaced_twice && ok "a second defacement after the reload is a second alert" ||
+	not_ok "a second defacement after the reload is a second alert ($(alerts_of w.db site.defaced))"
+kill -TERM $wpid; wait $wpid; rc=$?; wpid=
+expect_eq "watch stops cleanly on SIGTERM, its thread joined" "$rc" 0
+OUT=$(cat wout.txt) ERR=$(cat werr.txt)
+expect_match "watch printed the alert" out 'site\.defaced'
+expect_match "and logged the website watch at start" err 'website watch: 1 sites every 10s'
+expect_clean_stderr "watch with sitewatch runs clean"
 
 exit $T_FAILED
