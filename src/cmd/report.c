@@ -1,27 +1,17 @@
 /* `vigil report daily|final`: the daily briefing and the final work summary from the
- * store, as HTML (and PDF through headless Chromium), in English or Chinese. */
-#include "cmd/cmd.h"
-#include "cases/cases.h"
+ * store, as HTML (and PDF through headless Chromium), in English or Chinese. Options,
+ * file names and help here; the period and the writing in report_do.c. */
+#include "cmd/report.h"
 #include "core/err.h"
-#include "report/report.h"
 
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <time.h>
-#include <unistd.h>
-
-extern const struct cmd_ops cmd_report;
 
 #define PDF_TIMEOUT_S 120
 
-struct opts {
-	const char *date, *from, *to, *lang, *format, *out, *exports;
-};
-
 static int
-parse(int argc, char **argv, struct opts *o)
+parse(int argc, char **argv, struct report_cmd_opts *o)
 {
 	static const struct option longopts[] = {
 		{ "date", required_argument, NULL, 'd' }, { "from", required_argument, NULL, 'f' },
@@ -49,87 +39,13 @@ parse(int argc, char **argv, struct opts *o)
 	    cmd_usage_error(&cmd_report, "unknown argument '%s'", argv[optind]);
 }
 
-/* The period and the default file name's stem ("vigil-daily-2026-11-30-en"). */
-static int
-period(const char *kind, const struct opts *o, struct report_opts *ro, char *stem, size_t n)
-{
-	char day[16];
-	struct tm tm;
-	time_t t;
-
-	if (strcmp(kind, "daily") == 0) {
-		int64_t at = ro->now_us;
-		if (o->from || o->to || o->exports)
-			return cmd_usage_error(&cmd_report, "daily takes --date, not --from/--to/--exports");
-		if (o->date && (strlen(o->date) != 10 || cases_parse_time(o->date, ro->now_us, &at) != VG_OK))
-			return cmd_usage_error(&cmd_report, "bad --date '%s' (YYYY-MM-DD)", o->date);
-		ro->kind = REPORT_DAILY;
-		report_day_range(at, &ro->from_us, &ro->to_us);
-	} else if (strcmp(kind, "final") == 0) {
-		if (o->date)
-			return cmd_usage_error(&cmd_report, "final takes --from and --to, not --date");
-		if (!o->from || !o->to)
-			return cmd_usage_error(&cmd_report, "final needs --from and --to");
-		if (cases_parse_time(o->from, ro->now_us, &ro->from_us) != VG_OK ||
-		    cases_parse_time(o->to, ro->now_us, &ro->to_us) != VG_OK)
-			return cmd_usage_error(&cmd_report, "bad --from/--to (YYYY-MM-DD[ HH:MM])");
-		if (ro->to_us <= ro->from_us)
-			return cmd_usage_error(&cmd_report, "--to must be after --from");
-		ro->kind = REPORT_FINAL;
-	} else {
-		return cmd_usage_error(&cmd_report, "unknown report '%s' (daily or final)", kind);
-	}
-	t = (time_t)(ro->from_us / 1000000);
-	localtime_r(&t, &tm);
-	strftime(day, sizeof(day), "%Y-%m-%d", &tm);
-	snprintf(stem, n, "vigil-%s-%s-%s", kind, day, ro->lang == REPORT_ZH ? "zh" : "en");
-	return VG_EXIT_OK;
-}
-
-static int
-write_report(struct vg_ctx *ctx, struct report_opts *ro, const struct report_files *f)
-{
-	struct vg_config *cfg = NULL;
-	struct vg_store *st = NULL;
-	json_t *res = NULL;
-	char err[1024];
-	int ret, r;
-
-	if ((ret = cmd_open_store(ctx, "report", &cfg, &st)) != VG_EXIT_OK)
-		goto out;
-	ro->cfg = cfg;
-	if ((r = report_write(st, ro, f, &res, err, sizeof(err))) != VG_OK) {
-		cmd_eprintf("vigil report: %s", err);
-		if (f->pdf && access(f->html, F_OK) == 0)
-			cmd_eprintf("vigil report: the HTML report is at %s", f->html);
-		ret = VG_EXIT_RUNTIME;
-		goto out;
-	}
-	if (ctx->json) {
-		cmd_print_json(res);
-	} else {
-		printf("%s\n", f->html);
-		if (f->pdf)
-			printf("%s\n", f->pdf);
-		if (f->exports_dir)
-			printf("%s/ (%zu deliverables, SHA256SUMS)\n", f->exports_dir,
-			    json_array_size(json_object_get(res, "exports")));
-	}
-	ret = VG_EXIT_OK;
-out:
-	json_decref(res);
-	store_close(st);
-	vg_config_free(cfg);
-	return ret;
-}
-
 static int
 run(struct vg_ctx *ctx, int argc, char **argv)
 {
 	struct report_opts ro = { .now_us = vg_now_us() };
 	struct report_files f = { .pdf_timeout_s = PDF_TIMEOUT_S };
 	char stem[96], html[4096], pdf[4096], dir[4096];
-	struct opts o;
+	struct report_cmd_opts o;
 	bool want_pdf;
 	int ret;
 
@@ -142,7 +58,7 @@ run(struct vg_ctx *ctx, int argc, char **argv)
 	if (o.format && strcmp(o.format, "html") != 0 && strcmp(o.format, "pdf") != 0)
 		return cmd_usage_error(&cmd_report, "bad --format '%s' (html or pdf)", o.format);
 	want_pdf = o.format && strcmp(o.format, "pdf") == 0;
-	if ((ret = period(argv[1], &o, &ro, stem, sizeof(stem))) != VG_EXIT_OK)
+	if ((ret = report_do_period(argv[1], &o, &ro, stem, sizeof(stem))) != VG_EXIT_OK)
 		return ret;
 	/* With --format pdf, -o names the PDF and the HTML it is printed from sits
 	 * beside it with .html instead. */
@@ -171,7 +87,7 @@ run(struct vg_ctx *ctx, int argc, char **argv)
 			    (int)(len > 5 && strcmp(html + len - 5, ".html") == 0 ? len - 5 : len), html);
 		f.exports_dir = dir;
 	}
-	return write_report(ctx, &ro, &f);
+	return report_do_write(ctx, &ro, &f);
 }
 
 const struct cmd_ops cmd_report = {
@@ -190,16 +106,20 @@ const struct cmd_ops cmd_report = {
 	    "\n"
 	    "daily: one page for the day (local time, default today): the status in one\n"
 	    "sentence, attacks per hour and by category, top sources (IOC hits marked) and\n"
-	    "sites, incidents opened/disposed/overdue with handling times against the SLA,\n"
+	    "sites, incidents opened/disposed/overdue with when each was notified (the\n"
+	    "notification outbox; \"not notified\" when none went out) and handling times\n"
+	    "against the SLA,\n"
 	    "tampering and webshells with what was restored or quarantined, blocks in\n"
 	    "force, vulnerabilities and rectification items, new shadow assets, duty\n"
-	    "coverage and handovers, and what needs a leader's decision.\n"
+	    "coverage (daily shifts keep their local hours across a DST change) and\n"
+	    "handovers, and what needs a leader's decision.\n"
 	    "final: the work summary for --from..--to: totals and attacks per day, every\n"
 	    "significant incident with its handling chain (who and when), acknowledge and\n"
 	    "dispose times (median, 90th percentile) against the SLA, coverage of the asset\n"
 	    "register, rectification before and after, planning advice derived from the\n"
 	    "data, and the deliverables: CSV/JSON exports written to --exports DIR (default\n"
-	    "beside the report: NAME-deliverables/, 0700, files 0600) with SHA256SUMS.\n"
+	    "beside the report: NAME-deliverables/, 0700, files 0600) with SHA256SUMS;\n"
+	    "a CSV with no rows still has its header line.\n"
 	    "A section without data says so in one line.\n"
 	    "\n"
 	    "  --format pdf  also print the HTML to PDF with headless Chromium (Debian\n"

@@ -119,6 +119,21 @@ sites(struct rw *w, const struct report_facts *f)
 	json_decref(rows);
 }
 
+/* When the incident's notification went out (the outbox), not when it was opened. */
+void
+report_notified_cell(struct rw *w, const json_t *inc)
+{
+	int64_t at = rj_int(inc, "notified_at");
+
+	if (at > 0) {
+		rw_td_time(w, at);
+		return;
+	}
+	rw_raw(w, "<td>");
+	rw_tr(w, R_NOT_NOTIFIED);
+	rw_raw(w, "</td>");
+}
+
 /* Handling time against the dispose clock of the incident's severity. */
 void
 report_handling_cell(struct rw *w, const json_t *inc)
@@ -143,7 +158,8 @@ report_handling_cell(struct rw *w, const json_t *inc)
 static void
 incidents(struct rw *w, const struct report_facts *f)
 {
-	static const enum rstr cols[] = { R_COL_ID, R_COL_SEVERITY, R_COL_TITLE, R_COL_HANDLED };
+	static const enum rstr cols[] = { R_COL_ID, R_COL_SEVERITY, R_COL_TITLE, R_COL_NOTIFIED,
+		R_COL_HANDLED };
 	size_t i, shown = 0;
 	json_t *inc;
 
@@ -158,7 +174,7 @@ incidents(struct rw *w, const struct report_facts *f)
 	rw_fig(w, R_INC_OVERDUE, f->inc_overdue);
 	rw_fig(w, R_INC_FP, f->inc_fp);
 	rw_figs_end(w);
-	rw_table(w, cols, 4);
+	rw_table(w, cols, 5);
 	/* Worst first: severity, then the oldest. */
 	for (int sev = 4; sev >= 0 && shown < MAX_INCIDENTS; sev--) {
 		json_array_foreach(f->incidents, i, inc) {
@@ -170,6 +186,7 @@ incidents(struct rw *w, const struct report_facts *f)
 			rw_raw(w, "<td>");
 			rw_text_cut(w, rj_str(inc, "title"), TITLE_MAX);
 			rw_raw(w, "</td>");
+			report_notified_cell(w, inc);
 			report_handling_cell(w, inc);
 			rw_raw(w, "</tr>\n");
 		}

@@ -24,6 +24,7 @@ struct xfile {
 	const char *file;
 	enum rstr what;
 	const char *sql;
+	const char *head;	/* CSV: the columns of an export with no rows */
 	bool json;	/* incidents: one JSON document with history and actions */
 };
 
@@ -131,6 +132,22 @@ incident_json(struct vg_store *st, json_t *inc, struct xout *x, bool first)
 	return VG_OK;
 }
 
+/* A CSV with no rows still names its columns (xf->head: sql_export.h's HEAD). */
+static int
+csv_empty_header(struct vg_store *st, const struct xfile *xf, const struct store_val *v,
+    struct xout *x)
+{
+	json_t *rows = NULL;
+	int r;
+
+	if ((r = store_query(st, xf->head, v, 4, 0, &rows)) != VG_OK)
+		return r;
+	if (json_array_size(rows) == 1)
+		csv_row(x, json_array_get(rows, 0), true);
+	json_decref(rows);
+	return VG_OK;
+}
+
 /* Streams one export into path; *rows gets how many records it holds. */
 static int
 export_one(struct vg_store *st, const struct report_opts *o, const struct xfile *xf,
@@ -173,6 +190,9 @@ export_one(struct vg_store *st, const struct report_opts *o, const struct xfile 
 		page = NULL;
 	}
 	json_decref(page);
+	if (r == VG_OK && !xf->json && *rows == 0)
+		r = csv_empty_header(st, xf, (const struct store_val[]){ SV_INT(o->from_us),
+		    SV_INT(o->to_us), SV_INT(0), SV_INT(PAGE_ROWS) }, &x);
 	if (xf->json)
 		xput(&x, *rows ? "\n]\n" : "[]\n", 3);
 	xflush(&x, true);
@@ -191,14 +211,17 @@ report_exports(struct vg_store *st, const struct report_opts *o, const char *dir
 {
 	struct rw w = { .st = st, .o = o };
 	const struct xfile files[] = {
-		{ "assets.csv", R_DEL_ASSETS, SQL_X_ASSETS, false },
-		{ "rectification.csv", R_DEL_RECTIFY,
-		    rw_has(&w, "findings", "state") ? SQL_X_FINDINGS_008 : SQL_X_FINDINGS_001, false },
-		{ "incidents.json", R_DEL_INCIDENTS, SQL_X_INCIDENTS, true },
-		{ "notices.csv", R_DEL_NOTICES, SQL_X_NOTICES, false },
-		{ "alerts.csv", R_DEL_ALERTS, SQL_X_ALERTS, false },
-		{ "actions.csv", R_DEL_ACTIONS, SQL_X_ACTIONS, false },
-		{ "handovers.csv", R_DEL_HANDOVERS, SQL_X_HANDOVERS, false },
+		{ "assets.csv", R_DEL_ASSETS, SQL_X_ASSETS, SQL_X_ASSETS_HEAD, false },
+		rw_has(&w, "findings", "state") ?
+		    (struct xfile){ "rectification.csv", R_DEL_RECTIFY, SQL_X_FINDINGS_008,
+			SQL_X_FINDINGS_008_HEAD, false } :
+		    (struct xfile){ "rectification.csv", R_DEL_RECTIFY, SQL_X_FINDINGS_001,
+			SQL_X_FINDINGS_001_HEAD, false },
+		{ "incidents.json", R_DEL_INCIDENTS, SQL_X_INCIDENTS, NULL, true },
+		{ "notices.csv", R_DEL_NOTICES, SQL_X_NOTICES, SQL_X_NOTICES_HEAD, false },
+		{ "alerts.csv", R_DEL_ALERTS, SQL_X_ALERTS, SQL_X_ALERTS_HEAD, false },
+		{ "actions.csv", R_DEL_ACTIONS, SQL_X_ACTIONS, SQL_X_ACTIONS_HEAD, false },
+		{ "handovers.csv", R_DEL_HANDOVERS, SQL_X_HANDOVERS, SQL_X_HANDOVERS_HEAD, false },
 	};
 	unsigned char *buf = NULL;
 	struct vg_buf *sums = NULL;

@@ -7,6 +7,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 int64_t
 facts_handled_at(const json_t *inc)
@@ -74,9 +75,29 @@ row_counts(struct rw *w, const char *sql, const struct store_val *v, size_t n,
 	json_decref(rows);
 }
 
-/* Minutes of [from, to) covered by at least one shift; daily shifts repeat every 24
- * hours from their first start (a DST change shifts them by an hour, as the roster's
- * own "now" does not: good enough for a coverage figure). */
+/* The shift of repetition k (k days after the first), in µs: a daily shift starts
+ * at the same local time each day and ends its length later on the clock, as the
+ * roster decides who is on duty (cases/duty.c: local time of day), so across a DST
+ * change it keeps its hours and a night shift over it is an hour shorter or longer. */
+static void
+shift_rep(int64_t a_us, int64_t len_us, int64_t k, int64_t *s0, int64_t *s1)
+{
+	time_t a = (time_t)(a_us / 1000000);
+	struct tm start, end;
+
+	localtime_r(&a, &start);
+	end = start;
+	start.tm_mday += (int)k;
+	start.tm_isdst = -1;
+	end.tm_mday += (int)k;
+	end.tm_sec += (int)(len_us / 1000000);
+	end.tm_isdst = -1;
+	*s0 = (int64_t)mktime(&start) * 1000000 + a_us % 1000000;
+	*s1 = (int64_t)mktime(&end) * 1000000 + a_us % 1000000;
+}
+
+/* Minutes of [from, to) covered by at least one shift (daily shifts repeat on the
+ * local calendar: shift_rep). */
 static void
 duty_facts(struct rw *w, struct report_facts *f)
 {
@@ -100,16 +121,20 @@ duty_facts(struct rw *w, struct report_facts *f)
 		return;
 	}
 	json_array_foreach(rows, i, s) {
-		int64_t a = rj_int(s, "starts_at"), b = rj_int(s, "ends_at"), len = b - a, day = 86400000000LL;
+		int64_t a = rj_int(s, "starts_at"), b = rj_int(s, "ends_at"), day = 86400000000LL;
 		int64_t k0 = 0, k1 = 0;
 
 		if (rj_int(s, "daily")) {
-			/* Repetitions (before or after the first) that can reach the period. */
+			/* Repetitions that can reach the period (a day either side covers
+			 * the hour a DST change moves them). */
 			k0 = (from - b) / day - 1;
 			k1 = (to - a) / day + 1;
 		}
 		for (int64_t k = k0; k <= k1; k++) {
-			int64_t s0 = a + k * day - from, s1 = s0 + len;
+			int64_t r0 = a, r1 = b;
+			if (rj_int(s, "daily"))
+				shift_rep(a, b - a, k, &r0, &r1);
+			int64_t s0 = r0 - from, s1 = r1 - from;
 			if (s1 <= 0 || s0 >= to - from)
 				continue;
 			for (int64_t m = s0 < 0 ? 0 : s0 / min_us; m < (int64_t)minutes && m * min_us < s1; m++)

@@ -49,9 +49,11 @@ void report_status(struct rw *w, const struct report_facts *f);
 void report_decisions(struct rw *w, const struct report_facts *f);
 
 /* Shared cells and sections (daily.c): an incident's handling time against its
- * SLA as one <td>; the duty section with at most max handovers listed. */
+ * SLA as one <td>; when its notification went out (or "not notified") as one <td>;
+ * the duty section with at most max handovers listed. */
 void report_handling_cell(struct rw *w, const json_t *inc);
 void report_handovers(struct rw *w, size_t max);
+void report_notified_cell(struct rw *w, const json_t *inc);
 void report_duty(struct rw *w, const struct report_facts *f, size_t max_handovers);
 
 #endif

@@ -86,7 +86,7 @@ static enum rstr
 step_name(const char *action)
 {
 	static const struct { const char *action; enum rstr name; } steps[] = {
-		{ "create", R_CHAIN_NOTIFY }, { "ack", R_CHAIN_ACK }, { "verify", R_CHAIN_VERIFY },
+		{ "create", R_CHAIN_OPEN }, { "ack", R_CHAIN_ACK }, { "verify", R_CHAIN_VERIFY },
 		{ "dispose", R_CHAIN_DISPOSE }, { "feedback", R_CHAIN_FEEDBACK },
 		{ "close", R_CHAIN_CLOSE },
 	};
@@ -96,18 +96,38 @@ step_name(const char *action)
 	return R_COUNT_;
 }
 
-/* The handling chain of incident id: its history steps in order (rows sorted by id,
- * walked from *pos), each "Step time who: comment". */
+/* The notification step: when it went out (the outbox), or that none did. */
 static void
-chain(struct rw *w, json_t *hist, size_t *pos, long long id)
+notified_step(struct rw *w, int64_t at)
 {
+	rw_raw(w, " &rarr; <b>");
+	rw_tr(w, R_CHAIN_NOTIFY);
+	rw_raw(w, "</b> ");
+	if (at > 0)
+		rw_time(w, at);
+	else
+		rw_tr(w, R_NOT_NOTIFIED);
+}
+
+/* The handling chain of incident inc: its history steps in order (rows sorted by id,
+ * walked from *pos), each "Step time who: comment", with the notification in its
+ * place in time (after the opening). */
+static void
+chain(struct rw *w, json_t *hist, size_t *pos, const json_t *inc)
+{
+	long long id = rj_int(inc, "id");
+	int64_t notified = rj_int(inc, "notified_at");
+	bool first = true, told = false;
 	json_t *h;
-	bool first = true;
 
 	for (; (h = json_array_get(hist, *pos)) && rj_int(h, "id") <= id; (*pos)++) {
 		enum rstr name = step_name(rj_str(h, "action"));
 		if (rj_int(h, "id") != id)
 			continue;
+		if (!first && !told && (notified <= 0 || rj_int(h, "at") > notified)) {
+			notified_step(w, notified);
+			told = true;
+		}
 		if (!first)
 			rw_raw(w, " &rarr; ");
 		first = false;
@@ -125,6 +145,8 @@ chain(struct rw *w, json_t *hist, size_t *pos, long long id)
 			rw_text_cut(w, rj_str(h, "comment"), 160);
 		}
 	}
+	if (!first && !told)
+		notified_step(w, notified);
 }
 
 static void
@@ -157,7 +179,7 @@ significant(struct rw *w)
 			rw_raw(w, ")");
 		}
 		rw_raw(w, "<br><small>");
-		chain(w, hist, &pos, rj_int(r, "id"));
+		chain(w, hist, &pos, r);
 		rw_raw(w, "</small></td>");
 		report_handling_cell(w, r);
 		rw_raw(w, "</tr>\n");

@@ -34,11 +34,19 @@ static const char SQL_A_RESPONDED[] =
     "SELECT alert_id FROM actions WHERE alert_id IS NOT NULL AND status = 'done'"
     " AND kind IN ('restore', 'quarantine')";
 
+/* When incident i's "new incident" notification went out (the outbox's sent_at, or
+ * that of the digest it was folded into; the first channel to send it), NULL if it
+ * never did. Keys are "incident-ID-new@CHANNEL": a range on the unique key. */
+#define NOTIFIED_AT \
+	" (SELECT min(CASE WHEN o.state = 'sent' THEN o.sent_at ELSE d.sent_at END)" \
+	" FROM outbox o LEFT JOIN outbox d ON d.id = o.digest_id AND d.state = 'sent'" \
+	" WHERE o.idem_key > 'incident-' || i.id || '-new@'" \
+	" AND o.idem_key < 'incident-' || i.id || '-newA') AS notified_at"
 /* Incidents touching the period: opened in it, handled in it, or open at its end. */
 static const char SQL_INCIDENTS[] =
     "SELECT id, title, severity, state, verdict, source_ip, target, rule_id, first_seen,"
     " created_at, acked_at, verified_at, disposed_at, feedback_at, closed_at, due_at,"
-    " assignee FROM incidents WHERE (created_at >= $1 AND created_at < $2)"
+    " assignee," NOTIFIED_AT " FROM incidents i WHERE (created_at >= $1 AND created_at < $2)"
     " OR (disposed_at >= $1 AND disposed_at < $2)"
     " OR (state IN ('new', 'acknowledged', 'verified') AND created_at < $2)"
     " ORDER BY created_at, id LIMIT 20000";
@@ -130,7 +138,8 @@ static const char SQL_TIMELINE[] =
 	" i.verdict = 'true_positive')"
 static const char SQL_SIGNIFICANT[] =
     "SELECT id, title, severity, state, verdict, source_ip, target, created_at, first_seen,"
-    " verified_at, disposed_at FROM incidents i WHERE" SIGNIFICANT " ORDER BY id LIMIT $3";
+    " verified_at, disposed_at," NOTIFIED_AT " FROM incidents i WHERE" SIGNIFICANT
+    " ORDER BY id LIMIT $3";
 static const char SQL_SIG_HISTORY[] =
     "SELECT h.incident_id AS id, h.at, h.actor, h.action, h.comment FROM incident_history h"
     " JOIN incidents i ON i.id = h.incident_id WHERE" SIGNIFICANT

@@ -1,7 +1,9 @@
 /* Unit tests for the report stage's pieces: every word exists in both languages,
  * store text is escaped (attacker bytes), templates fill counts, quantiles, cuts at
  * character boundaries, a report over an empty store says so per section, and the
- * one-pass alert aggregation agrees with SQLite's GROUP BY on awkward rows. */
+ * one-pass alert aggregation agrees with SQLite's GROUP BY on awkward rows; duty
+ * coverage follows the local clock across DST changes; "notified" is when the
+ * notification went out; an export with no rows still has its header. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -9,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "core/err.h"
@@ -256,6 +259,190 @@ test_scan_matches_group_by(void **state)
 	remove_store(dir);
 }
 
+/* A store in a fresh directory; open_test_store fills dir and *st. */
+static void
+open_test_store(char *dir, struct vg_store **st)
+{
+	char path[64], err[256];
+
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/s.db", dir);
+	assert_int_equal(store_open("sqlite", path, NULL, st, err, sizeof(err)), VG_OK);
+}
+
+/* Minutes covered on the local day holding day_s, by a daily 20:00-01:00 Berlin shift
+ * that first ran on 2026-03-01; *minutes gets the day's length. */
+static long long
+berlin_night_shift_minutes(struct vg_store *st, int64_t day_s, long long *minutes)
+{
+	struct vg_config cfg;
+	struct report_opts o = { .kind = REPORT_DAILY, .lang = REPORT_EN, .cfg = &cfg };
+	struct rw w = { .st = st, .o = &o, .lang = REPORT_EN };
+	struct report_facts f;
+	long long covered;
+
+	memset(&cfg, 0, sizeof(cfg));
+	report_day_range(day_s * 1000000LL, &o.from_us, &o.to_us);
+	o.now_us = o.to_us;
+	assert_int_equal(report_facts(&w, &f), VG_OK);
+	assert_true(f.has_duty);
+	*minutes = f.duty_minutes;
+	covered = f.duty_covered;
+	report_facts_free(&f);
+	return covered;
+}
+
+/* A daily shift keeps its local hours across a DST change (as the roster does):
+ * 20:00-01:00 covers 5 hours of the 23-hour and of the 25-hour day, not 4 and 6
+ * (repeating every 86,400 s moves it an hour). */
+static void
+test_duty_coverage_follows_local_clock_over_dst(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/vigil-report-unit.XXXXXX";
+	struct vg_store *st = NULL;
+	const char *old_tz = getenv("TZ");
+	char *saved = old_tz ? strdup(old_tz) : NULL;
+	long long minutes = 0;
+
+	setenv("TZ", "Europe/Berlin", 1);
+	tzset();
+	open_test_store(dir, &st);
+	/* 2026-03-01 20:00 CET = 1772391600 */
+	assert_int_equal(store_exec(st, "INSERT INTO duty_shifts(person, starts_at, ends_at, daily,"
+	    " created_at) VALUES ('night', 1772391600000000, 1772409600000000, 1, 0)", NULL, 0,
+	    NULL, NULL), VG_OK);
+	/* 2026-03-29 (spring forward: 23 hours) and 2026-10-25 (fall back: 25 hours) */
+	assert_int_equal(berlin_night_shift_minutes(st, 1774778400, &minutes), 5 * 60);
+	assert_int_equal(minutes, 23 * 60);
+	assert_int_equal(berlin_night_shift_minutes(st, 1792926000, &minutes), 5 * 60);
+	assert_int_equal(minutes, 25 * 60);
+	/* an ordinary day */
+	assert_int_equal(berlin_night_shift_minutes(st, 1774778400 + 86400 * 3, &minutes), 5 * 60);
+	assert_int_equal(minutes, 24 * 60);
+	store_close(st);
+	remove_store(dir);
+	if (saved)
+		setenv("TZ", saved, 1);
+	else
+		unsetenv("TZ");
+	free(saved);
+	tzset();
+}
+
+/* "Notified" is when the outbox sent the incident's notification (or the digest it
+ * was folded into), never the incident's creation time; "not notified" when none
+ * went out (a pending one has not gone out). */
+static void
+test_notified_is_when_sent(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/vigil-report-unit.XXXXXX";
+	struct vg_store *st = NULL;
+	struct vg_buf *b = vg_buf_new(REPORT_HTML_MAX);
+	struct vg_config cfg;
+	/* 2026-11-30 00:00 UTC, one day */
+	const int64_t day = 1795996800LL * 1000000;
+	struct report_opts o = { .kind = REPORT_DAILY, .lang = REPORT_EN, .now_us = day + 86400000000LL,
+		.from_us = day, .to_us = day + 86400000000LL, .cfg = &cfg };
+	const char *old_tz = getenv("TZ");
+	char *saved = old_tz ? strdup(old_tz) : NULL;
+	const char *html;
+
+	memset(&cfg, 0, sizeof(cfg));
+	setenv("TZ", "UTC", 1);
+	tzset();
+	open_test_store(dir, &st);
+	/* incident 1 opened 10:00, its notification sent 10:07; incident 2 opened 11:00,
+	 * folded into a digest sent 11:30; incident 11 opened 12:00, still pending;
+	 * incident 3 opened 13:00, never queued. */
+	assert_int_equal(store_exec(st, "INSERT INTO incidents(id, group_key, title, severity,"
+	    " first_seen, last_seen, created_at, updated_at) VALUES"
+	    " (1, 'a', 'one', 4, $1 + 36000000000, $1, $1 + 36000000000, $1),"
+	    " (2, 'b', 'two', 4, $1, $1, $1 + 39600000000, $1),"
+	    " (11, 'c', 'eleven', 4, $1, $1, $1 + 43200000000, $1),"
+	    " (3, 'd', 'three', 4, $1, $1, $1 + 46800000000, $1)",
+	    (struct store_val[]){ SV_INT(day) }, 1, NULL, NULL), VG_OK);
+	assert_int_equal(store_exec(st, "INSERT INTO incident_history(incident_id, at, actor,"
+	    " action) VALUES (1, $1 + 36000000000, 'watch', 'create'),"
+	    " (1, $1 + 37800000000, 'ann', 'ack')",
+	    (struct store_val[]){ SV_INT(day) }, 1, NULL, NULL), VG_OK);
+	assert_int_equal(store_exec(st, "INSERT INTO outbox(id, channel, idem_key, kind, severity,"
+	    " message, state, next_at, created_at, sent_at, digest_id) VALUES"
+	    " (1, 'hook', 'incident-1-new@hook', 'incident', 4, '{}', 'sent', 0, 0,"
+	    "  $1 + 36420000000, NULL),"
+	    " (2, 'hook', 'incident-2-new@hook', 'incident', 4, '{}', 'digested', 0, 0, NULL, 3),"
+	    " (3, 'hook', 'digest-2-2@hook', 'digest', 4, '{}', 'sent', 0, 0, $1 + 41400000000, NULL),"
+	    " (4, 'hook', 'incident-11-new@hook', 'incident', 4, '{}', 'pending', 0, 0, NULL, NULL)",
+	    (struct store_val[]){ SV_INT(day) }, 1, NULL, NULL), VG_OK);
+	assert_int_equal(report_render(st, &o, b), VG_OK);
+	html = vg_buf_ptr(b);
+	assert_non_null(strstr(html, "<th>Notified</th>"));
+	assert_non_null(strstr(html, "<td>one</td><td class=\"t\">2026-11-30 10:07</td>"));
+	assert_non_null(strstr(html, "<td>two</td><td class=\"t\">2026-11-30 11:30</td>"));
+	assert_non_null(strstr(html, "<td>eleven</td><td>not notified</td>"));
+	assert_non_null(strstr(html, "<td>three</td><td>not notified</td>"));
+	vg_buf_reset(b);
+	o.kind = REPORT_FINAL;
+	assert_int_equal(report_render(st, &o, b), VG_OK);
+	html = vg_buf_ptr(b);
+	/* the chain: opened 10:00, notified 10:07, acknowledged 10:30 */
+	assert_non_null(strstr(html, "<b>Opened</b> 2026-11-30 10:00 watch &rarr; <b>Notified</b> "
+	    "2026-11-30 10:07 &rarr; <b>Acknowledged</b> 2026-11-30 10:30 ann"));
+	store_close(st);
+	vg_buf_free(b);
+	remove_store(dir);
+	if (saved)
+		setenv("TZ", saved, 1);
+	else
+		unsetenv("TZ");
+	free(saved);
+	tzset();
+}
+
+/* An export with no rows still names its columns (a reader of an empty period's
+ * deliverables gets a valid CSV with a header, not an empty file). */
+static void
+test_empty_export_has_header(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/vigil-report-unit.XXXXXX", xdir[96], path[128], line[512];
+	static const char *const names[] = { "assets.csv", "rectification.csv", "incidents.json",
+		"notices.csv", "alerts.csv", "actions.csv", "handovers.csv", "SHA256SUMS" };
+	struct vg_store *st = NULL;
+	struct vg_config cfg;
+	struct report_opts o = { .kind = REPORT_FINAL, .lang = REPORT_EN, .now_us = 2000000,
+		.from_us = 0, .to_us = 86400000000LL, .cfg = &cfg };
+	json_t *list = NULL;
+	FILE *f;
+
+	memset(&cfg, 0, sizeof(cfg));
+	open_test_store(dir, &st);
+	snprintf(xdir, sizeof(xdir), "%s/x", dir);
+	assert_int_equal(report_exports(st, &o, xdir, &list), VG_OK);
+	assert_int_equal(json_array_size(list), 7);
+	snprintf(path, sizeof(path), "%s/alerts.csv", xdir);
+	assert_non_null(f = fopen(path, "r"));
+	assert_non_null(fgets(line, sizeof(line), f));
+	assert_string_equal(line, "id,rule_id,title,category,severity,source_ip,sensor,count,"
+	    "first_seen,last_seen,evidence_lines\r\n");
+	assert_null(fgets(line, sizeof(line), f));
+	fclose(f);
+	snprintf(path, sizeof(path), "%s/handovers.csv", xdir);
+	assert_non_null(f = fopen(path, "r"));
+	assert_non_null(fgets(line, sizeof(line), f));
+	assert_string_equal(line, "id,at,from_person,to_person,note\r\n");
+	fclose(f);
+	json_decref(list);
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		snprintf(path, sizeof(path), "%s/%s", xdir, names[i]);
+		unlink(path);
+	}
+	rmdir(xdir);
+	store_close(st);
+	remove_store(dir);
+}
+
 int
 main(void)
 {
@@ -268,6 +455,9 @@ main(void)
 		cmocka_unit_test(test_writer_errors_are_sticky),
 		cmocka_unit_test(test_empty_store_says_so),
 		cmocka_unit_test(test_scan_matches_group_by),
+		cmocka_unit_test(test_duty_coverage_follows_local_clock_over_dst),
+		cmocka_unit_test(test_notified_is_when_sent),
+		cmocka_unit_test(test_empty_export_has_header),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
