@@ -27,6 +27,17 @@ set_str(json_t *o, const char *key, const char *v)
 		json_object_set_new(o, key, json_string(v));
 }
 
+/* Raw wire text through the one sanitiser (valid UTF-8 for JSON, nothing a
+ * terminal acts on). */
+static void
+set_esc(json_t *o, const char *key, const char *v)
+{
+	char e[VG_ESC_MAX];
+
+	if (v && v[0])
+		json_object_set_new(o, key, json_string(vg_esc_s(e, sizeof(e), v)));
+}
+
 json_t *
 discover_json(const struct inv_host *h, uint16_t port, enum port_state state,
     enum port_reason reason, const struct svc_result *s)
@@ -56,9 +67,10 @@ discover_json(const struct inv_host *h, uint16_t port, enum port_state state,
 	}
 	if (s->http_status) {
 		json_object_set_new(o, "http_status", json_integer(s->http_status));
-		set_str(o, "http_title", s->http_title);
-		set_str(o, "http_server", s->http_server);
-		set_str(o, "http_location", s->http_location);
+		/* raw from the wire (httpid): escaped here, once */
+		set_esc(o, "http_title", s->http_title);
+		set_esc(o, "http_server", s->http_server);
+		set_esc(o, "http_location", s->http_location);
 		set_str(o, "http_tech", s->http_tech);
 		if (s->favicon)
 			json_object_set_new(o, "favicon_hash", json_integer(s->favicon_hash));
@@ -81,7 +93,7 @@ void
 discover_print_text(FILE *out, const struct inv_host *h, uint16_t port, enum port_state state,
     enum port_reason reason, const struct svc_result *s)
 {
-	char addr[64], pp[80], banner[200];
+	char addr[64], pp[80], banner[200], e[1024];
 
 	target_addr_str(&h->addr, addr, sizeof(addr));
 	snprintf(pp, sizeof(pp), h->addr.family == AF_INET6 ? "[%s]:%u" : "%s:%u", addr, port);
@@ -108,11 +120,11 @@ discover_print_text(FILE *out, const struct inv_host *h, uint16_t port, enum por
 	if (s->http_status) {
 		fprintf(out, "    http: %d", s->http_status);
 		if (s->http_title[0])
-			fprintf(out, " title \"%s\"", s->http_title);
+			fprintf(out, " title \"%s\"", vg_esc_s(e, sizeof(e), s->http_title));
 		if (s->http_server[0])
-			fprintf(out, " server \"%s\"", s->http_server);
+			fprintf(out, " server \"%s\"", vg_esc_s(e, sizeof(e), s->http_server));
 		if (s->http_location[0])
-			fprintf(out, " -> %s", s->http_location);
+			fprintf(out, " -> %s", vg_esc_s(e, sizeof(e), s->http_location));
 		if (s->favicon)
 			fprintf(out, " favicon %d", s->favicon_hash);
 		fputc('\n', out);

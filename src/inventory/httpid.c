@@ -2,7 +2,6 @@
  * bounded by the answer's length, and every kept text is escaped (core/esc). */
 #include "inventory/httpid.h"
 #include "core/buf.h"
-#include "core/esc.h"
 
 #include <ctype.h>
 #include <stdlib.h>
@@ -19,7 +18,19 @@ memcasemem(const unsigned char *h, size_t hl, const char *n)
 	return NULL;
 }
 
-/* The value of header name in the head [0..hl), escaped into out. */
+/* src[0..n) as a C string in out (cut to fit, or at a NUL): kept raw, as the
+ * server sent it; whoever prints it escapes it, once (discover_print, assets_print). */
+static void
+raw_copy(char *out, size_t size, const unsigned char *src, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n && i + 1 < size && src[i]; i++)
+		out[i] = (char)src[i];
+	out[i] = '\0';
+}
+
+/* The value of header name in the head [0..hl), raw into out. */
 static void
 header(const unsigned char *h, size_t hl, const char *name, char *out, size_t size)
 {
@@ -33,7 +44,7 @@ header(const unsigned char *h, size_t hl, const char *name, char *out, size_t si
 				s++;
 			for (e = s; e < hl && h[e] != '\r' && h[e] != '\n'; e++)
 				;
-			vg_esc(out, size, h + s, e - s);
+			raw_copy(out, size, h + s, e - s);
 			return;
 		}
 	}
@@ -78,7 +89,7 @@ httpid_parse(const unsigned char *resp, size_t len, struct svc_result *r)
 					tmp[o++] = (char)*p;
 				}
 			}
-			vg_esc(r->http_title, sizeof(r->http_title), tmp, o);
+			raw_copy(r->http_title, sizeof(r->http_title), (const unsigned char *)tmp, o);
 		}
 	}
 	return 1;

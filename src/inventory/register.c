@@ -1,33 +1,85 @@
 /* Scan records: what scanners hand the register (see register.h). Wire text is
- * escaped on the way in, once, so every reader (listing, diff, JSON export, the
- * console) can print it without caring where it came from. */
+ * kept as the server sent it (made valid UTF-8, so every JSON reader can carry it,
+ * and cut to a bound); whoever prints it escapes it, once (assets_print through
+ * core/esc; JSON through its own encoding). Escaping here as well printed every
+ * backslash and control byte escaped twice. */
 #include "inventory/register.h"
 #include "inventory/register_sql.h"
 
 #include "core/err.h"
-#include "core/esc.h"
 #include "core/store.h"
 
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* Longest kept text per field (after escaping): a banner is evidence, the rest
- * are names. Longer text is cut and ends in "...". */
+/* Longest kept text per field in bytes: a banner is evidence, the rest are names.
+ * Longer text is cut at a character boundary and ends in "...". */
 #define OBS_BANNER_MAX 2048
 #define OBS_TEXT_MAX 512
 
-/* Escaped copy of s, or NULL for NULL/"" (so SQL keeps "not known" as NULL). */
+/* Length of the valid UTF-8 character at s[0..n), 0 if there is none. */
+static size_t
+utf8_len(const unsigned char *s, size_t n)
+{
+	unsigned c = s[0], cp;
+	size_t k;
+
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xc2 && c <= 0xdf)
+		k = 2, cp = c & 0x1f;
+	else if (c >= 0xe0 && c <= 0xef)
+		k = 3, cp = c & 0x0f;
+	else if (c >= 0xf0 && c <= 0xf4)
+		k = 4, cp = c & 0x07;
+	else
+		return 0;
+	if (k > n)
+		return 0;
+	for (size_t i = 1; i < k; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (s[i] & 0x3f);
+	}
+	if ((k == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
+	    (k == 4 && (cp < 0x10000 || cp > 0x10ffff)))
+		return 0;
+	return k;
+}
+
+/* A copy of s as valid UTF-8 (a byte that is not becomes U+FFFD), at most max
+ * bytes with the NUL; NULL for NULL/"" (so SQL keeps "not known" as NULL) or when
+ * memory runs out. */
 static char *
 clean(const char *s, size_t max)
 {
+	static const char repl[] = "\xef\xbf\xbd", more[] = "...";
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n, o = 0, i = 0, safe = 0;
 	char *out;
 
-	if (!s || !*s)
+	if (!s || !*s || max < sizeof(more))
 		return NULL;
+	n = strlen(s);
 	if (!(out = malloc(max)))
 		return NULL;
-	vg_esc(out, max, s, strlen(s));
+	while (i < n) {
+		size_t k = utf8_len(p + i, n - i), m = k ? k : 3;
+		if (o + m + 1 > max) {
+			/* cut at the last character boundary that leaves room for "..." */
+			o = safe;
+			memcpy(out + o, more, sizeof(more) - 1);
+			o += sizeof(more) - 1;
+			break;
+		}
+		memcpy(out + o, k ? s + i : repl, m);
+		o += m;
+		i += k ? k : 1;
+		if (o + sizeof(more) <= max)
+			safe = o;
+	}
+	out[o] = '\0';
 	return out;
 }
 

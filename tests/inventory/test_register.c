@@ -13,6 +13,7 @@
 #include "core/err.h"
 #include "../helpers/tstore.h"
 #include "core/store.h"
+#include "inventory/assets_print.h"
 #include "inventory/register.h"
 
 struct fixture {
@@ -61,7 +62,8 @@ test_scan_is_kept_and_observations_merge(void **state)
 	int64_t id = 0;
 	struct inv_obs open = { .address = "192.0.2.10", .port = 22 };
 	struct inv_obs ssh = { .address = "192.0.2.10", .port = 22, .service = "ssh",
-		.product = "OpenSSH", .version = "9.2p1", .banner = "SSH-2.0-OpenSSH_9.2p1\r\n" };
+		.product = "OpenSSH", .version = "9.2p1", .banner = "SSH-2.0-OpenSSH_9.2p1\r\n",
+		.http_title = "C:\\admin \x1b[31m\xff 门户" };
 	struct inv_obs alive = { .address = "192.0.2.11", .hostname = "b.example" };
 
 	assert_int_equal(register_scan_begin(f->ts.st, "192.0.2.0/24 -p 22", 1000, &id), VG_OK);
@@ -76,8 +78,22 @@ test_scan_is_kept_and_observations_merge(void **state)
 	assert_int_equal(json_array_size(rows), 1);
 	assert_string_equal(str(rows, 0, "product"), "OpenSSH");
 	assert_string_equal(str(rows, 0, "state"), "open");
-	/* control bytes from the wire are escaped before they are stored */
-	assert_string_equal(str(rows, 0, "banner"), "SSH-2.0-OpenSSH_9.2p1\\x0d\\x0a");
+	/* wire text is stored as sent (valid UTF-8: a stray byte becomes U+FFFD); it is
+	 * escaped once, where it is printed */
+	assert_string_equal(str(rows, 0, "banner"), "SSH-2.0-OpenSSH_9.2p1\r\n");
+	assert_string_equal(str(rows, 0, "http_title"), "C:\\admin \x1b[31m\xef\xbf\xbd 门户");
+	/* printed through the sanitiser exactly once */
+	{
+		char out[4096] = "";
+		FILE *mf = fmemopen(out, sizeof(out) - 1, "w");
+		json_t *a = json_pack("{s:s, s:[O]}", "address", "192.0.2.10", "services",
+		    json_array_get(rows, 0));
+		assert_non_null(mf);
+		assets_print_show(mf, a);
+		fclose(mf);
+		json_decref(a);
+		assert_non_null(strstr(out, "http_title=C:\\\\admin \\x1b[31m\xef\xbf\xbd 门户"));
+	}
 	json_decref(rows);
 
 	/* not in the current view until the scan is closed */
