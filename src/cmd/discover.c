@@ -1,6 +1,6 @@
 /* `vigil discover TARGET...`: find open ports and identify their services. Targets,
- * ports and probes are parsed here; the scan is inventory/discover.c, the output
- * inventory/discover_print.c. */
+ * ports and probes are parsed here (discover_args.c, discover_load.c); the run is
+ * discover_do.c, the scan inventory/discover.c, the output inventory/discover_print.c. */
 #include "cmd/discover.h"
 #include "core/err.h"
 
@@ -12,10 +12,6 @@ run(struct vg_ctx *ctx, int argc, char **argv)
 {
 	struct dargs a = { .engine = ENGINE_AUTO, .retries = -1 };
 	struct probe_db *db = NULL;
-	struct discover_stats st;
-	struct vg_config *cfg = NULL;
-	struct vg_store *store = NULL;
-	struct discover_store *ds = NULL;
 	int ret, rc;
 
 	if (target_set_new(true, &a.ts) != VG_OK || !(a.spec = vg_buf_new(4096))) {
@@ -46,55 +42,8 @@ run(struct vg_ctx *ctx, int argc, char **argv)
 	}
 	if (!a.no_identify && (ret = dcmd_load_probes(&a, &db)) != VG_EXIT_OK)
 		goto out;
-	if (!a.no_store && (ret = dcmd_open_store(ctx, &a, &cfg, &store, &ds)) != VG_EXIT_OK)
-		goto out;
-
-	struct dout o = { .ctx = ctx, .all = a.all, .hosts = hosts, .nhosts = nhosts,
-		.progress = !a.no_progress && isatty(STDERR_FILENO) && ctx->log.level > VG_LOG_ERROR };
-	o.ds = ds;
-	struct discover_opts d = { .engine = a.engine, .ping = !a.no_ping,
-		.identify = !a.no_identify, .arg = &o, .on_service = dcmd_on_service,
-		.on_host = dcmd_on_host,
-		.on_port = a.no_identify ? dcmd_on_port_only : dcmd_on_port, .progress = dcmd_on_progress };
-	d.scan.retries = a.retries >= 0 ? (int)a.retries : 2;
-	d.scan.rate_pps = (uint64_t)a.rate;
-	d.scan.max_inflight = (int)a.inflight;
-	d.scan.seed = (uint64_t)a.seed;
-	d.scan.report_closed = a.all;
-	if (a.timeout_ms)
-		d.scan.init_timeout_us = a.timeout_ms * 1000;
-	d.svc.db = db;
-	d.svc.greet_us = a.greet_ms * 1000;
-	d.svc.http_extras = !a.no_extras;
-	d.svc.tls_versions = !a.no_extras;
-	rc = discover_run(hosts, nhosts, &a.ports, &d, &st);
-	dcmd_clear_progress(&o);
-	discover_names_flush(&o.names, stderr);
-	/* a store error stopped the run through a callback: it was reported there */
-	int src = discover_store_end(ds, rc == VG_OK ? "done" : "failed");
-	ds = NULL;
-	if (rc == VG_OK && src != VG_OK) {
-		fprintf(stderr, "vigil discover: store: %s\n", vg_strerror(src));
-		ret = VG_EXIT_RUNTIME;
-		goto out;
-	}
-	if (rc == VG_ERR_DENIED) {
-		fprintf(stderr, "vigil discover: --engine syn needs CAP_NET_RAW (run as root or "
-		    "grant the capability), or use --engine connect\n");
-		ret = VG_EXIT_USAGE;
-		goto out;
-	}
-	if (rc != VG_OK) {
-		fprintf(stderr, "vigil discover: %s\n", vg_strerror(rc));
-		ret = VG_EXIT_RUNTIME;
-		goto out;
-	}
-	dcmd_summary(ctx, &st, a.ports.n);
-	ret = VG_EXIT_OK;
+	ret = dcmd_scan(ctx, &a, hosts, nhosts, db);
 out:
-	discover_store_end(ds, "failed");
-	store_close(store);
-	vg_config_free(cfg);
 	vg_buf_free(a.spec);
 	probe_db_free(db);
 	target_ports_free(&a.ports);
@@ -164,8 +113,11 @@ const struct cmd_ops cmd_discover = {
 	    "                        configured one (store.path, default vigil.db)\n"
 	    "  --no-store            print only; keep nothing\n"
 	    "\n"
+	    "SIGINT/SIGTERM (Ctrl-C) stops the scan: what was found is printed and kept,\n"
+	    "the scan is recorded as interrupted (not used as the latest done scan).\n"
+	    "\n"
 	    "exit: 0 scan done; 2 usage error (bad target or port spec, no targets,\n"
 	    "unresolvable name, huge scan without --yes, syn without CAP_NET_RAW);\n"
-	    "3 runtime error.\n",
+	    "3 runtime error; 130 interrupted.\n",
 	.run = run,
 };

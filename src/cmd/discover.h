@@ -1,5 +1,6 @@
 /* What the `vigil discover` files share: parsed arguments (discover_args.c), the
- * output and store callbacks of a run (discover_out.c) and run (discover.c). */
+ * output and store callbacks of a run (discover_out.c), the run (discover_do.c)
+ * and the command (discover.c). */
 #ifndef VG_CMD_DISCOVER_H
 #define VG_CMD_DISCOVER_H
 
@@ -33,6 +34,7 @@ struct dout {
 	size_t nhosts;
 	struct discover_names names;
 	struct discover_store *ds;	/* NULL: not stored */
+	int stop_fd;			/* signalfd: SIGINT/SIGTERM came (-1: none) */
 };
 
 int dcmd_parse_args(int argc, char **argv, struct dargs *a);
@@ -50,6 +52,10 @@ int dcmd_on_host(void *arg, const struct inv_host *h, bool up, int64_t rtt_us);
 int dcmd_on_port(void *arg, const struct inv_host *h, const struct portscan_result *r);
 int dcmd_on_port_only(void *arg, const struct inv_host *h, const struct portscan_result *r);
 int dcmd_on_service(void *arg, const struct inv_host *h, const struct svc_result *s);
+/* discover_do.c: opens the record, runs the scan (Ctrl-C ends it as interrupted),
+ * closes the record; VG_EXIT_* or 130 when interrupted. */
+int dcmd_scan(struct vg_ctx *ctx, struct dargs *a, const struct inv_host *hosts, size_t nhosts,
+    struct probe_db *db);
 /* The run's closing lines on stderr. */
 void dcmd_summary(struct vg_ctx *ctx, const struct discover_stats *st, size_t nports);
 

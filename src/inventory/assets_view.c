@@ -27,7 +27,7 @@ static const char SQL_VIEW_LINKS[] =
     "SELECT src, dst FROM asset_links UNION"
     " SELECT s.origin AS src, ss.address AS dst FROM scans s"
     " JOIN scan_services ss ON ss.scan_id = s.id WHERE s.origin IS NOT NULL"
-    " AND ss.state = 'open' AND s.status IN ('done', 'partial')";
+    " AND ss.state = 'open' AND s.status IN ('done', 'partial', 'interrupted')";
 
 bool
 assets_addr_public(const char *addr)

@@ -6,7 +6,17 @@
  * TIME_WAIT), so a sweep leaves nothing behind on either side. A probe that got no
  * answer is tried again only as often as the host has shown it helps (nmap's rule:
  * one retry beyond the highest try that ever got an answer from that host, up to
- * --retries): a firewall that drops everything costs two tries per port, not three. */
+ * --retries): a firewall that drops everything costs two tries per port, not three.
+ *
+ * Why its own epoll set and not core/loop (the daemon's one event loop): this is a
+ * short-lived batch job, not a daemon source. It keeps up to 16,384 sockets in
+ * flight (core/loop holds LOOP_MAX_FDS = 64, sized for the daemon's few long-lived
+ * sources) and adds and drops one per probe, tens of thousands a second, where
+ * core/loop's per-fd callback registration and lookup would be the hot path; its
+ * time-outs are per probe on a 1 ms wheel, not per-source timers. Nothing else runs
+ * in `vigil discover`'s process that would share a loop with it, and Ctrl-C is
+ * taken through a signalfd the engines ask between batches (portscan_opts.
+ * cancelled), as core/loop would take it. */
 #include "inventory/portscan.h"
 #include "core/err.h"
 
@@ -410,6 +420,10 @@ connect_scan(const struct portscan_job *job, const struct portscan_opts *opts,
 		/* a freed descriptor lifts a lowered limit again, slowly */
 		if (c.limit < c.nslots && k > 0)
 			c.limit++;
+		if (o.cancelled && o.cancelled(o.arg)) {
+			st->interrupted = true;
+			break;
+		}
 		if (o.progress && now - last_progress >= 200000) {
 			st->elapsed_us = now - t0;
 			o.progress(o.arg, st, c.total, c.done);

@@ -79,6 +79,13 @@ progress(void *arg, const struct portscan_stats *st, uint64_t total, uint64_t do
 		d->o->progress(d->o->arg, d->phase, st, total, done);
 }
 
+static bool
+cancelled(void *arg)
+{
+	struct drun *d = arg;
+	return d->o->cancelled && d->o->cancelled(d->o->arg);
+}
+
 static int
 svc_seen(void *arg, const struct svc_result *r)
 {
@@ -105,6 +112,7 @@ ping(struct drun *d, size_t nhosts, struct discover_stats *st)
 	po.report_closed = true;
 	po.report = ping_seen;
 	po.progress = progress;
+	po.cancelled = cancelled;
 	po.arg = d;
 	po.retries = 1;
 	/* nothing is known of the path yet: the first answer must be allowed to be slow */
@@ -153,33 +161,41 @@ discover_run(const struct inv_host *hosts, size_t nhosts, const struct port_list
 			d.up[i] = true;
 	}
 	st->ping_us = portscan_now_us() - t;
+	/* an interrupted ping still hands over the hosts it found up */
 	for (size_t i = 0; i < nhosts; i++) {
+		if (st->ping.interrupted && !d.up[i])
+			continue;	/* not known to be down */
 		st->hosts_up += d.up[i];
 		if (o->on_host && o->on_host(o->arg, &hosts[i], d.up[i], d.rtt[i]) != 0)
 			goto out;
 	}
+	if ((st->interrupted = st->ping.interrupted))
+		goto out;
 
 	struct portscan_job j = { .hosts = hosts, .nhosts = nhosts, .ports = ports->ports,
 		.nports = ports->n, .up = d.up, .rtt_us = d.rtt };
 	struct portscan_opts po = o->scan;
 	po.report = port_seen;
 	po.progress = progress;
+	po.cancelled = cancelled;
 	po.arg = &d;
 	d.phase = "scan";
 	t = portscan_now_us();
 	rc = engine == ENGINE_SYN ? syn_scan(&j, &po, &st->scan) : connect_scan(&j, &po, &st->scan);
 	st->scan_us = portscan_now_us() - t;
-	if (rc != VG_OK || d.err || d.stop)
+	if ((st->interrupted = st->scan.interrupted) || rc != VG_OK || d.err || d.stop)
 		goto out;
 
 	if (o->identify && d.nopen) {
 		struct svcid_opts so = o->svc;
 		so.report = svc_seen;
+		so.cancelled = cancelled;
 		so.arg = &d;
 		d.phase = "identify";
 		t = portscan_now_us();
 		rc = svcid_run(hosts, d.open, d.nopen, &so, &st->svc);
 		st->svc_us = portscan_now_us() - t;
+		st->interrupted = st->svc.interrupted;
 	}
 out:
 	if (rc == VG_OK && d.err)

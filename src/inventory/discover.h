@@ -32,6 +32,9 @@ struct discover_opts {
 	int (*on_service)(void *arg, const struct inv_host *h, const struct svc_result *s);
 	void (*progress)(void *arg, const char *phase, const struct portscan_stats *st,
 	    uint64_t total, uint64_t done);
+	/* true ends the run early (Ctrl-C): the phase in progress stops, what was
+	 * handed to the callbacks stands, stats.interrupted is set; NULL = never */
+	bool (*cancelled)(void *arg);
 	void *arg;
 };
 
@@ -40,6 +43,7 @@ struct discover_stats {
 	struct portscan_stats ping, scan;
 	struct svcid_stats svc;
 	enum discover_engine engine;	/* the one that ran */
+	bool interrupted;		/* cancelled() ended it early */
 	int64_t ping_us, scan_us, svc_us;
 };
 

@@ -59,6 +59,7 @@ struct portscan_stats {
 	uint64_t dropped;	/* SYN engine: answers that could not be queued (memory) */
 	int64_t elapsed_us;
 	int inflight_max;	/* connect engine: sockets in flight at the peak */
+	bool interrupted;	/* cancelled() ended the scan early */
 };
 
 struct portscan_opts {
@@ -78,6 +79,9 @@ struct portscan_opts {
 	/* progress, about every 200 ms and at the end; NULL = none */
 	void (*progress)(void *arg, const struct portscan_stats *st, uint64_t total,
 	    uint64_t done);
+	/* asked between batches (at least every 50 ms); true ends the scan at once,
+	 * with what was reported so far and st->interrupted set (Ctrl-C); NULL = never */
+	bool (*cancelled)(void *arg);
 	void *arg;
 };
 

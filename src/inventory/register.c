@@ -221,7 +221,7 @@ int
 register_scan_end(struct vg_store *st, int64_t scan_id, int64_t finished_us,
     const char *status)
 {
-	static const char *const ends[] = { "done", "partial", "failed", NULL };
+	static const char *const ends[] = { "done", "partial", "interrupted", "failed", NULL };
 	struct store_val e[] = { SV_INT(scan_id), SV_INT(finished_us), SV_TEXT(status) };
 	int64_t n = 0;
 	int r;

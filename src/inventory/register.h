@@ -49,7 +49,8 @@ int register_scan_origin(struct vg_store *st, int64_t scan_id, const char *origi
 int register_scan_add(struct vg_store *st, int64_t scan_id, const struct inv_obs *obs);
 
 /* Closes a scan: status is "done" (complete), "partial" (stopped early; kept but
- * not used for stale/diff defaults) or "failed". A done or partial scan refreshes
+ * not used for stale/diff defaults), "interrupted" (as partial: the user stopped
+ * it, SIGINT/SIGTERM) or "failed". Any but failed refreshes
  * the current view: each seen asset's last_seen, and services (the latest state
  * of each port). Runs in a transaction of its own: the caller must not hold one.
  * 0, VG_ERR_INVAL (bad status, unknown or closed scan) or VG_ERR_*. */

@@ -29,7 +29,7 @@ struct svjob {
 	struct svcid_stats *st;
 	SSL_CTX *ctx;
 	pthread_mutex_t mu;
-	bool stop;
+	bool stop, interrupted;
 };
 
 struct attempt {
@@ -298,6 +298,10 @@ worker(void *arg)
 	for (;;) {
 		pthread_mutex_lock(&j->mu);
 		size_t i = j->next++;
+		if (!j->stop && i < j->n && j->o.cancelled && j->o.cancelled(j->o.arg)) {
+			j->stop = true;
+			j->interrupted = true;
+		}
 		bool stop = j->stop || i >= j->n || !r || !buf;
 		pthread_mutex_unlock(&j->mu);
 		if (stop)
@@ -347,6 +351,7 @@ svcid_run(const struct inv_host *hosts, const struct svc_target *t, size_t n,
 	}
 	for (int i = 0; i < started; i++)
 		pthread_join(th[i], NULL);
+	st->interrupted = j.interrupted;
 out:
 	st->elapsed_us = portscan_now_us() - t0;
 	free(th);

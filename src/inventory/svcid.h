@@ -32,12 +32,16 @@ struct svcid_opts {
 	bool http_extras;		/* favicon, redirects, admin paths (default on) */
 	bool tls_versions;		/* probe each TLS version (default on) */
 	int (*report)(void *arg, const struct svc_result *r);
+	/* asked before each port; true: no more ports are started (those in progress
+	 * finish, bounded by port_budget_us), st->interrupted set; NULL = never */
+	bool (*cancelled)(void *arg);
 	void *arg;
 };
 
 struct svcid_stats {
 	uint64_t ports, identified, tls, http, connections, failed;
 	int64_t elapsed_us;
+	bool interrupted;
 };
 
 void svcid_defaults(struct svcid_opts *o);

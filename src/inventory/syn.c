@@ -6,7 +6,10 @@
  * key. So nothing is remembered per probe but one answered bit, and forged or
  * stray segments cannot invent a port state. Unanswered probes are sent again
  * after a settle wait: the first retry to every host, later ones only to hosts
- * where a retry has brought an answer (nmap's rule); then reported filtered.
+ * where a retry has brought an answer (nmap's rule); then reported filtered. An
+ * ICMP (v6) destination-unreachable quoting one of our SYNs (its sequence number is
+ * the cookie) marks the port filtered at once, as nmap does (raw ICMP sockets read
+ * by the same thread; connect() sees the same errors as EHOSTUNREACH).
  * Kernel RSTs: the source port is reserved by binding an ordinary TCP socket to it
  * (never listening), so no local connection can use it and the kernel answers each
  * SYN-ACK with a RST, closing the target's half-open connection as nmap -sS does;
@@ -37,6 +40,7 @@ struct syn_ctx {
 	struct portscan_stats *st;
 	struct syn_cookie ck;
 	int fd4, fd6, tcp4, tcp6;	/* raw sockets; reserving TCP sockets */
+	int icmp4, icmp6;		/* raw ICMP sockets (-1: none): unreachables */
 	uint16_t sport4, sport6;
 	int32_t *port_idx;		/* port -> index in job->ports, -1 */
 	struct syn_hostmap hm;
@@ -44,6 +48,7 @@ struct syn_ctx {
 	struct portscan_result *res;	/* receiver -> main thread queue (grows) */
 	size_t nres, capres;
 	uint64_t closed;		/* resets not queued (closed ports unreported) */
+	uint64_t filtered;		/* unreachables not queued (likewise) */
 	uint64_t lost;			/* results the queue could not take */
 	pthread_mutex_t mu;
 	volatile int stop;
@@ -111,7 +116,8 @@ open_raw(int family, int *fd)
 }
 
 static void
-record(struct syn_ctx *c, size_t host, uint16_t port, bool syn_ack)
+record(struct syn_ctx *c, size_t host, uint16_t port, enum port_state state,
+    enum port_reason reason)
 {
 	int32_t pi = c->port_idx[port];
 	if (pi < 0)
@@ -122,8 +128,12 @@ record(struct syn_ctx *c, size_t host, uint16_t port, bool syn_ack)
 	if (__atomic_load_n(&c->attempt, __ATOMIC_RELAXED) > 0)
 		__atomic_store_n(&c->retry_helped[host], 1, __ATOMIC_RELAXED);
 	pthread_mutex_lock(&c->mu);
-	if (!syn_ack && !c->o->report_closed) {
-		c->closed++;	/* counted, not queued: nobody will print it */
+	if (state != PORT_OPEN && !c->o->report_closed) {
+		/* counted, not queued: nobody will print it */
+		if (state == PORT_CLOSED)
+			c->closed++;
+		else
+			c->filtered++;
 	} else {
 		if (c->nres == c->capres && c->capres < RESULTS_MAX) {
 			size_t nc = c->capres ? c->capres * 2 : 4096;
@@ -135,12 +145,36 @@ record(struct syn_ctx *c, size_t host, uint16_t port, bool syn_ack)
 		}
 		if (c->nres < c->capres)
 			c->res[c->nres++] = (struct portscan_result){ .host = host, .port = port,
-				.state = syn_ack ? PORT_OPEN : PORT_CLOSED,
-				.reason = syn_ack ? REASON_SYN_ACK : REASON_RST, .tries = 1 };
+				.state = state, .reason = reason, .tries = 1 };
 		else
 			c->lost++;	/* out of memory: counted in stats as dropped */
 	}
 	pthread_mutex_unlock(&c->mu);
+}
+
+/* Reads every ICMP message queued on fd: an unreachable that quotes one of our
+ * SYNs (our port, the cookie as its sequence number) marks that port filtered. */
+static bool
+read_icmp(struct syn_ctx *c, int fd, int family)
+{
+	unsigned char buf[2048];
+	bool any = false;
+
+	for (int burst = 0; burst < 4096; burst++) {
+		ssize_t n = recv(fd, buf, sizeof(buf), 0);
+		if (n <= 0)
+			break;
+		any = true;
+		struct syn_unreach u;
+		size_t host;
+		if (syn_unreach_parse(family, buf, (size_t)n, &u) != VG_OK ||
+		    u.sport != (family == AF_INET ? c->sport4 : c->sport6) ||
+		    u.seq != syn_cookie(&c->ck, &u.addr, u.tport, u.sport) ||
+		    syn_hostmap_find(&c->hm, &u.addr, &host) != VG_OK)
+			continue;
+		record(c, host, u.tport, PORT_FILTERED, REASON_UNREACH);
+	}
+	return any;
 }
 
 /* Reads every segment queued on fd; false when nothing was there. */
@@ -167,29 +201,39 @@ read_all(struct syn_ctx *c, int fd, int family)
 		if (syn_hostmap_find(&c->hm, &r.addr, &host) != VG_OK)
 			continue;
 		if (r.syn_ack || r.rst)
-			record(c, host, r.sport, r.syn_ack);
+			record(c, host, r.sport, r.syn_ack ? PORT_OPEN : PORT_CLOSED,
+			    r.syn_ack ? REASON_SYN_ACK : REASON_RST);
 	}
 	return any;
+}
+
+/* Reads fd k of the receiver's set: 0/1 TCP (IPv4, IPv6), 2/3 ICMP (likewise). */
+static bool
+read_one(struct syn_ctx *c, int k, int fd)
+{
+	int family = k % 2 == 0 ? AF_INET : AF_INET6;
+	return k < 2 ? read_all(c, fd, family) : read_icmp(c, fd, family);
 }
 
 static void *
 receiver(void *arg)
 {
 	struct syn_ctx *c = arg;
-	struct pollfd p[2] = { { .fd = c->fd4, .events = POLLIN }, { .fd = c->fd6,
+	struct pollfd p[4] = { { .fd = c->fd4, .events = POLLIN }, { .fd = c->fd6,
+		.events = POLLIN }, { .fd = c->icmp4, .events = POLLIN }, { .fd = c->icmp6,
 		.events = POLLIN } };
 
 	while (!__atomic_load_n(&c->stop, __ATOMIC_ACQUIRE)) {
-		if (poll(p, 2, 20) <= 0)
+		if (poll(p, 4, 20) <= 0)
 			continue;
-		for (int k = 0; k < 2; k++)
+		for (int k = 0; k < 4; k++)
 			if (p[k].fd >= 0 && (p[k].revents & POLLIN))
-				read_all(c, p[k].fd, k == 0 ? AF_INET : AF_INET6);
+				read_one(c, k, p[k].fd);
 	}
 	/* what the kernel queued before the stop still counts: a loaded machine can
 	 * be seconds behind on reading */
-	for (int k = 0; k < 2; k++)
-		while (p[k].fd >= 0 && read_all(c, p[k].fd, k == 0 ? AF_INET : AF_INET6))
+	for (int k = 0; k < 4; k++)
+		while (p[k].fd >= 0 && read_one(c, k, p[k].fd))
 			;
 	return NULL;
 }
@@ -209,16 +253,19 @@ drain(struct syn_ctx *c, bool *stopped)
 		n = 0;
 	c->nres = 0;
 	c->st->dropped = c->lost;
-	c->st->answered += c->closed;
+	c->st->answered += c->closed + c->filtered;
 	c->st->closed += c->closed;
-	c->closed = 0;
+	c->st->filtered += c->filtered;
+	c->closed = c->filtered = 0;
 	pthread_mutex_unlock(&c->mu);
 	for (size_t i = 0; i < n; i++) {
 		c->st->answered++;
 		if (tmp[i].state == PORT_OPEN)
 			c->st->open++;
-		else
+		else if (tmp[i].state == PORT_CLOSED)
 			c->st->closed++;
+		else
+			c->st->filtered++;
 		if (*stopped || !c->o->report)
 			continue;
 		if ((tmp[i].state == PORT_OPEN || c->o->report_closed) &&
@@ -324,6 +371,10 @@ pass(struct syn_ctx *c, const struct perm *pm, int attempt, int64_t t0, bool *st
 		if (now - last >= 50000) {
 			last = now;
 			drain(c, stopped);
+			if (c->o->cancelled && c->o->cancelled(c->o->arg)) {
+				c->st->interrupted = true;
+				*stopped = true;
+			}
 			if (c->o->progress) {
 				c->st->elapsed_us = last - t0;
 				/* done = probes sent (first pass): what the ETA can rest on */
@@ -345,7 +396,7 @@ syn_scan(const struct portscan_job *job, const struct portscan_opts *opts,
 {
 	struct portscan_opts o = *opts;
 	struct syn_ctx c = { .job = job, .o = &o, .st = st, .fd4 = -1, .fd6 = -1, .tcp4 = -1,
-		.tcp6 = -1 };
+		.tcp6 = -1, .icmp4 = -1, .icmp6 = -1 };
 	pthread_t rx;
 	bool rx_started = false, stopped = false, v4 = false, v6 = false;
 	struct perm pm;
@@ -384,6 +435,11 @@ syn_scan(const struct portscan_job *job, const struct portscan_opts *opts,
 		goto out;
 	if ((rc = syn_hostmap_build(&c.hm, job->hosts, job->nhosts)) != VG_OK)
 		goto out;
+	/* unreachables only sharpen "filtered": without these sockets they time out */
+	if (v4)
+		c.icmp4 = socket(AF_INET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_ICMP);
+	if (v6)
+		c.icmp6 = socket(AF_INET6, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_ICMPV6);
 	if (pthread_create(&rx, NULL, receiver, &c) != 0) {
 		rc = VG_ERR_NOMEM;
 		goto out;
@@ -406,6 +462,10 @@ syn_scan(const struct portscan_job *job, const struct portscan_opts *opts,
 		while (portscan_now_us() < until && !stopped) {
 			sleep_us(20000);
 			drain(&c, &stopped);
+			if (o.cancelled && o.cancelled(o.arg)) {
+				st->interrupted = true;
+				stopped = true;
+			}
 		}
 	}
 	__atomic_store_n(&c.stop, 1, __ATOMIC_RELEASE);
@@ -432,7 +492,7 @@ out:
 		pthread_join(rx, NULL);
 	}
 	syn_hostmap_free(&c.hm);
-	int fds[] = { c.fd4, c.fd6, c.tcp4, c.tcp6 };
+	int fds[] = { c.fd4, c.fd6, c.tcp4, c.tcp6, c.icmp4, c.icmp6 };
 	for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++)
 		if (fds[i] >= 0)
 			close(fds[i]);

@@ -193,3 +193,51 @@ syn_pkt_parse(int family, const unsigned char *buf, size_t len,
 	r->rst = (fl & 0x04) && (fl & 0x10);
 	return VG_OK;
 }
+
+int
+syn_unreach_parse(int family, const unsigned char *buf, size_t len, struct syn_unreach *u)
+{
+	const unsigned char *ic = buf, *in, *t;
+	size_t il = len;
+
+	memset(u, 0, sizeof(*u));
+	u->addr.family = family;
+	if (family == AF_INET) {
+		if (len < 20 || buf[0] >> 4 != 4 || buf[9] != IPPROTO_ICMP)
+			return VG_ERR_PARSE;
+		size_t ihl = (size_t)(buf[0] & 0x0f) * 4;
+		if (ihl < 20 || ihl > len)
+			return VG_ERR_PARSE;
+		ic = buf + ihl;
+		il = len - ihl;
+		/* nmap's list: host, protocol, port unreachable; host/net/communication
+		 * administratively prohibited */
+		if (il < 8 || ic[0] != 3 || !(ic[1] == 1 || ic[1] == 2 || ic[1] == 3 ||
+		    ic[1] == 9 || ic[1] == 10 || ic[1] == 13))
+			return VG_ERR_PARSE;
+		in = ic + 8;
+		il -= 8;
+		if (il < 20 || in[0] >> 4 != 4 || in[9] != IPPROTO_TCP)
+			return VG_ERR_PARSE;
+		size_t iihl = (size_t)(in[0] & 0x0f) * 4;
+		if (iihl < 20 || iihl + 8 > il)
+			return VG_ERR_PARSE;
+		memcpy(u->addr.a, in + 16, 4);
+		t = in + iihl;
+	} else {
+		/* no route, administratively prohibited, address or port unreachable,
+		 * source address failed policy, reject route */
+		if (il < 8 || ic[0] != 1 || ic[1] == 2 || ic[1] > 6)
+			return VG_ERR_PARSE;
+		in = ic + 8;
+		il -= 8;
+		if (il < 48 || in[0] >> 4 != 6 || in[6] != IPPROTO_TCP)
+			return VG_ERR_PARSE;
+		memcpy(u->addr.a, in + 24, 16);
+		t = in + 40;
+	}
+	u->sport = (uint16_t)(t[0] << 8 | t[1]);
+	u->tport = (uint16_t)(t[2] << 8 | t[3]);
+	u->seq = (uint32_t)t[4] << 24 | (uint32_t)t[5] << 16 | (uint32_t)t[6] << 8 | t[7];
+	return VG_OK;
+}

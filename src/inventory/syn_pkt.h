@@ -53,4 +53,16 @@ struct syn_reply {
 int syn_pkt_parse(int family, const unsigned char *buf, size_t len,
     const struct sockaddr_storage *from, struct syn_reply *r);
 
+/* An ICMP or ICMPv6 destination-unreachable about one of our SYNs: the probe's
+ * address and ports and its sequence number (our cookie), from what the raw ICMP
+ * socket of family returned (IPv4: with the IP header; IPv6: the ICMPv6 message).
+ * Only the codes nmap counts as "filtered" are taken (host, protocol or port
+ * unreachable; administratively prohibited). 0, or VG_ERR_PARSE otherwise. */
+struct syn_unreach {
+	struct inv_addr addr;	/* the probed address */
+	uint16_t tport, sport;	/* the probed port, ours */
+	uint32_t seq;
+};
+int syn_unreach_parse(int family, const unsigned char *buf, size_t len, struct syn_unreach *u);
+
 #endif
