@@ -1,6 +1,6 @@
-/* What the `vigil assets` files share (assets.c: options and dispatch;
- * assets_do.c: the register's verbs; assets_import.c: imports; assets_watch.c:
- * the website watch), and what `vigil watch` takes from them. */
+/* What the `vigil assets` files share (assets.c: dispatch and help; assets_opts.c:
+ * options; assets_do.c: the register's verbs; assets_import.c: imports;
+ * assets_watch.c: the website watch), and what `vigil watch` takes from them. */
 #ifndef VG_CMD_ASSETS_H
 #define VG_CMD_ASSETS_H
 
@@ -22,6 +22,10 @@ struct assets_env {
 };
 
 extern const struct cmd_ops cmd_assets;
+
+/* assets_opts.c: the options into e (optind left at the first operand). VG_EXIT_*,
+ * the usage error printed. */
+int assets_parse(struct assets_env *e, int argc, char **argv);
 
 /* The verbs; each returns a VG_EXIT_* code and prints what went wrong. */
 int assets_do_list(struct assets_env *e, const char *show);	/* show: one asset */
