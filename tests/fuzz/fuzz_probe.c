@@ -1,9 +1,11 @@
 /* libFuzzer harness for the probe database: the input is read both as a probe
  * file (the grammar parser) and as a server's answer matched against the shipped
  * rules (rules/inventory) under every probe name, then parsed as an HTTP answer.
- * Checks that what comes out is printable: matched fields and HTTP texts never
- * hold control bytes, whatever the server sent. */
+ * Checks that what comes out is printable: matched fields and HTTP texts are kept
+ * raw and escaped as printed, so discover's lines about them hold no control byte
+ * but their ends, whatever the server sent. */
 #include "core/err.h"
+#include "inventory/discover_print.h"
 #include "inventory/httpid.h"
 #include "inventory/probe.h"
 
@@ -11,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -22,6 +25,25 @@ printable(const char *s)
 	for (; *s; s++)
 		if ((unsigned char)*s < 0x20 || *s == 0x7f)
 			abort();
+}
+
+/* What discover prints of r: no control byte but the line ends. */
+static void
+printed_clean(const struct svc_result *r)
+{
+	struct inv_host h = { .addr = { .family = AF_INET } };
+	char *out = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&out, &len);
+
+	if (!f)
+		abort();
+	discover_print_text(f, &h, 80, PORT_OPEN, REASON_CONNECTED, r);
+	fclose(f);
+	for (size_t i = 0; i < len; i++)
+		if (((unsigned char)out[i] < 0x20 && out[i] != '\n') || out[i] == 0x7f)
+			abort();
+	free(out);
 }
 
 int
@@ -51,20 +73,22 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (size_t i = 0; i < sizeof(probes) / sizeof(probes[0]); i++) {
 		struct probe_match_out m;
 		if (probe_db_match(shipped, probes[i], data, size, &m)) {
+			struct svc_result r = { .identified = true };
 			printable(m.service);
-			printable(m.product);
-			printable(m.version);
-			printable(m.info);
+			memcpy(r.service, m.service, sizeof(r.service));
+			memcpy(r.product, m.product, sizeof(r.product));
+			memcpy(r.version, m.version, sizeof(r.version));
+			memcpy(r.info, m.info, sizeof(r.info));
+			printed_clean(&r);
 		}
 	}
 	struct svc_result r;
 	memset(&r, 0, sizeof(r));
 	if (httpid_parse(data, size, &r)) {
-		printable(r.http_title);
-		printable(r.http_server);
-		printable(r.http_location);
 		probe_db_tech(shipped, "/", data, size, r.http_tech, sizeof(r.http_tech));
-		printable(r.http_tech);
+		/* title, Server, Location and technologies stay raw (escaped once,
+		 * where printed) */
+		printed_clean(&r);
 	}
 	return 0;
 }
