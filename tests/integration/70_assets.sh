@@ -97,7 +97,8 @@ run V assets show 10.0.0.6
 expect_match "show lists the reasons with evidence" out "admin console .*8080/tcp http_title 'Apache Tomcat"
 expect_match "show lists the springboard reason" out 'same system as 10\.0\.0\.5'
 run V assets show 10.0.0.12
-expect_match "wire text is escaped, never raw ESC" out 'protected mode\\\\x1b\[31m'
+expect_match "wire text is escaped once, never raw ESC" out 'protected mode\\x1b\[31m'
+expect_no_match "and never twice (stored raw, escaped where printed)" out 'protected mode\\\\x1b'
 expect_no_match "no raw escape byte reaches the terminal" out $'\x1b'
 
 run V assets --shadow
