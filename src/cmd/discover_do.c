@@ -72,7 +72,9 @@ dcmd_scan(struct vg_ctx *ctx, struct dargs *a, const struct inv_host *hosts, siz
 	sigaddset(&stop, SIGINT);
 	sigaddset(&stop, SIGTERM);
 	pthread_sigmask(SIG_BLOCK, &stop, &old);
-	o.stop_fd = signalfd(-1, &stop, SFD_NONBLOCK | SFD_CLOEXEC);
+	/* without the descriptor nobody would see them: they keep their default */
+	if ((o.stop_fd = signalfd(-1, &stop, SFD_NONBLOCK | SFD_CLOEXEC)) < 0)
+		pthread_sigmask(SIG_SETMASK, &old, NULL);
 	if (!a->no_store && (ret = dcmd_open_store(ctx, a, &cfg, &store, &o.ds)) != VG_EXIT_OK)
 		goto out;
 	rc = scan(ctx, a, &o, db, &st);

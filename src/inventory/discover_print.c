@@ -58,9 +58,10 @@ discover_json(const struct inv_host *h, uint16_t port, enum port_state state,
 		return o;
 	set_str(o, "service", s->service);
 	json_object_set_new(o, "identified", json_boolean(s->identified));
-	set_str(o, "product", s->product);
-	set_str(o, "version", s->version);
-	set_str(o, "info", s->info);
+	/* raw from the wire (probe_match, httpid, tlsid): escaped here, once */
+	set_esc(o, "product", s->product);
+	set_esc(o, "version", s->version);
+	set_esc(o, "info", s->info);
 	if (s->banner_len) {
 		vg_esc(banner, sizeof(banner), s->banner, s->banner_len);
 		json_object_set_new(o, "banner", json_string(banner));
@@ -71,16 +72,16 @@ discover_json(const struct inv_host *h, uint16_t port, enum port_state state,
 		set_esc(o, "http_title", s->http_title);
 		set_esc(o, "http_server", s->http_server);
 		set_esc(o, "http_location", s->http_location);
-		set_str(o, "http_tech", s->http_tech);
+		set_esc(o, "http_tech", s->http_tech);
 		if (s->favicon)
 			json_object_set_new(o, "favicon_hash", json_integer(s->favicon_hash));
 	}
 	if (s->tls) {
 		set_str(o, "tls_version", s->tls_version);
 		set_str(o, "tls_versions", s->tls_versions);
-		set_str(o, "tls_subject", s->tls_subject);
-		set_str(o, "tls_issuer", s->tls_issuer);
-		set_str(o, "tls_sans", s->tls_sans);
+		set_esc(o, "tls_subject", s->tls_subject);
+		set_esc(o, "tls_issuer", s->tls_issuer);
+		set_esc(o, "tls_sans", s->tls_sans);
 		if (s->tls_not_after) {
 			char t[32];
 			set_str(o, "tls_not_after", discover_iso_time(s->tls_not_after, t, sizeof(t)));
@@ -93,16 +94,18 @@ void
 discover_print_text(FILE *out, const struct inv_host *h, uint16_t port, enum port_state state,
     enum port_reason reason, const struct svc_result *s)
 {
-	char addr[64], pp[80], banner[200], e[1024];
+	char addr[64], pp[80], banner[200], e[VG_ESC_MAX];
 
 	target_addr_str(&h->addr, addr, sizeof(addr));
 	snprintf(pp, sizeof(pp), h->addr.family == AF_INET6 ? "[%s]:%u" : "%s:%u", addr, port);
 	fprintf(out, "%-24s %-8s %-14s", pp, port_state_name(state),
 	    s && s->service[0] ? s->service : state == PORT_OPEN && !s ? "" : "?");
 	if (s) {
-		/* product and version were escaped when they were matched */
-		fprintf(out, " %s%s%s%s%s%s", s->product, s->version[0] ? " " : "", s->version,
-		    s->info[0] ? " (" : "", s->info, s->info[0] ? ")" : "");
+		/* raw from the wire (probe_match): escaped here, once */
+		char p[VG_ESC_MAX], v[VG_ESC_MAX];
+		fprintf(out, " %s%s%s%s%s%s", vg_esc_s(p, sizeof(p), s->product),
+		    s->version[0] ? " " : "", vg_esc_s(v, sizeof(v), s->version),
+		    s->info[0] ? " (" : "", vg_esc_s(e, sizeof(e), s->info), s->info[0] ? ")" : "");
 	}
 	if (state != PORT_OPEN)
 		fprintf(out, " [%s]", port_reason_name(reason));
@@ -129,16 +132,18 @@ discover_print_text(FILE *out, const struct inv_host *h, uint16_t port, enum por
 			fprintf(out, " favicon %d", s->favicon_hash);
 		fputc('\n', out);
 		if (s->http_tech[0])
-			fprintf(out, "    tech: %s\n", s->http_tech);
+			fprintf(out, "    tech: %s\n", vg_esc_s(e, sizeof(e), s->http_tech));
 	}
 	if (s->tls) {
-		char t[32];
+		char t[32], is[1024];
+		/* certificate text is raw (tlsid): escaped here, once */
 		fprintf(out, "    tls: %s%s%s%s subject \"%s\" issuer \"%s\" expires %s\n",
 		    s->tls_version, s->tls_versions[0] ? " (accepts " : "", s->tls_versions,
-		    s->tls_versions[0] ? ")" : "", s->tls_subject, s->tls_issuer,
+		    s->tls_versions[0] ? ")" : "", vg_esc_s(e, sizeof(e), s->tls_subject),
+		    vg_esc_s(is, sizeof(is), s->tls_issuer),
 		    s->tls_not_after ? discover_iso_time(s->tls_not_after, t, sizeof(t)) : "?");
 		if (s->tls_sans[0])
-			fprintf(out, "    tls names: %s\n", s->tls_sans);
+			fprintf(out, "    tls names: %s\n", vg_esc_s(e, sizeof(e), s->tls_sans));
 	}
 }
 
@@ -189,10 +194,11 @@ void
 discover_names_flush(struct discover_names *d, FILE *f)
 {
 	if (d->n) {
-		/* the names were escaped when the certificate was read */
+		char e[600];
+		/* raw from the certificate (tlsid): escaped here, once */
 		fprintf(f, "vigil discover: certificate names not among the targets:");
 		for (size_t i = 0; i < d->n; i++)
-			fprintf(f, "%s %s", i ? "," : "", d->names[i]);
+			fprintf(f, "%s %s", i ? "," : "", vg_esc_s(e, sizeof(e), d->names[i]));
 		if (d->dropped)
 			fprintf(f, " (and %zu more)", d->dropped);
 		fputc('\n', f);

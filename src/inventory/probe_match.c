@@ -1,15 +1,15 @@
 /* Matching answers against the probe database: the first match rule that fits
  * (identification), every http-tech rule that fits (technologies). Captured text
- * comes from the server: it is escaped before it is kept. */
+ * comes from the server: it is kept raw (up to a NUL) and escaped once, where it
+ * is printed (discover_print, assets_print); escaping it here too doubled it. */
 #include "inventory/probe_int.h"
 #include "core/buf.h"
-#include "core/esc.h"
 
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
-/* tmpl with $1..$9 replaced by the groups, escaped, into out. */
+/* tmpl with $1..$9 replaced by the groups (raw, each up to a NUL) into out. */
 static void
 expand(const char *tmpl, const unsigned char *subj, PCRE2_SIZE *ov, int ngroups, char *out,
     size_t size)
@@ -25,10 +25,14 @@ expand(const char *tmpl, const unsigned char *subj, PCRE2_SIZE *ov, int ngroups,
 			t++;
 			if (g >= ngroups || ov[2 * g] == PCRE2_UNSET)
 				continue;
-			o += vg_esc(out + o, size - o, subj + ov[2 * g], ov[2 * g + 1] - ov[2 * g]);
+			for (PCRE2_SIZE k = ov[2 * g]; k < ov[2 * g + 1] && o + 1 < size && subj[k];
+			    k++)
+				out[o++] = (char)subj[k];
+			out[o] = '\0';
 			continue;
 		}
-		o += vg_esc(out + o, size - o, t, 1);
+		out[o++] = *t;
+		out[o] = '\0';
 	}
 }
 

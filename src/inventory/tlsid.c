@@ -4,7 +4,6 @@
 #include "inventory/portscan.h"
 #include "core/buf.h"
 #include "core/err.h"
-#include "core/esc.h"
 
 #include <openssl/bio.h>
 #include <openssl/ssl.h>
@@ -27,6 +26,18 @@ tlsid_ctx_new(void)
 	return ctx;
 }
 
+/* src[0..len) as a C string in out (cut to fit, or at a NUL): certificate text is
+ * kept as the server sent it and escaped once, where it is printed. */
+static void
+raw(char *out, size_t size, const char *src, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len && i + 1 < size && src[i]; i++)
+		out[i] = src[i];
+	out[i] = '\0';
+}
+
 static void
 name_str(X509_NAME *n, char *out, size_t size)
 {
@@ -35,11 +46,11 @@ name_str(X509_NAME *n, char *out, size_t size)
 	out[0] = '\0';
 	if (!b)
 		return;
-	/* RFC 2253 order and escaping, UTF-8 kept (the sanitiser handles controls) */
+	/* RFC 2253 order and escaping, UTF-8 kept (printing escapes controls) */
 	X509_NAME_print_ex(b, n, 0, XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB);
 	long len = BIO_get_mem_data(b, &p);
 	if (len > 0)
-		vg_esc(out, size, p, (size_t)len);
+		raw(out, size, p, (size_t)len);
 	BIO_free(b);
 }
 
@@ -52,7 +63,7 @@ add_san(char *out, size_t size, const void *s, size_t len)
 		out[o] = '\0';
 	}
 	char tmp[300];
-	vg_esc(tmp, sizeof(tmp), s, len);
+	raw(tmp, sizeof(tmp), s, len);
 	/* a comma inside a name would split it: the list is comma-separated */
 	for (char *c = tmp; *c; c++)
 		if (*c == ',')

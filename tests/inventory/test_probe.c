@@ -8,8 +8,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "core/err.h"
+#include "inventory/discover_print.h"
 #include "inventory/httpid.h"
 #include "inventory/probe.h"
 
@@ -171,11 +173,27 @@ test_hostile_banners_stay_printable(void **state)
 {
 	(void)state;
 	struct probe_match_out m;
-	/* a version field full of terminal escapes comes back escaped */
-	const char evil[] = "SSH-2.0-OpenSSH_\x1b]0;pwn\x07\r\n";
+	/* a version field full of terminal escapes is kept raw, and printed escaped
+	 * once: no raw control byte reaches the terminal, no backslash is doubled */
+	const char evil[] = "SSH-2.0-OpenSSH_\x1b]0;pwn\x07\\\r\n";
 	assert_int_equal(probe_db_match(shipped, "null", evil, sizeof(evil) - 1, &m), 1);
-	assert_null(strchr(m.product, '\x1b'));
-	assert_null(strchr(m.info, '\x1b'));
+	struct svc_result r;
+	memset(&r, 0, sizeof(r));
+	r.identified = true;
+	snprintf(r.service, sizeof(r.service), "%s", m.service);
+	memcpy(r.product, m.product, sizeof(r.product));
+	memcpy(r.version, m.version, sizeof(r.version));
+	memcpy(r.info, m.info, sizeof(r.info));
+	assert_non_null(strchr(r.product, '\x1b'));
+	char out[2048] = "";
+	FILE *f = fmemopen(out, sizeof(out) - 1, "w");
+	struct inv_host h = { .addr = { .family = AF_INET } };
+	assert_non_null(f);
+	discover_print_text(f, &h, 22, PORT_OPEN, REASON_CONNECTED, &r);
+	fclose(f);
+	assert_null(strchr(out, '\x1b'));
+	assert_null(strchr(out, '\x07'));
+	assert_non_null(strstr(out, "OpenSSH_\\x1b]0;pwn\\x07\\\\"));
 	/* 64 KiB of binary noise matches nothing, quickly, and does not crash */
 	size_t n = 65536;
 	unsigned char *noise = malloc(n);
