@@ -1,11 +1,13 @@
 /* What the web, TLS and checklist subcommands of `vigil assess` share: the
  * finding printer (each finding an item of the rectification list) and the
- * targets (given, or the asset register's); and `assess web`'s run over its sites. */
+ * targets (given, or the asset register's); and `assess web`'s templates and its
+ * run over its sites. */
 #include "assess/web.h"
 #include "cmd/assess_sub.h"
 #include "cmd/cases_cmd.h"
 #include "core/err.h"
 #include "core/esc.h"
+#include "core/paths.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -108,4 +110,34 @@ cmd_assess_web_sites(struct vg_ctx *ctx, const struct web_tmpl_set *ts,
 			    st.templates, st.requests, st.failed, st.findings, st.dropped);
 	}
 	return ret;
+}
+
+static void
+tmpl_error(void *arg, const char *msg)
+{
+	(void)arg;
+	cmd_eprintf("vigil assess web: %s", msg);
+}
+
+int
+cmd_assess_web_templates(const struct cmd_ops *cmd, const char *templates, const char *only,
+    struct web_tmpl_set *ts)
+{
+	char dir[4096];
+
+	if (!templates) {
+		if (vg_find_data_dir("rules/web", dir, sizeof(dir)) != VG_OK) {
+			cmd_eprintf("vigil assess web: no rules/web found beside vigil or in "
+			    "/usr/share/vigil; use --templates");
+			return VG_EXIT_USAGE;
+		}
+		templates = dir;
+	}
+	if (web_tmpl_load(templates, ts, tmpl_error, NULL) != VG_OK)
+		return VG_EXIT_USAGE;
+	if (only && !web_tmpl_find(ts, only)) {
+		web_tmpl_set_free(ts);
+		return cmd_usage_error(cmd, "no template '%s' in %s", only, templates);
+	}
+	return VG_EXIT_OK;
 }

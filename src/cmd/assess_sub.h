@@ -32,6 +32,11 @@ int cmd_assess_targets(struct vg_store *st, bool tls, bool assets, int argc, cha
 
 struct web_tmpl_set;
 struct web_http_opts;
+/* `assess web`'s templates into ts: templates (a file or directory; NULL: the shipped
+ * rules/web), and only, when set, must name one of them. VG_EXIT_OK, or
+ * VG_EXIT_USAGE with why printed (ts then holds nothing). */
+int cmd_assess_web_templates(const struct cmd_ops *cmd, const char *templates, const char *only,
+    struct web_tmpl_set *ts);
 /* `assess web`: runs ts (only the template only, when set) against each target,
  * printing each finding through pr and a summary line per site. VG_EXIT_OK, or
  * VG_EXIT_RUNTIME when a site could not be checked (the store failing stops). */

@@ -6,7 +6,6 @@
 #include "core/buf.h"
 #include "core/err.h"
 #include "core/esc.h"
-#include "core/paths.h"
 
 #include <getopt.h>
 #include <stdio.h>
@@ -36,13 +35,6 @@ const char cmd_assess_web_help[] =
     "  Exit: 0 nothing found, 1 findings, 2 usage, 3 a site could not be checked.\n";
 
 static const struct cmd_ops web_cmd = { .name = "assess web", .help = cmd_assess_web_help };
-
-static void
-tmpl_error(void *arg, const char *msg)
-{
-	(void)arg;
-	cmd_eprintf("vigil assess web: %s", msg);
-}
 
 struct web_opts {
 	const char *templates, *only, *by;
@@ -104,7 +96,6 @@ cmd_assess_web(struct vg_ctx *ctx, int argc, char **argv)
 	struct web_opts o = { 0 };
 	struct web_tmpl_set ts = { 0 };
 	struct wc_printer pr = { .ctx = ctx };
-	char dir[4096];
 	int c, ret = VG_EXIT_OK;
 
 	if (cmd_wants_help(argc, argv)) {
@@ -119,20 +110,8 @@ cmd_assess_web(struct vg_ctx *ctx, int argc, char **argv)
 		return VG_EXIT_USAGE;
 	if ((optind >= argc) == !o.assets)
 		return cmd_usage_error(&web_cmd, "which sites? give URLs or --assets (not both)");
-	if (!o.templates) {
-		if (vg_find_data_dir("rules/web", dir, sizeof(dir)) != VG_OK) {
-			cmd_eprintf("vigil assess web: no rules/web found beside vigil or in "
-			    "/usr/share/vigil; use --templates");
-			return VG_EXIT_USAGE;
-		}
-		o.templates = dir;
-	}
-	if (web_tmpl_load(o.templates, &ts, tmpl_error, NULL) != VG_OK)
-		return VG_EXIT_USAGE;
-	if (o.only && !web_tmpl_find(&ts, o.only)) {
-		web_tmpl_set_free(&ts);
-		return cmd_usage_error(&web_cmd, "no template '%s' in %s", o.only, o.templates);
-	}
+	if ((ret = cmd_assess_web_templates(&web_cmd, o.templates, o.only, &ts)) != VG_EXIT_OK)
+		return ret;
 	for (int i = optind; i < argc; i++) {
 		char base[2048], why[512];
 
