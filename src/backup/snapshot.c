@@ -1,10 +1,16 @@
-/* Snapshots: backup_dir/snapshots/<root>/<id>.json (id = UTC time, so names sort by
- * age and the newest is the baseline); creating one scans the root, stores new objects
- * on worker threads and syncs them in two batched steps before the manifest names them. */
+/* Snapshots: manifests in backup_dir/snapshots/<root>/<id>.json (id = UTC time, so names
+ * sort by age and the newest is the baseline), indexed in the backup directory's store
+ * (core/store_backup.h), which is what lists them: a manifest deleted from under the
+ * index is an error, never a silent step back to an older baseline. A manifest on disk
+ * the index lacks (an older vigil's, or a crash between writing and indexing) is
+ * adopted into it with a log line. Creating one scans the root, stores new objects on
+ * worker threads and syncs them in two batched steps before the manifest names them. */
 #include "backup/snapshot.h"
 #include "backup/objstore.h"
 #include "core/buf.h"
 #include "core/err.h"
+#include "core/store.h"
+#include "core/store_backup.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -41,8 +47,9 @@ protect_ids_free(char **ids, size_t n)
 	free(ids);
 }
 
-int
-protect_snapshot_list(struct protect *p, const struct protect_root *r, char ***ids, size_t *n)
+/* The manifests on disk, sorted. */
+static int
+disk_list(const struct protect *p, const struct protect_root *r, char ***ids, size_t *n)
 {
 	char dir[PATH_MAX];
 	DIR *d;
@@ -84,6 +91,77 @@ nomem:
 	return VG_ERR_NOMEM;
 }
 
+/* Indexes the manifests on disk that the index lacks; *added counts them. */
+static int
+adopt(struct protect *p, const struct protect_root *r, char **disk, size_t nd, char **idx,
+    size_t ni, size_t *added)
+{
+	char path[PATH_MAX];
+	struct stat st;
+	size_t j = 0;
+	int ret = VG_OK;
+
+	*added = 0;
+	for (size_t i = 0; i < nd && ret == VG_OK; i++) {
+		while (j < ni && strcmp(idx[j], disk[i]) < 0)
+			j++;
+		if (j < ni && strcmp(idx[j], disk[i]) == 0)
+			continue;
+		struct store_snapshot sn = { .webroot = r->name, .id = disk[i], .files = -1,
+			.bytes = -1, .new_objects = -1, .new_bytes = -1, .adopted = true };
+		if (protect_snapshot_path(p, r, disk[i], path, sizeof(path)) == VG_OK &&
+		    stat(path, &st) == 0)
+			sn.created_at = (int64_t)st.st_mtim.tv_sec * 1000000 +
+			    st.st_mtim.tv_nsec / 1000;
+		ret = store_snapshot_add(p->store, &sn);
+		if (ret == VG_ERR_BUSY)
+			ret = VG_OK;	/* another process adopted it meanwhile */
+		else if (ret == VG_OK)
+			(*added)++;
+	}
+	return ret;
+}
+
+int
+protect_snapshot_list(struct protect *p, const struct protect_root *r, char ***ids, size_t *n)
+{
+	char **disk = NULL, **idx = NULL, dir[PATH_MAX];
+	size_t nd = 0, ni = 0, added = 0;
+	int ret;
+
+	*ids = NULL;
+	*n = 0;
+	if ((ret = disk_list(p, r, &disk, &nd)) != VG_OK)
+		return ret;
+	if (!p->store) {
+		*ids = disk;
+		*n = nd;
+		return VG_OK;
+	}
+	if ((ret = store_snapshot_ids(p->store, r->name, &idx, &ni)) != VG_OK)
+		goto out;
+	if (nd > 0 && (ret = adopt(p, r, disk, nd, idx, ni, &added)) != VG_OK)
+		goto out;
+	if (added) {
+		protect_snapshot_path(p, r, NULL, dir, sizeof(dir));
+		vg_warn(p->log, "%s: %zu snapshot manifest(s) in %s were not in the index of %s/"
+		    PROTECT_STORE_FILE " (written by an older vigil, or indexing was cut short): "
+		    "indexed now", r->name, added, dir, p->backup_dir);
+		protect_ids_free(idx, ni);
+		idx = NULL;
+		ni = 0;
+		if ((ret = store_snapshot_ids(p->store, r->name, &idx, &ni)) != VG_OK)
+			goto out;
+	}
+	*ids = idx;
+	*n = ni;
+	idx = NULL;
+out:
+	protect_ids_free(disk, nd);
+	protect_ids_free(idx, ni);
+	return ret;
+}
+
 int
 protect_snapshot_load(struct protect *p, const struct protect_root *r, const char *id,
     struct manifest **out, char *id_out, char *err, size_t err_size)
@@ -112,7 +190,8 @@ protect_snapshot_load(struct protect *p, const struct protect_root *r, const cha
 	if ((ret = protect_snapshot_path(p, r, chosen, path, sizeof(path))) != VG_OK)
 		return ret;
 	if (access(path, F_OK) != 0) {
-		snprintf(err, err_size, "web root %s has no snapshot '%s'", r->name, chosen);
+		snprintf(err, err_size, "web root %s has no snapshot '%s'%s%s", r->name, chosen,
+		    id ? "" : ": the index names it but its manifest is gone: ", id ? "" : path);
 		return VG_ERR_NOTFOUND;
 	}
 	if ((ret = manifest_load(path, out, err, err_size)) != VG_OK)
@@ -296,6 +375,18 @@ protect_snapshot_create_gated(struct protect *p, struct protect_root *r, int thr
 	if ((ret = manifest_save(m, path)) != VG_OK) {
 		vg_error(p->log, "%s: cannot write snapshot: %s", path, strerror(errno));
 		goto out;
+	}
+	/* the manifest is durable first: an index row never names a missing file, and a
+	 * manifest whose row is lost to a crash is adopted at the next listing */
+	{
+		struct store_snapshot sn = { .webroot = r->name, .id = id,
+			.created_at = m->created_us, .files = (int64_t)stats->files,
+			.bytes = (int64_t)stats->bytes, .new_objects = (int64_t)stats->new_objects,
+			.new_bytes = (int64_t)stats->new_bytes };
+		if (p->store && store_snapshot_add(p->store, &sn) != VG_OK)
+			vg_warn(p->log, "%s: snapshot %s is saved but not indexed in %s/"
+			    PROTECT_STORE_FILE " (%s); it is adopted at the next listing", r->name,
+			    id, p->backup_dir, store_errmsg(p->store));
 	}
 	manifest_free(r->base);
 	r->base = m;

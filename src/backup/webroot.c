@@ -1,10 +1,14 @@
 /* Web roots under protection: the list built from the configuration, each root's
  * policy and baseline slot, and the backup directory layout shared by the backup and
- * respond stages. A publishing window is the file backup_dir/publish/<root>.json. */
+ * respond stages. A publishing window is a row of the backup directory's store
+ * (backup_dir/backup.db); an older vigil's backup_dir/publish/<root>.json still counts
+ * until the window is closed. */
 #include "backup/webroot.h"
 #include "backup/objstore.h"
 #include "core/buf.h"
 #include "core/err.h"
+#include "core/store.h"
+#include "core/store_backup.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -82,6 +86,18 @@ protect_open(const struct vg_config *cfg, const struct vg_logger *log, struct pr
 		    strerror(errno));
 		goto fail;
 	}
+	{
+		char path[PATH_MAX], err[PATH_MAX + 128];
+		if (snprintf(path, sizeof(path), "%s/" PROTECT_STORE_FILE, p->backup_dir) >=
+		    (int)sizeof(path)) {
+			ret = VG_ERR_LIMIT;
+			goto fail;
+		}
+		if ((ret = store_open("sqlite", path, log, &p->store, err, sizeof(err))) != VG_OK) {
+			vg_error(log, "%s", err);
+			goto fail;
+		}
+	}
 	for (size_t i = 0; i < cfg->webroots.n; i++) {
 		const struct vg_webroot_cfg *w = vg_config_webroot(cfg, i);
 		struct protect_root *r = &p->roots[p->n_roots];
@@ -123,6 +139,7 @@ protect_free(struct protect *p)
 		p->tamper_free(p->tamper);
 	free(p->buf);
 	free(p->backup_dir);
+	store_close(p->store);
 	free(p);
 }
 
@@ -178,7 +195,14 @@ protect_publish_state_path(const struct protect *p, const struct protect_root *r
 bool
 protect_publish_active(const struct protect *p, const struct protect_root *r)
 {
+	struct store_publish w;
 	char path[PATH_MAX];
+
+	if (p->store) {
+		int rc = store_publish_get(p->store, r->name, &w);
+		if (rc == VG_OK || rc != VG_ERR_NOTFOUND)
+			return true;
+	}
 	return protect_publish_state_path(p, r, path, sizeof(path)) == VG_OK &&
 	    access(path, F_OK) == 0;
 }

@@ -12,6 +12,7 @@
 #include <stddef.h>
 
 #define PROTECT_ID_SIZE 40
+#define PROTECT_STORE_FILE "backup.db"	/* in backup_dir */
 #define PROTECT_TEXT_MAX (1 << 20)	/* larger files are not diffed or analysed */
 #define PROTECT_RESTORE_ATTEMPTS 5	/* re-installs when something races a restore */
 
@@ -38,9 +39,13 @@ typedef int (*protect_quarantine_fn)(void *arg, const struct protect_root *root,
     const char *abs_path, const char *rel);
 
 struct tamper;
+struct vg_store;
 
 struct protect {
 	char *backup_dir;
+	/* backup_dir/backup.db: the snapshot index and publishing windows (record kinds
+	 * of core/store_backup.h); opened by protect_open, closed by protect_free */
+	struct vg_store *store;
 	struct protect_root *roots;
 	size_t n_roots;
 	const struct vg_logger *log;
@@ -55,8 +60,9 @@ struct protect {
 	void *quarantine_arg;
 };
 
-/* Builds the web-root list from cfg (which must outlive it) and creates the backup
- * directory layout. Baselines are not loaded. Caller frees with protect_free. */
+/* Builds the web-root list from cfg (which must outlive it), creates the backup
+ * directory layout and opens its store (backup_dir/backup.db). Baselines are not
+ * loaded. Caller frees with protect_free. */
 int protect_open(const struct vg_config *cfg, const struct vg_logger *log,
     struct protect **out);
 void protect_free(struct protect *p);
@@ -71,8 +77,12 @@ struct protect_root *protect_root_find(struct protect *p, const char *name);
 enum protect_policy protect_policy_for(const struct protect_root *r, const char *rel);
 const char *protect_policy_name(enum protect_policy pol);
 
-/* True while a publishing window is open for r. */
+/* True while a publishing window is open for r: its row in the backup store, or the
+ * state file an older vigil wrote (backup_dir/publish/NAME.json, honoured read-only
+ * until the window is closed). A store that cannot be read counts as open: restoring
+ * over a publisher's work is the worse mistake. */
 bool protect_publish_active(const struct protect *p, const struct protect_root *r);
+/* The older vigil's state file of r's window. */
 int protect_publish_state_path(const struct protect *p, const struct protect_root *r,
     char *out, size_t size);
 

@@ -91,7 +91,8 @@ const struct cmd_ops cmd_publish = {
 	    "`vigil watch` still scans each added or changed file and raises a WEBSHELL alert\n"
 	    "for a suspicious or malicious one, but leaves it in place for the commit to judge.\n"
 	    "\n"
-	    "  begin    open the window (state file BACKUP_DIR/publish/NAME.json)\n"
+	    "  begin    open the window (a row in BACKUP_DIR/backup.db; a window an older\n"
+	    "           vigil opened as BACKUP_DIR/publish/NAME.json counts until closed)\n"
 	    "  status   show whether it is open and list the changes so far\n"
 	    "  diff     the changes with unified diffs of text files and tamper flags, so\n"
 	    "           a reviewer sees exactly what goes live\n"
@@ -106,7 +107,7 @@ const struct cmd_ops cmd_publish = {
 	    "           close the window\n"
 	    "\n"
 	    "--webroot is needed when several web roots are configured. --note TEXT is kept\n"
-	    "in the state file. begin, commit and abort are written to the store's audit log.\n"
+	    "with the window. begin, commit and abort are written to the store's audit log.\n"
 	    "exit: 0 ok, 1 commit refused by the webshell scan, 2 usage error (no window open,\n"
 	    "already open, no baseline, no rules), 3 runtime error.\n",
 	.run = run,

@@ -17,17 +17,34 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#define BUSY_TIMEOUT_MS 5000
+
 struct sqlite_store {
 	sqlite3 *db;
 	const struct vg_logger *log;
 	char *path;
 };
 
+/* Runs sql, retrying for up to the busy timeout while another connection holds a
+ * lock the busy handler is not called for: switching a new file to WAL while a
+ * second connection (another process, or scan's worker threads opening a new
+ * vault) does the same returns SQLITE_BUSY at once. */
 static int
 exec_sql(struct sqlite_store *s, const char *sql)
 {
 	char *msg = NULL;
-	if (sqlite3_exec(s->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+	int rc;
+
+	for (int waited = 0;; waited += 5) {
+		rc = sqlite3_exec(s->db, sql, NULL, NULL, &msg);
+		if (((rc & 0xff) != SQLITE_BUSY && (rc & 0xff) != SQLITE_LOCKED) ||
+		    waited >= BUSY_TIMEOUT_MS)
+			break;
+		sqlite3_free(msg);
+		msg = NULL;
+		sqlite3_sleep(5);
+	}
+	if (rc != SQLITE_OK) {
 		vg_error(s->log, "store %s: %s", s->path, msg ? msg : sqlite3_errmsg(s->db));
 		sqlite3_free(msg);
 		return VG_ERR_STORE;
@@ -136,7 +153,7 @@ sqlite_open(const char *path, const struct vg_logger *log, void **impl, char *er
 		goto out;
 	}
 	sqlite3_extended_result_codes(s->db, 1);
-	sqlite3_busy_timeout(s->db, 5000);
+	sqlite3_busy_timeout(s->db, BUSY_TIMEOUT_MS);
 	/* The first read is where SQLite notices a file that is not a database. */
 	rc = read_user_version(s->db, &version);
 	if (rc != SQLITE_OK) {
@@ -157,7 +174,10 @@ sqlite_open(const char *path, const struct vg_logger *log, void **impl, char *er
 		ret = VG_ERR_SCHEMA;
 		goto out;
 	}
-	if (version == 0 && count_tables(s->db, &tables) == SQLITE_OK && tables > 0) {
+	/* version and tables are two reads: a concurrent opener may have migrated the
+	 * new file between them, which the version, read again, then shows */
+	if (version == 0 && count_tables(s->db, &tables) == SQLITE_OK && tables > 0 &&
+	    (read_user_version(s->db, &version) != SQLITE_OK || version == 0)) {
 		snprintf(err, err_size, "%s: not a vigil store (an SQLite database with other tables)",
 		    path);
 		ret = VG_ERR_FORMAT;

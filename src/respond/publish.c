@@ -1,8 +1,12 @@
-/* Publishing windows; see publish.h. The commit's snapshot is written before the window
- * closes, so a watcher never sees the window closed with the old baseline current. */
+/* Publishing windows; see publish.h. A window is a row of the backup directory's store
+ * (core/store_backup.h); an older vigil's state file counts until the window closes.
+ * The commit's snapshot is written and indexed before the window closes, so a watcher
+ * never sees the window closed with the old baseline current. */
 #include "respond/publish.h"
 #include "core/err.h"
 #include "core/event.h"
+#include "core/store.h"
+#include "core/store_backup.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -10,6 +14,7 @@
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 int
@@ -17,60 +22,72 @@ publish_begin(struct protect *p, struct protect_root *r, const char *note, char 
     size_t since_size, char *err, size_t err_size)
 {
 	char path[PATH_MAX];
-	json_t *j = NULL;
-	FILE *f;
-	int fd, ret;
+	int ret;
 
 	err[0] = '\0';
 	if (protect_load_baseline(p, r, err, err_size) != VG_OK)
 		return VG_ERR_NOTFOUND;
 	if (protect_publish_state_path(p, r, path, sizeof(path)) != VG_OK)
 		return VG_ERR_LIMIT;
-	if ((fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600)) < 0) {
-		snprintf(err, err_size, "%s: %s", path, strerror(errno));
-		return errno == EEXIST ? VG_ERR_BUSY : VG_ERR_IO;
+	if (access(path, F_OK) == 0) {
+		snprintf(err, err_size, "%s", path);	/* an older vigil's window */
+		return VG_ERR_BUSY;
 	}
 	vg_time_format(vg_now_us(), since, since_size);
-	j = json_pack("{s:s, s:s, s:s, s:s?}", "webroot", r->name, "since", since, "baseline",
-	    r->base_id, "note", note);
-	if (!j || !(f = fdopen(fd, "w"))) {
-		close(fd);
-		json_decref(j);
-		unlink(path);
-		return VG_ERR_NOMEM;
-	}
-	ret = json_dumpf(j, f, JSON_COMPACT) == 0 && fputc('\n', f) != EOF ? VG_OK : VG_ERR_IO;
-	if (fclose(f) != 0)
-		ret = VG_ERR_IO;
-	json_decref(j);
+	ret = store_publish_open(p->store, r->name, since, r->base_id, note);
+	if (ret == VG_ERR_BUSY)
+		snprintf(err, err_size, "%s/" PROTECT_STORE_FILE, p->backup_dir);
+	else if (ret != VG_OK)
+		snprintf(err, err_size, "%s/" PROTECT_STORE_FILE ": %s", p->backup_dir,
+		    store_errmsg(p->store));
 	return ret;
+}
+
+/* An older vigil's state file: {"since": "..."}; small, or not ours. */
+static void
+legacy_since(const char *path, char *out, size_t size)
+{
+	struct stat st;
+	json_t *j;
+
+	if (stat(path, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size > 65536 ||
+	    !(j = json_load_file(path, 0, NULL)))
+		return;
+	const char *s = json_string_value(json_object_get(j, "since"));
+	snprintf(out, size, "%s", s ? s : "");
+	json_decref(j);
 }
 
 void
 publish_since(const struct protect *p, const struct protect_root *r, char *out, size_t size)
 {
+	struct store_publish w;
 	char path[PATH_MAX];
-	json_t *st;
 
 	out[0] = '\0';
-	if (!protect_publish_active(p, r) ||
-	    protect_publish_state_path(p, r, path, sizeof(path)) != VG_OK)
+	if (store_publish_get(p->store, r->name, &w) == VG_OK) {
+		snprintf(out, size, "%s", w.since);
 		return;
-	if ((st = json_load_file(path, 0, NULL))) {
-		const char *s = json_string_value(json_object_get(st, "since"));
-		snprintf(out, size, "%s", s ? s : "");
-		json_decref(st);
 	}
+	if (protect_publish_state_path(p, r, path, sizeof(path)) == VG_OK)
+		legacy_since(path, out, size);
 }
 
-/* Closes the window (removes the state file). */
+/* Closes the window: its row, and an older vigil's state file if there is one. */
 static int
 close_window(const struct protect *p, const struct protect_root *r, char *err,
     size_t err_size)
 {
 	char path[PATH_MAX];
+	int rc = store_publish_close(p->store, r->name);
+
+	if (rc != VG_OK && rc != VG_ERR_NOTFOUND) {
+		snprintf(err, err_size, "%s/" PROTECT_STORE_FILE ": %s", p->backup_dir,
+		    store_errmsg(p->store));
+		return rc;
+	}
 	protect_publish_state_path(p, r, path, sizeof(path));
-	if (unlink(path) != 0) {
+	if (unlink(path) != 0 && errno != ENOENT) {
 		snprintf(err, err_size, "%s: %s", path, strerror(errno));
 		return VG_ERR_IO;
 	}

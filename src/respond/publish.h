@@ -1,4 +1,4 @@
-/* Publishing windows (`vigil publish`): the state file that tells the watchers a window
+/* Publishing windows (`vigil publish`): the record that tells the watchers a window
  * is open, and the two ways to close it: commit (the window's added and changed files
  * through the webshell gate, monitor/pubgate, into a new baseline snapshot) or abort
  * (reconcile back to the old baseline). Printing is the command's. */
@@ -12,10 +12,10 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-/* Opens r's window: the state file BACKUP_DIR/publish/NAME.json (0600, created
- * exclusively) with the start time, the baseline id and note (may be NULL). since
- * gets the start time. VG_ERR_BUSY if a window is already open, VG_ERR_NOTFOUND if r
- * has no baseline (err says so), VG_ERR_IO (errno set). */
+/* Opens r's window: a row of the backup directory's store with the start time, the
+ * baseline id and note (may be NULL). since gets the start time. VG_ERR_BUSY if a
+ * window is already open (err names where), VG_ERR_NOTFOUND if r has no baseline
+ * (err says so), VG_ERR_STORE / VG_ERR_IO. */
 int publish_begin(struct protect *p, struct protect_root *r, const char *note, char *since,
     size_t since_size, char *err, size_t err_size);
 

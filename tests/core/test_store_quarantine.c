@@ -208,6 +208,7 @@ test_import_is_recorded_once(void **state)
 struct opener {
 	const char *path;
 	int rc;
+	char err[256];
 };
 
 static void *
@@ -215,8 +216,7 @@ open_new(void *arg)
 {
 	struct opener *o = arg;
 	struct vg_store *st = NULL;
-	char err[256];
-	o->rc = store_open("sqlite", o->path, NULL, &st, err, sizeof(err));
+	o->rc = store_open("sqlite", o->path, NULL, &st, o->err, sizeof(o->err));
 	store_close(st);
 	return NULL;
 }
@@ -241,7 +241,8 @@ test_concurrent_first_opens_migrate_once(void **state)
 		}
 		for (int i = 0; i < 4; i++) {
 			pthread_join(t[i], NULL);
-			assert_int_equal(o[i].rc, VG_OK);
+			if (o[i].rc != VG_OK)
+				fail_msg("open %d: %d %s", i, o[i].rc, o[i].err);
 		}
 		char err[256];
 		assert_int_equal(store_open("sqlite", path, NULL, &st, err, sizeof(err)), VG_OK);
