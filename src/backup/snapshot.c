@@ -3,7 +3,8 @@
  * (core/store_backup.h), which is what lists them: a manifest deleted from under the
  * index is an error, never a silent step back to an older baseline. A manifest on disk
  * the index lacks (an older vigil's, or a crash between writing and indexing) is
- * adopted into it with a log line. Creating one scans the root, stores new objects on
+ * adopted into it with a log line once it is a minute old; a younger one is listed
+ * meanwhile (its creator is indexing it). Creating one scans the root, stores new objects on
  * worker threads and syncs them in two batched steps before the manifest names them. */
 #include "backup/snapshot.h"
 #include "backup/objstore.h"
@@ -91,17 +92,26 @@ nomem:
 	return VG_ERR_NOMEM;
 }
 
-/* Indexes the manifests on disk that the index lacks; *added counts them. */
+/* A manifest the index lacks is adopted only once it is this old: a younger one is
+ * most likely a snapshot whose creator has written it and is indexing it now (a
+ * watcher reloads its baseline as soon as the manifest appears). It is listed
+ * meanwhile, as it always was. */
+#define ADOPT_AFTER_S 60
+
+/* Indexes the manifests on disk (sorted) that the index (sorted) lacks and that are
+ * old enough; *added counts them. Younger ones move from disk[] to fresh[] (nd
+ * slots), their count in *nf. */
 static int
 adopt(struct protect *p, const struct protect_root *r, char **disk, size_t nd, char **idx,
-    size_t ni, size_t *added)
+    size_t ni, size_t *added, char **fresh, size_t *nf)
 {
 	char path[PATH_MAX];
 	struct stat st;
+	time_t now = time(NULL);
 	size_t j = 0;
 	int ret = VG_OK;
 
-	*added = 0;
+	*added = *nf = 0;
 	for (size_t i = 0; i < nd && ret == VG_OK; i++) {
 		while (j < ni && strcmp(idx[j], disk[i]) < 0)
 			j++;
@@ -109,13 +119,18 @@ adopt(struct protect *p, const struct protect_root *r, char **disk, size_t nd, c
 			continue;
 		struct store_snapshot sn = { .webroot = r->name, .id = disk[i], .files = -1,
 			.bytes = -1, .new_objects = -1, .new_bytes = -1, .adopted = true };
-		if (protect_snapshot_path(p, r, disk[i], path, sizeof(path)) == VG_OK &&
-		    stat(path, &st) == 0)
-			sn.created_at = (int64_t)st.st_mtim.tv_sec * 1000000 +
-			    st.st_mtim.tv_nsec / 1000;
+		if (protect_snapshot_path(p, r, disk[i], path, sizeof(path)) != VG_OK ||
+		    stat(path, &st) != 0)
+			continue;	/* gone meanwhile */
+		if (st.st_mtime > now - ADOPT_AFTER_S) {
+			fresh[(*nf)++] = disk[i];
+			disk[i] = NULL;
+			continue;
+		}
+		sn.created_at = (int64_t)st.st_mtim.tv_sec * 1000000 + st.st_mtim.tv_nsec / 1000;
 		ret = store_snapshot_add(p->store, &sn);
 		if (ret == VG_ERR_BUSY)
-			ret = VG_OK;	/* another process adopted it meanwhile */
+			ret = VG_OK;	/* indexed by another process meanwhile */
 		else if (ret == VG_OK)
 			(*added)++;
 	}
@@ -125,8 +140,8 @@ adopt(struct protect *p, const struct protect_root *r, char **disk, size_t nd, c
 int
 protect_snapshot_list(struct protect *p, const struct protect_root *r, char ***ids, size_t *n)
 {
-	char **disk = NULL, **idx = NULL, dir[PATH_MAX];
-	size_t nd = 0, ni = 0, added = 0;
+	char **disk = NULL, **idx = NULL, **fresh = NULL, dir[PATH_MAX];
+	size_t nd = 0, ni = 0, nf = 0, added = 0;
 	int ret;
 
 	*ids = NULL;
@@ -140,7 +155,11 @@ protect_snapshot_list(struct protect *p, const struct protect_root *r, char ***i
 	}
 	if ((ret = store_snapshot_ids(p->store, r->name, &idx, &ni)) != VG_OK)
 		goto out;
-	if (nd > 0 && (ret = adopt(p, r, disk, nd, idx, ni, &added)) != VG_OK)
+	if (nd > 0 && !(fresh = calloc(nd, sizeof(*fresh)))) {
+		ret = VG_ERR_NOMEM;
+		goto out;
+	}
+	if (nd > 0 && (ret = adopt(p, r, disk, nd, idx, ni, &added, fresh, &nf)) != VG_OK)
 		goto out;
 	if (added) {
 		protect_snapshot_path(p, r, NULL, dir, sizeof(dir));
@@ -153,12 +172,26 @@ protect_snapshot_list(struct protect *p, const struct protect_root *r, char ***i
 		if ((ret = store_snapshot_ids(p->store, r->name, &idx, &ni)) != VG_OK)
 			goto out;
 	}
+	if (nf) {
+		char **all = realloc(idx, (ni + nf) * sizeof(*all));
+		if (!all) {
+			ret = VG_ERR_NOMEM;
+			goto out;
+		}
+		idx = all;
+		memcpy(idx + ni, fresh, nf * sizeof(*fresh));
+		ni += nf;
+		nf = 0;
+		qsort(idx, ni, sizeof(*idx), cmp_str);
+	}
 	*ids = idx;
 	*n = ni;
 	idx = NULL;
+	ni = 0;
 out:
 	protect_ids_free(disk, nd);
 	protect_ids_free(idx, ni);
+	protect_ids_free(fresh, nf);
 	return ret;
 }
 
@@ -275,17 +308,54 @@ put_worker(void *arg)
 	return NULL;
 }
 
+/* Indexes the saved manifest id, with then inside the same transaction. Without a
+ * then step a failed index is only a warning: the manifest is adopted at the next
+ * listing. With one (a publish commit), both land or neither does. */
+static int
+index_new(struct protect *p, const struct protect_root *r, const struct manifest *m,
+    const char *id, const struct protect_snapshot_stats *stats, protect_snapshot_then then,
+    void *arg)
+{
+	struct store_snapshot sn = { .webroot = r->name, .id = id, .created_at = m->created_us,
+		.files = (int64_t)stats->files, .bytes = (int64_t)stats->bytes,
+		.new_objects = (int64_t)stats->new_objects, .new_bytes = (int64_t)stats->new_bytes };
+	int ret;
+
+	if (!p->store)
+		return VG_OK;
+	if ((ret = store_begin(p->store)) == VG_OK) {
+		if ((ret = store_snapshot_add(p->store, &sn)) == VG_OK && then)
+			ret = then(arg);
+		if (ret == VG_OK)
+			ret = store_commit(p->store);
+		else
+			store_rollback(p->store);
+	}
+	if (ret == VG_OK)
+		return VG_OK;
+	if (then) {
+		vg_error(p->log, "%s: snapshot %s could not be indexed in %s/" PROTECT_STORE_FILE
+		    ": %s; not saved", r->name, id, p->backup_dir, vg_strerror(ret));
+		return ret;
+	}
+	vg_warn(p->log, "%s: snapshot %s is saved but not indexed in %s/" PROTECT_STORE_FILE
+	    " (%s); it is adopted at the next listing", r->name, id, p->backup_dir,
+	    vg_strerror(ret));
+	return VG_OK;
+}
+
 int
 protect_snapshot_create(struct protect *p, struct protect_root *r, int threads, bool progress,
     char *id_out, struct protect_snapshot_stats *stats)
 {
-	return protect_snapshot_create_gated(p, r, threads, progress, NULL, NULL, id_out, stats);
+	return protect_snapshot_create_gated(p, r, threads, progress, NULL, NULL, NULL, id_out,
+	    stats);
 }
 
 int
 protect_snapshot_create_gated(struct protect *p, struct protect_root *r, int threads,
-    bool progress, protect_snapshot_gate gate, void *gate_arg, char *id_out,
-    struct protect_snapshot_stats *stats)
+    bool progress, protect_snapshot_gate gate, protect_snapshot_then then, void *gate_arg,
+    char *id_out, struct protect_snapshot_stats *stats)
 {
 	struct mf_scan_opts so = { .exclude = &r->cfg->exclude, .threads = threads, .hash = true,
 		.progress = progress, .log = p->log };
@@ -378,15 +448,9 @@ protect_snapshot_create_gated(struct protect *p, struct protect_root *r, int thr
 	}
 	/* the manifest is durable first: an index row never names a missing file, and a
 	 * manifest whose row is lost to a crash is adopted at the next listing */
-	{
-		struct store_snapshot sn = { .webroot = r->name, .id = id,
-			.created_at = m->created_us, .files = (int64_t)stats->files,
-			.bytes = (int64_t)stats->bytes, .new_objects = (int64_t)stats->new_objects,
-			.new_bytes = (int64_t)stats->new_bytes };
-		if (p->store && store_snapshot_add(p->store, &sn) != VG_OK)
-			vg_warn(p->log, "%s: snapshot %s is saved but not indexed in %s/"
-			    PROTECT_STORE_FILE " (%s); it is adopted at the next listing", r->name,
-			    id, p->backup_dir, store_errmsg(p->store));
+	if ((ret = index_new(p, r, m, id, stats, then, gate_arg)) != VG_OK) {
+		unlink(path);
+		goto out;
 	}
 	manifest_free(r->base);
 	r->base = m;

@@ -36,9 +36,14 @@ int protect_snapshot_create(struct protect *p, struct protect_root *r, int threa
  * (immutable, content-addressed), so what the gate checks is exactly what becomes the
  * baseline. VG_OK saves it; a negative VG_ERR_* discards it and is returned. */
 typedef int (*protect_snapshot_gate)(void *arg, const struct manifest *next);
-/* protect_snapshot_create with a gate (NULL: none). */
+/* Runs inside the backup store's transaction that indexes the new snapshot (publish
+ * commit closes its window there, so both land together). A negative VG_ERR_* rolls
+ * the index back, removes the manifest and is returned. */
+typedef int (*protect_snapshot_then)(void *arg);
+/* protect_snapshot_create with a gate and a then step (NULL: none; both get
+ * gate_arg). */
 int protect_snapshot_create_gated(struct protect *p, struct protect_root *r, int threads,
-    bool progress, protect_snapshot_gate gate, void *gate_arg, char *id_out,
-    struct protect_snapshot_stats *stats);
+    bool progress, protect_snapshot_gate gate, protect_snapshot_then then, void *gate_arg,
+    char *id_out, struct protect_snapshot_stats *stats);
 
 #endif

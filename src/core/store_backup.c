@@ -1,6 +1,7 @@
 /* Record kinds "snapshots" and "publish windows" (see store_backup.h) over the
  * statement interface. Inserts do nothing on a taken key instead of failing, so
- * "already there" is VG_ERR_BUSY on every back end, not a constraint error. */
+ * "already there" is VG_ERR_BUSY on every back end, not a constraint error; the one
+ * exception is a snapshot's creator, whose row replaces one adopted meanwhile. */
 #include "core/store_backup.h"
 #include "core/store_db.h"
 #include "core/err.h"
@@ -12,7 +13,10 @@ static const struct store_sql q_snap_add = {
 	.name = "snapshot insert",
 	.sql = "INSERT INTO snapshots(webroot, id, created_at, files, bytes, new_objects,"
 	       " new_bytes, adopted) VALUES($1, $2, $3, $4, $5, $6, $7, $8)"
-	       " ON CONFLICT(webroot, id) DO NOTHING",
+	       " ON CONFLICT(webroot, id) DO UPDATE SET created_at = excluded.created_at,"
+	       " files = excluded.files, bytes = excluded.bytes,"
+	       " new_objects = excluded.new_objects, new_bytes = excluded.new_bytes,"
+	       " adopted = 0 WHERE excluded.adopted = 0",
 };
 
 static const struct store_sql q_snap_ids = {

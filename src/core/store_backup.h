@@ -20,7 +20,9 @@ struct store_snapshot {
 	bool adopted;			/* found on disk, not written through the index */
 };
 
-/* Indexes a snapshot. VG_ERR_BUSY if webroot already has id. */
+/* Indexes a snapshot. An adopted one: VG_ERR_BUSY if webroot already has id. One
+ * written through the index (adopted false) replaces a row adopted meanwhile (a
+ * watcher listing between the manifest's write and its indexing). */
 int store_snapshot_add(struct vg_store *st, const struct store_snapshot *s);
 
 /* The snapshot ids of webroot, oldest first (ids sort by age): *ids is a malloc'd

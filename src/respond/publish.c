@@ -1,7 +1,8 @@
 /* Publishing windows; see publish.h. A window is a row of the backup directory's store
  * (core/store_backup.h); an older vigil's state file counts until the window closes.
- * The commit's snapshot is written and indexed before the window closes, so a watcher
- * never sees the window closed with the old baseline current. */
+ * A commit's manifest is written first, then its index row and the window's row
+ * change in one transaction, so a watcher never sees the window closed with the old
+ * baseline current. */
 #include "respond/publish.h"
 #include "core/err.h"
 #include "core/event.h"
@@ -97,7 +98,19 @@ close_window(const struct protect *p, const struct protect_root *r, char *err,
 struct gate {
 	struct pubgate_opts go;
 	struct pubgate_result *res;
+	const struct protect *p;
+	const struct protect_root *r;
 };
+
+/* In the transaction that indexes the commit's snapshot: the window's row goes with
+ * it (a window an older vigil opened as a file has none; its file goes after). */
+static int
+close_row(void *arg)
+{
+	struct gate *g = arg;
+	int rc = store_publish_close(g->p->store, g->r->name);
+	return rc == VG_ERR_NOTFOUND ? VG_OK : rc;
+}
 
 static int
 gate_check(void *arg, const struct manifest *next)
@@ -114,7 +127,7 @@ publish_commit(struct protect *p, struct protect_root *r, const struct vg_logger
     const struct publish_commit_opts *o, struct pubgate_result *res, char *id_out,
     struct protect_snapshot_stats *st, char *err, size_t err_size)
 {
-	struct gate g = { .res = res };
+	struct gate g = { .res = res, .p = p, .r = r };
 	char rules[4096];
 	int ret;
 
@@ -138,7 +151,8 @@ publish_commit(struct protect *p, struct protect_root *r, const struct vg_logger
 	g.go.force = o->force;
 	g.go.fn = o->fn;
 	g.go.arg = o->arg;
-	ret = protect_snapshot_create_gated(p, r, 2, false, gate_check, &g, id_out, st);
+	ret = protect_snapshot_create_gated(p, r, 2, false, gate_check, close_row, &g, id_out,
+	    st);
 	webshell_scanner_free(g.go.ws);
 	if (ret != VG_OK)
 		return ret;

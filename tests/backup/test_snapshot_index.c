@@ -1,6 +1,7 @@
 /* Unit tests for the backup directory's store (backup_dir/backup.db): snapshots are
  * indexed when created and listed from the index; a manifest on disk the index lacks
- * (an older vigil's backup directory) is adopted once; a manifest deleted from under
+ * (an older vigil's backup directory) is adopted once, when it is not a young one a
+ * creator is still indexing; a manifest deleted from under
  * the index is an error, never a silent step back to an older baseline; a publishing
  * window is a row, and an older vigil's state file counts until the window closes. */
 #include <stdarg.h>
@@ -13,6 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/time.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "backup/snapshot.h"
@@ -111,8 +114,23 @@ test_created_snapshots_are_indexed_and_listed(void **state)
 	assert_string_equal(ids[0], a);
 	assert_string_equal(ids[1], b);
 	protect_ids_free(ids, n);
-	struct store_snapshot again = { .webroot = "site", .id = a, .files = 1 };
+	struct store_snapshot again = { .webroot = "site", .id = a, .files = 1, .adopted = true };
 	assert_int_equal(store_snapshot_add(f->p->store, &again), VG_ERR_BUSY);
+	/* a creator's row replaces one a watcher adopted meanwhile */
+	struct store_snapshot c = { .webroot = "site", .id = "29991231T000000.000000Z",
+		.files = -1, .bytes = -1, .new_objects = -1, .new_bytes = -1, .adopted = true };
+	json_t *row = NULL;
+	assert_int_equal(store_snapshot_add(f->p->store, &c), VG_OK);
+	c.adopted = false;
+	c.files = 7;
+	assert_int_equal(store_snapshot_add(f->p->store, &c), VG_OK);
+	assert_int_equal(store_query_one(f->p->store, "SELECT adopted, files FROM snapshots "
+	    "WHERE id = '29991231T000000.000000Z'", NULL, 0, &row), VG_OK);
+	assert_int_equal(json_integer_value(json_object_get(row, "adopted")), 0);
+	assert_int_equal(json_integer_value(json_object_get(row, "files")), 7);
+	json_decref(row);
+	assert_int_equal(store_exec(f->p->store, "DELETE FROM snapshots WHERE id = "
+	    "'29991231T000000.000000Z'", NULL, 0, NULL, NULL), VG_OK);
 	reopen(f);
 	assert_int_equal(protect_load_baseline(f->p, f->r, (char[256]){ 0 }, 256), VG_OK);
 	assert_string_equal(f->r->base_id, b);
@@ -138,6 +156,18 @@ test_manifests_without_index_are_adopted_once(void **state)
 	reopen(f);
 	assert_int_equal(store_snapshot_ids(f->p->store, "site", &ids, &n), VG_OK);
 	assert_int_equal(n, 0);
+	/* a young manifest is listed but left to its creator to index */
+	assert_int_equal(protect_snapshot_list(f->p, f->r, &ids, &n), VG_OK);
+	assert_int_equal(n, 1);
+	assert_string_equal(ids[0], a);
+	protect_ids_free(ids, n);
+	assert_int_equal(store_snapshot_ids(f->p->store, "site", &ids, &n), VG_OK);
+	assert_int_equal(n, 0);
+	/* an old one (an older vigil's) is adopted */
+	char path[PATH_MAX];
+	struct timeval tv[2] = { { .tv_sec = time(NULL) - 3600 }, { .tv_sec = time(NULL) - 3600 } };
+	assert_int_equal(protect_snapshot_path(f->p, f->r, a, path, sizeof(path)), VG_OK);
+	assert_int_equal(utimes(path, tv), 0);
 	assert_int_equal(protect_snapshot_list(f->p, f->r, &ids, &n), VG_OK);
 	assert_int_equal(n, 1);
 	assert_string_equal(ids[0], a);

@@ -24,6 +24,7 @@ expect_eq "the backup directory has its store" "$?" 0
 run "$VIGIL" "${C[@]}" backup create
 # the older layout: no index, a window opened by the old `publish begin`
 rm -f "$B/backup.db" "$B/backup.db-wal" "$B/backup.db-shm"
+touch -d '-2 hours' "$B"/snapshots/site/*.json	# written long before the upgrade
 mkdir -p "$B/publish"
 printf '{"webroot":"site","since":"2026-11-01 10:00:00","baseline":"%s","note":"old"}\n' \
 	"$(basename "$(ls "$B"/snapshots/site/*.json | tail -1)" .json)" >"$B/publish/site.json"
