@@ -7,7 +7,6 @@
 #include <setjmp.h>
 #include <cmocka.h>
 #include <pthread.h>
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,24 +16,22 @@
 #include "core/store.h"
 #include "core/store_imports.h"
 #include "core/store_quarantine.h"
+#include "../helpers/tstore.h"
 
 struct fixture {
-	char dir[64];
-	char path[128];
+	struct tstore ts;
 	struct vg_store *st;
+	char dir[64];
 };
 
 static int
 setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
-	char err[256];
-	snprintf(f->dir, sizeof(f->dir), "/tmp/vigil-storeq-XXXXXX");
-	if (!mkdtemp(f->dir))
+	if (!f || tstore_open(&f->ts, "storeq") != 0)
 		return -1;
-	snprintf(f->path, sizeof(f->path), "%s/v.db", f->dir);
-	if (store_open("sqlite", f->path, NULL, &f->st, err, sizeof(err)) != VG_OK)
-		return -1;
+	f->st = f->ts.st;
+	memcpy(f->dir, f->ts.dir, sizeof(f->dir));
 	*state = f;
 	return 0;
 }
@@ -43,14 +40,7 @@ static int
 teardown(void **state)
 {
 	struct fixture *f = *state;
-	char p[160];
-	const char *suffix[] = { "", "-wal", "-shm" };
-	store_close(f->st);
-	for (int i = 0; i < 3; i++) {
-		snprintf(p, sizeof(p), "%s%s", f->path, suffix[i]);
-		unlink(p);
-	}
-	rmdir(f->dir);
+	tstore_remove(&f->ts);
 	free(f);
 	return 0;
 }
