@@ -20,22 +20,7 @@
 #include "respond/reconcile.h"
 #include "backup/objstore.h"
 #include "backup/verify.h"
-
-static int
-rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	(void)sb;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
-/* rm -rf without a shell: depth-first, symlinks not followed. */
-static int
-rm_rf(const char *dir)
-{
-	return nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
-}
+#include "../helpers/tfiles.h"
 
 struct fx {
 	char dir[64];
@@ -47,12 +32,7 @@ struct fx {
 static void
 write_file(const char *dir, const char *rel, const char *text)
 {
-	char path[PATH_MAX];
-	snprintf(path, sizeof(path), "%s/%s", dir, rel);
-	FILE *fp = fopen(path, "w");
-	assert_non_null(fp);
-	fputs(text, fp);
-	fclose(fp);
+	assert_int_equal(tfiles_put(dir, rel, text), 0);
 }
 
 static int

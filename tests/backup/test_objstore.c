@@ -16,22 +16,7 @@
 
 #include "core/err.h"
 #include "backup/objstore.h"
-
-static int
-rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	(void)sb;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
-/* rm -rf without a shell: depth-first, symlinks not followed. */
-static int
-rm_rf(const char *dir)
-{
-	return nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
-}
+#include "../helpers/tfiles.h"
 
 struct fx {
 	char dir[64];

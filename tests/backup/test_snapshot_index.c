@@ -24,6 +24,7 @@
 #include "core/store.h"
 #include "core/store_backup.h"
 #include "respond/publish.h"
+#include "../helpers/tfiles.h"
 
 struct fx {
 	char dir[64];
@@ -32,24 +33,10 @@ struct fx {
 	struct protect_root *r;
 };
 
-static int
-rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	(void)sb;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
 static void
 put(const char *dir, const char *rel, const char *text)
 {
-	char path[PATH_MAX];
-	snprintf(path, sizeof(path), "%s/%s", dir, rel);
-	FILE *fp = fopen(path, "w");
-	assert_non_null(fp);
-	fputs(text, fp);
-	fclose(fp);
+	assert_int_equal(tfiles_put(dir, rel, text), 0);
 }
 
 static void
@@ -88,7 +75,7 @@ teardown(void **state)
 	struct fx *f = *state;
 	protect_free(f->p);
 	vg_config_free(f->cfg);
-	assert_int_equal(nftw(f->dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS), 0);
+	assert_int_equal(rm_rf(f->dir), 0);
 	free(f);
 	return 0;
 }
