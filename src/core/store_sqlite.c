@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <libgen.h>
 #include <sqlite3.h>
 #include <stdio.h>
@@ -25,19 +26,20 @@ struct sqlite_store {
 	char *path;
 };
 
-/* Runs sql, retrying for up to the busy timeout while another connection holds a
- * lock the busy handler is not called for: switching a new file to WAL while a
- * second connection (another process, or scan's worker threads opening a new
- * vault) does the same returns SQLITE_BUSY at once. */
+/* Runs sql; retry: for up to the busy timeout while another connection holds a lock
+ * the busy handler is not called for (switching a new file to WAL while a second
+ * connection, another process or scan's worker threads opening a new vault, does
+ * the same returns SQLITE_BUSY at once). Only the open's pragmas retry: a BEGIN or
+ * COMMIT has had the busy handler's wait already. */
 static int
-exec_sql(struct sqlite_store *s, const char *sql)
+exec_sql_x(struct sqlite_store *s, const char *sql, bool retry)
 {
 	char *msg = NULL;
 	int rc;
 
 	for (int waited = 0;; waited += 5) {
 		rc = sqlite3_exec(s->db, sql, NULL, NULL, &msg);
-		if (((rc & 0xff) != SQLITE_BUSY && (rc & 0xff) != SQLITE_LOCKED) ||
+		if (!retry || ((rc & 0xff) != SQLITE_BUSY && (rc & 0xff) != SQLITE_LOCKED) ||
 		    waited >= BUSY_TIMEOUT_MS)
 			break;
 		sqlite3_free(msg);
@@ -50,6 +52,18 @@ exec_sql(struct sqlite_store *s, const char *sql)
 		return VG_ERR_STORE;
 	}
 	return VG_OK;
+}
+
+static int
+exec_sql(struct sqlite_store *s, const char *sql)
+{
+	return exec_sql_x(s, sql, false);
+}
+
+static int
+exec_open(struct sqlite_store *s, const char *sql)
+{
+	return exec_sql_x(s, sql, true);
 }
 
 static int
@@ -185,7 +199,7 @@ sqlite_open(const char *path, const struct vg_logger *log, void **impl, char *er
 	}
 	/* Larger pages mean fewer B-tree splits on the alert insert path; page size
 	 * can only be chosen while the file is still empty. */
-	if (version == 0 && tables == 0 && exec_sql(s, "PRAGMA page_size = 16384") != VG_OK) {
+	if (version == 0 && tables == 0 && exec_open(s, "PRAGMA page_size = 16384") != VG_OK) {
 		snprintf(err, err_size, "%s: cannot configure store: %s", path,
 		    sqlite3_errmsg(s->db));
 		ret = VG_ERR_IO;
@@ -194,12 +208,12 @@ sqlite_open(const char *path, const struct vg_logger *log, void **impl, char *er
 	/* temp_store: statement journals stay in memory. A multi-row INSERT inside a
 	 * transaction keeps one, and on disk it was most of a 100,000-row import's
 	 * writes (28,000 pwrites to a /var/tmp file for 3,000 to the store). */
-	if (exec_sql(s, "PRAGMA journal_mode = WAL") != VG_OK ||
-	    exec_sql(s, "PRAGMA synchronous = NORMAL") != VG_OK ||
-	    exec_sql(s, "PRAGMA foreign_keys = ON") != VG_OK ||
-	    exec_sql(s, "PRAGMA cache_size = -65536") != VG_OK ||
-	    exec_sql(s, "PRAGMA wal_autocheckpoint = 4096") != VG_OK ||
-	    exec_sql(s, "PRAGMA temp_store = MEMORY") != VG_OK) {
+	if (exec_open(s, "PRAGMA journal_mode = WAL") != VG_OK ||
+	    exec_open(s, "PRAGMA synchronous = NORMAL") != VG_OK ||
+	    exec_open(s, "PRAGMA foreign_keys = ON") != VG_OK ||
+	    exec_open(s, "PRAGMA cache_size = -65536") != VG_OK ||
+	    exec_open(s, "PRAGMA wal_autocheckpoint = 4096") != VG_OK ||
+	    exec_open(s, "PRAGMA temp_store = MEMORY") != VG_OK) {
 		snprintf(err, err_size, "%s: cannot configure store: %s", path,
 		    sqlite3_errmsg(s->db));
 		ret = (sqlite3_errcode(s->db) & 0xff) == SQLITE_READONLY ? VG_ERR_IO : VG_ERR_STORE;
