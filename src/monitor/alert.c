@@ -52,12 +52,14 @@ change_severity(const struct fim_change *ch)
 int
 alert_emit(struct alerts *al, const struct alert_in *in)
 {
-	struct vg_alert built = { 0 };
+	struct vg_alert built;	/* zeroed below for the kinds built here, not per rule hit */
 	char evidence[1024], title[512], kinds[128], rule[64];
 	struct alert_msg m = { .in = in, .a = &built, .live = al->live, .with_diff = al->with_diff,
 		.evidence_per_alert = al->evidence_per_alert };
 	int ret = VG_OK;
 
+	if (in->kind != ALERT_RULE)
+		memset(&built, 0, sizeof(built));
 	switch (in->kind) {
 	case ALERT_RULE:
 		m.a = in->rule;
