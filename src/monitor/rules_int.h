@@ -26,6 +26,7 @@
 #define RULE_DIR_DEPTH 8
 #define RULE_ERRORS_MAX (256 << 10)
 #define RULE_PCRE_MATCH_LIMIT 200000	/* bounds backtracking on hostile input */
+#define RULE_WIDEN_MIN 16	/* repeats bounded this high are widened for Vectorscan */
 #define HS_BASE_FLAGS (HS_FLAG_CASELESS | HS_FLAG_SINGLEMATCH)
 
 struct pattern {
@@ -33,6 +34,7 @@ struct pattern {
 	char *hs_expr;		/* what Vectorscan compiles (literals escaped) */
 	char *hs_norm_expr;	/* same for normalised fields if it differs, else NULL */
 	bool confirm;		/* Vectorscan only prefilters; PCRE2 decides */
+	bool widened;		/* hs_expr has wider repeats than text (see cheapen()) */
 	pcre2_code *re;
 };
 

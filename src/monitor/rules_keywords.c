@@ -161,14 +161,18 @@ escape_literal(const char *s)
 	return o;
 }
 
-/* Sets *out to the expression for normalised fields, or NULL if it would be the same. normalize_field
- * turns every whitespace run into one space, so on its output \s* is \s? and \s+
- * is \s: the same matches, but Vectorscan can check a bounded lookbehind instead
- * of running an engine over everything before a literal (-13 % instructions on the
- * url database, measured with bench/rules_cost). Only \s outside a class is
- * touched; escapes are skipped as pairs so "\\s*" (a backslash, then s*) stays. */
+/* Cheaper Vectorscan expressions for a regex, in one pass that skips escapes as
+ * pairs ("\\s*" is a backslash, then s*) and leaves character classes alone:
+ *  - squeeze (for normalised fields): normalize_field turns every whitespace run
+ *    into one space, so there \s* is \s? and \s+ is \s: the same matches, but a
+ *    bounded lookbehind instead of an engine run over all that precedes a literal
+ *    (-17 % Vectorscan instructions on generated URLs, bench/rules_cost);
+ *  - widen: a repeat bounded at RULE_WIDEN_MIN or more ([^&]{0,80}) is a counter
+ *    per position for Vectorscan, an unbounded one a single state, so it becomes
+ *    {m,}: a superset, which PCRE2 (the pattern as written) then confirms.
+ * Sets *out (caller frees) or NULL when nothing changed; *widened if a repeat was. */
 static int
-squeeze_space(const char *e, char **out)
+cheapen(const char *e, bool squeeze, char **out, bool *widened)
 {
 	size_t n = strlen(e);
 	char *o = malloc(n + 1), *w = o;
@@ -179,8 +183,8 @@ squeeze_space(const char *e, char **out)
 		return VG_ERR_NOMEM;
 	for (size_t i = 0; i < n; i++) {
 		if (e[i] == '\\' && i + 1 < n) {
-			if (!in_class && e[i + 1] == 's' && i + 2 < n && (e[i + 2] == '*' ||
-			    e[i + 2] == '+')) {
+			if (squeeze && !in_class && e[i + 1] == 's' && i + 2 < n &&
+			    (e[i + 2] == '*' || e[i + 2] == '+')) {
 				*w++ = '\\';
 				*w++ = 's';
 				if (e[i + 2] == '*')
@@ -194,6 +198,24 @@ squeeze_space(const char *e, char **out)
 			*w++ = e[i++];
 			*w++ = e[i];
 			continue;
+		}
+		if (!in_class && e[i] == '{') {
+			/* strictly {digits,digits}: anything else is not a quantifier */
+			size_t a = i + 1, b, c;
+			unsigned long hi = 0;
+			for (b = a; b < n && e[b] >= '0' && e[b] <= '9'; b++)
+				;
+			for (c = b + 1; b > a && b < n && e[b] == ',' && c < n && e[c] >= '0' &&
+			    e[c] <= '9' && c - b < 8; c++)
+				hi = hi * 10 + (unsigned long)(e[c] - '0');
+			if (b > a && c > b + 1 && c < n && e[c] == '}' && hi >= RULE_WIDEN_MIN) {
+				memcpy(w, e + i, b + 1 - i);	/* "{lo," */
+				w += b + 1 - i;
+				*w++ = '}';
+				i = c;
+				changed = *widened = true;
+				continue;
+			}
 		}
 		if (!in_class && e[i] == '[') {
 			in_class = true;
@@ -242,12 +264,26 @@ pattern_compile(struct loader *ld, struct rule *r, yaml_node_t *at, struct patte
 		ld->fatal = VG_ERR_NOMEM;
 		return;
 	}
-	if (!literal && squeeze_space(p->hs_expr, &p->hs_norm_expr) != VG_OK) {
-		ld->fatal = VG_ERR_NOMEM;
-		return;
+	if (!literal) {
+		char *raw = NULL;
+		if (cheapen(p->text, false, &raw, &p->widened) != VG_OK ||
+		    cheapen(p->text, true, &p->hs_norm_expr, &p->widened) != VG_OK) {
+			free(raw);
+			ld->fatal = VG_ERR_NOMEM;
+			return;
+		}
+		if (raw) {
+			free(p->hs_expr);
+			p->hs_expr = raw;
+		}
+		if (p->hs_norm_expr && strcmp(p->hs_norm_expr, p->hs_expr) == 0) {
+			free(p->hs_norm_expr);
+			p->hs_norm_expr = NULL;
+		}
 	}
 	if (hs_expression_info(p->hs_expr, HS_BASE_FLAGS, &info, &cerr) == HS_SUCCESS) {
 		free(info);
+		p->confirm = p->widened;
 		return;
 	}
 	hs_free_compile_error(cerr);

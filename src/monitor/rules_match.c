@@ -150,13 +150,18 @@ on_match(unsigned int id, unsigned long long from, unsigned long long to, unsign
 	struct rule_scratch *s = ctx;
 	const struct pat_ref *ref = &s->rs->dbs[s->cur].refs[id];
 	const struct pattern *p = &s->rs->rules[ref->rule].pats[ref->pat];
-	size_t so, eo;
 
 	(void)from;
 	(void)to;
 	(void)flags;
-	if (p->confirm && !re_find(s, p->re, s->val[s->cur], s->vlen[s->cur], &so, &eo))
-		return 0;
+	if (p->confirm) {
+		int rc = pcre2_match(p->re, (PCRE2_SPTR)s->val[s->cur], s->vlen[s->cur], 0, 0, s->md,
+		    s->mctx);
+		/* A widened pattern's candidate is already a match of its superset: PCRE2
+		 * giving up (match limit on hostile input) must not hide it. */
+		if (rc == PCRE2_ERROR_NOMATCH || (rc < 0 && !p->widened))
+			return 0;
+	}
 	s->cur_hit = true;
 	if (s->stamp[ref->rule] != s->epoch) {
 		s->stamp[ref->rule] = s->epoch;

@@ -280,7 +280,8 @@ test_pcre_confirms_what_vectorscan_prefilters(void **state)
 
 /* Normalised fields get \s* as \s? and \s+ as \s (cheaper for Vectorscan); that is
  * only the same match set if normalize_field never leaves two whitespace bytes in a
- * row, and url_raw (not normalised) must keep the pattern as written. */
+ * row, and url_raw (not normalised) must keep the pattern as written. Repeats with
+ * a high bound are unbounded for Vectorscan and PCRE2 keeps the bound. */
 static void
 test_whitespace_quantifiers_keep_their_meaning(void **state)
 {
@@ -315,6 +316,15 @@ test_whitespace_quantifiers_keep_their_meaning(void **state)
 			    strchr(" \t\n\r\v\f", out[k]) && out[k]);
 	}
 	write_file(t, "r6.yaml",
+	    "- id: t.wide\n"
+	    "  title: widened repeat\n"
+	    "  severity: high\n"
+	    "  category: x\n"
+	    "  fields: [url]\n"
+	    "  patterns:\n"
+	    "    - regex: 'qa[^&]{0,20}qb'\n"
+	    "    - regex: 'zz\\{1,99\\}'\n"
+	    "    - regex: 'yy{ 1,99}'\n"
 	    "- id: t.norm\n"
 	    "  title: spaced\n"
 	    "  severity: high\n"
@@ -334,6 +344,19 @@ test_whitespace_quantifiers_keep_their_meaning(void **state)
 	assert_int_equal(ruleset_load(path, 0, NULL, &rs, &errors), VG_OK);
 	assert_null(errors);
 	assert_int_equal(rule_scratch_new(rs, &s), VG_OK);
+	/* Vectorscan sees qa[^&]{0,}qb; PCRE2 keeps the bound */
+	assert_int_equal(match_url(rs, s, "/p?q=qa01234567890123456789qb", &c), 0);
+	assert_int_equal(c.n, 1);
+	assert_string_equal(c.ids[0], "t.wide");
+	assert_int_equal(match_url(rs, s, "/p?q=qa01234567890123456789Xqb", &c), 0);
+	assert_int_equal(c.n, 0);
+	/* braces that are not a quantifier stay literal */
+	assert_int_equal(match_url(rs, s, "/p?q=zz{1,99}", &c), 0);
+	assert_int_equal(c.n, 1);
+	assert_int_equal(match_url(rs, s, "/p?q=yy{ 1,99}", &c), 0);
+	assert_int_equal(c.n, 1);
+	assert_int_equal(match_url(rs, s, "/p?q=yyy", &c), 0);
+	assert_int_equal(c.n, 0);
 	assert_int_equal(match_url(rs, s, "/p?q=AB%20%09%0a+cdef", &c), 0);
 	assert_int_equal(c.n, 1);
 	assert_string_equal(c.text[0], "ab cdef");
