@@ -37,6 +37,17 @@ struct scan {
 	struct vg_buf *title;
 };
 
+/* Case-insensitive equality of m bytes. By hand: page bytes are not NUL-terminated,
+ * and strncasecmp may read past the end of its first argument. */
+static bool
+caseeq(const char *h, const char *lit, size_t m)
+{
+	for (size_t k = 0; k < m; k++)
+		if (tolower((unsigned char)h[k]) != tolower((unsigned char)lit[k]))
+			return false;
+	return true;
+}
+
 /* Case-insensitive search for needle in h[0..n). */
 static const char *
 memcasemem(const char *h, size_t n, const char *needle)
@@ -44,7 +55,7 @@ memcasemem(const char *h, size_t n, const char *needle)
 	size_t m = strlen(needle);
 
 	for (size_t i = 0; m <= n && i + m <= n; i++)
-		if (strncasecmp(h + i, needle, m) == 0)
+		if (caseeq(h + i, needle, m))
 			return h + i;
 	return NULL;
 }
@@ -174,7 +185,7 @@ put_text(struct vg_buf *b, const char *t, size_t n, size_t max)
 		if (c == '&')
 			for (size_t k = 0; k < sizeof(ents) / sizeof(ents[0]); k++)
 				if (i + strlen(ents[k].e) <= n &&
-				    strncasecmp(t + i, ents[k].e, strlen(ents[k].e)) == 0) {
+				    caseeq(t + i, ents[k].e, strlen(ents[k].e))) {
 					c = ents[k].c;
 					i += strlen(ents[k].e) - 1;
 					break;
@@ -207,10 +218,10 @@ set_attr(struct attrs *a, const char *name, size_t nlen, const char *v, size_t v
 		{ "src", offsetof(struct attrs, src), PAGE_ATTR_MAX },
 	};
 
-	if (nlen == 6 && strncasecmp(name, "hidden", 6) == 0)
+	if (nlen == 6 && caseeq(name, "hidden", 6))
 		a->hidden_attr = true;
 	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
-		if (strlen(map[i].n) == nlen && strncasecmp(name, map[i].n, nlen) == 0) {
+		if (strlen(map[i].n) == nlen && caseeq(name, map[i].n, nlen)) {
 			char *dst = (char *)a + map[i].off;
 			size_t n = vlen < map[i].size - 1 ? vlen : map[i].size - 1;
 			memcpy(dst, v, n);
@@ -256,8 +267,9 @@ parse_attrs(struct scan *s, struct attrs *a)
 				vlen = (size_t)(s->p - v);
 			}
 		}
-		if (nlen == 0) {
-			s->p++;
+		if (nlen == 0) {	/* a stray '=': its value may have run to the end */
+			if (s->p < s->end)
+				s->p++;
 			continue;
 		}
 		set_attr(a, name, nlen, v, vlen);
