@@ -4,6 +4,7 @@
  * A put copies into tmp/ while hashing, so the name is the hash of the bytes actually
  * stored even if the source file is being rewritten during the copy. */
 #include "backup/objstore.h"
+#include "core/sha256.h"
 #include "core/buf.h"
 #include "core/beneath.h"
 #include "core/err.h"
@@ -38,19 +39,6 @@ objstore_init(const char *dir)
 	return VG_OK;
 }
 
-#define SHA256_LEN 32
-
-static void
-to_hex(const unsigned char *h, char hex[OBJ_HEX_SIZE])
-{
-	static const char digits[] = "0123456789abcdef";
-	for (int i = 0; i < SHA256_LEN; i++) {
-		hex[2 * i] = digits[h[i] >> 4];
-		hex[2 * i + 1] = digits[h[i] & 15];
-	}
-	hex[64] = '\0';
-}
-
 /* A SHA-256 context; NULL on allocation failure. */
 static EVP_MD_CTX *
 sha_new(void)
@@ -69,7 +57,7 @@ sha_final(EVP_MD_CTX *c, char hex[OBJ_HEX_SIZE])
 	unsigned char h[EVP_MAX_MD_SIZE];
 	unsigned int n = 0;
 	EVP_DigestFinal_ex(c, h, &n);
-	to_hex(h, hex);
+	vg_hex(h, VG_SHA256_LEN, hex);
 }
 
 static int
@@ -431,7 +419,6 @@ int
 objstore_read(const char *dir, const char *hex, size_t max, char **out, size_t *len)
 {
 	char p[PATH_MAX], got[OBJ_HEX_SIZE];
-	unsigned char h[EVP_MAX_MD_SIZE];
 	struct stat st;
 	char *data = NULL;
 	size_t have = 0;
@@ -464,11 +451,8 @@ objstore_read(const char *dir, const char *hex, size_t max, char **out, size_t *
 		have += (size_t)n;
 	}
 	data[have] = '\0';
-	if (EVP_Digest(data, have, h, NULL, EVP_sha256(), NULL) != 1) {
-		ret = VG_ERR_NOMEM;
+	if ((ret = vg_sha256_hex(data, have, got)) != VG_OK)
 		goto out;
-	}
-	to_hex(h, got);
 	if (strcmp(got, hex) != 0) {
 		ret = VG_ERR_FORMAT;
 		goto out;

@@ -7,6 +7,7 @@
 #include "inventory/sitewatch_fetch.h"
 #include "inventory/sitewatch_page.h"
 
+#include "core/sha256.h"
 #include "core/buf.h"
 #include "core/err.h"
 #include "core/store.h"
@@ -399,16 +400,12 @@ check_basics(struct run *r, int64_t now)
 static char *
 sha256_hex(const char *s, size_t n)
 {
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int len = 0;
-	char *hex = malloc(65);
+	char *hex = malloc(VG_SHA256_HEX);
 
-	if (!hex || EVP_Digest(s, n, md, &len, EVP_sha256(), NULL) != 1) {
+	if (hex && vg_sha256_hex(s, n, hex) != VG_OK) {
 		free(hex);
-		return NULL;
+		hex = NULL;
 	}
-	for (unsigned i = 0; i < len && i < 32; i++)
-		snprintf(hex + 2 * i, 3, "%02x", md[i]);
 	return hex;
 }
 
