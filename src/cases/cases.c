@@ -116,6 +116,9 @@ cases_fail(struct cases *cs, int r)
 	return r;
 }
 
+#define CASES_TIME_SPAN_S (100LL * 366 * 86400)
+#define CASES_TIME_MAX_S 253402300799LL		/* 9999-12-31T23:59:59Z */
+
 int
 cases_parse_time(const char *s, int64_t now_us, int64_t *us)
 {
@@ -131,6 +134,9 @@ cases_parse_time(const char *s, int64_t now_us, int64_t *us)
 		return VG_OK;
 	}
 	if ((s[0] == '+' || s[0] == '-') && vg_parse_duration(s + 1, &secs) == VG_OK) {
+		/* a century either way is plenty, and keeps the microseconds in range */
+		if (secs > CASES_TIME_SPAN_S)
+			return VG_ERR_PARSE;
 		*us = now_us + (s[0] == '+' ? 1 : -1) * secs * 1000000LL;
 		return VG_OK;
 	}
@@ -148,7 +154,7 @@ cases_parse_time(const char *s, int64_t now_us, int64_t *us)
 		} else {
 			continue;
 		}
-		if (t == (time_t)-1)
+		if (t == (time_t)-1 || t > CASES_TIME_MAX_S || t < -CASES_TIME_MAX_S)
 			return VG_ERR_PARSE;
 		*us = (int64_t)t * 1000000LL;
 		return VG_OK;

@@ -359,6 +359,10 @@ test_parse_time_forms(void **state)
 	assert_int_equal(t, 1000 + 7200 * 1000000LL);
 	assert_int_equal(cases_parse_time("tomorrow", 0, &t), VG_ERR_PARSE);
 	assert_int_equal(cases_parse_time("2026-11-29 10:00 junk", 0, &t), VG_ERR_PARSE);
+	/* the console's HTTP fuzz sent this: seconds * 10^6 overflowed (UBSan) */
+	assert_int_equal(cases_parse_time("+99999999999h", 0, &t), VG_ERR_PARSE);
+	assert_int_equal(cases_parse_time("-99999999999h", 0, &t), VG_ERR_PARSE);
+	assert_int_equal(cases_parse_time("+36500d", 0, &t), VG_OK);
 }
 
 int
