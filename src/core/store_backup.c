@@ -138,19 +138,6 @@ store_publish_open(struct vg_store *s, const char *webroot, const char *since,
 	return store_changes(s) == 1 ? VG_OK : VG_ERR_BUSY;
 }
 
-static void
-copy_col(struct store_stmt *t, int i, char *dst, size_t size)
-{
-	const char *v = store_col_text(t, i);
-	size_t len = v ? strlen(v) : 0;
-
-	if (len >= size)
-		len = size - 1;
-	if (len)
-		memcpy(dst, v, len);
-	dst[len] = '\0';
-}
-
 int
 store_publish_get(struct vg_store *s, const char *webroot, struct store_publish *out)
 {
@@ -163,9 +150,9 @@ store_publish_get(struct vg_store *s, const char *webroot, struct store_publish 
 	store_bind_text(t, 1, webroot);
 	r = store_step(t);
 	if (r == STORE_ROW) {
-		copy_col(t, 0, out->since, sizeof(out->since));
-		copy_col(t, 1, out->baseline, sizeof(out->baseline));
-		copy_col(t, 2, out->note, sizeof(out->note));
+		store_col_copy(t, 0, out->since, sizeof(out->since));
+		store_col_copy(t, 1, out->baseline, sizeof(out->baseline));
+		store_col_copy(t, 2, out->note, sizeof(out->note));
 		r = VG_OK;
 	} else if (r == STORE_DONE) {
 		r = VG_ERR_NOTFOUND;

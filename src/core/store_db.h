@@ -15,8 +15,10 @@
 
 #include "core/store.h"
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 /* One statement of a record kind: a static const row in its file. The store
  * prepares it on first use and keeps it, keyed by the row's address. */
@@ -154,6 +156,20 @@ static inline size_t
 store_col_len(struct store_stmt *t, int i)
 {
 	return t->ops->column_bytes(t->st, i);
+}
+
+/* Text column i into dst, cut to fit at size - 1 bytes and at a NUL inside; NULL
+ * reads as "". True when the value came whole (fits, no NUL inside). */
+static inline bool
+store_col_copy(struct store_stmt *t, int i, char *dst, size_t size)
+{
+	const char *v = store_col_text(t, i);
+	size_t len = v ? strlen(v) : 0, n = len < size ? len : size - 1;
+
+	if (n)
+		memcpy(dst, v, n);
+	dst[n] = '\0';
+	return !v || (len < size && len == store_col_len(t, i));
 }
 
 static inline void

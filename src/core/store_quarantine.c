@@ -56,22 +56,6 @@ store_quarantine_add(struct vg_store *s, const struct quarantine_entry *e)
 	return store_changes(s) == 1 ? VG_OK : VG_ERR_BUSY;
 }
 
-/* Text column i into dst whole (no NUL inside, fits); NULL reads as "". */
-static bool
-col_copy(struct store_stmt *t, int i, char *dst, size_t size)
-{
-	const char *v = store_col_text(t, i);
-	size_t len = v ? store_col_len(t, i) : 0;
-
-	dst[0] = '\0';
-	if (!v)
-		return true;
-	if (len >= size || strlen(v) != len)
-		return false;
-	memcpy(dst, v, len + 1);
-	return true;
-}
-
 /* A restore writes to original_path: absolute and clean (no "..", ".", empty
  * component); the id names nothing outside the vault. */
 static bool
@@ -88,11 +72,12 @@ read_row(struct store_stmt *t, struct quarantine_entry *e)
 	int64_t mode = store_col_int64(t, 3);
 
 	memset(e, 0, sizeof(*e));
-	if (!col_copy(t, 0, e->id, sizeof(e->id)) || !col_copy(t, 1, e->sha256, sizeof(e->sha256)) ||
-	    !col_copy(t, 2, e->original_path, sizeof(e->original_path)) ||
-	    !col_copy(t, 10, e->rules, sizeof(e->rules)) ||
-	    !col_copy(t, 11, e->families, sizeof(e->families)) ||
-	    !col_copy(t, 12, e->restored_to, sizeof(e->restored_to)))
+	if (!store_col_copy(t, 0, e->id, sizeof(e->id)) ||
+	    !store_col_copy(t, 1, e->sha256, sizeof(e->sha256)) ||
+	    !store_col_copy(t, 2, e->original_path, sizeof(e->original_path)) ||
+	    !store_col_copy(t, 10, e->rules, sizeof(e->rules)) ||
+	    !store_col_copy(t, 11, e->families, sizeof(e->families)) ||
+	    !store_col_copy(t, 12, e->restored_to, sizeof(e->restored_to)))
 		return false;
 	e->mode = (mode_t)(mode >= 0 && mode <= 07777 ? mode : 0600);
 	e->uid = (uid_t)store_col_int64(t, 4);
