@@ -8,22 +8,28 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Values of repetitive fields (user agent, referer, method) that matched no rule,
- * remembered with their normalised form: most traffic repeats a few hundred user
- * agents, and skipping their scan is a large share of the per-line cost. Exact
- * byte comparison, so a crafted value can only miss the cache, never hit wrongly. */
-#define CLEAN_CACHE_SLOTS 512
-#define CLEAN_CACHE_VALUE_MAX 240
+/* Values of repetitive fields (user agent, referer, method, and the URLs of static
+ * files and of the same few pages), remembered with their normalised form and the
+ * patterns they matched: most traffic repeats a few hundred user agents and a
+ * scanner keeps its own agent for the whole run, and skipping their scan is a
+ * large share of the per-line cost. Exact byte comparison, so a crafted value can
+ * only miss the memo, never hit wrongly; a value with more hits than a slot holds
+ * is scanned every time. */
+#define MEMO_SLOTS 512
+#define MEMO_VALUE_MAX 240
+#define MEMO_HITS_MAX 6
 
-struct clean_entry {
+struct memo_entry {
 	uint16_t raw_len, norm_len;	/* raw_len 0 = empty slot */
-	char raw[CLEAN_CACHE_VALUE_MAX];
-	char norm[CLEAN_CACHE_VALUE_MAX];
+	uint8_t nhits;
+	uint32_t hits[MEMO_HITS_MAX];	/* pattern ids in the field's database */
+	char raw[MEMO_VALUE_MAX];
+	char norm[MEMO_VALUE_MAX];
 };
 
 struct rule_scratch {
 	const struct ruleset *rs;
-	struct clean_entry *clean[RULE_F_COUNT];	/* only for cacheable fields */
+	struct memo_entry *memo[RULE_F_COUNT];	/* only for memoised fields */
 	hs_scratch_t *hs;
 	pcre2_match_data *md;
 	pcre2_match_context *mctx;
@@ -31,7 +37,8 @@ struct rule_scratch {
 	const char *val[RULE_F_COUNT];
 	size_t vlen[RULE_F_COUNT];
 	enum rule_field cur;
-	bool cur_hit;		/* a pattern matched in field cur */
+	unsigned cur_nhits;	/* patterns that matched in field cur */
+	uint32_t cur_hits[MEMO_HITS_MAX];
 	uint32_t epoch;
 	uint32_t *stamp;	/* per rule: epoch of the event that last touched it */
 	uint64_t *mask;		/* per rule: patterns hit in this event */
@@ -43,18 +50,31 @@ struct rule_scratch {
 };
 
 static bool
-field_cacheable(enum rule_field f)
+field_memoised(enum rule_field f)
 {
-	return f == RULE_F_USER_AGENT || f == RULE_F_REFERER || f == RULE_F_METHOD;
+	return f == RULE_F_URL || f == RULE_F_USER_AGENT || f == RULE_F_REFERER ||
+	    f == RULE_F_METHOD;
 }
 
-static struct clean_entry *
-clean_slot(struct rule_scratch *s, enum rule_field f, const char *v, size_t len)
+static struct memo_entry *
+memo_slot(struct rule_scratch *s, enum rule_field f, const char *v, size_t len)
 {
-	uint32_t h = 2166136261u;	/* FNV-1a: distribution only, equality is exact */
-	for (size_t i = 0; i < len; i++)
-		h = (h ^ (unsigned char)v[i]) * 16777619u;
-	return &s->clean[f][h % CLEAN_CACHE_SLOTS];
+	/* Eight bytes a step (a byte-wise hash was a tenth of the line's cost); for
+	 * distribution only, equality is exact. */
+	uint64_t h = len * 0x9e3779b97f4a7c15ull, w;
+	size_t i = 0;
+	for (; i + 8 <= len; i += 8) {
+		memcpy(&w, v + i, 8);
+		h = (h ^ w) * 0xff51afd7ed558ccdull;
+		h ^= h >> 32;
+	}
+	if (i < len) {
+		w = 0;
+		memcpy(&w, v + i, len - i);
+		h = (h ^ w) * 0xff51afd7ed558ccdull;
+	}
+	h ^= h >> 29;
+	return &s->memo[f][h % MEMO_SLOTS];
 }
 
 int
@@ -90,8 +110,8 @@ rule_scratch_new(const struct ruleset *rs, struct rule_scratch **out)
 	    !s->touched)
 		goto out;
 	for (int f = 0; f < RULE_F_COUNT; f++)
-		if (field_cacheable((enum rule_field)f) &&
-		    !(s->clean[f] = calloc(CLEAN_CACHE_SLOTS, sizeof(struct clean_entry))))
+		if (field_memoised((enum rule_field)f) && (rs->used_fields & (1u << f)) &&
+		    !(s->memo[f] = calloc(MEMO_SLOTS, sizeof(struct memo_entry))))
 			goto out;
 	pcre2_set_match_limit(s->mctx, RULE_PCRE_MATCH_LIMIT);
 	*out = s;
@@ -112,7 +132,7 @@ rule_scratch_free(struct rule_scratch *s)
 	pcre2_match_context_free(s->mctx);
 	for (int f = 0; f < RULE_F_COUNT; f++) {
 		free(s->norm[f]);
-		free(s->clean[f]);
+		free(s->memo[f]);
 	}
 	free(s->stamp);
 	free(s->mask);
@@ -143,6 +163,20 @@ re_find(struct rule_scratch *s, const pcre2_code *re, const char *text, size_t l
 	return true;
 }
 
+/* Marks a confirmed pattern hit in field cur for its rule. */
+static void
+record_hit(struct rule_scratch *s, const struct pat_ref *ref)
+{
+	if (s->stamp[ref->rule] != s->epoch) {
+		s->stamp[ref->rule] = s->epoch;
+		s->mask[ref->rule] = 0;
+		s->hit_field[ref->rule] = (uint8_t)s->cur;
+		s->hit_pat[ref->rule] = ref->pat;
+		s->touched[s->ntouched++] = ref->rule;
+	}
+	s->mask[ref->rule] |= 1ull << ref->pat;
+}
+
 static int
 on_match(unsigned int id, unsigned long long from, unsigned long long to, unsigned int flags,
     void *ctx)
@@ -162,15 +196,10 @@ on_match(unsigned int id, unsigned long long from, unsigned long long to, unsign
 		if (rc == PCRE2_ERROR_NOMATCH || (rc < 0 && !p->widened))
 			return 0;
 	}
-	s->cur_hit = true;
-	if (s->stamp[ref->rule] != s->epoch) {
-		s->stamp[ref->rule] = s->epoch;
-		s->mask[ref->rule] = 0;
-		s->hit_field[ref->rule] = (uint8_t)s->cur;
-		s->hit_pat[ref->rule] = ref->pat;
-		s->touched[s->ntouched++] = ref->rule;
-	}
-	s->mask[ref->rule] |= 1ull << ref->pat;
+	if (s->cur_nhits < MEMO_HITS_MAX)
+		s->cur_hits[s->cur_nhits] = id;
+	s->cur_nhits++;
+	record_hit(s, ref);
 	return 0;
 }
 
@@ -226,14 +255,17 @@ ruleset_match_input(const struct ruleset *rs, struct rule_scratch *s,
 		s->val[f] = NULL;
 		if (!src || !(rs->used_fields & (1u << f)))
 			continue;
-		struct clean_entry *ce = NULL;
-		if (s->clean[f] && len > 0 && len <= CLEAN_CACHE_VALUE_MAX) {
-			ce = clean_slot(s, (enum rule_field)f, src, len);
-			if (ce->raw_len == len && memcmp(ce->raw, src, len) == 0) {
-				memcpy(s->norm[f], ce->norm, ce->norm_len);
+		struct memo_entry *me = NULL;
+		s->cur = (enum rule_field)f;
+		if (s->memo[f] && len > 0 && len <= MEMO_VALUE_MAX) {
+			me = memo_slot(s, (enum rule_field)f, src, len);
+			if (me->raw_len == len && memcmp(me->raw, src, len) == 0) {
+				memcpy(s->norm[f], me->norm, me->norm_len);
 				s->val[f] = s->norm[f];
-				s->vlen[f] = ce->norm_len;
-				continue;	/* known to match nothing */
+				s->vlen[f] = me->norm_len;
+				for (unsigned i = 0; i < me->nhits; i++)
+					record_hit(s, &rs->dbs[f].refs[me->hits[i]]);
+				continue;
 			}
 		}
 		if (f == RULE_F_URL_RAW) {
@@ -245,16 +277,17 @@ ruleset_match_input(const struct ruleset *rs, struct rule_scratch *s,
 				s->truncated++;
 			s->val[f] = s->norm[f];
 		}
-		s->cur = (enum rule_field)f;
-		s->cur_hit = false;
+		s->cur_nhits = 0;
 		hr = hs_scan(rs->dbs[f].db, s->val[f], (unsigned)s->vlen[f], 0, s->hs, on_match, s);
 		if (hr != HS_SUCCESS)
 			return hr == HS_NOMEM ? VG_ERR_NOMEM : VG_ERR_INVAL;
-		if (ce && !s->cur_hit && s->vlen[f] <= CLEAN_CACHE_VALUE_MAX) {
-			memcpy(ce->raw, src, len);
-			ce->raw_len = (uint16_t)len;
-			memcpy(ce->norm, s->val[f], s->vlen[f]);
-			ce->norm_len = (uint16_t)s->vlen[f];
+		if (me && s->cur_nhits <= MEMO_HITS_MAX && s->vlen[f] <= MEMO_VALUE_MAX) {
+			memcpy(me->raw, src, len);
+			me->raw_len = (uint16_t)len;
+			memcpy(me->norm, s->val[f], s->vlen[f]);
+			me->norm_len = (uint16_t)s->vlen[f];
+			memcpy(me->hits, s->cur_hits, s->cur_nhits * sizeof(*me->hits));
+			me->nhits = (uint8_t)s->cur_nhits;
 		}
 	}
 	/* Report in load order whatever order Vectorscan found them in. */

@@ -278,6 +278,79 @@ test_pcre_confirms_what_vectorscan_prefilters(void **state)
 	ruleset_free(rs);
 }
 
+/* Repeated values are answered from the scratch's memo of earlier scans: the
+ * answer must be the scan's own, hits and matched text included, for a value with
+ * a confirmed (backreference) hit, one whose rule needs every pattern, a value
+ * with more hits than a memo slot holds, and a clean value between them. */
+static void
+test_repeated_values_answer_as_their_first_scan(void **state)
+{
+	struct tmpdir *t = *state;
+	char path[160];
+	struct ruleset *rs = NULL;
+	struct rule_scratch *s = NULL;
+	struct collect c;
+	char *errors = NULL;
+
+	write_file(t, "r5.yaml",
+	    "- id: t.taut\n"
+	    "  title: tautology\n"
+	    "  severity: high\n"
+	    "  category: sqli\n"
+	    "  fields: [url, user_agent]\n"
+	    "  patterns:\n"
+	    "    - regex: '\\bor\\s+(\\d+)=\\1\\b'\n"
+	    "- id: t.seven\n"
+	    "  title: seven words\n"
+	    "  severity: low\n"
+	    "  category: x\n"
+	    "  fields: [user_agent]\n"
+	    "  condition: all\n"
+	    "  patterns: [{literal: alpha}, {literal: beta}, {literal: gamma}, {literal: delta},\n"
+	    "    {literal: epsilon}, {literal: zeta}, {literal: eta}]\n",
+	    path, sizeof(path));
+	assert_int_equal(ruleset_load(path, 0, NULL, &rs, &errors), VG_OK);
+	assert_null(errors);
+	assert_int_equal(rule_scratch_new(rs, &s), VG_OK);
+	for (int i = 0; i < 3; i++) {
+		struct rule_input in = { { 0 }, { 0 } };
+
+		in.v[RULE_F_USER_AGENT] = "Mozilla/5.0 x OR 7=7 y";
+		in.len[RULE_F_USER_AGENT] = strlen(in.v[RULE_F_USER_AGENT]);
+		memset(&c, 0, sizeof(c));
+		assert_int_equal(ruleset_match_input(rs, s, &in, collect, &c), 0);
+		assert_int_equal(c.n, 1);
+		assert_string_equal(c.ids[0], "t.taut");
+		assert_string_equal(c.fields[0], "user_agent.original");
+		assert_string_equal(c.text[0], "or 7=7");
+
+		in.v[RULE_F_USER_AGENT] = "Mozilla/5.0 x OR 7=8 y";	/* prefiltered, refused */
+		in.len[RULE_F_USER_AGENT] = strlen(in.v[RULE_F_USER_AGENT]);
+		memset(&c, 0, sizeof(c));
+		assert_int_equal(ruleset_match_input(rs, s, &in, collect, &c), 0);
+		assert_int_equal(c.n, 0);
+
+		in.v[RULE_F_USER_AGENT] = "eta zeta epsilon delta gamma beta alpha";
+		in.len[RULE_F_USER_AGENT] = strlen(in.v[RULE_F_USER_AGENT]);
+		memset(&c, 0, sizeof(c));
+		assert_int_equal(ruleset_match_input(rs, s, &in, collect, &c), 0);
+		assert_int_equal(c.n, 1);
+		assert_string_equal(c.ids[0], "t.seven");
+
+		in.v[RULE_F_USER_AGENT] = "eta zeta epsilon delta gamma beta";	/* one short */
+		in.len[RULE_F_USER_AGENT] = strlen(in.v[RULE_F_USER_AGENT]);
+		memset(&c, 0, sizeof(c));
+		assert_int_equal(ruleset_match_input(rs, s, &in, collect, &c), 0);
+		assert_int_equal(c.n, 0);
+
+		assert_int_equal(match_url(rs, s, "/p?id=1 or 42=42", &c), 0);
+		assert_int_equal(c.n, 1);
+		assert_string_equal(c.text[0], "or 42=42");
+	}
+	rule_scratch_free(s);
+	ruleset_free(rs);
+}
+
 /* Normalised fields get \s* as \s? and \s+ as \s (cheaper for Vectorscan); that is
  * only the same match set if normalize_field never leaves two whitespace bytes in a
  * row, and url_raw (not normalised) must keep the pattern as written. Repeats with
@@ -728,6 +801,8 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_pcre_confirms_what_vectorscan_prefilters, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_repeated_values_answer_as_their_first_scan,
+		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_whitespace_quantifiers_keep_their_meaning, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_multi_field_rules_and_all_condition, setup,
