@@ -52,12 +52,12 @@ struct rule_scratch {
 static bool
 field_memoised(enum rule_field f)
 {
-	return f == RULE_F_URL || f == RULE_F_USER_AGENT || f == RULE_F_REFERER ||
-	    f == RULE_F_METHOD;
+	return f == RULE_F_URL || f == RULE_F_URL_RAW || f == RULE_F_USER_AGENT ||
+	    f == RULE_F_REFERER || f == RULE_F_METHOD;
 }
 
-static struct memo_entry *
-memo_slot(struct rule_scratch *s, enum rule_field f, const char *v, size_t len)
+static uint32_t
+memo_slot(const char *v, size_t len)
 {
 	/* Eight bytes a step (a byte-wise hash was a tenth of the line's cost); for
 	 * distribution only, equality is exact. */
@@ -74,7 +74,7 @@ memo_slot(struct rule_scratch *s, enum rule_field f, const char *v, size_t len)
 		h = (h ^ w) * 0xff51afd7ed558ccdull;
 	}
 	h ^= h >> 29;
-	return &s->memo[f][h % MEMO_SLOTS];
+	return (uint32_t)(h % MEMO_SLOTS);
 }
 
 int
@@ -247,6 +247,7 @@ ruleset_match_input(const struct ruleset *rs, struct rule_scratch *s,
 		s->epoch = 1;
 	}
 	s->ntouched = 0;
+	uint32_t url_slot = UINT32_MAX;	/* url_raw is the url's own bytes: one hash */
 	for (int f = 0; f < RULE_F_COUNT; f++) {
 		const char *src = in->v[input_of((enum rule_field)f)];
 		size_t len = in->len[input_of((enum rule_field)f)];
@@ -258,11 +259,20 @@ ruleset_match_input(const struct ruleset *rs, struct rule_scratch *s,
 		struct memo_entry *me = NULL;
 		s->cur = (enum rule_field)f;
 		if (s->memo[f] && len > 0 && len <= MEMO_VALUE_MAX) {
-			me = memo_slot(s, (enum rule_field)f, src, len);
+			uint32_t slot = f == RULE_F_URL_RAW && url_slot != UINT32_MAX ? url_slot :
+			    memo_slot(src, len);
+			if (f == RULE_F_URL)
+				url_slot = slot;
+			me = &s->memo[f][slot];
 			if (me->raw_len == len && memcmp(me->raw, src, len) == 0) {
-				memcpy(s->norm[f], me->norm, me->norm_len);
-				s->val[f] = s->norm[f];
-				s->vlen[f] = me->norm_len;
+				if (f == RULE_F_URL_RAW) {
+					s->val[f] = src;
+					s->vlen[f] = len;
+				} else {
+					memcpy(s->norm[f], me->norm, me->norm_len);
+					s->val[f] = s->norm[f];
+					s->vlen[f] = me->norm_len;
+				}
 				for (unsigned i = 0; i < me->nhits; i++)
 					record_hit(s, &rs->dbs[f].refs[me->hits[i]]);
 				continue;
@@ -284,7 +294,8 @@ ruleset_match_input(const struct ruleset *rs, struct rule_scratch *s,
 		if (me && s->cur_nhits <= MEMO_HITS_MAX && s->vlen[f] <= MEMO_VALUE_MAX) {
 			memcpy(me->raw, src, len);
 			me->raw_len = (uint16_t)len;
-			memcpy(me->norm, s->val[f], s->vlen[f]);
+			if (f != RULE_F_URL_RAW)
+				memcpy(me->norm, s->val[f], s->vlen[f]);
 			me->norm_len = (uint16_t)s->vlen[f];
 			memcpy(me->hits, s->cur_hits, s->cur_nhits * sizeof(*me->hits));
 			me->nhits = (uint8_t)s->cur_nhits;

@@ -307,7 +307,13 @@ test_repeated_values_answer_as_their_first_scan(void **state)
 	    "  fields: [user_agent]\n"
 	    "  condition: all\n"
 	    "  patterns: [{literal: alpha}, {literal: beta}, {literal: gamma}, {literal: delta},\n"
-	    "    {literal: epsilon}, {literal: zeta}, {literal: eta}]\n",
+	    "    {literal: epsilon}, {literal: zeta}, {literal: eta}]\n"
+	    "- id: t.raw\n"
+	    "  title: double-encoded quote\n"
+	    "  severity: low\n"
+	    "  category: x\n"
+	    "  fields: [url_raw]\n"
+	    "  patterns: [{literal: '%2527'}]\n",
 	    path, sizeof(path));
 	assert_int_equal(ruleset_load(path, 0, NULL, &rs, &errors), VG_OK);
 	assert_null(errors);
@@ -346,6 +352,13 @@ test_repeated_values_answer_as_their_first_scan(void **state)
 		assert_int_equal(match_url(rs, s, "/p?id=1 or 42=42", &c), 0);
 		assert_int_equal(c.n, 1);
 		assert_string_equal(c.text[0], "or 42=42");
+
+		/* url_raw shares the url's memo slot: both answers come back */
+		assert_int_equal(match_url(rs, s, "/p?id=1%2527 or 42=42", &c), 0);
+		assert_int_equal(c.n, 2);
+		assert_string_equal(c.ids[0], "t.taut");
+		assert_string_equal(c.ids[1], "t.raw");
+		assert_string_equal(c.text[1], "%2527");
 	}
 	rule_scratch_free(s);
 	ruleset_free(rs);
