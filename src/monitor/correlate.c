@@ -61,7 +61,7 @@ struct agg {
 };
 
 struct stamp {
-	uint64_t key;	/* path hash or rule pointer */
+	uint64_t key;	/* path hash or rule_key() */
 	int64_t ts;
 };
 
@@ -89,6 +89,12 @@ struct correlator {
 	size_t n_buckets;
 	struct source *lru_head, *lru_tail;
 	struct source *last;			/* the source source_get returned last */
+	/* rule_key() by the id's address: a rule id is one immutable string for the
+	 * correlator's life (same_agg already takes one address for one rule) */
+	struct {
+		const char *id;
+		uint64_t key;
+	} keys[64];
 	struct agg *fifo_head, *fifo_tail;
 	struct correlate_stats stats;
 	/* Every source and aggregate and their threshold arrays come from these, so a
@@ -170,6 +176,18 @@ rule_key(const char *id)
 	for (const unsigned char *p = (const unsigned char *)id; *p; p++)
 		h = (h ^ *p) * 1099511628211ull;
 	return h;
+}
+
+static uint64_t
+rule_key_of(struct correlator *c, const char *id)
+{
+	size_t slot = ((uintptr_t)id >> 3) % (sizeof(c->keys) / sizeof(c->keys[0]));
+
+	if (c->keys[slot].id != id) {
+		c->keys[slot].id = id;
+		c->keys[slot].key = rule_key(id);
+	}
+	return c->keys[slot].key;
 }
 
 static void
@@ -376,7 +394,7 @@ aggregate(struct correlator *c, struct source *s, const struct vg_event *ev, int
 	struct vg_alert al;
 	size_t ev_len;
 	unsigned cls = 0;
-	uint64_t key = rule_key(hit->rule_id);
+	uint64_t key = rule_key_of(c, hit->rule_id);
 	struct agg **recent = &s->recent[key % 8];
 
 	a = *recent && same_agg(*recent, hit, key) ? *recent : s->aggs;
@@ -593,7 +611,7 @@ thresholds(struct correlator *c, struct source *s, const struct vg_event *ev, in
 		/* Low-severity markers (a curl user agent) are not attacks by themselves. */
 		if (hits[i].severity < VG_SEV_MEDIUM)
 			continue;
-		uint64_t key = rule_key(hits[i].rule_id);
+		uint64_t key = rule_key_of(c, hits[i].rule_id);
 		distinct = distinct_in_window(s->rules, c->cfg.attacker_rules, key, ev->ts_us,
 		    c->cfg.attacker_window_us);
 	}

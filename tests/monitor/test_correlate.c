@@ -94,6 +94,31 @@ test_scan_of_20000_requests_is_one_alert_with_a_count(void **state)
 	correlator_free(c);
 }
 
+/* A reloaded rule set has its own copy of every id: the same rule still. */
+static void
+test_an_id_at_another_address_is_the_same_rule(void **state)
+{
+	(void)state;
+	struct correlator *c;
+	struct sink s = { 0 };
+	char id[2][32] = { "http.sqli.union", "http.sqli.union" };
+	struct correlate_hit copy = sqli;
+	assert_int_equal(correlator_new(NULL, &c), VG_OK);
+	struct vg_event ev = http_event("203.0.113.9", 1000 * SEC, "/?id=1", 200);
+	correlator_feed(c, &ev, ev.ts_us, &sqli, 1, on_alert, &s);
+	for (int i = 0; i < 4; i++) {
+		copy.rule_id = id[i % 2];
+		correlator_feed(c, &ev, ev.ts_us, &copy, 1, on_alert, &s);
+	}
+	/* and one attack rule, however many copies of its id: no active attacker */
+	correlator_feed(c, &ev, ev.ts_us, &xss, 1, on_alert, &s);
+	correlator_flush(c, on_alert, &s);
+	assert_int_equal(s.opened, 2);
+	assert_int_equal(s.total_count, 6);
+	assert_int_equal(s.attacker, 0);
+	correlator_free(c);
+}
+
 static void
 test_rollback_returns_to_the_committed_counts(void **state)
 {
@@ -369,6 +394,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_scan_of_20000_requests_is_one_alert_with_a_count),
+		cmocka_unit_test(test_an_id_at_another_address_is_the_same_rule),
 		cmocka_unit_test(test_rollback_returns_to_the_committed_counts),
 		cmocka_unit_test(test_new_window_opens_a_new_alert),
 		cmocka_unit_test(test_tick_closes_windows_without_new_events),
