@@ -34,7 +34,15 @@ alerts_add_sink(struct alerts *al, const struct sink_ops *ops, void *state)
 	al->sink[al->n].ops = ops;
 	al->sink[al->n].state = state;
 	al->n++;
+	if (!ops->no_rule_updates)
+		al->n_rule_updates++;
 	return VG_OK;
+}
+
+bool
+alerts_want_rule_updates(const struct alerts *al)
+{
+	return al->n_rule_updates > 0;
 }
 
 static enum vg_severity
@@ -268,7 +276,7 @@ text_emit(void *state, const struct alert_msg *m)
 	return VG_OK;
 }
 
-const struct sink_ops sink_text = { .name = "text", .emit = text_emit };
+const struct sink_ops sink_text = { .name = "text", .emit = text_emit, .no_rule_updates = true };
 
 /* ---- JSON sink ---- */
 
@@ -324,7 +332,7 @@ json_emit(void *state, const struct alert_msg *m)
 	return VG_OK;
 }
 
-const struct sink_ops sink_json = { .name = "json", .emit = json_emit };
+const struct sink_ops sink_json = { .name = "json", .emit = json_emit, .no_rule_updates = true };
 
 /* ---- web-root change records ---- */
 

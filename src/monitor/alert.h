@@ -58,6 +58,9 @@ struct alert_msg {
 struct sink_ops {
 	const char *name;
 	int (*emit)(void *state, const struct alert_msg *m);
+	/* ignores ALERT_UPDATED of rule alerts: with only such sinks, the correlator
+	 * need not build one per hit (alerts_want_updates) */
+	bool no_rule_updates;
 };
 extern const struct sink_ops sink_store, sink_text, sink_json;
 
@@ -79,6 +82,7 @@ struct alerts {
 		void *state;
 	} sink[ALERT_MAX_SINKS];
 	size_t n;
+	size_t n_rule_updates;	/* sinks that read ALERT_UPDATED of rule alerts */
 	bool live, with_diff;
 	size_t evidence_per_alert;
 };
@@ -88,6 +92,8 @@ struct alerts {
 void alerts_init(struct alerts *al, const struct alerts_opts *o);
 /* Adds one more sink (VG_ERR_LIMIT past ALERT_MAX_SINKS). */
 int alerts_add_sink(struct alerts *al, const struct sink_ops *ops, void *state);
+/* Whether a sink reads ALERT_UPDATED of rule alerts (else they need not be emitted). */
+bool alerts_want_rule_updates(const struct alerts *al);
 
 /* Builds the alert for in and hands it to every sink. Returns the first sink
  * error (the others still ran), else 0. */

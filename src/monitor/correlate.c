@@ -97,6 +97,7 @@ struct correlator {
 	} keys[64];
 	struct agg *fifo_head, *fifo_tail;
 	struct correlate_stats stats;
+	bool quiet_updates;			/* CORRELATE_UPDATED not reported */
 	/* Every source and aggregate and their threshold arrays come from these, so a
 	 * long run reaches a steady state without malloc per line. */
 	struct vg_pool source_pool, paths_pool, ring_pool, rules_pool;
@@ -404,6 +405,8 @@ aggregate(struct correlator *c, struct source *s, const struct vg_event *ev, int
 			a->count++;
 			if (ev->ts_us > a->last_us)
 				a->last_us = ev->ts_us;
+			if (c->quiet_updates)
+				return 0;
 			fill_alert(a, &al);
 			return fn(CORRELATE_UPDATED, &al, ev, arg);
 		}
@@ -640,6 +643,12 @@ correlator_feed(struct correlator *c, const struct vg_event *ev, int64_t arrival
 	if ((r = thresholds(c, s, ev, arrival_us, hits, n_hits, fn, arg)) && !ret)
 		ret = r;
 	return ret;
+}
+
+void
+correlator_report_updates(struct correlator *c, bool on)
+{
+	c->quiet_updates = !on;
 }
 
 int

@@ -76,6 +76,9 @@ void correlator_free(struct correlator *c);
  * so replaying an old log live still aggregates instead of closing at once. */
 int correlator_feed(struct correlator *c, const struct vg_event *ev, int64_t arrival_us,
     const struct correlate_hit *hits, size_t n_hits, correlate_alert_fn fn, void *arg);
+/* Whether CORRELATE_UPDATED is reported (the default) or only counted: building
+ * the alert for every hit costs when nobody reads it. */
+void correlator_report_updates(struct correlator *c, bool on);
 /* Closes windows opened (by arrival time) a full window before now_us; watch mode
  * calls this periodically with the wall clock. */
 int correlator_tick(struct correlator *c, int64_t now_us, correlate_alert_fn fn, void *arg);

@@ -241,9 +241,12 @@ pipeline_line(struct pipeline *p, struct decoder *d, const char *source, const c
 	}
 	/* Most lines are benign: only lines that can matter to correlation create
 	 * per-source state; the rest just move the clock forward. */
-	if (p->n_hits || correlate_wants(&ev))
+	if (p->n_hits || correlate_wants(&ev)) {
+		/* sinks come and go (watch adds its own): ask each time */
+		correlator_report_updates(p->corr, p->opts.alerts &&
+		    alerts_want_rule_updates(p->opts.alerts));
 		r = correlator_feed(p->corr, &ev, now_us, p->hits, p->n_hits, on_alert, p);
-	else if (!p->opts.live)
+	} else if (!p->opts.live)
 		r = correlator_tick(p->corr, ev.ts_us, on_alert, p);	/* batch: log time is the clock */
 	else
 		r = 0;

@@ -95,6 +95,21 @@ test_sink_table_has_a_hard_limit(void **state)
 	assert_int_equal(alerts_add_sink(&al, &sink_capture, NULL), VG_ERR_LIMIT);
 }
 
+/* scan-log's text or JSON lines never show a hit joining an open alert; the store does */
+static void
+test_only_sinks_that_read_them_want_rule_updates(void **state)
+{
+	(void)state;
+	struct alerts al;
+	alerts_init(&al, &(struct alerts_opts){ .text_out = stdout, .json_out = stdout });
+	assert_false(alerts_want_rule_updates(&al));
+	assert_int_equal(alerts_add_sink(&al, &sink_capture, NULL), VG_OK);
+	assert_true(alerts_want_rule_updates(&al));
+	alerts_init(&al, &(struct alerts_opts){ 0 });
+	assert_int_equal(alerts_add_sink(&al, &sink_store, NULL), VG_OK);
+	assert_true(alerts_want_rule_updates(&al));
+}
+
 static void
 test_registry_rows_are_complete_and_found_by_name(void **state)
 {
@@ -122,6 +137,7 @@ main(void)
 		cmocka_unit_test(test_malicious_webshell_becomes_a_critical_alert_with_evidence),
 		cmocka_unit_test(test_rule_alert_reaches_every_sink_and_the_first_error_is_returned),
 		cmocka_unit_test(test_sink_table_has_a_hard_limit),
+		cmocka_unit_test(test_only_sinks_that_read_them_want_rule_updates),
 		cmocka_unit_test(test_registry_rows_are_complete_and_found_by_name),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -94,6 +94,29 @@ test_scan_of_20000_requests_is_one_alert_with_a_count(void **state)
 	correlator_free(c);
 }
 
+static void
+test_unreported_updates_still_count(void **state)
+{
+	(void)state;
+	struct correlator *c;
+	struct sink s = { 0 };
+	assert_int_equal(correlator_new(NULL, &c), VG_OK);
+	correlator_report_updates(c, false);
+	struct vg_event ev = http_event("203.0.113.9", 1000 * SEC, "/?id=1", 200);
+	for (int i = 0; i < 5; i++) {
+		ev.ts_us += SEC;
+		assert_int_equal(correlator_feed(c, &ev, ev.ts_us, &sqli, 1, on_alert, &s), 0);
+	}
+	correlator_report_updates(c, true);
+	ev.ts_us += SEC;
+	correlator_feed(c, &ev, ev.ts_us, &sqli, 1, on_alert, &s);
+	assert_int_equal(correlator_flush(c, on_alert, &s), 0);
+	assert_int_equal(s.opened, 1);
+	assert_int_equal(s.updates, 1);
+	assert_int_equal(s.last_count, 6);
+	correlator_free(c);
+}
+
 /* A reloaded rule set has its own copy of every id: the same rule still. */
 static void
 test_an_id_at_another_address_is_the_same_rule(void **state)
@@ -394,6 +417,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_scan_of_20000_requests_is_one_alert_with_a_count),
+		cmocka_unit_test(test_unreported_updates_still_count),
 		cmocka_unit_test(test_an_id_at_another_address_is_the_same_rule),
 		cmocka_unit_test(test_rollback_returns_to_the_committed_counts),
 		cmocka_unit_test(test_new_window_opens_a_new_alert),
