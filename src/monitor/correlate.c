@@ -469,14 +469,17 @@ static unsigned
 distinct_in_window(struct stamp *set, unsigned n, uint64_t key, int64_t ts, int64_t window)
 {
 	unsigned oldest = 0, count = 0;
+	int64_t oldest_ts = INT64_MAX;	/* set[oldest].ts, kept out of memory: no load per step */
 	bool found = false;
 	for (unsigned i = 0; i < n; i++) {
 		if (set[i].ts && set[i].key == key) {
 			set[i].ts = ts;
 			found = true;
 		}
-		if (set[i].ts < set[oldest].ts)
+		if (set[i].ts < oldest_ts) {
 			oldest = i;
+			oldest_ts = set[i].ts;
+		}
 	}
 	if (!found)
 		set[oldest] = (struct stamp){ .key = key, .ts = ts };
