@@ -154,7 +154,7 @@ decode_line_reset(struct decode_line *ln)
 
 	/* Escaping NULs instead of keeping them means no decoded field can hide bytes
 	 * behind a terminator, and rules see the same text nginx itself would log. */
-	while ((nul = memchr(raw, '\0', (size_t)(end - raw))) != NULL) {
+	while (ln->has_nul && (nul = memchr(raw, '\0', (size_t)(end - raw))) != NULL) {
 		memcpy(o, raw, (size_t)(nul - raw));
 		o += nul - raw;
 		memcpy(o, "\\x00", 4);
@@ -197,7 +197,8 @@ decoder_decode_cut(struct decoder *d, const char *line, size_t len, bool cut,
 		reason = "line longer than the decoder limit (16 MiB)";
 		goto fail;
 	}
-	size_t need = (memchr(line, '\0', len) ? copy_size(line, len) : len) + 1;
+	ln.has_nul = memchr(line, '\0', len) != NULL;
+	size_t need = (ln.has_nul ? copy_size(line, len) : len) + 1;
 	/* the line's copy, then as much again for ln.spare */
 	if (need * 2 > d->scratch_cap) {
 		size_t cap = d->scratch_cap ? d->scratch_cap : 1024;

@@ -35,6 +35,7 @@ struct decode_line {
 	size_t len;
 	int64_t now_us;		/* wall clock at decode time, for year-less timestamps */
 	bool cut;		/* the line was cut at monitor.max_line: a field may run to its end */
+	bool has_nul;		/* raw holds a NUL byte (looked for once per line) */
 	char *spare;		/* len + 1 bytes a decoder may use for a second copy of a field */
 	struct decode_time_memo *time_memo;	/* the decoder's own, kept across lines; may be NULL */
 };

@@ -47,9 +47,10 @@ unescape(char *s, size_t len)
 }
 
 /* p points at an opening quote. Cuts the field in place, returns it (or NULL for "-")
- * and moves *pp past the closing quote. VG_ERR_PARSE if it never closes. */
+ * and moves *pp past the closing quote. VG_ERR_PARSE if it never closes. escapes:
+ * the line holds a backslash (else there is nothing to undo). */
 static int
-quoted(char **pp, char *end, enum quote_end want, char **val, size_t *vlen)
+quoted(char **pp, char *end, enum quote_end want, bool escapes, char **val, size_t *vlen)
 {
 	char *start = *pp + 1, *q = start;
 
@@ -66,7 +67,7 @@ quoted(char **pp, char *end, enum quote_end want, char **val, size_t *vlen)
 	}
 	*q = '\0';
 	*pp = q + 1;
-	*vlen = unescape(start, (size_t)(q - start));
+	*vlen = escapes ? unescape(start, (size_t)(q - start)) : (size_t)(q - start);
 	*val = (*vlen == 1 && start[0] == '-') ? NULL : start;
 	return VG_OK;
 }
@@ -87,6 +88,7 @@ decode_combined_line(struct decode_line *ln, struct vg_event *ev, const char **r
 	char *p = ln->buf, *end = ln->buf + ln->len, *q, *val;
 	size_t vlen;
 	uint64_t n;
+	bool escapes;
 
 	/* %h: client address (an IP, or a host name with HostnameLookups) */
 	q = memchr(p, ' ', (size_t)(end - p));
@@ -124,7 +126,9 @@ decode_combined_line(struct decode_line *ln, struct vg_event *ev, const char **r
 		return VG_ERR_PARSE;
 	}
 	p++;
-	if (quoted(&p, end, QE_STATUS, &val, &vlen) != VG_OK) {
+	/* one look for a backslash in the quoted fields, not one per field: most lines have none */
+	escapes = memchr(p, '\\', (size_t)(end - p)) != NULL;
+	if (quoted(&p, end, QE_STATUS, escapes, &val, &vlen) != VG_OK) {
 		if (!ln->cut) {
 			*reason = "combined: unterminated \"request\"";
 			return VG_ERR_PARSE;
@@ -173,8 +177,8 @@ decode_combined_line(struct decode_line *ln, struct vg_event *ev, const char **r
 	p = q + 1;
 	if (p == end)
 		return VG_OK;
-	if (*p != '"' || (quoted(&p, end, QE_QUOTE, &val, &vlen) != VG_OK &&
-	    quoted(&p, end, QE_ANY, &val, &vlen) != VG_OK)) {
+	if (*p != '"' || (quoted(&p, end, QE_QUOTE, escapes, &val, &vlen) != VG_OK &&
+	    quoted(&p, end, QE_ANY, escapes, &val, &vlen) != VG_OK)) {
 		if (*p != '"' || !ln->cut) {
 			*reason = "combined: bad \"referer\"";
 			return VG_ERR_PARSE;
@@ -187,7 +191,7 @@ decode_combined_line(struct decode_line *ln, struct vg_event *ev, const char **r
 	if (p == end)
 		return VG_OK;	/* no user agent field */
 	p++;
-	if (p == end || *p != '"' || quoted(&p, end, QE_ANY, &val, &vlen) != VG_OK) {
+	if (p == end || *p != '"' || quoted(&p, end, QE_ANY, escapes, &val, &vlen) != VG_OK) {
 		if (p == end || *p != '"' || !ln->cut) {
 			*reason = "combined: bad \"user agent\"";
 			return VG_ERR_PARSE;

@@ -127,6 +127,24 @@ test_combined_escaped_quotes_in_agent_and_url(void **state)
 	decoder_free(d);
 }
 
+/* The decoder looks for a backslash once per line: one far from the request counts. */
+static void
+test_combined_escape_only_in_a_later_field(void **state)
+{
+	(void)state;
+	struct decoder *d = new_decoder("apache", NULL);
+	struct vg_event ev;
+	decode_ok(d, "1.2.3.4 - - [10/Oct/2000:13:55:36 -0700] \"GET /plain HTTP/1.1\" 200 5 "
+	    "\"-\" \"agent \\\"x\\\" \\\\\"", &ev);
+	assert_string_equal(ev.http.url, "/plain");
+	assert_string_equal(ev.http.user_agent, "agent \"x\" \\");
+	decode_ok(d, "1.2.3.4 - - [10/Oct/2000:13:55:36 -0700] \"GET /plain HTTP/1.1\" 200 5 "
+	    "\"http://r/\\\"a\" \"ua\"", &ev);
+	assert_string_equal(ev.http.referer, "http://r/\"a");
+	assert_string_equal(ev.http.user_agent, "ua");
+	decoder_free(d);
+}
+
 static void
 test_combined_raw_quote_in_agent_is_tolerated(void **state)
 {
@@ -820,6 +838,7 @@ main(void)
 		cmocka_unit_test(test_combined_dash_fields_are_absent),
 		cmocka_unit_test(test_combined_ipv6_client),
 		cmocka_unit_test(test_combined_escaped_quotes_in_agent_and_url),
+		cmocka_unit_test(test_combined_escape_only_in_a_later_field),
 		cmocka_unit_test(test_combined_raw_quote_in_agent_is_tolerated),
 		cmocka_unit_test(test_common_log_format_and_missing_agent),
 		cmocka_unit_test(test_combined_garbage_request_kept_as_url),
