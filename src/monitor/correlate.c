@@ -72,7 +72,6 @@ struct source {
 	struct source *lru_prev, *lru_next;	/* most recent at head */
 	struct agg *aggs;
 	size_t n_aggs;
-	struct agg *recent[8];			/* by rule_key % 8: the list walk, mostly skipped */
 	struct stamp *paths404;			/* dirbust_paths entries, lazily allocated */
 	int64_t *failures;			/* bruteforce_failures ring, lazily */
 	size_t fail_next;
@@ -95,6 +94,10 @@ struct correlator {
 		const char *id;
 		uint64_t key;
 	} keys[64];
+	/* The aggregate a (rule, source) pair last joined, by (rule_key ^ source hash):
+	 * the walk of the source's list, mostly skipped. One table for all sources, so
+	 * a source with many open aggregates (a scanner) does not thrash a few slots. */
+	struct agg *recent[1024];
 	struct agg *fifo_head, *fifo_tail;
 	struct correlate_stats stats;
 	bool quiet_updates;			/* CORRELATE_UPDATED not reported */
@@ -229,6 +232,12 @@ fill_alert(const struct agg *a, struct vg_alert *out)
 	memcpy(out->source_ip, a->src->ip, sizeof(out->source_ip));
 }
 
+static struct agg **
+recent_slot(struct correlator *c, const struct source *s, uint64_t key)
+{
+	return &c->recent[(key ^ s->hash) % (sizeof(c->recent) / sizeof(c->recent[0]))];
+}
+
 /* Unlinks an aggregate from its source's list and the FIFO, and frees it. */
 static void
 agg_drop(struct correlator *c, struct agg *a)
@@ -240,8 +249,8 @@ agg_drop(struct correlator *c, struct agg *a)
 		}
 	}
 	a->src->n_aggs--;
-	if (a->src->recent[a->rule_key % 8] == a)
-		a->src->recent[a->rule_key % 8] = NULL;
+	if (*recent_slot(c, a->src, a->rule_key) == a)
+		*recent_slot(c, a->src, a->rule_key) = NULL;
 	fifo_remove(c, a);
 	vg_pool_put(&c->agg_pool[a->cls], a);
 }
@@ -396,20 +405,21 @@ aggregate(struct correlator *c, struct source *s, const struct vg_event *ev, int
 	size_t ev_len;
 	unsigned cls = 0;
 	uint64_t key = rule_key_of(c, hit->rule_id);
-	struct agg **recent = &s->recent[key % 8];
+	struct agg **recent = recent_slot(c, s, key);
 
-	a = *recent && same_agg(*recent, hit, key) ? *recent : s->aggs;
-	for (; a; a = a->next_in_source) {
-		if (same_agg(a, hit, key)) {
-			*recent = a;
-			a->count++;
-			if (ev->ts_us > a->last_us)
-				a->last_us = ev->ts_us;
-			if (c->quiet_updates)
-				return 0;
-			fill_alert(a, &al);
-			return fn(CORRELATE_UPDATED, &al, ev, arg);
-		}
+	a = *recent && (*recent)->src == s && same_agg(*recent, hit, key) ? *recent : NULL;
+	for (struct agg *b = s->aggs; !a && b; b = b->next_in_source)
+		if (same_agg(b, hit, key))
+			a = b;
+	if (a) {
+		*recent = a;
+		a->count++;
+		if (ev->ts_us > a->last_us)
+			a->last_us = ev->ts_us;
+		if (c->quiet_updates)
+			return 0;
+		fill_alert(a, &al);
+		return fn(CORRELATE_UPDATED, &al, ev, arg);
 	}
 	if (s->n_aggs >= c->cfg.max_alerts_per_source) {
 		c->stats.dropped_hits++;
@@ -724,6 +734,7 @@ forget_all(struct correlator *c)
 	c->last = NULL;
 	c->fifo_head = c->fifo_tail = NULL;
 	memset(c->buckets, 0, c->n_buckets * sizeof(*c->buckets));
+	memset(c->recent, 0, sizeof(c->recent));
 	c->stats.sources = 0;
 }
 

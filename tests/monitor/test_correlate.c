@@ -142,6 +142,39 @@ test_an_id_at_another_address_is_the_same_rule(void **state)
 	correlator_free(c);
 }
 
+/* A scanner cycles through many rules, and per-key aggregates of one rule: every
+ * hit joins its own aggregate, whichever was joined last. */
+static void
+test_many_rules_from_one_source_keep_their_own_counts(void **state)
+{
+	(void)state;
+	struct correlator *c;
+	struct sink s = { 0 };
+	char ids[24][32];
+	struct correlate_hit h[24], keyed = { .rule_id = "webshell.accessed", .title = "W",
+		.category = "webshell", .severity = VG_SEV_LOW, .key_len = 5 };
+	assert_int_equal(correlator_new(NULL, &c), VG_OK);
+	for (int r = 0; r < 24; r++) {
+		snprintf(ids[r], sizeof(ids[r]), "rule.%d", r);
+		h[r] = (struct correlate_hit){ .rule_id = ids[r], .title = "T", .category = "x",
+			.severity = VG_SEV_LOW };
+	}
+	struct vg_event ev = http_event("203.0.113.9", 1000 * SEC, "/x", 200);
+	for (int i = 0; i < 10; i++) {
+		for (int r = 0; r < 24; r++)
+			for (int k = 0; k <= r % 3; k++)	/* rule r: (r % 3 + 1) hits a round */
+				correlator_feed(c, &ev, ev.ts_us, &h[r], 1, on_alert, &s);
+		keyed.text = i % 2 ? "/a.php" : "/b.php";
+		keyed.text_len = 6;
+		correlator_feed(c, &ev, ev.ts_us, &keyed, 1, on_alert, &s);
+	}
+	assert_int_equal(s.opened, 26);
+	correlator_flush(c, on_alert, &s);
+	assert_int_equal(s.closed, 26);
+	assert_int_equal(s.total_count, 10 * (8 * 1 + 8 * 2 + 8 * 3) + 10);
+	correlator_free(c);
+}
+
 static void
 test_rollback_returns_to_the_committed_counts(void **state)
 {
@@ -419,6 +452,7 @@ main(void)
 		cmocka_unit_test(test_scan_of_20000_requests_is_one_alert_with_a_count),
 		cmocka_unit_test(test_unreported_updates_still_count),
 		cmocka_unit_test(test_an_id_at_another_address_is_the_same_rule),
+		cmocka_unit_test(test_many_rules_from_one_source_keep_their_own_counts),
 		cmocka_unit_test(test_rollback_returns_to_the_committed_counts),
 		cmocka_unit_test(test_new_window_opens_a_new_alert),
 		cmocka_unit_test(test_tick_closes_windows_without_new_events),
