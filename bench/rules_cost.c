@@ -109,7 +109,7 @@ time_without(const struct ruleset *rs, int f, size_t skip, const struct vals *vs
 		if (i == skip)
 			continue;
 		ex[n] = pattern_expr(p, (enum rule_field)f);
-		fl[n] = HS_BASE_FLAGS | (p->confirm ? HS_FLAG_PREFILTER : 0);
+		fl[n] = pattern_hs_flags(p);
 		ids[n] = n;
 		n++;
 	}
@@ -223,7 +223,7 @@ main(int argc, char **argv)
 			return 3;
 		for (size_t i = 0; i < fd->nrefs; i++) {
 			const struct pattern *p = &rs->rules[fd->refs[i].rule].pats[fd->refs[i].pat];
-			unsigned fl = HS_BASE_FLAGS | (p->confirm ? HS_FLAG_PREFILTER : 0);
+			unsigned fl = pattern_hs_flags(p);
 			hs_database_t *db = NULL;
 			hs_compile_error_t *ce = NULL;
 			c[i].rule = fd->refs[i].rule;

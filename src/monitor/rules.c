@@ -56,6 +56,7 @@ rule_clear(struct rule *r)
 		free(r->pats[i].text);
 		free(r->pats[i].hs_expr);
 		free(r->pats[i].hs_norm_expr);
+		free(r->pats[i].prefilter);
 		pcre2_code_free(r->pats[i].re);
 	}
 	free(r->pats);

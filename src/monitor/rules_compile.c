@@ -41,7 +41,7 @@ rules_compile_dbs(struct loader *ld, const char *cache_dir, const struct vg_logg
 				continue;
 			for (size_t p = 0; p < r->npats; p++) {
 				exprs[n] = pattern_expr(&r->pats[p], (enum rule_field)f);
-				flags[n] = HS_BASE_FLAGS | (r->pats[p].confirm ? HS_FLAG_PREFILTER : 0);
+				flags[n] = pattern_hs_flags(&r->pats[p]);
 				ids[n] = (unsigned)n;
 				fd->refs[n].rule = (uint32_t)i;
 				fd->refs[n].pat = (uint32_t)p;

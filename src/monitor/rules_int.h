@@ -34,7 +34,9 @@ struct pattern {
 	char *hs_expr;		/* what Vectorscan compiles (literals escaped) */
 	char *hs_norm_expr;	/* same for normalised fields if it differs, else NULL */
 	bool confirm;		/* Vectorscan only prefilters; PCRE2 decides */
-	bool widened;		/* hs_expr has wider repeats than text (see cheapen()) */
+	bool widened;		/* hs_expr matches more than text (wider repeats, see cheapen(),
+				 * or a prefilter): PCRE2 giving up on a candidate is a hit */
+	char *prefilter;	/* the rule's own cheaper expression for Vectorscan, or NULL */
 	pcre2_code *re;
 };
 
@@ -124,6 +126,14 @@ static inline const char *
 pattern_expr(const struct pattern *p, enum rule_field f)
 {
 	return f != RULE_F_URL_RAW && p->hs_norm_expr ? p->hs_norm_expr : p->hs_expr;
+}
+
+/* Vectorscan flags for p: PREFILTER mode where Vectorscan cannot run the regex
+ * exactly; a rule's own prefilter is already the approximation and runs exactly. */
+static inline unsigned
+pattern_hs_flags(const struct pattern *p)
+{
+	return HS_BASE_FLAGS | (p->confirm && !p->prefilter ? HS_FLAG_PREFILTER : 0);
 }
 
 /* Frees what a rule owns and zeroes it. */

@@ -259,15 +259,19 @@ pattern_compile(struct loader *ld, struct rule *r, yaml_node_t *at, struct patte
 		return;
 	}
 	pcre2_jit_compile(p->re, PCRE2_JIT_COMPLETE);	/* interpreter is the fallback */
-	p->hs_expr = literal ? escape_literal(p->text) : strdup(p->text);
+	/* A prefilter is the Vectorscan side of the pattern (a cheaper expression every
+	 * match of the regex contains, the author's promise, checked on the rule's
+	 * examples by the self-test); the regex as written decides each candidate. */
+	const char *hs_src = p->prefilter ? p->prefilter : p->text;
+	p->hs_expr = literal ? escape_literal(hs_src) : strdup(hs_src);
 	if (!p->hs_expr) {
 		ld->fatal = VG_ERR_NOMEM;
 		return;
 	}
 	if (!literal) {
 		char *raw = NULL;
-		if (cheapen(p->text, false, &raw, &p->widened) != VG_OK ||
-		    cheapen(p->text, true, &p->hs_norm_expr, &p->widened) != VG_OK) {
+		if (cheapen(hs_src, false, &raw, &p->widened) != VG_OK ||
+		    cheapen(hs_src, true, &p->hs_norm_expr, &p->widened) != VG_OK) {
 			free(raw);
 			ld->fatal = VG_ERR_NOMEM;
 			return;
@@ -280,6 +284,18 @@ pattern_compile(struct loader *ld, struct rule *r, yaml_node_t *at, struct patte
 			free(p->hs_norm_expr);
 			p->hs_norm_expr = NULL;
 		}
+	}
+	if (p->prefilter) {
+		/* exact, not PREFILTER mode: it is already the approximation */
+		if (hs_expression_info(p->hs_expr, HS_BASE_FLAGS, &info, &cerr) == HS_SUCCESS) {
+			free(info);
+			p->confirm = p->widened = true;
+			return;
+		}
+		rules_report(ld, at, r, "bad prefilter: vectorscan: %s in '%s'",
+		    cerr ? cerr->message : "?", p->prefilter);
+		hs_free_compile_error(cerr);
+		return;
 	}
 	if (hs_expression_info(p->hs_expr, HS_BASE_FLAGS, &info, &cerr) == HS_SUCCESS) {
 		free(info);
@@ -319,34 +335,63 @@ kw_patterns(struct loader *ld, struct rule *r, yaml_node_t *v)
 		return ld->fatal = VG_ERR_NOMEM;
 	for (size_t i = 0; i < n; i++) {
 		yaml_node_t *e = yaml_document_get_node(ld->doc, v->data.sequence.items.start[i]);
-		yaml_node_t *k, *val;
-		const char *key, *text;
+		yaml_node_t *k = NULL, *val = NULL, *pre = NULL;
+		const char *key = NULL, *text, *pt = NULL;
 		struct pattern *p = &r->pats[r->npats];
+		bool bad = false;
 
-		if (!e || e->type != YAML_MAPPING_NODE ||
-		    e->data.mapping.pairs.top - e->data.mapping.pairs.start != 1) {
+		if (!e || e->type != YAML_MAPPING_NODE) {
 			rules_report(ld, e, r, "patterns[%zu]: expected one 'literal: TEXT' or "
-			    "'regex: RE'", i);
+			    "'regex: RE' (with an optional 'prefilter: RE')", i);
 			continue;
 		}
-		k = yaml_document_get_node(ld->doc, e->data.mapping.pairs.start->key);
-		val = yaml_document_get_node(ld->doc, e->data.mapping.pairs.start->value);
-		key = vg_yaml_scalar(k);
+		for (yaml_node_pair_t *pr = e->data.mapping.pairs.start;
+		    pr < e->data.mapping.pairs.top; pr++) {
+			yaml_node_t *pk = yaml_document_get_node(ld->doc, pr->key);
+			const char *name = vg_yaml_scalar(pk);
+			if (name && strcmp(name, "prefilter") == 0 && !pre) {
+				pre = yaml_document_get_node(ld->doc, pr->value);
+			} else if (name && (strcmp(name, "literal") == 0 || strcmp(name, "regex") == 0) &&
+			    !k) {
+				k = pk;
+				key = name;
+				val = yaml_document_get_node(ld->doc, pr->value);
+			} else if (name && (strcmp(name, "prefilter") == 0 ||
+			    strcmp(name, "literal") == 0 || strcmp(name, "regex") == 0)) {
+				rules_report(ld, pk, r, "patterns[%zu]: a second '%s'", i, name);
+				bad = true;
+			} else {
+				rules_report(ld, pk, r, "patterns[%zu]: unknown kind '%s' (literal or regex, "
+				    "optional prefilter)", i, name ? name : "?");
+				bad = true;
+			}
+		}
+		if (bad)
+			continue;
+		if (!k) {
+			rules_report(ld, e, r, "patterns[%zu]: needs 'literal: TEXT' or 'regex: RE'", i);
+			continue;
+		}
 		text = vg_yaml_scalar(val);
-		if (!key || (strcmp(key, "literal") != 0 && strcmp(key, "regex") != 0)) {
-			rules_report(ld, k, r, "patterns[%zu]: unknown kind '%s' (literal or regex)", i,
-			    key ? key : "?");
-			continue;
-		}
 		if (!text || !*text || strlen(text) > RULE_PATTERN_MAX) {
 			rules_report(ld, val, r, "patterns[%zu]: %s must be 1 to %d bytes", i, key,
 			    RULE_PATTERN_MAX);
 			continue;
 		}
+		if (pre) {
+			pt = vg_yaml_scalar(pre);
+			if (key[0] == 'l' || !pt || !*pt || strlen(pt) > RULE_PATTERN_MAX) {
+				rules_report(ld, pre, r, "patterns[%zu]: prefilter must be 1 to %d bytes and "
+				    "go with a regex", i, RULE_PATTERN_MAX);
+				continue;
+			}
+		}
 		p->text = rules_dup(ld, text);
 		if (!p->text)
 			return ld->fatal;
 		r->npats++;
+		if (pt && !(p->prefilter = rules_dup(ld, pt)))
+			return ld->fatal;
 		pattern_compile(ld, r, val, p, key[0] == 'l');
 		if (ld->fatal)
 			return ld->fatal;

@@ -364,6 +364,72 @@ selftest_hit(const struct rule_hit *h, void *arg)
 	return 0;
 }
 
+
+static int
+count_match(unsigned int id, unsigned long long from, unsigned long long to,
+    unsigned int flags, void *ctx)
+{
+	(void)id;
+	(void)from;
+	(void)to;
+	(void)flags;
+	++*(unsigned *)ctx;
+	return 1;	/* one is enough */
+}
+
+/* A prefilter must match wherever its regex does, or the rule goes blind there:
+ * checked on every example value of every field the rule reads. Returns the
+ * number of misses (each printed) or a negative VG_ERR_*. */
+static int
+prefilter_selftest(const struct rule *r, const struct pattern *p, FILE *out, char *norm)
+{
+	int misses = 0;
+
+	for (int f = 0; f < RULE_F_COUNT; f++) {
+		hs_database_t *db = NULL;
+		hs_scratch_t *hs = NULL;
+		hs_compile_error_t *cerr = NULL;
+		pcre2_match_data *md = NULL;
+
+		if (!(r->fields & (1u << f)))
+			continue;
+		if (hs_compile(pattern_expr(p, (enum rule_field)f), pattern_hs_flags(p),
+		    HS_MODE_BLOCK, NULL, &db, &cerr) != HS_SUCCESS ||
+		    hs_alloc_scratch(db, &hs) != HS_SUCCESS ||
+		    !(md = pcre2_match_data_create(1, NULL))) {
+			hs_free_compile_error(cerr);
+			hs_free_database(db);
+			return VG_ERR_NOMEM;
+		}
+		for (size_t e = 0; e < r->nex; e++) {
+			const char *v = r->ex[e].v[input_of((enum rule_field)f)];
+			size_t len;
+			unsigned found = 0;
+			if (!v)
+				continue;
+			len = strlen(v);
+			if (f != RULE_F_URL_RAW) {
+				normalize_field(v, len, norm, RULE_NORM_MAX, &len);
+				v = norm;
+			}
+			if (pcre2_match(p->re, (PCRE2_SPTR)v, len, 0, 0, md, NULL) < 0)
+				continue;
+			hs_scan(db, v, (unsigned)len, 0, hs, count_match, &found);
+			if (found)
+				continue;
+			misses++;
+			if (out)
+				fprintf(out, "%s:%lu: rule %s: prefilter '%s' misses a match of its regex "
+				    "in %s: %s\n", r->file, r->ex[e].line, r->info.id, p->prefilter,
+				    rule_field_name((enum rule_field)f), r->ex[e].v[input_of((enum rule_field)f)]);
+		}
+		pcre2_match_data_free(md);
+		hs_free_scratch(hs);
+		hs_free_database(db);
+	}
+	return misses;
+}
+
 int
 ruleset_selftest(const struct ruleset *rs, FILE *out, size_t *n_checked)
 {
@@ -403,6 +469,25 @@ ruleset_selftest(const struct ruleset *rs, FILE *out, size_t *n_checked)
 				fprintf(out, "%s:%lu: rule %s: no_match example matched '%s': %s\n",
 				    r->file, x->line, r->info.id, a.text, shown ? shown : "(empty)");
 		}
+	}
+	{
+		char *norm = malloc(RULE_NORM_MAX);
+		if (!norm) {
+			ret = VG_ERR_NOMEM;
+			goto out;
+		}
+		for (size_t i = 0; i < rs->n; i++)
+			for (size_t k = 0; k < rs->rules[i].npats; k++) {
+				if (!rs->rules[i].pats[k].prefilter)
+					continue;
+				ret = prefilter_selftest(&rs->rules[i], &rs->rules[i].pats[k], out, norm);
+				if (ret < 0) {
+					free(norm);
+					goto out;
+				}
+				failed += ret;
+			}
+		free(norm);
 	}
 	ret = failed;
 out:

@@ -364,6 +364,92 @@ test_repeated_values_answer_as_their_first_scan(void **state)
 	ruleset_free(rs);
 }
 
+/* A prefilter is what Vectorscan scans; the regex as written decides. A prefilter
+ * that misses a match of its regex is caught by the self-test on the examples, and
+ * one that is not a pattern (or sits beside a literal) is a load error. */
+static void
+test_prefilter_is_scanned_and_the_regex_decides(void **state)
+{
+	struct tmpdir *t = *state;
+	char path[160], *out = NULL;
+	size_t outlen = 0, checked = 0;
+	struct ruleset *rs = NULL;
+	struct rule_scratch *s = NULL;
+	struct collect c;
+	char *errors = NULL;
+	FILE *mem;
+
+	write_file(t, "r7.yaml",
+	    "- id: t.pre\n"
+	    "  title: case when\n"
+	    "  severity: high\n"
+	    "  category: sqli\n"
+	    "  fields: [url]\n"
+	    "  patterns:\n"
+	    "    - regex: '\\bcase\\s+when\\s+\\d+=\\d+\\s+then\\b'\n"
+	    "      prefilter: '\\bcase\\s+when\\b'\n"
+	    "  match: [\"/p?id=(CASE%20WHEN%201=1%20THEN%201%20END)\"]\n"
+	    "- id: t.blind\n"
+	    "  title: a prefilter that misses\n"
+	    "  severity: low\n"
+	    "  category: x\n"
+	    "  fields: [url]\n"
+	    "  patterns:\n"
+	    "    - regex: 'alpha|beta'\n"
+	    "      prefilter: 'alpha'\n"
+	    "  match: [\"/alpha\", \"/beta\"]\n",
+	    path, sizeof(path));
+	assert_int_equal(ruleset_load(path, 0, NULL, &rs, &errors), VG_OK);
+	assert_null(errors);
+	assert_int_equal(rule_scratch_new(rs, &s), VG_OK);
+	assert_int_equal(match_url(rs, s, "/p?id=1 case when 2=2 then 1", &c), 0);
+	assert_int_equal(c.n, 1);
+	assert_string_equal(c.ids[0], "t.pre");
+	assert_string_equal(c.text[0], "case when 2=2 then");
+	/* a candidate the regex refuses is no hit */
+	assert_int_equal(match_url(rs, s, "/p?q=in case when it rains then", &c), 0);
+	assert_int_equal(c.n, 0);
+	/* what the prefilter misses is missed, and the self-test says so */
+	assert_int_equal(match_url(rs, s, "/beta", &c), 0);
+	assert_int_equal(c.n, 0);
+	mem = open_memstream(&out, &outlen);
+	assert_non_null(mem);
+	assert_int_equal(ruleset_selftest(rs, mem, &checked), 2);	/* the example, and the prefilter */
+	fclose(mem);
+	assert_non_null(strstr(out, "rule t.blind: match example did not match: /beta"));
+	assert_non_null(strstr(out, "rule t.blind: prefilter 'alpha' misses a match of its regex "
+	    "in url: /beta"));
+	assert_null(strstr(out, "t.pre"));
+	free(out);
+	rule_scratch_free(s);
+	ruleset_free(rs);
+	rs = NULL;
+
+	write_file(t, "r7.yaml",
+	    "- id: t.bad\n"
+	    "  title: bad\n"
+	    "  severity: low\n"
+	    "  category: x\n"
+	    "  fields: [url]\n"
+	    "  patterns:\n"
+	    "    - literal: 'x'\n"
+	    "      prefilter: 'x'\n"
+	    "    - regex: 'y'\n"
+	    "      prefilter: 'y(?=z)'\n"
+	    "    - regex: 'w'\n"
+	    "      fast: 'w'\n"
+	    "    - regex: 'v'\n"
+	    "      regex: 'u'\n",
+	    path, sizeof(path));
+	assert_int_equal(ruleset_load(path, 0, NULL, &rs, &errors), VG_ERR_PARSE);
+	assert_non_null(errors);
+	assert_non_null(strstr(errors, "patterns[0]: prefilter must be 1 to"));
+	assert_non_null(strstr(errors, "bad prefilter: vectorscan:"));
+	assert_non_null(strstr(errors, "patterns[2]: unknown kind 'fast'"));
+	assert_non_null(strstr(errors, "patterns[3]: a second 'regex'"));
+	free(errors);
+}
+
 /* Normalised fields get \s* as \s? and \s+ as \s (cheaper for Vectorscan); that is
  * only the same match set if normalize_field never leaves two whitespace bytes in a
  * row, and url_raw (not normalised) must keep the pattern as written. Repeats with
@@ -815,6 +901,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_pcre_confirms_what_vectorscan_prefilters, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_repeated_values_answer_as_their_first_scan,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_prefilter_is_scanned_and_the_regex_decides,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_whitespace_quantifiers_keep_their_meaning, setup,
 		    teardown),
