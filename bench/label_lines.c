@@ -4,12 +4,14 @@
  * none), e.g. "17 sqli,xss": low and info rules (a bare HTTP library's user agent)
  * describe traffic, they do not call it an attack. Rule hits only; correlation
  * alerts come from `vigil scan-log`.
- * usage: build/bench/label_lines RULES LOG [CACHE_DIR]  (compiled rules kept there) */
+ * usage: build/bench/label_lines RULES LOG [CACHE_DIR]  (compiled rules kept there)
+ * LABEL_LINES_HITS=1 prints every hit (rule, field, matched text) instead. */
 #include "core/err.h"
 #include "core/event.h"
 #include "monitor/decode.h"
 #include "monitor/rules.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +20,15 @@ struct cats {
 	char text[512];
 	size_t len;
 };
+
+/* LABEL_LINES_HITS=1: every hit as "rule field text" instead (to compare two builds). */
+static int
+print_hit(const struct rule_hit *h, void *arg)
+{
+	(void)arg;
+	printf(" %s %s %.*s|", h->rule->id, h->field, (int)h->text_len, h->text);
+	return 0;
+}
 
 static int
 add_cat(const struct rule_hit *h, void *arg)
@@ -55,6 +66,7 @@ main(int argc, char **argv)
 	ssize_t n;
 	unsigned long no = 0;
 	FILE *in;
+	bool hits = getenv("LABEL_LINES_HITS") && strcmp(getenv("LABEL_LINES_HITS"), "1") == 0;
 
 	if (argc != 3 && argc != 4) {
 		fprintf(stderr, "usage: label_lines RULES LOG [CACHE_DIR]\n");
@@ -78,6 +90,13 @@ main(int argc, char **argv)
 			line[--n] = '\0';
 		no++;
 		decoder_decode(d, line, (size_t)n, &ev);
+		if (hits) {
+			printf("%lu", no);
+			if (ruleset_match_event(rs, s, &ev, print_hit, NULL) < 0)
+				return 3;
+			putchar('\n');
+			continue;
+		}
 		if (ruleset_match_event(rs, s, &ev, add_cat, &c) < 0)
 			return 3;
 		printf("%lu %s\n", no, c.len ? c.text : "-");

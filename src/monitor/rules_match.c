@@ -19,10 +19,15 @@
 #define MEMO_VALUE_MAX 240
 #define MEMO_HITS_MAX 6
 
+struct memo_span {
+	int16_t so, eo;		/* where PCRE2 found the hit's text; so < 0: not yet looked */
+};
+
 struct memo_entry {
 	uint16_t raw_len, norm_len;	/* raw_len 0 = empty slot */
 	uint8_t nhits;
 	uint32_t hits[MEMO_HITS_MAX];	/* pattern ids in the field's database */
+	struct memo_span span[MEMO_HITS_MAX];
 	char raw[MEMO_VALUE_MAX];
 	char norm[MEMO_VALUE_MAX];
 };
@@ -44,6 +49,8 @@ struct rule_scratch {
 	uint64_t *mask;		/* per rule: patterns hit in this event */
 	uint8_t *hit_field;	/* per rule: field of the first hit */
 	uint32_t *hit_pat;	/* per rule: pattern of the first hit */
+	struct memo_span **hit_span;	/* per rule: the first hit's span in the memo, or NULL */
+	struct memo_span *cur_span;	/* the span slots of field cur's memo entry, or NULL */
 	uint32_t *touched;
 	size_t ntouched;
 	unsigned long long truncated;
@@ -105,8 +112,10 @@ rule_scratch_new(const struct ruleset *rs, struct rule_scratch **out)
 	s->mask = calloc(rs->n + 1, sizeof(*s->mask));
 	s->hit_field = calloc(rs->n + 1, sizeof(*s->hit_field));
 	s->hit_pat = calloc(rs->n + 1, sizeof(*s->hit_pat));
+	s->hit_span = calloc(rs->n + 1, sizeof(*s->hit_span));
 	s->touched = calloc(rs->n + 1, sizeof(*s->touched));
 	if (!s->md || !s->mctx || !s->stamp || !s->mask || !s->hit_field || !s->hit_pat ||
+	    !s->hit_span ||
 	    !s->touched)
 		goto out;
 	for (int f = 0; f < RULE_F_COUNT; f++)
@@ -138,6 +147,7 @@ rule_scratch_free(struct rule_scratch *s)
 	free(s->mask);
 	free(s->hit_field);
 	free(s->hit_pat);
+	free(s->hit_span);
 	free(s->touched);
 	free(s);
 }
@@ -165,13 +175,14 @@ re_find(struct rule_scratch *s, const pcre2_code *re, const char *text, size_t l
 
 /* Marks a confirmed pattern hit in field cur for its rule. */
 static void
-record_hit(struct rule_scratch *s, const struct pat_ref *ref)
+record_hit(struct rule_scratch *s, const struct pat_ref *ref, struct memo_span *span)
 {
 	if (s->stamp[ref->rule] != s->epoch) {
 		s->stamp[ref->rule] = s->epoch;
 		s->mask[ref->rule] = 0;
 		s->hit_field[ref->rule] = (uint8_t)s->cur;
 		s->hit_pat[ref->rule] = ref->pat;
+		s->hit_span[ref->rule] = span;
 		s->touched[s->ntouched++] = ref->rule;
 	}
 	s->mask[ref->rule] |= 1ull << ref->pat;
@@ -196,10 +207,14 @@ on_match(unsigned int id, unsigned long long from, unsigned long long to, unsign
 		if (rc == PCRE2_ERROR_NOMATCH || (rc < 0 && !p->widened))
 			return 0;
 	}
-	if (s->cur_nhits < MEMO_HITS_MAX)
+	struct memo_span *span = NULL;
+	if (s->cur_nhits < MEMO_HITS_MAX) {
 		s->cur_hits[s->cur_nhits] = id;
+		/* the slot the memo entry will hold for this hit once the scan is stored */
+		span = s->cur_span ? &s->cur_span[s->cur_nhits] : NULL;
+	}
 	s->cur_nhits++;
-	record_hit(s, ref);
+	record_hit(s, ref, span);
 	return 0;
 }
 
@@ -224,10 +239,19 @@ rule_decide(struct rule_scratch *s, const struct rule *r, uint32_t idx, struct r
 		}
 		if (!found)
 			return false;
-	} else if (!re_find(s, r->pats[s->hit_pat[idx]].re, s->val[f], s->vlen[f], &so, &eo)) {
-		/* Engines disagree on a corner case: show the start of the field. */
-		so = 0;
-		eo = s->vlen[f];
+	} else if (s->hit_span[idx] && s->hit_span[idx]->so >= 0) {
+		so = (size_t)s->hit_span[idx]->so;	/* a repeated value: found before */
+		eo = (size_t)s->hit_span[idx]->eo;
+	} else {
+		if (!re_find(s, r->pats[s->hit_pat[idx]].re, s->val[f], s->vlen[f], &so, &eo)) {
+			/* Engines disagree on a corner case: show the start of the field. */
+			so = 0;
+			eo = s->vlen[f];
+		}
+		if (s->hit_span[idx]) {	/* memo values are short: offsets fit */
+			s->hit_span[idx]->so = (int16_t)so;
+			s->hit_span[idx]->eo = (int16_t)eo;
+		}
 	}
 	h->rule = &r->info;
 	h->field = rule_field_ecs(f);
@@ -274,7 +298,7 @@ ruleset_match_input(const struct ruleset *rs, struct rule_scratch *s,
 					s->vlen[f] = me->norm_len;
 				}
 				for (unsigned i = 0; i < me->nhits; i++)
-					record_hit(s, &rs->dbs[f].refs[me->hits[i]]);
+					record_hit(s, &rs->dbs[f].refs[me->hits[i]], &me->span[i]);
 				continue;
 			}
 		}
@@ -288,6 +312,10 @@ ruleset_match_input(const struct ruleset *rs, struct rule_scratch *s,
 			s->val[f] = s->norm[f];
 		}
 		s->cur_nhits = 0;
+		s->cur_span = me && s->vlen[f] <= MEMO_VALUE_MAX ? me->span : NULL;
+		if (s->cur_span)	/* the entry is about to hold this value: forget old spans */
+			for (unsigned i = 0; i < MEMO_HITS_MAX; i++)
+				s->cur_span[i].so = -1;
 		hr = hs_scan(rs->dbs[f].db, s->val[f], (unsigned)s->vlen[f], 0, s->hs, on_match, s);
 		if (hr != HS_SUCCESS)
 			return hr == HS_NOMEM ? VG_ERR_NOMEM : VG_ERR_INVAL;
@@ -299,6 +327,8 @@ ruleset_match_input(const struct ruleset *rs, struct rule_scratch *s,
 			me->norm_len = (uint16_t)s->vlen[f];
 			memcpy(me->hits, s->cur_hits, s->cur_nhits * sizeof(*me->hits));
 			me->nhits = (uint8_t)s->cur_nhits;
+		} else if (s->cur_span) {
+			me->raw_len = 0;	/* its spans now describe this value, not the one it held */
 		}
 	}
 	/* Report in load order whatever order Vectorscan found them in. */
