@@ -128,6 +128,14 @@ pattern_expr(const struct pattern *p, enum rule_field f)
 	return f != RULE_F_URL_RAW && p->hs_norm_expr ? p->hs_norm_expr : p->hs_expr;
 }
 
+/* Bytes scanned after a value of field f: normalised values end in a NUL they never
+ * hold elsewhere, and their patterns were written with it for "$" (see cheapen()). */
+static inline size_t
+scan_nul(enum rule_field f)
+{
+	return f != RULE_F_URL_RAW;
+}
+
 /* Vectorscan flags for p: PREFILTER mode where Vectorscan cannot run the regex
  * exactly; a rule's own prefilter is already the approximation and runs exactly. */
 static inline unsigned

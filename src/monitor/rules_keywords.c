@@ -5,6 +5,7 @@
 #include "monitor/rules_int.h"
 #include "core/err.h"
 
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -161,6 +162,14 @@ escape_literal(const char *s)
 	return o;
 }
 
+static char *
+put(char *w, const char *s)
+{
+	size_t l = strlen(s);
+	memcpy(w, s, l);
+	return w + l;
+}
+
 /* Cheaper Vectorscan expressions for a regex, in one pass that skips escapes as
  * pairs ("\\s*" is a backslash, then s*) and leaves character classes alone:
  *  - squeeze (for normalised fields): normalize_field turns every whitespace run
@@ -169,19 +178,65 @@ escape_literal(const char *s)
  *    (-17 % Vectorscan instructions on generated URLs, bench/rules_cost);
  *  - widen: a repeat bounded at RULE_WIDEN_MIN or more ([^&]{0,80}) is a counter
  *    per position for Vectorscan, an unbounded one a single state, so it becomes
- *    {m,}: a superset, which PCRE2 (the pattern as written) then confirms.
+ *    {m,}: a superset, which PCRE2 (the pattern as written) then confirms;
+ *  - sentinel (with squeeze): a normalised value never holds a NUL and is scanned
+ *    with the NUL after it, so "$" becomes \x00, a rare literal at the end where
+ *    an end anchor kept engines alive to the end of every value (-17 % on the URL
+ *    database); everything else that could match a NUL ('.', [^...], \S \W \D
+ *    \H \V \N) leaves it out. What cannot be rewritten so (those escapes inside a
+ *    class, an escape for NUL, \Q, POSIX classes, (?x)) is refused: VG_ERR_INVAL.
  * Sets *out (caller frees) or NULL when nothing changed; *widened if a repeat was. */
 static int
 cheapen(const char *e, bool squeeze, char **out, bool *widened)
 {
 	size_t n = strlen(e);
-	char *o = malloc(n + 1), *w = o;
+	char *o = malloc(n * 10 + 1), *w = o;	/* "." grows most: [^\n\x00] */
 	bool in_class = false, changed = false;
 
 	*out = NULL;
 	if (!o)
 		return VG_ERR_NOMEM;
+	if (squeeze && (strstr(e, "\\Q") || strstr(e, "[:") || strstr(e, "(?x") ||
+	    strstr(e, "(?#"))) {
+		free(o);
+		return VG_ERR_INVAL;
+	}
 	for (size_t i = 0; i < n; i++) {
+		if (squeeze && e[i] == '\\' && i + 1 < n) {
+			char c = e[i + 1];
+			/* \0, \o{..}, \c@, \x{..}, \x00, \x0 and a bare \x can all be NUL */
+			bool hex1 = i + 2 < n && isxdigit((unsigned char)e[i + 2]);
+			bool hex2 = hex1 && i + 3 < n && isxdigit((unsigned char)e[i + 3]);
+			if (c == '0' || c == 'o' || (c == 'c' && i + 2 < n && e[i + 2] == '@') ||
+			    (c == 'x' && (!hex1 || (e[i + 2] == '0' && (!hex2 || e[i + 3] == '0'))))) {
+				free(o);
+				return VG_ERR_INVAL;
+			}
+			if (strchr("SWDHVN", c)) {
+				if (in_class) {
+					free(o);
+					return VG_ERR_INVAL;
+				}
+				/* \S is [^\s], and so on; \N is "not a newline" */
+				w = put(w, "[^\\");
+				*w++ = c == 'N' ? 'n' : (char)(c - 'A' + 'a');
+				w = put(w, "\\x00]");
+				i++;
+				changed = true;
+				continue;
+			}
+			if (!in_class && (c == 'z' || c == 'Z')) {
+				w = put(w, "\\x00");
+				i++;
+				changed = true;
+				continue;
+			}
+		}
+		if (squeeze && !in_class && (e[i] == '$' || e[i] == '.')) {
+			w = put(w, e[i] == '$' ? "\\x00" : "[^\\n\\x00]");
+			changed = true;
+			continue;
+		}
 		if (e[i] == '\\' && i + 1 < n) {
 			if (squeeze && !in_class && e[i + 1] == 's' && i + 2 < n &&
 			    (e[i + 2] == '*' || e[i + 2] == '+')) {
@@ -221,10 +276,15 @@ cheapen(const char *e, bool squeeze, char **out, bool *widened)
 			in_class = true;
 			*w++ = e[i];
 			/* a ']' right after '[' or '[^' is a member, not the end */
-			if (i + 1 < n && e[i + 1] == '^')
+			bool negated = i + 1 < n && e[i + 1] == '^';
+			if (negated)
 				*w++ = e[++i];
 			if (i + 1 < n && e[i + 1] == ']')
 				*w++ = e[++i];
+			if (negated && squeeze) {
+				w = put(w, "\\x00");
+				changed = true;
+			}
 			continue;
 		}
 		if (in_class && e[i] == ']')
@@ -270,8 +330,17 @@ pattern_compile(struct loader *ld, struct rule *r, yaml_node_t *at, struct patte
 	}
 	if (!literal) {
 		char *raw = NULL;
-		if (cheapen(hs_src, false, &raw, &p->widened) != VG_OK ||
-		    cheapen(hs_src, true, &p->hs_norm_expr, &p->widened) != VG_OK) {
+		int rc = cheapen(hs_src, false, &raw, &p->widened);
+		if (rc == VG_OK && (r->fields & ~(1u << RULE_F_URL_RAW)))
+			rc = cheapen(hs_src, true, &p->hs_norm_expr, &p->widened);
+		if (rc == VG_ERR_INVAL) {
+			free(raw);
+			rules_report(ld, at, r, "bad regex: on a normalised field (every field but "
+			    "url_raw) a pattern may not use \\Q, POSIX classes, (?x), (?#, an escape for "
+			    "NUL, or \\S \\W \\D \\H \\V \\N inside [...]: '%s'", hs_src);
+			return;
+		}
+		if (rc != VG_OK) {
 			free(raw);
 			ld->fatal = VG_ERR_NOMEM;
 			return;

@@ -316,7 +316,9 @@ ruleset_match_input(const struct ruleset *rs, struct rule_scratch *s,
 		if (s->cur_span)	/* the entry is about to hold this value: forget old spans */
 			for (unsigned i = 0; i < MEMO_HITS_MAX; i++)
 				s->cur_span[i].so = -1;
-		hr = hs_scan(rs->dbs[f].db, s->val[f], (unsigned)s->vlen[f], 0, s->hs, on_match, s);
+		/* a normalised value is scanned with its NUL: the sentinel "$" became */
+		hr = hs_scan(rs->dbs[f].db, s->val[f], (unsigned)(s->vlen[f] + scan_nul(f)), 0,
+		    s->hs, on_match, s);
 		if (hr != HS_SUCCESS)
 			return hr == HS_NOMEM ? VG_ERR_NOMEM : VG_ERR_INVAL;
 		if (me && s->cur_nhits <= MEMO_HITS_MAX && s->vlen[f] <= MEMO_VALUE_MAX) {
@@ -444,7 +446,8 @@ prefilter_selftest(const struct rule *r, const struct pattern *p, FILE *out, cha
 			}
 			if (pcre2_match(p->re, (PCRE2_SPTR)v, len, 0, 0, md, NULL) < 0)
 				continue;
-			hs_scan(db, v, (unsigned)len, 0, hs, count_match, &found);
+			hs_scan(db, v, (unsigned)(len + scan_nul((enum rule_field)f)), 0, hs, count_match,
+			    &found);
 			if (found)
 				continue;
 			misses++;

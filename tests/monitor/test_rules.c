@@ -450,6 +450,78 @@ test_prefilter_is_scanned_and_the_regex_decides(void **state)
 	free(errors);
 }
 
+/* Normalised values are scanned with their terminating NUL and "$" is written as
+ * that NUL for Vectorscan: an end anchor, a '.', a [^...] and \S at the end must
+ * mean what they say, and constructs that could stand for NUL are refused on
+ * normalised fields (url_raw keeps the pattern as written). */
+static void
+test_end_anchors_keep_their_meaning_on_normalised_fields(void **state)
+{
+	static const struct {
+		const char *url, *want;	/* the rules that match, in load order */
+	} cases[] = {
+		{ "/admin", "t.end" }, { "/admin/x", "" }, { "/p?id=1", "t.dot t.dot2" },
+		{ "/p?id=", "" }, { "/q?a=b&", "t.neg2" }, { "/q?a=b", "t.neg t.neg2" },
+		{ "/q?a=", "" }, { "/s?t=ab%20", "" }, { "/s?t=ab", "t.nsp" }, { "/s?t=abc", "t.nsp t.nsp2" },
+	};
+	struct tmpdir *t = *state;
+	char path[160];
+	struct ruleset *rs = NULL;
+	struct rule_scratch *s = NULL;
+	struct collect c;
+	char *errors = NULL;
+
+	/* each unanchored twin would match the NUL after the value if it could */
+	write_file(t, "r7.yaml",
+	    "- { id: t.end, title: e, severity: low, category: x, fields: [url],\n"
+	    "    patterns: [{regex: '^/admin$'}] }\n"
+	    "- { id: t.dot, title: d, severity: low, category: x, fields: [url],\n"
+	    "    patterns: [{regex: 'id=.$'}] }\n"
+	    "- { id: t.dot2, title: d, severity: low, category: x, fields: [url],\n"
+	    "    patterns: [{regex: 'id=.'}] }\n"
+	    "- { id: t.neg, title: n, severity: low, category: x, fields: [url],\n"
+	    "    patterns: [{regex: '\\?a=[^&]\\z'}] }\n"
+	    "- { id: t.neg2, title: n, severity: low, category: x, fields: [url],\n"
+	    "    patterns: [{regex: '\\?a=[^&]'}] }\n"
+	    "- { id: t.nsp, title: s, severity: low, category: x, fields: [url],\n"
+	    "    patterns: [{regex: 't=ab\\S*$'}] }\n"
+	    "- { id: t.nsp2, title: s, severity: low, category: x, fields: [url],\n"
+	    "    patterns: [{regex: 't=ab\\S'}] }\n",
+	    path, sizeof(path));
+	assert_int_equal(ruleset_load(path, 0, NULL, &rs, &errors), VG_OK);
+	assert_null(errors);
+	assert_int_equal(rule_scratch_new(rs, &s), VG_OK);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char got[128] = "";
+		assert_int_equal(match_url(rs, s, cases[i].url, &c), 0);
+		for (int k = 0; k < c.n && k < 8; k++)
+			snprintf(got + strlen(got), sizeof(got) - strlen(got), "%s%s", k ? " " : "",
+			    c.ids[k]);
+		if (strcmp(got, cases[i].want) != 0)
+			fail_msg("%s: matched '%s', want '%s'", cases[i].url, got, cases[i].want);
+	}
+	rule_scratch_free(s);
+	ruleset_free(rs);
+	rs = NULL;
+
+	write_file(t, "r7.yaml",
+	    "- { id: t.cls, title: c, severity: low, category: x, fields: [url],\n"
+	    "    patterns: [{regex: 'a[\\S]b'}] }\n"
+	    "- { id: t.nul, title: z, severity: low, category: x, fields: [referer],\n"
+	    "    patterns: [{regex: 'a\\x00b'}] }\n"
+	    "- { id: t.raw, title: r, severity: low, category: x, fields: [url_raw],\n"
+	    "    patterns: [{regex: 'a[\\S]b\\x00'}] }\n"
+	    "- { id: t.nl, title: n, severity: low, category: x, fields: [url],\n"
+	    "    patterns: [{regex: 'a\\x0ab'}] }\n",
+	    path, sizeof(path));
+	assert_int_equal(ruleset_load(path, 0, NULL, &rs, &errors), VG_ERR_PARSE);
+	assert_non_null(strstr(errors, "rule t.cls: bad regex: on a normalised field"));
+	assert_non_null(strstr(errors, "rule t.nul: bad regex: on a normalised field"));
+	assert_null(strstr(errors, "t.raw"));
+	assert_null(strstr(errors, "t.nl"));
+	free(errors);
+}
+
 /* Normalised fields get \s* as \s? and \s+ as \s (cheaper for Vectorscan); that is
  * only the same match set if normalize_field never leaves two whitespace bytes in a
  * row, and url_raw (not normalised) must keep the pattern as written. Repeats with
@@ -483,6 +555,9 @@ test_whitespace_quantifiers_keep_their_meaning(void **state)
 			n += strlen(p);
 		}
 		assert_int_equal(normalize_field(in, n, out, sizeof(out), &len), VG_OK);
+		/* and never a NUL before the one after it: the sentinel end anchors match */
+		assert_null(memchr(out, '\0', len));
+		assert_int_equal(out[len], '\0');
 		for (size_t k = 1; k < len; k++)
 			assert_false(strchr(" \t\n\r\v\f", out[k - 1]) && out[k - 1] &&
 			    strchr(" \t\n\r\v\f", out[k]) && out[k]);
@@ -903,6 +978,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_repeated_values_answer_as_their_first_scan,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_prefilter_is_scanned_and_the_regex_decides,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_end_anchors_keep_their_meaning_on_normalised_fields,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_whitespace_quantifiers_keep_their_meaning, setup,
 		    teardown),
