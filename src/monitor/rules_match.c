@@ -293,8 +293,9 @@ ruleset_match_input(const struct ruleset *rs, struct rule_scratch *s,
 					s->val[f] = src;
 					s->vlen[f] = len;
 				} else {
-					memcpy(s->norm[f], me->norm, me->norm_len);
-					s->val[f] = s->norm[f];
+					/* the entry stays as it is until this field's next store,
+					 * which is a later event's: hit texts may point into it */
+					s->val[f] = me->norm;
 					s->vlen[f] = me->norm_len;
 				}
 				for (unsigned i = 0; i < me->nhits; i++)
