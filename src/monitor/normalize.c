@@ -297,19 +297,29 @@ canon(const char *in, size_t n, char *out, bool *encoded)
 		unsigned char c;
 		bool one = false;	/* the byte loop takes one byte, then canon16 again */
 #ifdef NORMALIZE_SIMD
-		/* canon16 stores 16 bytes: in place, only where that overwrites nothing unread
-		 * (w == i rewrites the same bytes, lower-cased). */
-		if (n - i >= 16 && (out != in || w == i || i - w >= 16) && !(space && in[i] == ' ')) {
-			size_t k = canon16(in + i, out + w, encoded);
+		if (!(space && in[i] == ' ')) {
+			size_t m = n - i < 16 ? n - i : 16, k;
+			/* canon16 stores 16 bytes: in place, only where that overwrites nothing
+			 * unread (w == i rewrites the same bytes, lower-cased). Otherwise, and
+			 * for the last few bytes, it works on a copy padded with a plain byte. */
+			if (m == 16 && (out != in || w == i || i - w >= 16)) {
+				k = canon16(in + i, out + w, encoded);
+			} else {
+				char a[16], b[16];
+				memset(a, 'x', sizeof(a));
+				memcpy(a, in + i, m);
+				k = canon16(a, b, encoded);
+				if (k > m)
+					k = m;
+				memcpy(out + w, b, k);
+			}
 			i += k;
 			w += k;
-			if (k == 16) {
-				space = in[i - 1] == ' ';
-				continue;
-			}
 			if (k)
 				space = in[i - 1] == ' ';
-			one = true;	/* in[i] exists: k < 16 */
+			if (k == m)
+				continue;
+			one = true;	/* in[i] exists: k < m */
 		}
 #endif
 		/* Runs of ordinary bytes are the bulk of any field: keep them out of the switch. */
