@@ -473,8 +473,16 @@ aggregate(struct correlator *c, struct source *s, const struct vg_event *ev, int
 	return r;
 }
 
+/* A stamp time inside the window ending at ts (0: an empty stamp). */
+static bool
+in_window(int64_t stamp_ts, int64_t ts, int64_t window)
+{
+	return stamp_ts && stamp_ts > ts - window;
+}
+
 /* Records key at ts in a fixed set of n stamps (replacing the oldest) and returns how
- * many distinct keys fall inside the window ending at ts. */
+ * many distinct keys fall inside the window ending at ts. One pass: the replaced
+ * stamp's share of the count is taken back afterwards. */
 static unsigned
 distinct_in_window(struct stamp *set, unsigned n, uint64_t key, int64_t ts, int64_t window)
 {
@@ -490,12 +498,13 @@ distinct_in_window(struct stamp *set, unsigned n, uint64_t key, int64_t ts, int6
 			oldest = i;
 			oldest_ts = set[i].ts;
 		}
+		count += in_window(set[i].ts, ts, window);
 	}
-	if (!found)
+	if (!found) {
+		count -= in_window(oldest_ts, ts, window);
 		set[oldest] = (struct stamp){ .key = key, .ts = ts };
-	for (unsigned i = 0; i < n; i++)
-		if (set[i].ts && set[i].ts > ts - window)
-			count++;
+		count += in_window(ts, ts, window);
+	}
 	return count;
 }
 

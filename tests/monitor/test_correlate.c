@@ -264,6 +264,34 @@ test_distinct_404s_raise_dirbust_but_repeats_do_not(void **state)
 	correlator_free(c);
 }
 
+/* 20 distinct 404s inside 60 s is busting: at one every 3.2 s the 20th-last has just
+ * left the window (only 19 in it), at one every 2.9 s it has not. */
+static void
+test_distinct_404s_count_only_inside_the_window(void **state)
+{
+	(void)state;
+	struct correlator *c;
+	struct sink s = { 0 };
+	char url[64];
+	assert_int_equal(correlator_new(NULL, &c), VG_OK);
+	for (int i = 0; i < 50; i++) {
+		snprintf(url, sizeof(url), "/slow%d", i);
+		struct vg_event ev = http_event("198.51.100.3", 1000 * SEC + i * 3200000LL, url, 404);
+		correlator_feed(c, &ev, ev.ts_us, NULL, 0, on_alert, &s);
+	}
+	correlator_flush(c, on_alert, &s);
+	assert_int_equal(s.dirbust, 0);
+	for (int i = 0; i < 50; i++) {
+		snprintf(url, sizeof(url), "/fast%d", i);
+		struct vg_event ev = http_event("198.51.100.4", 5000 * SEC + i * 2900000LL, url, 404);
+		correlator_feed(c, &ev, ev.ts_us, NULL, 0, on_alert, &s);
+	}
+	correlator_flush(c, on_alert, &s);
+	assert_int_equal(s.dirbust, 1);
+	assert_int_equal(s.last_count, 31);	/* the 20th..50th */
+	correlator_free(c);
+}
+
 static struct vg_event
 auth_event(const char *ip, int64_t ts, const char *action)
 {
@@ -457,6 +485,7 @@ main(void)
 		cmocka_unit_test(test_new_window_opens_a_new_alert),
 		cmocka_unit_test(test_tick_closes_windows_without_new_events),
 		cmocka_unit_test(test_distinct_404s_raise_dirbust_but_repeats_do_not),
+		cmocka_unit_test(test_distinct_404s_count_only_inside_the_window),
 		cmocka_unit_test(test_failures_then_success_raise_bruteforce_and_success_alerts),
 		cmocka_unit_test(test_http_401_storm_is_bruteforce),
 		cmocka_unit_test(test_slow_failures_outside_the_window_are_not_bruteforce),
