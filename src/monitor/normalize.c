@@ -218,20 +218,27 @@ html_entity(const char *s, size_t i, size_t n, char *o, size_t *olen)
 static size_t
 html_decode(char *s, size_t n, bool *changed)
 {
-	size_t w = 0;
+	size_t w = 0, i = 0;
 	char tmp[4];
 
-	for (size_t i = 0; i < n;) {
-		if (s[i] == '&') {
-			size_t olen = 0, used = html_entity(s, i, n, tmp, &olen);
-			if (used) {
-				/* olen <= used always holds, so writing at w <= i is safe. */
-				memcpy(s + w, tmp, olen);
-				w += olen;
-				i += used;
-				*changed = true;
-				continue;
-			}
+	while (i < n) {
+		/* from '&' to '&': in a query string most are parameter separators */
+		const char *amp = memchr(s + i, '&', n - i);
+		size_t run = amp ? (size_t)(amp - (s + i)) : n - i;
+		if (w != i)
+			memmove(s + w, s + i, run);
+		w += run;
+		i += run;
+		if (i == n)
+			break;
+		size_t olen = 0, used = html_entity(s, i, n, tmp, &olen);
+		if (used) {
+			/* olen <= used always holds, so writing at w <= i is safe. */
+			memcpy(s + w, tmp, olen);
+			w += olen;
+			i += used;
+			*changed = true;
+			continue;
 		}
 		s[w++] = s[i++];
 	}
@@ -467,8 +474,7 @@ normalize_field(const char *in, size_t len, char *out, size_t out_size, size_t *
 	for (int round = 0; encoded && round < NORMALIZE_MAX_ROUNDS; round++) {
 		bool changed = false;
 		n = url_decode(out, n, &changed);
-		if (memchr(out, '&', n))
-			n = html_decode(out, n, &changed);
+		n = html_decode(out, n, &changed);
 		if (!changed)
 			break;
 		/* decoded text may hold NULs, case, comments and whitespace again */
