@@ -399,19 +399,48 @@ space:
 	return w;
 }
 
+/* Index of the first '?' or '#' in s[0..n) (n if none). Sets *work if a byte before
+ * it needs collapse_path: a '\\', or a '/' followed by '/' or '.'. */
+static size_t
+path_end(const char *s, size_t n, bool *work)
+{
+	size_t p = 0;
+#ifdef NORMALIZE_SIMD
+	/* y holds the byte after each lane of x: s[p + 16] must exist */
+	for (; n - p >= 17; p += 16) {
+		__m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + p));
+		__m128i y = _mm_loadu_si128((const __m128i *)(const void *)(s + p + 1));
+		unsigned stop = (unsigned)_mm_movemask_epi8(_mm_or_si128(
+		    _mm_cmpeq_epi8(x, _mm_set1_epi8('?')), _mm_cmpeq_epi8(x, _mm_set1_epi8('#'))));
+		unsigned hit = (unsigned)_mm_movemask_epi8(_mm_or_si128(
+		    _mm_cmpeq_epi8(x, _mm_set1_epi8('\\')),
+		    _mm_and_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('/')),
+			_mm_or_si128(_mm_cmpeq_epi8(y, _mm_set1_epi8('/')),
+			    _mm_cmpeq_epi8(y, _mm_set1_epi8('.'))))));
+		if (stop) {
+			unsigned k = (unsigned)__builtin_ctz(stop);
+			if (hit & ((1u << k) - 1))
+				*work = true;
+			return p + k;
+		}
+		if (hit)
+			*work = true;
+	}
+#endif
+	for (; p < n && s[p] != '?' && s[p] != '#'; p++)
+		if (s[p] == '\\' || (s[p] == '/' && p + 1 < n && (s[p + 1] == '/' || s[p + 1] == '.')))
+			*work = true;
+	return p;
+}
+
 /* Resolves the path part of an origin-form URL in place; see the header. */
 static size_t
 collapse_path(char *s, size_t n)
 {
-	size_t p = 0, w = 1, floor = 1, i = 1;
-
+	size_t w = 1, floor = 1, i = 1;
 	bool work = false;
+	size_t p = path_end(s, n, &work);
 
-	while (p < n && s[p] != '?' && s[p] != '#') {
-		if (s[p] == '\\' || (s[p] == '/' && p + 1 < n && (s[p + 1] == '/' || s[p + 1] == '.')))
-			work = true;
-		p++;
-	}
 	if (!work)
 		return n;	/* the common case: nothing to resolve */
 	while (i < p) {
