@@ -16,6 +16,7 @@
 #define MATCHED_MAX 256
 /* Aggregates come from pools by the room their evidence needs: 256 << class bytes. */
 #define AGG_CLASSES 4
+#define KEY_SLOTS_LOG2 6	/* the memo of rule keys: 64 ids */
 
 /* Alerts raised by correlation itself; stable storage for their strings. */
 static const struct correlate_hit hit_dirbust = {
@@ -93,7 +94,7 @@ struct correlator {
 	struct {
 		const char *id;
 		uint64_t key;
-	} keys[64];
+	} keys[1 << KEY_SLOTS_LOG2];
 	/* The aggregate a (rule, source) pair last joined, by (rule_key ^ source hash):
 	 * the walk of the source's list, mostly skipped. One table for all sources, so
 	 * a source with many open aggregates (a scanner) does not thrash a few slots. */
@@ -185,7 +186,9 @@ rule_key(const char *id)
 static uint64_t
 rule_key_of(struct correlator *c, const char *id)
 {
-	size_t slot = ((uintptr_t)id >> 3) % (sizeof(c->keys) / sizeof(c->keys[0]));
+	/* Fibonacci hashing: malloc'd ids are 16-byte aligned, their low bits tell nothing */
+	size_t slot = (size_t)(((uint64_t)(uintptr_t)id * 0x9E3779B97F4A7C15ull) >>
+	    (64 - KEY_SLOTS_LOG2));
 
 	if (c->keys[slot].id != id) {
 		c->keys[slot].id = id;
