@@ -184,7 +184,8 @@ put(char *w, const char *s)
  *    an end anchor kept engines alive to the end of every value (-17 % on the URL
  *    database); everything else that could match a NUL ('.', [^...], \S \W \D
  *    \H \V \N) leaves it out. What cannot be rewritten so (those escapes inside a
- *    class, an escape for NUL, \Q, POSIX classes, (?x)) is refused: VG_ERR_INVAL.
+ *    class, an escape for NUL, \p \P \X \C, \Q, POSIX classes, (?x)) is refused:
+ *    VG_ERR_INVAL.
  * Sets *out (caller frees) or NULL when nothing changed; *widened if a repeat was. */
 static int
 cheapen(const char *e, bool squeeze, char **out, bool *widened)
@@ -207,7 +208,9 @@ cheapen(const char *e, bool squeeze, char **out, bool *widened)
 			/* \0, \o{..}, \c@, \x{..}, \x00, \x0 and a bare \x can all be NUL */
 			bool hex1 = i + 2 < n && isxdigit((unsigned char)e[i + 2]);
 			bool hex2 = hex1 && i + 3 < n && isxdigit((unsigned char)e[i + 3]);
-			if (c == '0' || c == 'o' || (c == 'c' && i + 2 < n && e[i + 2] == '@') ||
+			/* and \p \P \X \C match classes of characters that may take it in */
+			if (c == '0' || c == 'o' || strchr("pPXC", c) ||
+			    (c == 'c' && i + 2 < n && e[i + 2] == '@') ||
 			    (c == 'x' && (!hex1 || (e[i + 2] == '0' && (!hex2 || e[i + 3] == '0'))))) {
 				free(o);
 				return VG_ERR_INVAL;
@@ -336,8 +339,8 @@ pattern_compile(struct loader *ld, struct rule *r, yaml_node_t *at, struct patte
 		if (rc == VG_ERR_INVAL) {
 			free(raw);
 			rules_report(ld, at, r, "bad regex: on a normalised field (every field but "
-			    "url_raw) a pattern may not use \\Q, POSIX classes, (?x), (?#, an escape for "
-			    "NUL, or \\S \\W \\D \\H \\V \\N inside [...]: '%s'", hs_src);
+			    "url_raw) a pattern may not use \\Q, POSIX classes, (?x), (?#, \\p \\P \\X \\C, "
+			    "an escape for NUL, or \\S \\W \\D \\H \\V \\N inside [...]: '%s'", hs_src);
 			return;
 		}
 		if (rc != VG_OK) {

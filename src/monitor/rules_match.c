@@ -115,8 +115,7 @@ rule_scratch_new(const struct ruleset *rs, struct rule_scratch **out)
 	s->hit_span = calloc(rs->n + 1, sizeof(*s->hit_span));
 	s->touched = calloc(rs->n + 1, sizeof(*s->touched));
 	if (!s->md || !s->mctx || !s->stamp || !s->mask || !s->hit_field || !s->hit_pat ||
-	    !s->hit_span ||
-	    !s->touched)
+	    !s->hit_span || !s->touched)
 		goto out;
 	for (int f = 0; f < RULE_F_COUNT; f++)
 		if (field_memoised((enum rule_field)f) && (rs->used_fields & (1u << f)) &&
@@ -317,7 +316,7 @@ ruleset_match_input(const struct ruleset *rs, struct rule_scratch *s,
 		if (s->cur_span)	/* the entry is about to hold this value: forget old spans */
 			for (unsigned i = 0; i < MEMO_HITS_MAX; i++)
 				s->cur_span[i].so = -1;
-		/* a normalised value is scanned with its NUL: the sentinel "$" became */
+		/* a normalised value is scanned with its NUL, which "$" became (cheapen()) */
 		hr = hs_scan(rs->dbs[f].db, s->val[f], (unsigned)(s->vlen[f] + scan_nul(f)), 0,
 		    s->hs, on_match, s);
 		if (hr != HS_SUCCESS)
@@ -396,7 +395,6 @@ selftest_hit(const struct rule_hit *h, void *arg)
 	}
 	return 0;
 }
-
 
 static int
 count_match(unsigned int id, unsigned long long from, unsigned long long to,

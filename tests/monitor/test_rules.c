@@ -512,11 +512,14 @@ test_end_anchors_keep_their_meaning_on_normalised_fields(void **state)
 	    "- { id: t.raw, title: r, severity: low, category: x, fields: [url_raw],\n"
 	    "    patterns: [{regex: 'a[\\S]b\\x00'}] }\n"
 	    "- { id: t.nl, title: n, severity: low, category: x, fields: [url],\n"
-	    "    patterns: [{regex: 'a\\x0ab'}] }\n",
+	    "    patterns: [{regex: 'a\\x0ab'}] }\n"
+	    "- { id: t.prop, title: p, severity: low, category: x, fields: [user_agent],\n"
+	    "    patterns: [{regex: 'a\\PLb'}] }\n",
 	    path, sizeof(path));
 	assert_int_equal(ruleset_load(path, 0, NULL, &rs, &errors), VG_ERR_PARSE);
 	assert_non_null(strstr(errors, "rule t.cls: bad regex: on a normalised field"));
 	assert_non_null(strstr(errors, "rule t.nul: bad regex: on a normalised field"));
+	assert_non_null(strstr(errors, "rule t.prop: bad regex: on a normalised field"));
 	assert_null(strstr(errors, "t.raw"));
 	assert_null(strstr(errors, "t.nl"));
 	free(errors);
