@@ -51,13 +51,14 @@ expect_rc "the installed configuration is valid" 0
 mkdir -p "$TMP/cwd/rules"
 printf 'rules:\n  - {id: trap.cwd, title: t, severity: low, category: t, fields: [url], patterns: [{regex: x}]}\n' \
 	>"$TMP/cwd/rules/trap.yaml"
-if [ "$(id -u)" = 0 ] && command -v unshare >/dev/null; then
+# (probed: a chroot whose root is no mount point cannot make one)
+if [ "$(id -u)" = 0 ] && unshare --mount true 2>/dev/null; then
 	run unshare --mount sh -c "mount --bind '$dest/usr/local/share' /usr/local/share &&
 		cd '$TMP/cwd' && '$dest/usr/local/bin/vigil' rules list"
 	expect_match "the installed vigil lists the shipped rules" out '^http\.sqli\.union '
 	expect_no_match "never the working directory's ./rules" out 'trap\.cwd'
 else
-	skip "installed vigil finds its rules" "needs root for a mount namespace"
+	skip "installed vigil finds its rules" "needs root and a mount namespace (unshare --mount)"
 fi
 
 # $VIGIL_CONFIG stands in for /etc/vigil/vigil.yaml; empty means built-in defaults.

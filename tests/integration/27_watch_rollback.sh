@@ -4,7 +4,8 @@
 # stored counts add up to the lines written, exactly (none counted twice from the
 # rolled-back rounds), across a SIGKILL too. The store sits on a small tmpfs in a
 # private mount namespace of this test.
-if [ "${VG_ROLLBACK_NS:-}" != 1 ] && [ "$(id -u)" = 0 ] && command -v unshare >/dev/null; then
+if [ "${VG_ROLLBACK_NS:-}" != 1 ] && [ "$(id -u)" = 0 ] &&
+	unshare -m --propagation private true 2>/dev/null; then
 	VG_ROLLBACK_NS=1 exec unshare -m --propagation private bash "$0" "$@"
 fi
 source "$SRCDIR/tests/lib.sh"
