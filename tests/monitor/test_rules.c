@@ -13,6 +13,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+
 #include "core/err.h"
 #include "monitor/normalize.h"
 #include "monitor/rules.h"
@@ -276,6 +279,19 @@ test_pcre_confirms_what_vectorscan_prefilters(void **state)
 	assert_int_equal(c.n, 0);
 	rule_scratch_free(s);
 	ruleset_free(rs);
+
+	/* a widened pattern after a group with an empty alternative: Debian 12's
+	 * PCRE2 JIT finds no match here, the interpreter (rightly) does */
+	write_file(t, "r4.yaml",
+	    "- {id: t.jit, title: j, severity: low, category: x, fields: [url_raw],\n"
+	    "    patterns: [{regex: '(b|\\b)\\D+.{1,20}'}]}\n",
+	    path, sizeof(path));
+	assert_int_equal(ruleset_load(path, 0, NULL, &rs, &errors), VG_OK);
+	assert_int_equal(rule_scratch_new(rs, &s), VG_OK);
+	assert_int_equal(match_url(rs, s, "b'", &c), 0);
+	assert_int_equal(c.n, 1);
+	rule_scratch_free(s);
+	ruleset_free(rs);
 }
 
 /* Repeated values are answered from the scratch's memo of earlier scans: the
@@ -523,6 +539,106 @@ test_end_anchors_keep_their_meaning_on_normalised_fields(void **state)
 	assert_null(strstr(errors, "t.raw"));
 	assert_null(strstr(errors, "t.nl"));
 	free(errors);
+}
+
+/* Random patterns over the constructs the compile-time rewrites touch ('.', [^...],
+ * $, \z, \S \W \D, \s* \s+, long repeats, alternation) against random values: the
+ * engine (Vectorscan on the rewritten form, PCRE2 where it confirms) must find a
+ * match exactly where PCRE2 finds one in the normalised value. A fixed seed. */
+static unsigned
+rnd(unsigned *x, unsigned n)
+{
+	*x = *x * 1103515245u + 12345u;
+	return (*x >> 16) % n;
+}
+
+static void
+random_regex(unsigned *x, char *out, size_t size)
+{
+	static const char *const atoms[] = { "a", "b", "1", "'", "\\(", "=", "&", "/", ".", "[^a1]",
+		"[ab]", "[^&]", "\\S", "\\W", "\\D", "\\d", "\\s", "\\b", "x", "\\s*", "\\s+", "^",
+		"[^\\s]", "\\w", "-" };
+	const unsigned na = sizeof(atoms) / sizeof(atoms[0]);
+	static const char *const quants[] = { "", "", "", "*", "+", "?", "{0,3}", "{1,20}" };
+	size_t n = 0;
+	unsigned len = 1 + rnd(x, 5);
+
+	out[0] = '\0';
+	for (unsigned i = 0; i < len && n + 16 < size; i++) {
+		if (rnd(x, 8) == 0)
+			n += (size_t)snprintf(out + n, size - n, "(%s|%s)", atoms[rnd(x, na)],
+			    atoms[rnd(x, na)]);
+		else
+			n += (size_t)snprintf(out + n, size - n, "%s", atoms[rnd(x, na)]);
+		n += (size_t)snprintf(out + n, size - n, "%s", quants[rnd(x, 8)]);
+	}
+	if (rnd(x, 3) == 0)
+		snprintf(out + n, size - n, "%s", rnd(x, 2) ? "$" : "\\z");
+}
+
+static void
+test_compiled_forms_agree_with_pcre2_on_random_patterns(void **state)
+{
+	static const char alphabet[] = "ab1 '(=&/.xAB";
+	struct tmpdir *t = *state;
+	char path[160], re[128], yaml[512], val[16], norm[64];
+	unsigned x = 20261130, checked = 0, patterns = 0;
+	pcre2_match_data *md = pcre2_match_data_create(1, NULL);
+
+	assert_non_null(md);
+	for (int k = 0; k < 600; k++) {
+		struct ruleset *rs = NULL;
+		struct rule_scratch *s = NULL;
+		struct collect c;
+		char *errors = NULL;
+		int ec;
+		PCRE2_SIZE eo;
+		pcre2_code *pc;
+
+		char quoted[256];
+		size_t q = 0;
+		random_regex(&x, re, sizeof(re));
+		for (const char *r = re; *r; r++) {	/* YAML single quotes double a quote */
+			if (*r == '\'')
+				quoted[q++] = '\'';
+			quoted[q++] = *r;
+		}
+		quoted[q] = '\0';
+		snprintf(yaml, sizeof(yaml), "- {id: t.rand, title: r, severity: low, category: x, "
+		    "fields: [url], patterns: [{regex: '%s'}]}\n", quoted);
+		write_file(t, "r7.yaml", yaml, path, sizeof(path));
+		if (ruleset_load(path, 0, NULL, &rs, &errors) != VG_OK) {
+			free(errors);	/* matches the empty value, and the like: not ours */
+			continue;
+		}
+		pc = pcre2_compile((PCRE2_SPTR)re, PCRE2_ZERO_TERMINATED, PCRE2_CASELESS, &ec, &eo,
+		    NULL);
+		assert_non_null(pc);
+		assert_int_equal(rule_scratch_new(rs, &s), VG_OK);
+		patterns++;
+		for (int v = 0; v < 60; v++) {
+			size_t len = 1 + rnd(&x, 10), nl;
+			for (size_t i = 0; i < len; i++)
+				val[i] = alphabet[rnd(&x, sizeof(alphabet) - 1)];
+			val[len] = '\0';
+			assert_int_equal(match_url(rs, s, val, &c), 0);
+			normalize_field(val, len, norm, sizeof(norm), &nl);
+			int rc = pcre2_match(pc, (PCRE2_SPTR)norm, nl, 0, 0, md, NULL);
+			bool want = rc >= 0;
+			if (rc < 0 && rc != PCRE2_ERROR_NOMATCH)
+				continue;	/* PCRE2 gave up ((\b|\b){1,20}...): no answer to compare */
+			if ((c.n > 0) != want)
+				fail_msg("regex '%s' on '%s' (normalised '%s'): engine %d, pcre2 %d", re,
+				    val, norm, c.n > 0, want);
+			checked++;
+		}
+		pcre2_code_free(pc);
+		rule_scratch_free(s);
+		ruleset_free(rs);
+	}
+	pcre2_match_data_free(md);
+	assert_true(patterns > 300);	/* most random patterns load */
+	assert_true(checked > 15000);
 }
 
 /* Normalised fields get \s* as \s? and \s+ as \s (cheaper for Vectorscan); that is
@@ -983,6 +1099,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_prefilter_is_scanned_and_the_regex_decides,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_end_anchors_keep_their_meaning_on_normalised_fields,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_compiled_forms_agree_with_pcre2_on_random_patterns,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_whitespace_quantifiers_keep_their_meaning, setup,
 		    teardown),
