@@ -170,6 +170,63 @@ put(char *w, const char *s)
 	return w + l;
 }
 
+/* Index of the ')' that closes the group open at e[j] (j inside it), or n: escapes
+ * and classes skipped, nested groups counted. */
+static size_t
+group_end(const char *e, size_t n, size_t j)
+{
+	int depth = 0;
+
+	for (; j < n; j++) {
+		if (e[j] == '\\') {
+			j++;
+		} else if (e[j] == '[') {
+			j++;
+			if (j < n && e[j] == '^')
+				j++;
+			if (j < n && e[j] == ']')
+				j++;	/* a member, not the end */
+			while (j < n && e[j] != ']')
+				j += e[j] == '\\' ? 2 : 1;
+		} else if (e[j] == '(') {
+			depth++;
+		} else if (e[j] == ')' && depth-- == 0) {
+			return j;
+		}
+	}
+	return n;
+}
+
+/* Whether an end anchor at e[i] (one byte, or two for \z) can only be followed by
+ * the end of the pattern in any match: the rest of its alternative is empty, and so
+ * is what follows each group around it, quantifiers aside. Only then is it the same
+ * as the NUL it becomes ("a$$" or "(a$|b)\b" would need a byte after the NUL). */
+static bool
+anchor_is_final(const char *e, size_t n, size_t j)
+{
+	for (;;) {
+		if (j < n && e[j] == '|')
+			j = group_end(e, n, j);
+		if (j >= n)
+			return true;
+		if (e[j] != ')')
+			return false;
+		j++;
+		if (j < n && strchr("?*+", e[j])) {
+			j++;
+			if (j < n && (e[j] == '?' || e[j] == '+'))
+				j++;
+		} else if (j < n && e[j] == '{') {
+			size_t k = j + 1;	/* {m}, {m,}, {m,n}; anything else is a literal '{' */
+			while (k < n && (isdigit((unsigned char)e[k]) || e[k] == ','))
+				k++;
+			if (k == j + 1 || k >= n || e[k] != '}')
+				return false;
+			j = k + 1;
+		}
+	}
+}
+
 /* Cheaper Vectorscan expressions for a regex, in one pass that skips escapes as
  * pairs ("\\s*" is a backslash, then s*) and leaves character classes alone:
  *  - squeeze (for normalised fields): normalize_field turns every whitespace run
@@ -184,15 +241,16 @@ put(char *w, const char *s)
  *    an end anchor kept engines alive to the end of every value (-17 % on the URL
  *    database); everything else that could match a NUL ('.', [^...], \S \W \D
  *    \H \V \N) leaves it out. What cannot be rewritten so (those escapes inside a
- *    class, an escape for NUL, \p \P \X \C, \Q, POSIX classes, (?x)) is refused:
- *    VG_ERR_INVAL.
+ *    class, an escape for NUL, \p \P \X \C, \Q, POSIX classes, (?x), an end
+ *    anchor something could follow) is refused: VG_ERR_INVAL.
  * Sets *out (caller frees) or NULL when nothing changed; *widened if a repeat was. */
 static int
 cheapen(const char *e, bool squeeze, char **out, bool *widened)
 {
 	size_t n = strlen(e);
 	char *o = malloc(n * 10 + 1), *w = o;	/* "." grows most: [^\n\x00] */
-	bool in_class = false, changed = false;
+	char *hyphen = NULL;	/* where an unescaped '-' was just written in a class */
+	bool in_class = false, negated = false, changed = false;
 
 	*out = NULL;
 	if (!o)
@@ -229,6 +287,10 @@ cheapen(const char *e, bool squeeze, char **out, bool *widened)
 				continue;
 			}
 			if (!in_class && (c == 'z' || c == 'Z')) {
+				if (!anchor_is_final(e, n, i + 2)) {
+					free(o);
+					return VG_ERR_INVAL;
+				}
 				w = put(w, "\\x00");
 				i++;
 				changed = true;
@@ -236,6 +298,10 @@ cheapen(const char *e, bool squeeze, char **out, bool *widened)
 			}
 		}
 		if (squeeze && !in_class && (e[i] == '$' || e[i] == '.')) {
+			if (e[i] == '$' && !anchor_is_final(e, n, i + 1)) {
+				free(o);
+				return VG_ERR_INVAL;
+			}
 			w = put(w, e[i] == '$' ? "\\x00" : "[^\\n\\x00]");
 			changed = true;
 			continue;
@@ -253,6 +319,7 @@ cheapen(const char *e, bool squeeze, char **out, bool *widened)
 				changed = true;
 				continue;
 			}
+			hyphen = NULL;
 			*w++ = e[i++];
 			*w++ = e[i];
 			continue;
@@ -279,19 +346,26 @@ cheapen(const char *e, bool squeeze, char **out, bool *widened)
 			in_class = true;
 			*w++ = e[i];
 			/* a ']' right after '[' or '[^' is a member, not the end */
-			bool negated = i + 1 < n && e[i + 1] == '^';
+			negated = i + 1 < n && e[i + 1] == '^';
 			if (negated)
 				*w++ = e[++i];
 			if (i + 1 < n && e[i + 1] == ']')
 				*w++ = e[++i];
-			if (negated && squeeze) {
-				w = put(w, "\\x00");
-				changed = true;
-			}
+			hyphen = NULL;
 			continue;
 		}
-		if (in_class && e[i] == ']')
+		if (in_class && e[i] == ']') {
 			in_class = false;
+			if (negated && squeeze) {
+				/* NUL goes last, before a trailing literal '-' if there is one:
+				 * first, it would start a range with a leading '-' */
+				if (hyphen)
+					w = hyphen;
+				w = put(w, hyphen ? "\\x00-" : "\\x00");
+				changed = true;
+			}
+		}
+		hyphen = in_class && e[i] == '-' ? w : NULL;
 		*w++ = e[i];
 	}
 	*w = '\0';
@@ -340,7 +414,8 @@ pattern_compile(struct loader *ld, struct rule *r, yaml_node_t *at, struct patte
 			free(raw);
 			rules_report(ld, at, r, "bad regex: on a normalised field (every field but "
 			    "url_raw) a pattern may not use \\Q, POSIX classes, (?x), (?#, \\p \\P \\X \\C, "
-			    "an escape for NUL, or \\S \\W \\D \\H \\V \\N inside [...]: '%s'", hs_src);
+			    "an escape for NUL, \\S \\W \\D \\H \\V \\N inside [...], or $ / \\z with "
+			    "anything after it but the pattern's end: '%s'", hs_src);
 			return;
 		}
 		if (rc != VG_OK) {

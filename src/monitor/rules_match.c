@@ -51,6 +51,8 @@ struct rule_scratch {
 	uint32_t *hit_pat;	/* per rule: pattern of the first hit */
 	struct memo_span **hit_span;	/* per rule: the first hit's span in the memo, or NULL */
 	struct memo_span *cur_span;	/* the span slots of field cur's memo entry, or NULL */
+	uint64_t *seen;		/* per pattern of field cur's database: reported this scan */
+	size_t seen_words;
 	uint32_t *touched;
 	size_t ntouched;
 	unsigned long long truncated;
@@ -114,8 +116,12 @@ rule_scratch_new(const struct ruleset *rs, struct rule_scratch **out)
 	s->hit_pat = calloc(rs->n + 1, sizeof(*s->hit_pat));
 	s->hit_span = calloc(rs->n + 1, sizeof(*s->hit_span));
 	s->touched = calloc(rs->n + 1, sizeof(*s->touched));
+	for (int f = 0; f < RULE_F_COUNT; f++)
+		if ((rs->dbs[f].nrefs + 63) / 64 > s->seen_words)
+			s->seen_words = (rs->dbs[f].nrefs + 63) / 64;
+	s->seen = calloc(s->seen_words + 1, sizeof(*s->seen));
 	if (!s->md || !s->mctx || !s->stamp || !s->mask || !s->hit_field || !s->hit_pat ||
-	    !s->hit_span || !s->touched)
+	    !s->hit_span || !s->touched || !s->seen)
 		goto out;
 	for (int f = 0; f < RULE_F_COUNT; f++)
 		if (field_memoised((enum rule_field)f) && (rs->used_fields & (1u << f)) &&
@@ -148,6 +154,7 @@ rule_scratch_free(struct rule_scratch *s)
 	free(s->hit_pat);
 	free(s->hit_span);
 	free(s->touched);
+	free(s->seen);
 	free(s);
 }
 
@@ -212,6 +219,9 @@ on_match(unsigned int id, unsigned long long from, unsigned long long to, unsign
 	(void)from;
 	(void)to;
 	(void)flags;
+	if (s->seen[id / 64] & (1ull << (id % 64)))
+		return 0;	/* a later match of a pattern already judged in this scan */
+	s->seen[id / 64] |= 1ull << (id % 64);
 	if (p->confirm) {
 		int rc = re_match(s, p->re, s->val[s->cur], s->vlen[s->cur]);
 		/* A widened pattern's candidate is already a match of its superset: PCRE2
@@ -325,6 +335,7 @@ ruleset_match_input(const struct ruleset *rs, struct rule_scratch *s,
 			s->val[f] = s->norm[f];
 		}
 		s->cur_nhits = 0;
+		memset(s->seen, 0, (rs->dbs[f].nrefs + 63) / 64 * sizeof(*s->seen));
 		s->cur_span = me && s->vlen[f] <= MEMO_VALUE_MAX ? me->span : NULL;
 		if (s->cur_span)	/* the entry is about to hold this value: forget old spans */
 			for (unsigned i = 0; i < MEMO_HITS_MAX; i++)

@@ -280,6 +280,27 @@ test_pcre_confirms_what_vectorscan_prefilters(void **state)
 	rule_scratch_free(s);
 	ruleset_free(rs);
 
+	/* a one-byte literal past the first 64 bytes: Vectorscan 5.4.9 with
+	 * HS_FLAG_SINGLEMATCH on an AVX-512 CPU misses it */
+	write_file(t, "r4.yaml",
+	    "- {id: t.one, title: o, severity: low, category: x, fields: [url],\n"
+	    "    patterns: [{literal: '~'}, {regex: 'q\\d'}]}\n",
+	    path, sizeof(path));
+	assert_int_equal(ruleset_load(path, 0, NULL, &rs, &errors), VG_OK);
+	assert_int_equal(rule_scratch_new(rs, &s), VG_OK);
+	for (int at = 60; at < 140; at++) {
+		char url[160];
+		memset(url, 'a', sizeof(url));
+		url[0] = '/';
+		memcpy(url + at, at % 2 ? "~" : "q7", at % 2 ? 1 : 2);
+		url[at + 2] = '\0';
+		assert_int_equal(match_url(rs, s, url, &c), 0);
+		if (c.n != 1)
+			fail_msg("offset %d of '%s': %d hits", at, url, c.n);
+	}
+	rule_scratch_free(s);
+	ruleset_free(rs);
+
 	/* a widened pattern after a group with an empty alternative: Debian 12's
 	 * PCRE2 JIT finds no match here, the interpreter (rightly) does */
 	write_file(t, "r4.yaml",
@@ -479,6 +500,8 @@ test_end_anchors_keep_their_meaning_on_normalised_fields(void **state)
 		{ "/admin", "t.end" }, { "/admin/x", "" }, { "/p?id=1", "t.dot t.dot2" },
 		{ "/p?id=", "" }, { "/q?a=b&", "t.neg2" }, { "/q?a=b", "t.neg t.neg2" },
 		{ "/q?a=", "" }, { "/s?t=ab%20", "" }, { "/s?t=ab", "t.nsp" }, { "/s?t=abc", "t.nsp t.nsp2" },
+		/* the NUL joins a negated class without making a range of its '-' */
+		{ "/zqa", "t.hy" }, { "/zq-", "" }, { "/zwa", "t.hy" }, { "/zw-", "" }, { "/zw]", "" },
 	};
 	struct tmpdir *t = *state;
 	char path[160];
@@ -502,7 +525,9 @@ test_end_anchors_keep_their_meaning_on_normalised_fields(void **state)
 	    "- { id: t.nsp, title: s, severity: low, category: x, fields: [url],\n"
 	    "    patterns: [{regex: 't=ab\\S*$'}] }\n"
 	    "- { id: t.nsp2, title: s, severity: low, category: x, fields: [url],\n"
-	    "    patterns: [{regex: 't=ab\\S'}] }\n",
+	    "    patterns: [{regex: 't=ab\\S'}] }\n"
+	    "- { id: t.hy, title: h, severity: low, category: x, fields: [url],\n"
+	    "    patterns: [{regex: 'zq[^-{]'}, {regex: 'zw[^]k-]'}] }\n",
 	    path, sizeof(path));
 	assert_int_equal(ruleset_load(path, 0, NULL, &rs, &errors), VG_OK);
 	assert_null(errors);
@@ -530,12 +555,21 @@ test_end_anchors_keep_their_meaning_on_normalised_fields(void **state)
 	    "- { id: t.nl, title: n, severity: low, category: x, fields: [url],\n"
 	    "    patterns: [{regex: 'a\\x0ab'}] }\n"
 	    "- { id: t.prop, title: p, severity: low, category: x, fields: [user_agent],\n"
-	    "    patterns: [{regex: 'a\\PLb'}] }\n",
+	    "    patterns: [{regex: 'a\\PLb'}] }\n"
+	    "- { id: t.dd, title: d, severity: low, category: x, fields: [url],\n"
+	    "    patterns: [{regex: 'a$$'}] }\n"
+	    "- { id: t.alt, title: a, severity: low, category: x, fields: [url],\n"
+	    "    patterns: [{regex: '(a$|b)\\b'}] }\n"
+	    "- { id: t.fin, title: f, severity: low, category: x, fields: [url],\n"
+	    "    patterns: [{regex: '(a(\\?|$)|b$)|c(x|$)'}] }\n",
 	    path, sizeof(path));
 	assert_int_equal(ruleset_load(path, 0, NULL, &rs, &errors), VG_ERR_PARSE);
 	assert_non_null(strstr(errors, "rule t.cls: bad regex: on a normalised field"));
 	assert_non_null(strstr(errors, "rule t.nul: bad regex: on a normalised field"));
 	assert_non_null(strstr(errors, "rule t.prop: bad regex: on a normalised field"));
+	assert_non_null(strstr(errors, "rule t.dd: bad regex: on a normalised field"));
+	assert_non_null(strstr(errors, "rule t.alt: bad regex: on a normalised field"));
+	assert_null(strstr(errors, "t.fin"));
 	assert_null(strstr(errors, "t.raw"));
 	assert_null(strstr(errors, "t.nl"));
 	free(errors);
