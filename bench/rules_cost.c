@@ -73,14 +73,15 @@ count_cb(unsigned int id, unsigned long long from, unsigned long long to, unsign
 
 /* Best of three passes over every value: ns per scan. */
 static double
-time_db(const hs_database_t *db, hs_scratch_t *scr, const struct vals *vs, unsigned long *hits)
+time_db(const struct ruleset *rs, const hs_database_t *db, hs_scratch_t *scr,
+    const struct vals *vs, unsigned long *hits)
 {
 	double best = 1e30;
 	for (int pass = 0; pass < 3; pass++) {
 		unsigned long h = 0;
 		double t = cpu_s();
 		for (size_t i = 0; i < vs->n; i++)
-			hs_scan(db, vs->v[i], (unsigned)(vs->len[i] + vs->nul), 0, scr, count_cb, &h);
+			rs->scan(db, vs->v[i], (unsigned)(vs->len[i] + vs->nul), 0, scr, count_cb, &h);
 		t = cpu_s() - t;
 		if (t < best)
 			best = t;
@@ -114,9 +115,10 @@ time_without(const struct ruleset *rs, int f, size_t skip, const struct vals *vs
 		ids[n] = n;
 		n++;
 	}
-	if (hs_compile_multi(ex, fl, ids, n, HS_MODE_BLOCK, NULL, &db, &ce) == HS_SUCCESS &&
+	if (hs_compile_multi(ex, fl, ids, n, HS_MODE_BLOCK, ruleset_platform(rs), &db, &ce) ==
+	    HS_SUCCESS &&
 	    hs_alloc_scratch(db, &scr) == HS_SUCCESS)
-		ns = time_db(db, scr, vs, hits);
+		ns = time_db(rs, db, scr, vs, hits);
 	hs_free_compile_error(ce);
 	hs_free_scratch(scr);
 	hs_free_database(db);
@@ -199,7 +201,7 @@ main(int argc, char **argv)
 			continue;
 		if (hs_alloc_scratch(fd->db, &scr) != HS_SUCCESS)
 			return 3;
-		whole = time_db(fd->db, scr, &vs[f], &hits);
+		whole = time_db(rs, fd->db, scr, &vs[f], &hits);
 		printf("field %s: %zu values, %.1f bytes avg, %zu patterns: whole db %.0f ns/scan "
 		    "(%lu hits)\n", rule_field_name((enum rule_field)f), vs[f].n,
 		    (double)vs[f].bytes / vs[f].n, fd->nrefs, whole, hits);
@@ -211,11 +213,12 @@ main(int argc, char **argv)
 			/* many short values: one timed scan would time the clock */
 			for (int k = 0; k < 10000; k++)
 				add_val(&empty, "/index.php?page=about&lang=en", 29);
-			if (hs_compile("zq\\x00qz", HS_BASE_FLAGS, HS_MODE_BLOCK, NULL, &db, &ce) ==
+			if (hs_compile("zq\\x00qz", HS_BASE_FLAGS, HS_MODE_BLOCK, ruleset_platform(rs), &db,
+			    &ce) ==
 			    HS_SUCCESS && hs_alloc_scratch(db, &scr) == HS_SUCCESS)
 				printf("  one-literal db: %.0f ns/scan; whole db on a plain 29-byte url: "
-				    "%.0f ns/scan\n", time_db(db, scr, &vs[f], &h),
-				    time_db(fd->db, scr, &empty, &h));
+				    "%.0f ns/scan\n", time_db(rs, db, scr, &vs[f], &h),
+				    time_db(rs, fd->db, scr, &empty, &h));
 			hs_free_database(db);
 			for (size_t k = 0; k < empty.n; k++)
 				free(empty.v[k]);
@@ -237,13 +240,14 @@ main(int argc, char **argv)
 				sum += c[i].ns;
 				continue;
 			}
-			if (hs_compile(pattern_expr(p, (enum rule_field)f), fl, HS_MODE_BLOCK, NULL, &db, &ce) != HS_SUCCESS) {
+			if (hs_compile(pattern_expr(p, (enum rule_field)f), fl, HS_MODE_BLOCK,
+			    ruleset_platform(rs), &db, &ce) != HS_SUCCESS) {
 				hs_free_compile_error(ce);
 				continue;
 			}
 			if (hs_alloc_scratch(db, &scr) != HS_SUCCESS)
 				return 3;
-			c[i].ns = time_db(db, scr, &vs[f], &c[i].hits);
+			c[i].ns = time_db(rs, db, scr, &vs[f], &c[i].hits);
 			sum += c[i].ns;
 			hs_free_database(db);
 		}

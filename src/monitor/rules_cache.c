@@ -22,7 +22,7 @@
 
 void
 rules_cache_key(const char *const *exprs, const unsigned *flags, size_t n,
-    struct rules_cache_key *key)
+    const hs_platform_info_t *platform, struct rules_cache_key *key)
 {
 	crypto_generichash_state st;
 	unsigned char h[32];
@@ -31,11 +31,14 @@ rules_cache_key(const char *const *exprs, const unsigned *flags, size_t n,
 	crypto_generichash_init(&st, NULL, 0, sizeof(h));
 	crypto_generichash_update(&st, (const unsigned char *)"vigil-hs-1", 11);
 	crypto_generichash_update(&st, (const unsigned char *)ver, strlen(ver) + 1);
-	/* a database is built for this CPU's features: one built elsewhere (another
-	 * host, a valgrind run that hides AVX-512) is slower here or refused by hs_scan */
+	/* a database is built for a CPU's features (this one's, or the ones the rules
+	 * chose, platform): one built elsewhere (another host, a valgrind run that hides
+	 * AVX-512) is slower here or refused by hs_scan */
 	hs_platform_info_t plat;
 	memset(&plat, 0, sizeof(plat));
-	if (hs_populate_platform(&plat) == HS_SUCCESS) {
+	if (platform)
+		plat = *platform;
+	if (platform || hs_populate_platform(&plat) == HS_SUCCESS) {
 		unsigned char p[16] = { (unsigned char)plat.tune };
 		for (int b = 0; b < 8; b++)
 			p[4 + b] = (unsigned char)(plat.cpu_features >> (8 * b));

@@ -14,7 +14,7 @@ struct rules_cache_key {
 };
 
 void rules_cache_key(const char *const *exprs, const unsigned *flags, size_t n,
-    struct rules_cache_key *key);
+    const hs_platform_info_t *plat, struct rules_cache_key *key);
 
 /* True if dir is usable: a directory owned by us and not writable by group or
  * others (a planted database would be loaded into the matcher). Creates it 0700

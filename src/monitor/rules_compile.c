@@ -5,6 +5,7 @@
 #include "monitor/rules_cache.h"
 #include "core/err.h"
 
+#include <dlfcn.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -20,14 +21,13 @@ probe_hit(unsigned int id, unsigned long long from, unsigned long long to, unsig
 	return 0;
 }
 
-/* Whether this Vectorscan finds a one-byte literal and a class ("x\\S") past a
- * value's first 64 bytes.
- * 5.4.9 (Debian 12) on an AVX-512 CPU does not (its accelerators' tail handling,
- * fixed upstream in 2026): the big databases of the shipped rules find every match
- * PCRE2 finds on vigil's corpus, a small database or a one-character pattern may
- * not. 1 sound, 0 not, negative on error. */
+/* Whether scan, on databases built for plat (NULL: this CPU), finds a one-byte
+ * literal and a class ("x\\S") past a value's first 64 bytes: Vectorscan 5.4.9
+ * (Debian 12) does not with its AVX-512 code (its accelerators' tail handling, fixed
+ * upstream in 2026), and then misses matches of the shipped rules too once an
+ * attacker pads a value past 64 bytes. 1 sound, 0 not, negative on error. */
 static int
-engine_sound(void)
+engine_sound(const hs_platform_info_t *plat, rule_scan_fn scan)
 {
 	hs_database_t *db = NULL;
 	hs_scratch_t *scr = NULL;
@@ -38,16 +38,50 @@ engine_sound(void)
 
 	memset(buf, 'a', sizeof(buf));
 	buf[70] = 'x';
-	if (hs_compile("x\\S", HS_BASE_FLAGS, HS_MODE_BLOCK, NULL, &db, &cerr) != HS_SUCCESS) {
+	if (hs_compile("x\\S", HS_BASE_FLAGS, HS_MODE_BLOCK, plat, &db, &cerr) != HS_SUCCESS) {
 		hs_free_compile_error(cerr);
 		return -1;
 	}
 	if (hs_alloc_scratch(db, &scr) == HS_SUCCESS &&
-	    hs_scan(db, buf, sizeof(buf), 0, scr, probe_hit, &found) == HS_SUCCESS)
+	    scan(db, buf, sizeof(buf), 0, scr, probe_hit, &found) == HS_SUCCESS)
 		ret = found > 0;
 	hs_free_scratch(scr);
 	hs_free_database(db);
 	return ret;
+}
+
+/* How this process scans: hs_scan (Vectorscan picks its code for the CPU), unless
+ * that code misses matches here and the library exports its AVX2 build of hs_scan
+ * (a fat runtime does: avx2_hs_scan), which then scans databases built without
+ * AVX-512 features (*plat filled, *use_plat set). */
+static rule_scan_fn
+choose_scan(hs_platform_info_t *plat, bool *use_plat, const struct vg_logger *log)
+{
+	rule_scan_fn avx2 = NULL;
+	void *sym;
+
+	*use_plat = false;
+	if (engine_sound(NULL, hs_scan) != 0)
+		return hs_scan;
+	sym = dlsym(RTLD_DEFAULT, "avx2_hs_scan");
+	memcpy(&avx2, &sym, sizeof(avx2));	/* object to function pointer, as POSIX allows */
+	if (avx2 && hs_populate_platform(plat) == HS_SUCCESS &&
+	    (plat->cpu_features & HS_CPU_FEATURES_AVX2)) {
+		plat->cpu_features &= ~(unsigned long long)(HS_CPU_FEATURES_AVX512 |
+		    HS_CPU_FEATURES_AVX512VBMI);
+		if (engine_sound(plat, avx2) == 1) {
+			*use_plat = true;
+			vg_info(log, "rules: Vectorscan's AVX-512 code misses matches past a value's "
+			    "first 64 bytes on this CPU (libhs %.*s); scanning with its AVX2 code",
+			    (int)strcspn(hs_version(), " "), hs_version());
+			return avx2;
+		}
+	}
+	vg_warn(log, "rules: this Vectorscan (libhs %.*s) misses matches past a value's first "
+	    "64 bytes on this CPU (its AVX-512 code; fixed upstream) and has no other code to "
+	    "scan with: padded attacks can go unseen", (int)strcspn(hs_version(), " "),
+	    hs_version());
+	return hs_scan;
 }
 
 int
@@ -59,6 +93,7 @@ rules_compile_dbs(struct loader *ld, const char *cache_dir, const struct vg_logg
 	size_t total = 0;
 	int ret = VG_OK;
 
+	rs->scan = choose_scan(&rs->plat, &rs->has_plat, log);
 	for (size_t i = 0; i < rs->n; i++)
 		total += rs->rules[i].npats;
 	exprs = calloc(total + 1, sizeof(*exprs));
@@ -97,11 +132,12 @@ rules_compile_dbs(struct loader *ld, const char *cache_dir, const struct vg_logg
 		rs->used_fields |= 1u << f;
 		struct rules_cache_key key;
 		if (cache_dir) {
-			rules_cache_key(exprs, flags, n, &key);
+			rules_cache_key(exprs, flags, n, ruleset_platform(rs), &key);
 			if (rules_cache_get(cache_dir, &key, &fd->db, log) == VG_OK)
 				continue;
 		}
-		if (hs_compile_multi(exprs, flags, ids, (unsigned)n, HS_MODE_BLOCK, NULL, &fd->db,
+		if (hs_compile_multi(exprs, flags, ids, (unsigned)n, HS_MODE_BLOCK,
+		    ruleset_platform(rs), &fd->db,
 		    &cerr) != HS_SUCCESS) {
 			const struct rule *r = cerr && cerr->expression >= 0 ?
 			    &rs->rules[fd->refs[cerr->expression].rule] : NULL;
@@ -116,11 +152,6 @@ rules_compile_dbs(struct loader *ld, const char *cache_dir, const struct vg_logg
 		if (cache_dir)
 			rules_cache_put(cache_dir, &key, fd->db, log);
 	}
-	if (engine_sound() == 0)
-		vg_warn(log, "rules: this Vectorscan (libhs %.*s) misses one-byte literals past a "
-		    "value's first 64 bytes on this CPU (its AVX-512 code; fixed upstream): the "
-		    "shipped rules' databases are not affected on vigil's corpus, a small rule set "
-		    "or a one-character pattern may be", (int)strcspn(hs_version(), " "), hs_version());
 out:
 	free(exprs);
 	free(flags);

@@ -75,12 +75,26 @@ struct field_db {
 	size_t nrefs;
 };
 
+/* hs_scan, or one of its per-CPU builds (see rules_compile.c). */
+typedef hs_error_t (*rule_scan_fn)(const hs_database_t *db, const char *data, unsigned len,
+    unsigned flags, hs_scratch_t *scratch, match_event_handler fn, void *ctx);
+
 struct ruleset {
 	struct rule *rules;
 	size_t n, cap;
 	unsigned used_fields;
 	struct field_db dbs[RULE_F_COUNT];
+	rule_scan_fn scan;	/* every scan of these databases goes through it */
+	hs_platform_info_t plat;	/* what they were built for, when has_plat */
+	bool has_plat;
 };
+
+/* The platform to build a database for that rs->scan will scan, or NULL (this CPU). */
+static inline const hs_platform_info_t *
+ruleset_platform(const struct ruleset *rs)
+{
+	return rs->has_plat ? &rs->plat : NULL;
+}
 
 struct loader {
 	struct ruleset *rs;

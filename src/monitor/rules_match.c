@@ -341,7 +341,7 @@ ruleset_match_input(const struct ruleset *rs, struct rule_scratch *s,
 			for (unsigned i = 0; i < MEMO_HITS_MAX; i++)
 				s->cur_span[i].so = -1;
 		/* a normalised value is scanned with its NUL, which "$" became (cheapen()) */
-		hr = hs_scan(rs->dbs[f].db, s->val[f], (unsigned)(s->vlen[f] + scan_nul(f)), 0,
+		hr = rs->scan(rs->dbs[f].db, s->val[f], (unsigned)(s->vlen[f] + scan_nul(f)), 0,
 		    s->hs, on_match, s);
 		if (hr != HS_SUCCESS)
 			return hr == HS_NOMEM ? VG_ERR_NOMEM : VG_ERR_INVAL;
@@ -436,7 +436,8 @@ count_match(unsigned int id, unsigned long long from, unsigned long long to,
  * checked on every example value of every field the rule reads. Returns the
  * number of misses (each printed) or a negative VG_ERR_*. */
 static int
-prefilter_selftest(const struct rule *r, const struct pattern *p, FILE *out, char *norm)
+prefilter_selftest(const struct ruleset *rs, const struct rule *r, const struct pattern *p,
+    FILE *out, char *norm)
 {
 	int misses = 0;
 
@@ -449,7 +450,7 @@ prefilter_selftest(const struct rule *r, const struct pattern *p, FILE *out, cha
 		if (!(r->fields & (1u << f)))
 			continue;
 		if (hs_compile(pattern_expr(p, (enum rule_field)f), pattern_hs_flags(p),
-		    HS_MODE_BLOCK, NULL, &db, &cerr) != HS_SUCCESS ||
+		    HS_MODE_BLOCK, ruleset_platform(rs), &db, &cerr) != HS_SUCCESS ||
 		    hs_alloc_scratch(db, &hs) != HS_SUCCESS ||
 		    !(md = pcre2_match_data_create(1, NULL))) {
 			hs_free_compile_error(cerr);
@@ -470,8 +471,8 @@ prefilter_selftest(const struct rule *r, const struct pattern *p, FILE *out, cha
 			/* the interpreter: the reference (see re_match()) */
 			if (pcre2_match(p->re, (PCRE2_SPTR)v, len, 0, PCRE2_NO_JIT, md, NULL) < 0)
 				continue;
-			hs_scan(db, v, (unsigned)(len + scan_nul((enum rule_field)f)), 0, hs, count_match,
-			    &found);
+			rs->scan(db, v, (unsigned)(len + scan_nul((enum rule_field)f)), 0, hs,
+			    count_match, &found);
 			if (found)
 				continue;
 			misses++;
@@ -537,7 +538,8 @@ ruleset_selftest(const struct ruleset *rs, FILE *out, size_t *n_checked)
 			for (size_t k = 0; k < rs->rules[i].npats; k++) {
 				if (!rs->rules[i].pats[k].prefilter)
 					continue;
-				ret = prefilter_selftest(&rs->rules[i], &rs->rules[i].pats[k], out, norm);
+				ret = prefilter_selftest(rs, &rs->rules[i], &rs->rules[i].pats[k], out,
+				    norm);
 				if (ret < 0) {
 					free(norm);
 					goto out;
