@@ -9,18 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int
-probe_hit(unsigned int id, unsigned long long from, unsigned long long to, unsigned int flags,
-    void *ctx)
-{
-	(void)id;
-	(void)from;
-	(void)to;
-	(void)flags;
-	++*(unsigned *)ctx;
-	return 0;
-}
-
 /* Whether scan, on databases built for plat (NULL: this CPU), finds a one-byte
  * literal and a class ("x\\S") past a value's first 64 bytes: Vectorscan 5.4.9
  * (Debian 12) does not with its AVX-512 code (its accelerators' tail handling, fixed
@@ -43,7 +31,7 @@ engine_sound(const hs_platform_info_t *plat, rule_scan_fn scan)
 		return -1;
 	}
 	if (hs_alloc_scratch(db, &scr) == HS_SUCCESS &&
-	    scan(db, buf, sizeof(buf), 0, scr, probe_hit, &found) == HS_SUCCESS)
+	    scan(db, buf, sizeof(buf), 0, scr, rules_count_match, &found) == HS_SUCCESS)
 		ret = found > 0;
 	hs_free_scratch(scr);
 	hs_free_database(db);
@@ -59,6 +47,7 @@ choose_scan(hs_platform_info_t *plat, bool *use_plat, const struct vg_logger *lo
 {
 	rule_scan_fn avx2 = NULL;
 	void *sym;
+	int vlen = (int)strcspn(hs_version(), " ");	/* "5.4.9", not its build date */
 
 	*use_plat = false;
 	if (engine_sound(NULL, hs_scan) != 0)
@@ -72,15 +61,14 @@ choose_scan(hs_platform_info_t *plat, bool *use_plat, const struct vg_logger *lo
 		if (engine_sound(plat, avx2) == 1) {
 			*use_plat = true;
 			vg_info(log, "rules: Vectorscan's AVX-512 code misses matches past a value's "
-			    "first 64 bytes on this CPU (libhs %.*s); scanning with its AVX2 code",
-			    (int)strcspn(hs_version(), " "), hs_version());
+			    "first 64 bytes on this CPU (libhs %.*s); scanning with its AVX2 code", vlen,
+			    hs_version());
 			return avx2;
 		}
 	}
 	vg_warn(log, "rules: this Vectorscan (libhs %.*s) misses matches past a value's first "
 	    "64 bytes on this CPU (its AVX-512 code; fixed upstream) and has no other code to "
-	    "scan with: padded attacks can go unseen", (int)strcspn(hs_version(), " "),
-	    hs_version());
+	    "scan with: padded attacks can go unseen", vlen, hs_version());
 	return hs_scan;
 }
 

@@ -153,6 +153,20 @@ scan_nul(enum rule_field f)
 	return f != RULE_F_URL_RAW;
 }
 
+/* Vectorscan match handler that counts the matches into the unsigned at ctx (the
+ * load-time probe of the engine, the prefilter self-test). */
+static inline int
+rules_count_match(unsigned int id, unsigned long long from, unsigned long long to,
+    unsigned int flags, void *ctx)
+{
+	(void)id;
+	(void)from;
+	(void)to;
+	(void)flags;
+	++*(unsigned *)ctx;
+	return 0;
+}
+
 /* Vectorscan flags for p: PREFILTER mode where Vectorscan cannot run the regex
  * exactly; a rule's own prefilter is already the approximation and runs exactly. */
 static inline unsigned

@@ -420,18 +420,6 @@ selftest_hit(const struct rule_hit *h, void *arg)
 	return 0;
 }
 
-static int
-count_match(unsigned int id, unsigned long long from, unsigned long long to,
-    unsigned int flags, void *ctx)
-{
-	(void)id;
-	(void)from;
-	(void)to;
-	(void)flags;
-	++*(unsigned *)ctx;
-	return 1;	/* one is enough */
-}
-
 /* A prefilter must match wherever its regex does, or the rule goes blind there:
  * checked on every example value of every field the rule reads. Returns the
  * number of misses (each printed) or a negative VG_ERR_*. */
@@ -454,6 +442,7 @@ prefilter_selftest(const struct ruleset *rs, const struct rule *r, const struct 
 		    hs_alloc_scratch(db, &hs) != HS_SUCCESS ||
 		    !(md = pcre2_match_data_create(1, NULL))) {
 			hs_free_compile_error(cerr);
+			hs_free_scratch(hs);
 			hs_free_database(db);
 			return VG_ERR_NOMEM;
 		}
@@ -472,7 +461,7 @@ prefilter_selftest(const struct ruleset *rs, const struct rule *r, const struct 
 			if (pcre2_match(p->re, (PCRE2_SPTR)v, len, 0, PCRE2_NO_JIT, md, NULL) < 0)
 				continue;
 			rs->scan(db, v, (unsigned)(len + scan_nul((enum rule_field)f)), 0, hs,
-			    count_match, &found);
+			    rules_count_match, &found);
 			if (found)
 				continue;
 			misses++;
