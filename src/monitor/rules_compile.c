@@ -101,23 +101,41 @@ rules_compile_dbs(struct loader *ld, const char *cache_dir, const struct vg_logg
 			ret = VG_ERR_NOMEM;
 			goto out;
 		}
-		for (size_t i = 0; i < rs->n; i++) {
-			const struct rule *r = &rs->rules[i];
-			if (!(r->fields & (1u << f)))
-				continue;
-			for (size_t p = 0; p < r->npats; p++) {
-				exprs[n] = pattern_expr(&r->pats[p], (enum rule_field)f);
-				flags[n] = pattern_hs_flags(&r->pats[p]);
-				ids[n] = (unsigned)n;
-				fd->refs[n].rule = (uint32_t)i;
-				fd->refs[n].pat = (uint32_t)p;
-				n++;
+		/* the database's patterns first (ids are indexes), then the native ones */
+		for (int native = 0; native < 2; native++) {
+			size_t nat = 0;
+			for (size_t i = 0; i < rs->n; i++) {
+				const struct rule *r = &rs->rules[i];
+				if (!(r->fields & (1u << f)))
+					continue;
+				for (size_t p = 0; p < r->npats; p++) {
+					const struct pattern *pt = &r->pats[p];
+					bool is_native = pt->native && scan_nul((enum rule_field)f) &&
+					    nat++ < NAT_MAX;
+					if (is_native != native)
+						continue;
+					if (native) {
+						rules_native_add(&fd->natives, pt->native);
+					} else {
+						exprs[n] = pattern_expr(pt, (enum rule_field)f);
+						flags[n] = pattern_hs_flags(pt);
+						ids[n] = (unsigned)n;
+					}
+					fd->refs[n].rule = (uint32_t)i;
+					fd->refs[n].pat = (uint32_t)p;
+					n++;
+				}
 			}
+			if (!native)
+				fd->nhs = n;
 		}
 		fd->nrefs = n;
 		if (n == 0)
 			continue;
 		rs->used_fields |= 1u << f;
+		n = fd->nhs;
+		if (n == 0)
+			continue;
 		struct rules_cache_key key;
 		if (cache_dir) {
 			rules_cache_key(exprs, flags, n, ruleset_platform(rs), &key);

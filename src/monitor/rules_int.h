@@ -32,6 +32,38 @@
  * first 64 bytes of a value; the matcher ignores a pattern's repeat reports itself. */
 #define HS_BASE_FLAGS HS_FLAG_CASELESS
 
+/* A native start check for one shipped pattern (rules_native.c), run on normalised
+ * fields instead of Vectorscan. at() is a necessary condition: every match of the
+ * regex has a trigger byte t (of a class in triggers) where at() holds and sets
+ * *from to at most the match's start; *from never decreases as t grows. */
+enum { NAT_SPACE = 1, NAT_QUOTE = 2, NAT_BACKTICK = 4, NAT_OPEN = 8, NAT_CLOSE = 16 };
+#define NAT_CLASSES 5
+#define NAT_MAX 64	/* per field; more go to Vectorscan */
+struct native_pat {
+	const char *regex;	/* the pattern text it serves, byte for byte */
+	uint8_t triggers;
+	bool (*at)(const char *v, size_t len, size_t t, size_t *from);
+};
+
+struct native_set {
+	uint64_t by_class[NAT_CLASSES];	/* members triggered by each class of byte */
+	const struct native_pat *np[NAT_MAX];
+	size_t n;
+};
+
+/* The native check serving this exact pattern text, or NULL. */
+const struct native_pat *rules_native_lookup(const char *regex);
+void rules_native_add(struct native_set *ns, const struct native_pat *np);
+
+/* Asked once per member i with the first offset a match can start at; returns more
+ * members to drop (their rule is decided), the caller's PCRE2 decides i. */
+typedef uint64_t (*native_confirm_fn)(void *arg, unsigned i, size_t from);
+
+/* Runs the members in pending (bit i: ns->np[i]) over v; returns those no trigger
+ * byte started. */
+uint64_t rules_native_scan(const struct native_set *ns, const char *v, size_t len,
+    uint64_t pending, native_confirm_fn confirm, void *arg);
+
 struct pattern {
 	char *text;		/* as written in the rule */
 	char *hs_expr;		/* what Vectorscan compiles (literals escaped) */
@@ -40,6 +72,7 @@ struct pattern {
 	bool widened;		/* hs_expr matches more than text (wider repeats, see cheapen(),
 				 * or a prefilter): PCRE2 giving up on a candidate is a hit */
 	char *prefilter;	/* the rule's own cheaper expression for Vectorscan, or NULL */
+	const struct native_pat *native;	/* replaces Vectorscan on normalised fields */
 	pcre2_code *re;
 };
 
@@ -69,10 +102,13 @@ struct pat_ref {
 	uint32_t pat;
 };
 
+/* refs[0, nhs) are the database's patterns (id = index), refs[nhs, nrefs) the
+ * native ones, natives.np[i] serving refs[nhs + i]. */
 struct field_db {
 	hs_database_t *db;
 	struct pat_ref *refs;
-	size_t nrefs;
+	size_t nrefs, nhs;
+	struct native_set natives;
 };
 
 /* hs_scan, or one of its per-CPU builds (see rules_compile.c). */

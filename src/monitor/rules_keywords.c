@@ -396,6 +396,8 @@ pattern_compile(struct loader *ld, struct rule *r, yaml_node_t *at, struct patte
 		return;
 	}
 	pcre2_jit_compile(p->re, PCRE2_JIT_COMPLETE);	/* interpreter is the fallback */
+	if (!literal)
+		p->native = rules_native_lookup(p->text);
 	/* A prefilter is the Vectorscan side of the pattern (a cheaper expression every
 	 * match of the regex contains, the author's promise, checked on the rule's
 	 * examples by the self-test); the regex as written decides each candidate. */

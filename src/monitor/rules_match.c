@@ -170,12 +170,19 @@ rule_scratch_truncated(const struct rule_scratch *s)
  * drop a confirmed hit. A NOMATCH is rare among candidates, so the second look is
  * cheap; both runs stop at the scratch's match limit. */
 static int
+re_match_from(struct rule_scratch *s, const pcre2_code *re, const char *text, size_t len,
+    size_t from)
+{
+	int rc = pcre2_match(re, (PCRE2_SPTR)text, len, from, 0, s->md, s->mctx);
+	if (rc == PCRE2_ERROR_NOMATCH)
+		rc = pcre2_match(re, (PCRE2_SPTR)text, len, from, PCRE2_NO_JIT, s->md, s->mctx);
+	return rc;
+}
+
+static int
 re_match(struct rule_scratch *s, const pcre2_code *re, const char *text, size_t len)
 {
-	int rc = pcre2_match(re, (PCRE2_SPTR)text, len, 0, 0, s->md, s->mctx);
-	if (rc == PCRE2_ERROR_NOMATCH)
-		rc = pcre2_match(re, (PCRE2_SPTR)text, len, 0, PCRE2_NO_JIT, s->md, s->mctx);
-	return rc;
+	return re_match_from(s, re, text, len, 0);
 }
 
 /* PCRE2 search; a match-limit error counts as no match (hostile input). */
@@ -208,6 +215,52 @@ record_hit(struct rule_scratch *s, const struct pat_ref *ref, struct memo_span *
 	s->mask[ref->rule] |= 1ull << ref->pat;
 }
 
+/* Keeps a confirmed hit of pattern id in field cur (and where the memo entry will
+ * hold its text span). The span slot, or NULL. */
+static struct memo_span *
+keep_hit(struct rule_scratch *s, uint32_t id)
+{
+	struct memo_span *span = NULL;
+	if (s->cur_nhits < MEMO_HITS_MAX) {
+		s->cur_hits[s->cur_nhits] = id;
+		/* the slot the memo entry will hold for this hit once the scan is stored */
+		span = s->cur_span ? &s->cur_span[s->cur_nhits] : NULL;
+	}
+	s->cur_nhits++;
+	record_hit(s, &s->rs->dbs[s->cur].refs[id], span);
+	return span;
+}
+
+/* native_confirm_fn: the regex as written, from the first place the native check
+ * allows; on a hit, the rule's other native patterns need no look in this value. */
+static uint64_t
+native_confirm(void *arg, unsigned i, size_t from)
+{
+	struct rule_scratch *s = arg;
+	const struct field_db *fd = &s->rs->dbs[s->cur];
+	uint32_t id = (uint32_t)(fd->nhs + i);
+	const struct pat_ref *ref = &fd->refs[id];
+	const struct rule *r = &s->rs->rules[ref->rule];
+	size_t len = s->vlen[s->cur];
+	uint64_t same = 0;
+
+	/* a match-limit error is no hit, as re_find() has it: the pattern is exact */
+	if (re_match_from(s, r->pats[ref->pat].re, s->val[s->cur], len, from) < 0)
+		return 0;
+	PCRE2_SIZE *ov = pcre2_get_ovector_pointer(s->md);
+	struct memo_span *span = keep_hit(s, id);
+	if (span && ov[0] <= ov[1] && ov[1] <= len) {
+		span->so = (int16_t)ov[0];
+		span->eo = (int16_t)ov[1];
+	}
+	if (r->all)
+		return 0;
+	for (size_t j = 0; j < fd->natives.n; j++)
+		if (fd->refs[fd->nhs + j].rule == ref->rule)
+			same |= 1ull << j;
+	return same;
+}
+
 static int
 on_match(unsigned int id, unsigned long long from, unsigned long long to, unsigned int flags,
     void *ctx)
@@ -229,14 +282,7 @@ on_match(unsigned int id, unsigned long long from, unsigned long long to, unsign
 		if (rc == PCRE2_ERROR_NOMATCH || (rc < 0 && !p->widened))
 			return 0;
 	}
-	struct memo_span *span = NULL;
-	if (s->cur_nhits < MEMO_HITS_MAX) {
-		s->cur_hits[s->cur_nhits] = id;
-		/* the slot the memo entry will hold for this hit once the scan is stored */
-		span = s->cur_span ? &s->cur_span[s->cur_nhits] : NULL;
-	}
-	s->cur_nhits++;
-	record_hit(s, ref, span);
+	keep_hit(s, id);
 	return 0;
 }
 
@@ -303,6 +349,7 @@ ruleset_match_input(const struct ruleset *rs, struct rule_scratch *s,
 		if (!src || !(rs->used_fields & (1u << f)))
 			continue;
 		struct memo_entry *me = NULL;
+		const struct field_db *fd = &rs->dbs[f];
 		s->cur = (enum rule_field)f;
 		if (s->memo[f] && len > 0 && len <= MEMO_VALUE_MAX) {
 			uint32_t slot = f == RULE_F_URL_RAW && url_slot != UINT32_MAX ? url_slot :
@@ -341,10 +388,16 @@ ruleset_match_input(const struct ruleset *rs, struct rule_scratch *s,
 			for (unsigned i = 0; i < MEMO_HITS_MAX; i++)
 				s->cur_span[i].so = -1;
 		/* a normalised value is scanned with its NUL, which "$" became (cheapen()) */
-		hr = rs->scan(rs->dbs[f].db, s->val[f], (unsigned)(s->vlen[f] + scan_nul(f)), 0,
-		    s->hs, on_match, s);
-		if (hr != HS_SUCCESS)
-			return hr == HS_NOMEM ? VG_ERR_NOMEM : VG_ERR_INVAL;
+		if (fd->db) {
+			hr = rs->scan(fd->db, s->val[f], (unsigned)(s->vlen[f] + scan_nul(f)), 0,
+			    s->hs, on_match, s);
+			if (hr != HS_SUCCESS)
+				return hr == HS_NOMEM ? VG_ERR_NOMEM : VG_ERR_INVAL;
+		}
+		if (fd->natives.n)
+			rules_native_scan(&fd->natives, s->val[f], s->vlen[f],
+			    fd->natives.n == 64 ? ~0ull : (1ull << fd->natives.n) - 1,
+			    native_confirm, s);
 		if (me && s->cur_nhits <= MEMO_HITS_MAX && s->vlen[f] <= MEMO_VALUE_MAX) {
 			memcpy(me->raw, src, len);
 			me->raw_len = (uint16_t)len;

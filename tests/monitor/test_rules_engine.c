@@ -1,9 +1,11 @@
 /* The shipped rules' compiled databases against PCRE2's interpreter on the recorded
  * real-tool corpus (bench/corpus/logs): every match a pattern has in a field's
- * scanned value must be reported by that field's Vectorscan database. Guards the
- * compile-time rewrites (rules_keywords.c) and Vectorscan itself, whose AVX-512
- * code in 5.4.9 misses matches past a value's first 64 bytes (rules_compile.c then
- * scans with its AVX2 code): padded values are checked too. */
+ * scanned value must be reported by that field's Vectorscan database, and each
+ * native pattern (rules_native.c) must find the same leftmost match as PCRE2 alone.
+ * Guards the compile-time rewrites (rules_keywords.c), the native start checks and
+ * Vectorscan itself, whose AVX-512 code in 5.4.9 misses matches past a value's
+ * first 64 bytes (rules_compile.c then scans with its AVX2 code): padded values are
+ * checked too, and random SQL-like values for the native checks. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -40,6 +42,52 @@ on_match(unsigned int id, unsigned long long from, unsigned long long to, unsign
 	return 0;
 }
 
+struct nat_probe {
+	const pcre2_code *re;
+	const char *v;
+	size_t len;
+	pcre2_match_data *md;
+	pcre2_match_context *mc;
+	int rc;
+	size_t so, eo;
+};
+
+/* native_confirm_fn: PCRE2's interpreter from where the native check said. */
+static uint64_t
+nat_confirm(void *arg, unsigned i, size_t from)
+{
+	struct nat_probe *p = arg;
+	(void)i;
+	p->rc = pcre2_match(p->re, (PCRE2_SPTR)p->v, p->len, from, PCRE2_NO_JIT, p->md, p->mc);
+	if (p->rc >= 0) {
+		p->so = pcre2_get_ovector_pointer(p->md)[0];
+		p->eo = pcre2_get_ovector_pointer(p->md)[1];
+	}
+	return 0;
+}
+
+/* Native member k of fd on v against PCRE2 alone: same verdict, same span. Returns
+ * whether they differ (and says how). */
+static bool
+native_differs(const struct ruleset *rs, const struct field_db *fd, size_t k, const char *v,
+    size_t len, pcre2_match_data *md, pcre2_match_context *mc)
+{
+	const struct pat_ref *ref = &fd->refs[fd->nhs + k];
+	const struct pattern *pt = &rs->rules[ref->rule].pats[ref->pat];
+	struct nat_probe p = { pt->re, v, len, md, mc, PCRE2_ERROR_NOMATCH, 0, 0 };
+	int want = pcre2_match(pt->re, (PCRE2_SPTR)v, len, 0, PCRE2_NO_JIT, md, mc);
+	size_t so = want >= 0 ? pcre2_get_ovector_pointer(md)[0] : 0;
+	size_t eo = want >= 0 ? pcre2_get_ovector_pointer(md)[1] : 0;
+
+	rules_native_scan(&fd->natives, v, len, 1ull << k, nat_confirm, &p);
+	if ((want >= 0) == (p.rc >= 0) && (want < 0 || (so == p.so && eo == p.eo)))
+		return false;
+	print_message("native %s#%u '%s': pcre2 %d [%zu,%zu) native %d [%zu,%zu) on: %.*s\n",
+	    rs->rules[ref->rule].info.id, ref->pat, pt->text, want, so, eo, p.rc, p.so, p.eo,
+	    (int)(len > 200 ? 200 : len), v);
+	return true;
+}
+
 /* Appends the plain text of one (gzip) log to b. */
 static void
 read_log(const char *path, struct vg_buf *b)
@@ -70,7 +118,7 @@ test_databases_find_every_pcre2_match_on_the_corpus(void **state)
 	hs_scratch_t *scr = NULL;
 	pcre2_match_data *md = pcre2_match_data_create(1, NULL);
 	pcre2_match_context *mc = pcre2_match_context_create(NULL);
-	unsigned long values = 0, misses = 0;
+	unsigned long values = 0, misses = 0, native_diffs = 0;
 	struct dirent *de;
 	DIR *dp;
 
@@ -82,9 +130,10 @@ test_databases_find_every_pcre2_match_on_the_corpus(void **state)
 	pcre2_set_match_limit(mc, RULE_PCRE_MATCH_LIMIT);
 	snprintf(path, sizeof(path), "%s/rules/http", root ? root : ".");
 	assert_int_equal(ruleset_load(path, 0, NULL, &rs, &errors), VG_OK);
+	assert_true(rs->dbs[RULE_F_URL].natives.n >= 10);
 	for (int f = 0; f < RULE_F_COUNT; f++)
 		if (rs->dbs[f].db) {
-			assert_true(rs->dbs[f].nrefs <= 512);
+			assert_true(rs->dbs[f].nhs <= 512);
 			assert_int_equal(hs_alloc_scratch(rs->dbs[f].db, &scr), HS_SUCCESS);
 		}
 	assert_int_equal(decoder_new("auto", NULL, &d, err, sizeof(err)), VG_OK);
@@ -118,7 +167,7 @@ test_databases_find_every_pcre2_match_on_the_corpus(void **state)
 			size_t vlen;
 			struct seen s = { { 0 } };
 
-			if (!val || !fd->db || (pass && values % 4))
+			if (!val || !fd->nrefs || (pass && values % 4))
 				continue;
 			vlen = strlen(val);
 			if (pass) {
@@ -133,10 +182,14 @@ test_databases_find_every_pcre2_match_on_the_corpus(void **state)
 				normalize_field(val, vlen, norm, RULE_NORM_MAX, &vlen);
 				val = norm;
 			}
-			assert_int_equal(rs->scan(fd->db, val, (unsigned)(vlen + scan_nul(f)), 0, scr,
-			    on_match, &s), HS_SUCCESS);
+			if (fd->db)
+				assert_int_equal(rs->scan(fd->db, val, (unsigned)(vlen + scan_nul(f)), 0,
+				    scr, on_match, &s), HS_SUCCESS);
 			values++;
-			for (size_t i = 0; i < fd->nrefs; i++) {
+			for (size_t k = 0; k < fd->natives.n; k++)
+				if (native_differs(rs, fd, k, val, vlen, md, mc) && native_diffs++ > 10)
+					fail();
+			for (size_t i = 0; i < fd->nhs; i++) {
 				const struct rule *r = &rs->rules[fd->refs[i].rule];
 				const struct pattern *pt = &r->pats[fd->refs[i].pat];
 				if (s.bit[i / 64] & (1ull << (i % 64)))
@@ -152,6 +205,7 @@ test_databases_find_every_pcre2_match_on_the_corpus(void **state)
 	}
 	assert_true(values > 200000);
 	assert_int_equal(misses, 0);
+	assert_int_equal(native_diffs, 0);
 	pcre2_match_context_free(mc);
 	pcre2_match_data_free(md);
 	hs_free_scratch(scr);
@@ -161,11 +215,89 @@ test_databases_find_every_pcre2_match_on_the_corpus(void **state)
 	free(norm);
 }
 
+static unsigned long
+next_rand(unsigned long *seed)
+{
+	*seed = *seed * 6364136223846793005ull + 1442695040888963407ull;
+	return *seed >> 33;
+}
+
+/* Random values near the SQL boolean forms: a seed of each form, mutated by a few
+ * insertions of the pieces those patterns look at, deletions and byte swaps, then
+ * normalised as the matcher sees them. Each native check must agree with PCRE2
+ * alone on every one. */
+static void
+test_native_checks_agree_with_pcre2_on_random_sql(void **state)
+{
+	static const char *const seeds[] = { "1' or '1'='1", "1 and 1=1", "x\" or 2=2-- a",
+		"(select 1 from t)", "case when 1=1 then 1", "3 order by 3--", "make_set(1=1,2)",
+		"' or true--", "in boolean mode)", "'a' or 'b'='b", "x' and 3=3 -- ab",
+		"5 and not (1<2)", "(4=4)*4", "7'or'q'='q", "a') or ('a' like 'a", "z' having 2=2#",
+		"1` or x-like 1", "elt( (3 != 3) ,1)", "where -5 <=> 5", "1'))-- -&b=2" };
+	static const char *const piece[] = { " ", " ", "'", "\"", "`", "(", ")", "-", "--",
+		"#", ";", "=", "<", ">", "<>", "!=", ",", "||", "&", "&&", "1", "42", "or", "and",
+		"xor", "not", "where", "having", "when", "case", "then", "in", "order", "by",
+		"select", "union", "like", "is", "null", "between", "true", "a", "x_y", "q1",
+		"-a", "\t", "+", "/**/", "%27" };
+	const char *root = getenv("SRCDIR");
+	char path[1024], raw[400], *errors = NULL, norm[RULE_NORM_MAX];
+	struct ruleset *rs = NULL;
+	pcre2_match_data *md = pcre2_match_data_create(1, NULL);
+	pcre2_match_context *mc = pcre2_match_context_create(NULL);
+	unsigned long diffs = 0, hits[NAT_MAX] = { 0 }, seed = 0x5eed;
+	const size_t nseed = sizeof(seeds) / sizeof(seeds[0]);
+	const size_t npiece = sizeof(piece) / sizeof(piece[0]);
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/rules/http/sqli.yaml", root ? root : ".");
+	assert_int_equal(ruleset_load(path, 0, NULL, &rs, &errors), VG_OK);
+	const struct field_db *fd = &rs->dbs[RULE_F_URL];
+	assert_true(fd->natives.n >= 10);
+	for (int n = 0; n < 30000; n++) {
+		size_t len = strlen(strcpy(raw, seeds[next_rand(&seed) % nseed])), vlen;
+		for (int ops = 1 + (int)(next_rand(&seed) % 4); ops > 0; ops--) {
+			size_t at = next_rand(&seed) % (len + 1), k = next_rand(&seed) % 3;
+			const char *pc = piece[next_rand(&seed) % npiece];
+			size_t pl = strlen(pc);
+			if (k == 0 && len + pl < sizeof(raw)) {	/* insert */
+				memmove(raw + at + pl, raw + at, len - at + 1);
+				memcpy(raw + at, pc, pl);
+				len += pl;
+			} else if (k == 1 && at < len) {	/* delete up to 3 bytes */
+				size_t d = 1 + next_rand(&seed) % 3;
+				d = d > len - at ? len - at : d;
+				memmove(raw + at, raw + at + d, len - at - d + 1);
+				len -= d;
+			} else if (at < len) {	/* swap a byte for one of a piece */
+				raw[at] = pc[0];
+			}
+		}
+		normalize_field(raw, len, norm, sizeof(norm), &vlen);
+		for (size_t k = 0; k < fd->natives.n; k++) {
+			const struct pat_ref *ref = &fd->refs[fd->nhs + k];
+			if (pcre2_match(rs->rules[ref->rule].pats[ref->pat].re, (PCRE2_SPTR)norm, vlen,
+			    0, PCRE2_NO_JIT, md, mc) >= 0)
+				hits[k]++;
+			if (native_differs(rs, fd, k, norm, vlen, md, mc) && diffs++ > 10)
+				fail();
+		}
+	}
+	assert_int_equal(diffs, 0);
+	for (size_t k = 0; k < fd->natives.n; k++) {	/* the seeds do make each one match */
+		print_message("native %zu: %lu hits\n", k, hits[k]);
+		assert_true(hits[k] >= 20);
+	}
+	pcre2_match_context_free(mc);
+	pcre2_match_data_free(md);
+	ruleset_free(rs);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_databases_find_every_pcre2_match_on_the_corpus),
+		cmocka_unit_test(test_native_checks_agree_with_pcre2_on_random_sql),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
