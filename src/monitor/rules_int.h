@@ -36,7 +36,13 @@
  * fields instead of Vectorscan. at() is a necessary condition: every match of the
  * regex has a trigger byte t (of a class in triggers) where at() holds and sets
  * *from to at most the match's start; *from never decreases as t grows. */
-enum { NAT_SPACE = 1, NAT_QUOTE = 2, NAT_BACKTICK = 4, NAT_OPEN = 8, NAT_CLOSE = 16 };
+enum {
+	NAT_WORD_END = 1,	/* a \s byte right after an ASCII letter (a keyword's end) */
+	NAT_QUOTE = 2,		/* ' or " */
+	NAT_BACKTICK = 4,
+	NAT_OPEN = 8,		/* ( */
+	NAT_CLOSE = 16,		/* ) */
+};
 #define NAT_CLASSES 5
 #define NAT_MAX 64	/* per field; more go to Vectorscan */
 struct native_pat {

@@ -7,6 +7,10 @@
 
 #include <string.h>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 /* \s as PCRE2 has it: normalised values hold only ' ', other fields may hold more. */
 static inline bool
 sp(unsigned char c)
@@ -71,16 +75,17 @@ struct kw {
 #define KW(lit) { lit, sizeof(lit) - 1 }
 
 /* Which of kws (ended by a NULL one) is the whole word that ends at t: its start,
- * or SIZE_MAX. */
+ * or SIZE_MAX. Every keyword ends in a letter: most words fail on their last byte. */
 static size_t
 kw_before(const char *v, size_t t, const struct kw *kws)
 {
-	size_t w = t;
-	while (w > 0 && t - w <= 6 && wc((unsigned char)v[w - 1]))
-		w--;
-	for (; kws->s; kws++)
-		if (kws->n == t - w && lit_at(v, t, w, kws->s))
-			return w;
+	unsigned char last = t ? (unsigned char)(v[t - 1] | 0x20) : 0;
+	for (; kws->s; kws++) {
+		size_t n = kws->n;
+		if (n <= t && last == (unsigned char)kws->s[n - 1] && lit_at(v, t, t - n, kws->s) &&
+		    (t == n || !wc((unsigned char)v[t - n - 1])))
+			return t - n;
+	}
 	return SIZE_MAX;
 }
 
@@ -90,8 +95,9 @@ static size_t
 conj_after(const char *v, size_t len, size_t t, const struct kw *kws, bool sp_opt)
 {
 	size_t j = skip_sp(v, len, t + 1);
+	unsigned char c = j < len ? (unsigned char)(v[j] | 0x20) : 0;
 	for (; kws->s; kws++)
-		if (lit_at(v, len, j, kws->s) &&
+		if (c == (unsigned char)kws->s[0] && lit_at(v, len, j, kws->s) &&
 		    (sp_opt || (j + kws->n < len && sp((unsigned char)v[j + kws->n]))))
 			return j + kws->n;
 	return 0;
@@ -209,9 +215,11 @@ at_quote_word_comment(const char *v, size_t len, size_t t, size_t *from)
 	while (j < len && v[j] == ')')
 		j++;
 	j = skip_sp(v, len, j);
+	unsigned char c = j < len ? (unsigned char)(v[j] | 0x20) : 0;
 	for (const struct kw *k = kws; k->s; k++) {
 		size_t n = k->n;
-		if (!lit_at(v, len, j, k->s) || (j + n < len && wc((unsigned char)v[j + n])))
+		if (c != (unsigned char)k->s[0] || !lit_at(v, len, j, k->s) ||
+		    (j + n < len && wc((unsigned char)v[j + n])))
 			continue;
 		for (size_t p = j + n; p + 1 < len && v[p] != '&'; p++) {
 			size_t q;
@@ -385,22 +393,22 @@ static const struct native_pat natives[] = {
 	{ "['\"`)]\\s*(or|and|xor|\\|\\||&&)\\s+\\(?\\s*['\"]?[\\w-]*['\"]?\\s*(=|<>|!=|>=|<=|<|>|"
 	  "\\blike\\b|\\bis\\s+(not\\s+)?null\\b|\\bbetween\\b)\\s*\\(?\\s*['\"]?[\\w-]*",
 	  NAT_QUOTE | NAT_BACKTICK | NAT_CLOSE, at_quote_conj_cmp },
-	{ "\\b(or|and)\\s+(\\d+)\\s*=\\s*\\2\\b", NAT_SPACE, at_or_and_number_eq },
-	{ "\\b(or|and)\\s+'(\\w*)'\\s*=\\s*'\\2", NAT_SPACE, at_or_and_string_eq },
+	{ "\\b(or|and)\\s+(\\d+)\\s*=\\s*\\2\\b", NAT_WORD_END, at_or_and_number_eq },
+	{ "\\b(or|and)\\s+'(\\w*)'\\s*=\\s*'\\2", NAT_WORD_END, at_or_and_string_eq },
 	{ "['\"]\\s*\\)*\\s*;?\\s*(--|#)\\s*[-+]?\\s*($|&)", NAT_QUOTE, at_quote_comment },
 	{ "['\"]\\s*(or|and)\\s+(not\\s+)?(true|false|\\d+)\\s*(--|#|$|;)", NAT_QUOTE,
 	  at_quote_or_and },
 	{ "\\b(and|or|xor|where|having|when|not)\\s+(not\\s+)?\\(*\\s*-?\\d+\\s*"
-	  "(=|<>|!=|<=>|>=|<=|<|>)\\s*\\(*\\s*-?\\d+\\b", NAT_SPACE, at_conj_number },
+	  "(=|<>|!=|<=>|>=|<=|<|>)\\s*\\(*\\s*-?\\d+\\b", NAT_WORD_END, at_conj_number },
 	{ "\\(\\s*-?\\d+\\s*(=|<>|!=)\\s*-?\\d+\\s*\\)", NAT_OPEN, at_paren_cmp },
 	{ "['\"]\\s*(or|and|xor|\\|\\|)\\s*['\"]\\w*['\"]\\s*(=|<>|!=|\\blike\\b)\\s*['\"]",
 	  NAT_QUOTE, at_quote_conj_quote },
 	{ "\\b[a-z_]{2,20}\\s*\\(\\s*\\(?\\s*-?\\d+\\s*(=|<>|!=|>|<)\\s*-?\\d+\\s*\\)?\\s*,",
 	  NAT_OPEN, at_func_number },
 	{ "\\bcase\\s+when\\s+\\(?[^&]{0,60}?(=|<|>|\\bis\\s|\\blike\\s|\\bexists\\b)[^&]{0,60}?"
-	  "\\bthen\\b", NAT_SPACE, at_case_when },
-	{ "\\bin\\s+boolean\\s+mode\\s*\\)", NAT_SPACE, at_in_boolean },
-	{ "\\border\\s+by\\s+\\d+(\\s*,\\s*\\d+)*\\s*(--|#|;|\\)|$|&)", NAT_SPACE, at_order_by },
+	  "\\bthen\\b", NAT_WORD_END, at_case_when },
+	{ "\\bin\\s+boolean\\s+mode\\s*\\)", NAT_WORD_END, at_in_boolean },
+	{ "\\border\\s+by\\s+\\d+(\\s*,\\s*\\d+)*\\s*(--|#|;|\\)|$|&)", NAT_WORD_END, at_order_by },
 	{ "\\(\\s*select\\s+(\\(|-?\\d|0x|['\"]|@@|null\\b|case\\b|\\*|[a-z_][a-z0-9_]*\\s*\\(|"
 	  "[a-z_][a-z0-9_]*\\s+(from|where)\\b)", NAT_OPEN, at_paren_select },
 	{ "['\"`]\\s*\\)*\\s*(and|or|where|having|order|union|select|limit)\\b[^&]{0,80}\\s(--|#)"
@@ -417,8 +425,8 @@ rules_native_lookup(const char *regex)
 }
 
 static const uint8_t trig_class[256] = {
-	[' '] = NAT_SPACE, ['\t'] = NAT_SPACE, ['\n'] = NAT_SPACE, ['\v'] = NAT_SPACE,
-	['\f'] = NAT_SPACE, ['\r'] = NAT_SPACE, ['\''] = NAT_QUOTE, ['"'] = NAT_QUOTE,
+	[' '] = NAT_WORD_END, ['\t'] = NAT_WORD_END, ['\n'] = NAT_WORD_END, ['\v'] = NAT_WORD_END,
+	['\f'] = NAT_WORD_END, ['\r'] = NAT_WORD_END, ['\''] = NAT_QUOTE, ['"'] = NAT_QUOTE,
 	['`'] = NAT_BACKTICK, ['('] = NAT_OPEN, [')'] = NAT_CLOSE,
 };
 
@@ -431,32 +439,58 @@ rules_native_add(struct native_set *ns, const struct native_pat *np)
 	ns->np[ns->n++] = np;
 }
 
+/* The trigger at v[t], if a pending member wants it: its checks, in member order. */
+static uint64_t
+native_at(const struct native_set *ns, const char *v, size_t len, size_t t, uint64_t pending,
+    native_confirm_fn confirm, void *arg)
+{
+	uint8_t cls = trig_class[(unsigned char)v[t]];
+	if (cls == NAT_WORD_END && (t == 0 || (unsigned)((v[t - 1] | 0x20) - 'a') >= 26u))
+		return pending;
+	uint64_t m = cls ? ns->by_class[__builtin_ctz(cls)] & pending : 0;
+	while (m) {
+		unsigned i = (unsigned)__builtin_ctzll(m);
+		size_t from;
+		m &= m - 1;
+		if (!ns->np[i]->at(v, len, t, &from))
+			continue;
+		/* the first place a match can start: PCRE2 from there finds the leftmost
+		 * match or proves there is none (checks are necessary conditions, and from
+		 * never shrinks as t grows) */
+		uint64_t drop = (1ull << i) | confirm(arg, i, from);
+		pending &= ~drop;
+		m &= ~drop;
+	}
+	return pending;
+}
+
 uint64_t
 rules_native_scan(const struct native_set *ns, const char *v, size_t len, uint64_t pending,
     native_confirm_fn confirm, void *arg)
 {
-	uint8_t want = 0;
-	for (int c = 0; c < NAT_CLASSES; c++)
-		if (ns->by_class[c] & pending)
-			want |= (uint8_t)(1u << c);
-	for (size_t t = 0; pending && t < len; t++) {
-		uint8_t cls = trig_class[(unsigned char)v[t]] & want;
-		if (!cls)
-			continue;
-		uint64_t m = ns->by_class[__builtin_ctz(cls)] & pending;
-		while (m) {
-			unsigned i = (unsigned)__builtin_ctzll(m);
-			size_t from;
-			m &= m - 1;
-			if (!ns->np[i]->at(v, len, t, &from))
-				continue;
-			/* the first place a match can start: PCRE2 from there finds the leftmost
-			 * match or proves there is none (checks are necessary conditions, and
-			 * from never shrinks as t grows) */
-			uint64_t drop = (1ull << i) | confirm(arg, i, from);
-			pending &= ~drop;
-			m &= ~drop;
+	size_t t = 0;
+#if defined(__SSE2__)
+	/* 16 bytes a step: most bytes are no trigger */
+	const __m128i q1 = _mm_set1_epi8('\''), q2 = _mm_set1_epi8('"'), bt = _mm_set1_epi8('`');
+	const __m128i op = _mm_set1_epi8('('), cp = _mm_set1_epi8(')'), spc = _mm_set1_epi8(' ');
+	const __m128i tab = _mm_set1_epi8('\t'), four = _mm_set1_epi8(4);
+	for (; pending && t + 16 <= len; t += 16) {
+		__m128i x = _mm_loadu_si128((const __m128i *)(const void *)(v + t));
+		__m128i c = _mm_sub_epi8(x, tab);	/* \t..\r: 0..4 */
+		__m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, q1), _mm_cmpeq_epi8(x, q2)),
+		    _mm_or_si128(_mm_cmpeq_epi8(x, bt), _mm_cmpeq_epi8(x, op)));
+		hit = _mm_or_si128(hit, _mm_or_si128(_mm_cmpeq_epi8(x, cp), _mm_cmpeq_epi8(x, spc)));
+		hit = _mm_or_si128(hit, _mm_cmpeq_epi8(_mm_min_epu8(c, four), c));
+		unsigned bits = (unsigned)_mm_movemask_epi8(hit);
+		while (bits && pending) {
+			pending = native_at(ns, v, len, t + (size_t)__builtin_ctz(bits), pending,
+			    confirm, arg);
+			bits &= bits - 1;
 		}
 	}
+#endif
+	for (; pending && t < len; t++)
+		if (trig_class[(unsigned char)v[t]])
+			pending = native_at(ns, v, len, t, pending, confirm, arg);
 	return pending;
 }
