@@ -439,6 +439,8 @@ aggregate(struct correlator *c, struct source *s, const struct vg_event *ev, int
 	a->cls = (unsigned char)cls;
 	a->rule = *hit;
 	a->rule.text = NULL;
+	a->rule.text_fn = NULL;
+	a->rule.text_ctx = NULL;
 	a->rule_key = key;
 	a->src = s;
 	a->count = 1;
@@ -446,9 +448,13 @@ aggregate(struct correlator *c, struct source *s, const struct vg_event *ev, int
 	a->arrival_us = arrival_us;
 	if (hit->field)
 		vg_strlcpy(a->field, hit->field, sizeof(a->field));
-	if (hit->text) {
-		size_t n = hit->text_len < MATCHED_MAX - 1 ? hit->text_len : MATCHED_MAX - 1;
-		memcpy(a->matched, hit->text, n);
+	const char *text = hit->text;
+	size_t text_len = hit->text_len;
+	if (!text && hit->text_fn)
+		text_len = hit->text_fn(hit->text_ctx, &text);
+	if (text) {
+		size_t n = text_len < MATCHED_MAX - 1 ? text_len : MATCHED_MAX - 1;
+		memcpy(a->matched, text, n);
 		a->matched[n] = '\0';
 		a->matched_len = n;
 	}

@@ -22,8 +22,12 @@ struct correlate_hit {
 	const char *mitre;
 	enum vg_severity severity;
 	const char *field;	/* ECS name of the matched field */
-	const char *text;	/* matched text (copied, bounded) */
+	const char *text;	/* matched text (copied, bounded), or NULL and text_fn: */
 	size_t text_len;
+	/* finds the text when an alert needs it (a hit that only joins one does not);
+	 * valid until its detector's next event */
+	size_t (*text_fn)(const void *ctx, const char **text);
+	const void *text_ctx;
 	/* 0: one aggregate per (rule, source). Else also one per distinct first key_len
 	 * bytes of text (webshell.accessed: one alert per file a source asks for). */
 	size_t key_len;

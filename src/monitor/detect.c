@@ -18,7 +18,8 @@ relay_rule_hit(const struct rule_hit *rh, void *arg)
 		.rule_id = rh->rule->id, .title = rh->rule->title,
 		.category = rh->rule->category, .mitre = rh->rule->mitre,
 		.severity = rh->rule->severity, .field = rh->field, .text = rh->text,
-		.text_len = rh->text_len,
+		.text_len = rh->text_len, .text_fn = rh->later ? rule_hit_text : NULL,
+		.text_ctx = rh->later,
 	};
 	return r->fn(r->arg, &h);
 }

@@ -424,7 +424,7 @@ hosts_in(const struct ioc_set *set, const char *text, rule_hit_fn fn, void *arg,
 			h = e + 1;
 		e = h + strcspn(h, "/?#: \t\"'<>\\&");
 		if (e > h && ioc_match_domain(set, h, (size_t)(e - h), NULL)) {
-			struct rule_hit hit = { &ioc_domain_rule, "url.domain", h, (size_t)(e - h) };
+			struct rule_hit hit = { &ioc_domain_rule, "url.domain", h, (size_t)(e - h), NULL };
 			*done = true;
 			return fn(&hit, arg);
 		}
@@ -446,7 +446,7 @@ ioc_match_event(const struct ioc_set *set, const struct vg_event *ev, rule_hit_f
 		return VG_ERR_INVAL;
 	for (int i = 0; i < 2; i++) {
 		if (ips[i][0] && ioc_match_ip(set, ips[i], NULL)) {
-			struct rule_hit hit = { &ioc_ip_rule, names[i], ips[i], strlen(ips[i]) };
+			struct rule_hit hit = { &ioc_ip_rule, names[i], ips[i], strlen(ips[i]), NULL };
 			if ((r = fn(&hit, arg)) != 0)
 				return r;
 			break;

@@ -71,8 +71,10 @@ pipeline_new(const struct pipeline_opts *opts, struct pipeline **out, char **err
 	    &p->rules, errors);
 	if (r == VG_OK)
 		r = rule_scratch_new(p->rules, &p->scratch);
-	if (r == VG_OK)
+	if (r == VG_OK) {
+		rule_scratch_lazy_text(p->scratch, true);	/* texts taken in correlator_feed */
 		r = correlator_new(opts->correlate, &p->corr);
+	}
 	if (r != VG_OK) {
 		pipeline_free(p);
 		return r;
@@ -135,6 +137,7 @@ pipeline_reload(struct pipeline *p, const struct ioc_set *ioc, char **errors)
 		ruleset_free(rs);
 		return r;
 	}
+	rule_scratch_lazy_text(scratch, true);
 	rule_scratch_free(p->scratch);
 	p->retired[p->n_retired++] = p->rules;
 	p->rules = rs;
@@ -167,8 +170,10 @@ collect_hit(void *arg, const struct correlate_hit *hit)
 	h->text_len = hit->text_len < RULE_HIT_TEXT_MAX ? hit->text_len : RULE_HIT_TEXT_MAX;
 	if (h->key_len > h->text_len)
 		h->key_len = h->text_len;
-	memcpy(p->hit_text[p->n_hits], hit->text, h->text_len);
-	h->text = p->hit_text[p->n_hits];
+	if (hit->text) {	/* else text_fn finds it, before the detector's next event */
+		memcpy(p->hit_text[p->n_hits], hit->text, h->text_len);
+		h->text = p->hit_text[p->n_hits];
+	}
 	p->n_hits++;
 	return 0;
 }

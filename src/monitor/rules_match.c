@@ -56,6 +56,13 @@ struct rule_scratch {
 	uint32_t *touched;
 	size_t ntouched;
 	unsigned long long truncated;
+	bool lazy;		/* hit texts found when asked for (rule_hit_text) */
+	struct later *later;	/* per rule: what rule_hit_text needs */
+};
+
+struct later {
+	struct rule_scratch *s;
+	uint32_t idx;		/* the rule */
 };
 
 static bool
@@ -116,13 +123,16 @@ rule_scratch_new(const struct ruleset *rs, struct rule_scratch **out)
 	s->hit_pat = calloc(rs->n + 1, sizeof(*s->hit_pat));
 	s->hit_span = calloc(rs->n + 1, sizeof(*s->hit_span));
 	s->touched = calloc(rs->n + 1, sizeof(*s->touched));
+	s->later = calloc(rs->n + 1, sizeof(*s->later));
 	for (int f = 0; f < RULE_F_COUNT; f++)
 		if ((rs->dbs[f].nrefs + 63) / 64 > s->seen_words)
 			s->seen_words = (rs->dbs[f].nrefs + 63) / 64;
 	s->seen = calloc(s->seen_words + 1, sizeof(*s->seen));
 	if (!s->md || !s->mctx || !s->stamp || !s->mask || !s->hit_field || !s->hit_pat ||
-	    !s->hit_span || !s->touched || !s->seen)
+	    !s->hit_span || !s->touched || !s->later || !s->seen)
 		goto out;
+	for (size_t i = 0; i < rs->n; i++)
+		s->later[i] = (struct later){ s, (uint32_t)i };
 	for (int f = 0; f < RULE_F_COUNT; f++)
 		if (field_memoised((enum rule_field)f) && (rs->used_fields & (1u << f)) &&
 		    !(s->memo[f] = calloc(MEMO_SLOTS, sizeof(struct memo_entry))))
@@ -154,8 +164,16 @@ rule_scratch_free(struct rule_scratch *s)
 	free(s->hit_pat);
 	free(s->hit_span);
 	free(s->touched);
+	free(s->later);
 	free(s->seen);
 	free(s);
+}
+
+void
+rule_scratch_lazy_text(struct rule_scratch *s, bool lazy)
+{
+	if (s)
+		s->lazy = lazy;
 }
 
 unsigned long long
@@ -286,6 +304,25 @@ on_match(unsigned int id, unsigned long long from, unsigned long long to, unsign
 	return 0;
 }
 
+/* Where the text of rule idx's first hit in this event is (PCRE2 on its field's
+ * value), kept in the memo entry when the value has one. */
+static void
+hit_span(struct rule_scratch *s, uint32_t idx, size_t *so, size_t *eo)
+{
+	const struct rule *r = &s->rs->rules[idx];
+	enum rule_field f = (enum rule_field)s->hit_field[idx];
+
+	if (!re_find(s, r->pats[s->hit_pat[idx]].re, s->val[f], s->vlen[f], so, eo)) {
+		/* Engines disagree on a corner case: show the start of the field. */
+		*so = 0;
+		*eo = s->vlen[f];
+	}
+	if (s->hit_span[idx]) {	/* memo values are short: offsets fit */
+		s->hit_span[idx]->so = (int16_t)*so;
+		s->hit_span[idx]->eo = (int16_t)*eo;
+	}
+}
+
 /* Applies condition and pcre: to a rule Vectorscan touched; fills the hit. */
 static bool
 rule_decide(struct rule_scratch *s, const struct rule *r, uint32_t idx, struct rule_hit *h)
@@ -297,6 +334,7 @@ rule_decide(struct rule_scratch *s, const struct rule *r, uint32_t idx, struct r
 
 	if (r->all ? (s->mask[idx] & full) != full : s->mask[idx] == 0)
 		return false;
+	h->later = NULL;
 	if (r->pcre) {
 		for (int g = 0; g < RULE_F_COUNT && !found; g++) {
 			if ((r->fields & (1u << g)) && s->val[g] &&
@@ -310,22 +348,34 @@ rule_decide(struct rule_scratch *s, const struct rule *r, uint32_t idx, struct r
 	} else if (s->hit_span[idx] && s->hit_span[idx]->so >= 0) {
 		so = (size_t)s->hit_span[idx]->so;	/* a repeated value: found before */
 		eo = (size_t)s->hit_span[idx]->eo;
+	} else if (s->lazy) {
+		h->rule = &r->info;
+		h->field = rule_field_ecs(f);
+		h->text = NULL;
+		h->text_len = 0;
+		h->later = &s->later[idx];
+		return true;
 	} else {
-		if (!re_find(s, r->pats[s->hit_pat[idx]].re, s->val[f], s->vlen[f], &so, &eo)) {
-			/* Engines disagree on a corner case: show the start of the field. */
-			so = 0;
-			eo = s->vlen[f];
-		}
-		if (s->hit_span[idx]) {	/* memo values are short: offsets fit */
-			s->hit_span[idx]->so = (int16_t)so;
-			s->hit_span[idx]->eo = (int16_t)eo;
-		}
+		hit_span(s, idx, &so, &eo);
 	}
 	h->rule = &r->info;
 	h->field = rule_field_ecs(f);
 	h->text = s->val[f] + so;
 	h->text_len = eo - so > RULE_HIT_TEXT_MAX ? RULE_HIT_TEXT_MAX : eo - so;
+	h->later = NULL;
 	return true;
+}
+
+size_t
+rule_hit_text(const void *later, const char **text)
+{
+	const struct later *l = later;
+	struct rule_scratch *s = l->s;
+	size_t so, eo;
+
+	hit_span(s, l->idx, &so, &eo);
+	*text = s->val[s->hit_field[l->idx]] + so;
+	return eo - so > RULE_HIT_TEXT_MAX ? RULE_HIT_TEXT_MAX : eo - so;
 }
 
 int

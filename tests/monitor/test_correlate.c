@@ -117,6 +117,50 @@ test_unreported_updates_still_count(void **state)
 	correlator_free(c);
 }
 
+/* A hit whose text is found on demand: asked for once, when its alert opens, and
+ * never for the hits that only join it; the alert shows that text. */
+static size_t
+count_text_asks(const void *ctx, const char **text)
+{
+	++*(int *)(uintptr_t)ctx;
+	*text = "or 1=1";
+	return 6;
+}
+
+static char opened_text[64];
+
+static int
+keep_opened_text(enum correlate_emit what, struct vg_alert *a, const struct vg_event *ev,
+    void *arg)
+{
+	if (what == CORRELATE_OPENED)
+		snprintf(opened_text, sizeof(opened_text), "%.*s", (int)a->matched_len, a->matched);
+	return on_alert(what, a, ev, arg);
+}
+
+static void
+test_a_text_found_on_demand_is_asked_for_once_per_alert(void **state)
+{
+	(void)state;
+	struct correlator *c;
+	struct sink s = { 0 };
+	int asks = 0;
+	struct correlate_hit lazy = { .rule_id = "http.sqli.boolean", .title = "SQLi",
+		.category = "sqli", .severity = VG_SEV_HIGH, .field = "url.original",
+		.text_fn = count_text_asks, .text_ctx = &asks };
+	assert_int_equal(correlator_new(NULL, &c), VG_OK);
+	for (int i = 0; i < 100; i++) {
+		struct vg_event ev = http_event("203.0.113.9", 1000 * SEC + i * 1000, "/?id=1", 200);
+		assert_int_equal(correlator_feed(c, &ev, ev.ts_us, &lazy, 1, keep_opened_text, &s), 0);
+	}
+	assert_int_equal(correlator_flush(c, on_alert, &s), 0);
+	assert_int_equal(s.opened, 1);
+	assert_int_equal(s.last_count, 100);
+	assert_int_equal(asks, 1);
+	assert_string_equal(opened_text, "or 1=1");
+	correlator_free(c);
+}
+
 /* A reloaded rule set has its own copy of every id: the same rule still. */
 static void
 test_an_id_at_another_address_is_the_same_rule(void **state)
@@ -479,6 +523,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_scan_of_20000_requests_is_one_alert_with_a_count),
 		cmocka_unit_test(test_unreported_updates_still_count),
+		cmocka_unit_test(test_a_text_found_on_demand_is_asked_for_once_per_alert),
 		cmocka_unit_test(test_an_id_at_another_address_is_the_same_rule),
 		cmocka_unit_test(test_many_rules_from_one_source_keep_their_own_counts),
 		cmocka_unit_test(test_rollback_returns_to_the_committed_counts),

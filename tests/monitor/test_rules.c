@@ -1062,6 +1062,74 @@ remove_cache(const char *dir)
 	rmdir(dir);
 }
 
+/* A lazy scratch leaves texts that take a search for later: asked for after the
+ * callback, each is the text an eager scratch gives, and a repeated value answers
+ * from the memo at once. */
+struct lazy_hits {
+	int n;
+	struct rule_hit h[8];
+};
+
+static int
+keep_hits(const struct rule_hit *h, void *arg)
+{
+	struct lazy_hits *l = arg;
+	if (l->n < 8)
+		l->h[l->n++] = *h;
+	return 0;
+}
+
+static void
+test_lazy_texts_are_found_when_asked(void **state)
+{
+	static const char *const urls[] = { "/p?id=1%20union%20select%201,2,3--",
+		"/x?q=<script>alert(1)</script>", "/a/../../../etc/passwd", "/p?id=1' or '1'='1" };
+	const char *root = getenv("SRCDIR");
+	char path[512], *errors = NULL;
+	struct ruleset *rs = NULL;
+	struct rule_scratch *eager = NULL, *lazy = NULL;
+	int deferred = 0, hits = 0;
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/rules/http", root ? root : ".");
+	assert_int_equal(ruleset_load(path, 0, NULL, &rs, &errors), VG_OK);
+	assert_int_equal(rule_scratch_new(rs, &eager), VG_OK);
+	assert_int_equal(rule_scratch_new(rs, &lazy), VG_OK);
+	rule_scratch_lazy_text(lazy, true);
+	for (int round = 0; round < 2; round++) {
+		for (size_t u = 0; u < sizeof(urls) / sizeof(urls[0]); u++) {
+			struct collect c;
+			struct lazy_hits l = { 0 };
+			struct rule_input in = { { 0 }, { 0 } };
+			assert_int_equal(match_url(rs, eager, urls[u], &c), 0);
+			in.v[RULE_F_URL] = urls[u];
+			in.len[RULE_F_URL] = strlen(urls[u]);
+			assert_int_equal(ruleset_match_input(rs, lazy, &in, keep_hits, &l), 0);
+			assert_true(c.n > 0);
+			assert_int_equal(l.n, c.n);
+			for (int i = 0; i < l.n; i++) {
+				const char *t = l.h[i].text;
+				size_t n = l.h[i].text_len;
+				assert_string_equal(l.h[i].rule->id, c.ids[i]);
+				if (!t) {
+					assert_non_null(l.h[i].later);
+					assert_int_equal(round, 0);	/* a repeat has it from the memo */
+					n = rule_hit_text(l.h[i].later, &t);
+					deferred++;
+				}
+				assert_int_equal(n, strlen(c.text[i]));
+				assert_memory_equal(t, c.text[i], n);
+				hits++;
+			}
+		}
+	}
+	assert_true(deferred >= 3);
+	assert_true(hits >= 2 * deferred);
+	rule_scratch_free(eager);
+	rule_scratch_free(lazy);
+	ruleset_free(rs);
+}
+
 /* The compiled-database cache: a second load reuses it with identical results, a
  * corrupted entry is recompiled, and a directory others can write is not used. */
 static void
@@ -1149,6 +1217,7 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_threads_share_a_ruleset_with_own_scratch, setup,
 		    teardown),
+		cmocka_unit_test(test_lazy_texts_are_found_when_asked),
 		cmocka_unit_test_setup_teardown(test_compiled_cache_is_reused_and_survives_corruption,
 		    setup, teardown),
 	};
