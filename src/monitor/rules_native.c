@@ -109,14 +109,18 @@ static const struct kw KW_CONJ[] = { KW("or"), KW("and"), KW("xor"), KW("||"), K
 static const struct kw KW_CONJ_OR[] = { KW("or"), KW("and"), KW("xor"), KW("||"),
 	{ NULL, 0 } };
 
-/* -?\d after \s* at i */
-static bool
-number_at(const char *v, size_t len, size_t i)
+/* \s*\d+ at i (\s*-?\d+ with sign): the index past it, or 0 */
+static size_t
+number_end(const char *v, size_t len, size_t i, bool sign)
 {
 	i = skip_sp(v, len, i);
-	if (i < len && v[i] == '-')
+	if (sign && i < len && v[i] == '-')
 		i++;
-	return i < len && digit((unsigned char)v[i]);
+	if (i >= len || !digit((unsigned char)v[i]))
+		return 0;
+	while (i < len && digit((unsigned char)v[i]))
+		i++;
+	return i;
 }
 
 /* A comparison operator at v[k]: =, <, >, != */
@@ -170,10 +174,7 @@ at_quote_or_and(const char *v, size_t len, size_t t, size_t *from)
 		j += 4;
 	else if (lit_at(v, len, j, "false"))
 		j += 5;
-	else if (j < len && digit((unsigned char)v[j]))
-		while (j < len && digit((unsigned char)v[j]))
-			j++;
-	else
+	else if (!(j = number_end(v, len, j, false)))
 		return false;
 	j = skip_sp(v, len, j);
 	return j == len || v[j] == '#' || v[j] == ';' ||
@@ -247,14 +248,10 @@ at_quote_word_comment(const char *v, size_t len, size_t t, size_t *from)
 static bool
 at_paren_cmp(const char *v, size_t len, size_t t, size_t *from)
 {
-	size_t j = skip_sp(v, len, t + 1);
+	size_t j = number_end(v, len, t + 1, true);
 	*from = t;
-	if (j < len && v[j] == '-')
-		j++;
-	if (j >= len || !digit((unsigned char)v[j]))
+	if (!j)
 		return false;
-	while (j < len && digit((unsigned char)v[j]))
-		j++;
 	j = skip_sp(v, len, j);
 	if (j < len && v[j] == '=')
 		j++;
@@ -262,13 +259,8 @@ at_paren_cmp(const char *v, size_t len, size_t t, size_t *from)
 		j += 2;
 	else
 		return false;
-	j = skip_sp(v, len, j);
-	if (j < len && v[j] == '-')
-		j++;
-	if (j >= len || !digit((unsigned char)v[j]))
+	if (!(j = number_end(v, len, j, true)))
 		return false;
-	while (j < len && digit((unsigned char)v[j]))
-		j++;
 	j = skip_sp(v, len, j);
 	return j < len && v[j] == ')';
 }
@@ -297,14 +289,9 @@ at_func_number(const char *v, size_t len, size_t t, size_t *from)
 		return false;
 	j = skip_sp(v, len, t + 1);
 	if (j < len && v[j] == '(')
-		j = skip_sp(v, len, j + 1);
-	if (j < len && v[j] == '-')
 		j++;
-	if (j >= len || !digit((unsigned char)v[j]))
-		return false;
-	while (j < len && digit((unsigned char)v[j]))
-		j++;
-	return cmp_at(v, len, skip_sp(v, len, j));
+	j = number_end(v, len, j, true);
+	return j && cmp_at(v, len, skip_sp(v, len, j));
 }
 
 /* The ones below start at a keyword: triggered at the \s that ends it. */
@@ -316,11 +303,8 @@ at_or_and_number_eq(const char *v, size_t len, size_t t, size_t *from)
 	size_t j;
 	if ((*from = kw_before(v, t, KW_OR_AND)) == SIZE_MAX)
 		return false;
-	j = skip_sp(v, len, t);
-	if (j >= len || !digit((unsigned char)v[j]))
+	if (!(j = number_end(v, len, t, false)))
 		return false;
-	while (j < len && digit((unsigned char)v[j]))
-		j++;
 	j = skip_sp(v, len, j);
 	return j < len && v[j] == '=';
 }
@@ -356,7 +340,7 @@ at_conj_number(const char *v, size_t len, size_t t, size_t *from)
 		j = skip_sp(v, len, n);
 	while (j < len && v[j] == '(')
 		j++;
-	return number_at(v, len, j);
+	return number_end(v, len, j, true) != 0;
 }
 
 /* 9: \bcase\s+when\s+  10: \bin\s+boolean\s+  11: \border\s+by\s+\d */

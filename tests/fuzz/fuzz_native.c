@@ -5,6 +5,7 @@
 #include "core/err.h"
 #include "monitor/normalize.h"
 #include "monitor/rules_int.h"
+#include "../helpers/native_probe.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -12,29 +13,6 @@
 #include <string.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-struct probe {
-	const pcre2_code *re;
-	const char *v;
-	size_t len;
-	pcre2_match_data *md;
-	pcre2_match_context *mc;
-	int rc;
-	size_t so, eo;
-};
-
-static uint64_t
-confirm(void *arg, unsigned i, size_t from)
-{
-	struct probe *p = arg;
-	(void)i;
-	p->rc = pcre2_match(p->re, (PCRE2_SPTR)p->v, p->len, from, PCRE2_NO_JIT, p->md, p->mc);
-	if (p->rc >= 0) {
-		p->so = pcre2_get_ovector_pointer(p->md)[0];
-		p->eo = pcre2_get_ovector_pointer(p->md)[1];
-	}
-	return 0;
-}
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -61,17 +39,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (size_t k = 0; k < fd->natives.n; k++) {
 		const struct pat_ref *ref = &fd->refs[fd->nhs + k];
 		const struct pattern *pt = &rs->rules[ref->rule].pats[ref->pat];
-		struct probe p = { pt->re, norm, nlen, md, mc, PCRE2_ERROR_NOMATCH, 0, 0 };
-		int want = pcre2_match(pt->re, (PCRE2_SPTR)norm, nlen, 0, PCRE2_NO_JIT, md, mc);
-		size_t so = want >= 0 ? pcre2_get_ovector_pointer(md)[0] : 0;
-		size_t eo = want >= 0 ? pcre2_get_ovector_pointer(md)[1] : 0;
+		struct native_verdict nv;
 
-		if (want < 0 && want != PCRE2_ERROR_NOMATCH)
-			continue;	/* match limit: PCRE2 has no verdict to compare with */
-		rules_native_scan(&fd->natives, norm, nlen, 1ull << k, confirm, &p);
-		if ((want >= 0) != (p.rc >= 0) || (want >= 0 && (so != p.so || eo != p.eo))) {
+		if (native_differs(fd, pt, k, norm, nlen, md, mc, &nv)) {
 			fprintf(stderr, "native '%s': pcre2 %d [%zu,%zu) native %d [%zu,%zu) on '%s'\n",
-			    pt->text, want, so, eo, p.rc, p.so, p.eo, norm);
+			    pt->text, nv.want, nv.want_so, nv.want_eo, nv.got, nv.got_so, nv.got_eo,
+			    norm);
 			abort();
 		}
 	}

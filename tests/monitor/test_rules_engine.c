@@ -24,6 +24,7 @@
 #include "monitor/decode.h"
 #include "monitor/normalize.h"
 #include "monitor/rules_int.h"
+#include "../helpers/native_probe.h"
 
 struct seen {
 	uint64_t bit[8];	/* one bit per pattern of the field's database */
@@ -42,49 +43,20 @@ on_match(unsigned int id, unsigned long long from, unsigned long long to, unsign
 	return 0;
 }
 
-struct nat_probe {
-	const pcre2_code *re;
-	const char *v;
-	size_t len;
-	pcre2_match_data *md;
-	pcre2_match_context *mc;
-	int rc;
-	size_t so, eo;
-};
-
-/* native_confirm_fn: PCRE2's interpreter from where the native check said. */
-static uint64_t
-nat_confirm(void *arg, unsigned i, size_t from)
-{
-	struct nat_probe *p = arg;
-	(void)i;
-	p->rc = pcre2_match(p->re, (PCRE2_SPTR)p->v, p->len, from, PCRE2_NO_JIT, p->md, p->mc);
-	if (p->rc >= 0) {
-		p->so = pcre2_get_ovector_pointer(p->md)[0];
-		p->eo = pcre2_get_ovector_pointer(p->md)[1];
-	}
-	return 0;
-}
-
-/* Native member k of fd on v against PCRE2 alone: same verdict, same span. Returns
- * whether they differ (and says how). */
+/* Native member k of fd on v against PCRE2 alone (says how they differ). */
 static bool
-native_differs(const struct ruleset *rs, const struct field_db *fd, size_t k, const char *v,
-    size_t len, pcre2_match_data *md, pcre2_match_context *mc)
+native_check_differs(const struct ruleset *rs, const struct field_db *fd, size_t k,
+    const char *v, size_t len, pcre2_match_data *md, pcre2_match_context *mc)
 {
 	const struct pat_ref *ref = &fd->refs[fd->nhs + k];
 	const struct pattern *pt = &rs->rules[ref->rule].pats[ref->pat];
-	struct nat_probe p = { pt->re, v, len, md, mc, PCRE2_ERROR_NOMATCH, 0, 0 };
-	int want = pcre2_match(pt->re, (PCRE2_SPTR)v, len, 0, PCRE2_NO_JIT, md, mc);
-	size_t so = want >= 0 ? pcre2_get_ovector_pointer(md)[0] : 0;
-	size_t eo = want >= 0 ? pcre2_get_ovector_pointer(md)[1] : 0;
+	struct native_verdict nv;
 
-	rules_native_scan(&fd->natives, v, len, 1ull << k, nat_confirm, &p);
-	if ((want >= 0) == (p.rc >= 0) && (want < 0 || (so == p.so && eo == p.eo)))
+	if (!native_differs(fd, pt, k, v, len, md, mc, &nv))
 		return false;
 	print_message("native %s#%u '%s': pcre2 %d [%zu,%zu) native %d [%zu,%zu) on: %.*s\n",
-	    rs->rules[ref->rule].info.id, ref->pat, pt->text, want, so, eo, p.rc, p.so, p.eo,
-	    (int)(len > 200 ? 200 : len), v);
+	    rs->rules[ref->rule].info.id, ref->pat, pt->text, nv.want, nv.want_so, nv.want_eo,
+	    nv.got, nv.got_so, nv.got_eo, (int)(len > 200 ? 200 : len), v);
 	return true;
 }
 
@@ -187,7 +159,7 @@ test_databases_find_every_pcre2_match_on_the_corpus(void **state)
 				    scr, on_match, &s), HS_SUCCESS);
 			values++;
 			for (size_t k = 0; k < fd->natives.n; k++)
-				if (native_differs(rs, fd, k, val, vlen, md, mc) && native_diffs++ > 10)
+				if (native_check_differs(rs, fd, k, val, vlen, md, mc) && native_diffs++ > 10)
 					fail();
 			for (size_t i = 0; i < fd->nhs; i++) {
 				const struct rule *r = &rs->rules[fd->refs[i].rule];
@@ -278,7 +250,7 @@ test_native_checks_agree_with_pcre2_on_random_sql(void **state)
 			if (pcre2_match(rs->rules[ref->rule].pats[ref->pat].re, (PCRE2_SPTR)norm, vlen,
 			    0, PCRE2_NO_JIT, md, mc) >= 0)
 				hits[k]++;
-			if (native_differs(rs, fd, k, norm, vlen, md, mc) && diffs++ > 10)
+			if (native_check_differs(rs, fd, k, norm, vlen, md, mc) && diffs++ > 10)
 				fail();
 		}
 	}
