@@ -9,6 +9,20 @@
 #include <stdio.h>
 #include <string.h>
 
+/* PCRE2 with its JIT, and the interpreter again on a NOMATCH: the JIT of Debian 12's
+ * PCRE2 (10.42) misses matches after a group with an empty alternative ('(b|\b)\D+'
+ * on "b'"; fixed in 10.43), as rules_match.c found. A database of ~100 rules and a
+ * few answers per port can pay the second look on every miss. */
+static int
+re_match(const pcre2_code *re, const void *subj, size_t len, pcre2_match_data *md,
+    pcre2_match_context *mc)
+{
+	int rc = pcre2_match(re, subj, len, 0, 0, md, mc);
+	if (rc == PCRE2_ERROR_NOMATCH)
+		rc = pcre2_match(re, subj, len, 0, PCRE2_NO_JIT, md, mc);
+	return rc;
+}
+
 /* tmpl with $1..$9 replaced by the groups (raw, each up to a NUL) into out. */
 static void
 expand(const char *tmpl, const unsigned char *subj, PCRE2_SIZE *ov, int ngroups, char *out,
@@ -50,7 +64,7 @@ probe_db_match(const struct probe_db *db, const char *probe, const void *resp, s
 			continue;
 		if (!md && !(md = pcre2_match_data_create(10, NULL)))
 			return 0;
-		int rc = pcre2_match(r->re, resp, len, 0, 0, md, db->mctx);
+		int rc = re_match(r->re, resp, len, md, db->mctx);
 		if (rc <= 0)
 			continue;
 		PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
@@ -93,7 +107,7 @@ probe_db_tech(const struct probe_db *db, const char *path, const void *resp, siz
 		char item[128], ver[64];
 		if (strcmp(t->path, path) != 0)
 			continue;
-		int rc = pcre2_match(t->re, resp, len, 0, 0, md, db->mctx);
+		int rc = re_match(t->re, resp, len, md, db->mctx);
 		if (rc <= 0)
 			continue;
 		expand(t->version, resp, pcre2_get_ovector_pointer(md), rc, ver, sizeof(ver));

@@ -102,6 +102,23 @@ test_probe_fields_and_escapes(void **state)
 	probe_db_free(db);
 }
 
+/* Debian 12's PCRE2 JIT misses this match (a group with an empty alternative); the
+ * interpreter's second look finds it. */
+static void
+test_a_match_the_pcre2_jit_misses_is_found(void **state)
+{
+	(void)state;
+	struct probe_db *db;
+	struct probe_match_out m;
+	char err[256];
+	const char text[] = "match jitcase /(b|\\b)\\D+.{1,20}/ product=\"J\"\n";
+	assert_int_equal(probe_db_new(&db), VG_OK);
+	assert_int_equal(probe_db_parse(db, text, sizeof(text) - 1, "t", err, sizeof(err)), VG_OK);
+	assert_int_equal(probe_db_match(db, "null", "b'", 2, &m), 1);
+	assert_string_equal(m.service, "jitcase");
+	probe_db_free(db);
+}
+
 struct banner_case {
 	const char *probe;
 	const char *data;
@@ -261,6 +278,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_grammar_errors_name_file_and_line),
 		cmocka_unit_test(test_probe_fields_and_escapes),
+		cmocka_unit_test(test_a_match_the_pcre2_jit_misses_is_found),
 		cmocka_unit_test(test_shipped_rules_identify_real_banners),
 		cmocka_unit_test(test_hostile_banners_stay_printable),
 		cmocka_unit_test(test_http_parse_and_tech),
