@@ -487,6 +487,56 @@ test_prefilter_is_scanned_and_the_regex_decides(void **state)
 	free(errors);
 }
 
+/* A pattern with a native start check (rules_native.c) runs without Vectorscan on
+ * normalised fields, even where it is the field's only pattern (no database at all);
+ * on url_raw, or with its text changed by one byte, Vectorscan runs it. */
+static void
+test_native_patterns_match_with_or_without_a_database(void **state)
+{
+	struct tmpdir *t = *state;
+	char path[160], *errors = NULL;
+	size_t checked = 0;
+	struct ruleset *rs = NULL;
+	struct rule_scratch *s = NULL;
+	struct collect c;
+
+	write_file(t, "r9.yaml",
+	    "- id: t.native\n"
+	    "  title: native\n"
+	    "  severity: high\n"
+	    "  category: sqli\n"
+	    "  fields: [url]\n"
+	    "  patterns:\n"
+	    "    - regex: '\\bin\\s+boolean\\s+mode\\s*\\)'\n"
+	    "  match: [\"/x?q=1%20IN%20boolean%20mode)\"]\n"
+	    "  no_match: [\"/x?q=in boolean mood)\"]\n"
+	    "- id: t.edited\n"
+	    "  title: one byte more\n"
+	    "  severity: high\n"
+	    "  category: sqli\n"
+	    "  fields: [url_raw]\n"
+	    "  patterns:\n"
+	    "    - regex: '\\bin\\s+boolean\\s+mode\\s*\\) '\n"
+	    "  match: [\"/x?q=1 in boolean mode) \"]\n",
+	    path, sizeof(path));
+	assert_int_equal(ruleset_load(path, 0, NULL, &rs, &errors), VG_OK);
+	assert_null(errors);
+	assert_int_equal(ruleset_selftest(rs, NULL, &checked), 0);
+	assert_int_equal(checked, 3);
+	assert_int_equal(rule_scratch_new(rs, &s), VG_OK);
+	assert_int_equal(match_url(rs, s, "/x?q=1+in+BOOLEAN+mode)", &c), 0);
+	assert_int_equal(c.n, 1);
+	assert_string_equal(c.ids[0], "t.native");
+	assert_string_equal(c.text[0], "in boolean mode)");
+	assert_int_equal(match_url(rs, s, "/x?q=1 in boolean mode) ", &c), 0);
+	assert_int_equal(c.n, 2);
+	assert_string_equal(c.ids[1], "t.edited");
+	assert_int_equal(match_url(rs, s, "/x?q=within boolean mode)", &c), 0);
+	assert_int_equal(c.n, 0);
+	rule_scratch_free(s);
+	ruleset_free(rs);
+}
+
 /* Normalised values are scanned with their terminating NUL and "$" is written as
  * that NUL for Vectorscan: an end anchor, a '.', a [^...] and \S at the end must
  * mean what they say, and constructs that could stand for NUL are refused on
@@ -1199,6 +1249,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_repeated_values_answer_as_their_first_scan,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_prefilter_is_scanned_and_the_regex_decides,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_native_patterns_match_with_or_without_a_database,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_end_anchors_keep_their_meaning_on_normalised_fields,
 		    setup, teardown),
