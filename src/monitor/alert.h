@@ -59,7 +59,7 @@ struct sink_ops {
 	const char *name;
 	int (*emit)(void *state, const struct alert_msg *m);
 	/* ignores ALERT_UPDATED of rule alerts: with only such sinks, the correlator
-	 * need not build one per hit (alerts_want_updates) */
+	 * need not build one per hit (alerts_want_rule_updates) */
 	bool no_rule_updates;
 };
 extern const struct sink_ops sink_store, sink_text, sink_json;

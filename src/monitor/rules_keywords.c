@@ -256,10 +256,8 @@ cheapen(const char *e, bool squeeze, char **out, bool *widened)
 	if (!o)
 		return VG_ERR_NOMEM;
 	if (squeeze && (strstr(e, "\\Q") || strstr(e, "[:") || strstr(e, "(?x") ||
-	    strstr(e, "(?#"))) {
-		free(o);
-		return VG_ERR_INVAL;
-	}
+	    strstr(e, "(?#")))
+		goto refuse;
 	for (size_t i = 0; i < n; i++) {
 		if (squeeze && e[i] == '\\' && i + 1 < n) {
 			char c = e[i + 1];
@@ -269,15 +267,11 @@ cheapen(const char *e, bool squeeze, char **out, bool *widened)
 			/* and \p \P \X \C match classes of characters that may take it in */
 			if (c == '0' || c == 'o' || strchr("pPXC", c) ||
 			    (c == 'c' && i + 2 < n && e[i + 2] == '@') ||
-			    (c == 'x' && (!hex1 || (e[i + 2] == '0' && (!hex2 || e[i + 3] == '0'))))) {
-				free(o);
-				return VG_ERR_INVAL;
-			}
+			    (c == 'x' && (!hex1 || (e[i + 2] == '0' && (!hex2 || e[i + 3] == '0')))))
+				goto refuse;
 			if (strchr("SWDHVN", c)) {
-				if (in_class) {
-					free(o);
-					return VG_ERR_INVAL;
-				}
+				if (in_class)
+					goto refuse;
 				/* \S is [^\s], and so on; \N is "not a newline" */
 				w = put(w, "[^\\");
 				*w++ = c == 'N' ? 'n' : (char)(c - 'A' + 'a');
@@ -287,10 +281,8 @@ cheapen(const char *e, bool squeeze, char **out, bool *widened)
 				continue;
 			}
 			if (!in_class && (c == 'z' || c == 'Z')) {
-				if (!anchor_is_final(e, n, i + 2)) {
-					free(o);
-					return VG_ERR_INVAL;
-				}
+				if (!anchor_is_final(e, n, i + 2))
+					goto refuse;
 				w = put(w, "\\x00");
 				i++;
 				changed = true;
@@ -298,10 +290,8 @@ cheapen(const char *e, bool squeeze, char **out, bool *widened)
 			}
 		}
 		if (squeeze && !in_class && (e[i] == '$' || e[i] == '.')) {
-			if (e[i] == '$' && !anchor_is_final(e, n, i + 1)) {
-				free(o);
-				return VG_ERR_INVAL;
-			}
+			if (e[i] == '$' && !anchor_is_final(e, n, i + 1))
+				goto refuse;
 			w = put(w, e[i] == '$' ? "\\x00" : "[^\\n\\x00]");
 			changed = true;
 			continue;
@@ -374,6 +364,9 @@ cheapen(const char *e, bool squeeze, char **out, bool *widened)
 	else
 		free(o);
 	return VG_OK;
+refuse:
+	free(o);
+	return VG_ERR_INVAL;
 }
 
 /* Compiles one pattern both ways; reports "bad regex" with the engine's reason. */

@@ -323,6 +323,12 @@ hit_span(struct rule_scratch *s, uint32_t idx, size_t *so, size_t *eo)
 	}
 }
 
+static size_t
+hit_text_len(size_t so, size_t eo)
+{
+	return eo - so > RULE_HIT_TEXT_MAX ? RULE_HIT_TEXT_MAX : eo - so;
+}
+
 /* Applies condition and pcre: to a rule Vectorscan touched; fills the hit. */
 static bool
 rule_decide(struct rule_scratch *s, const struct rule *r, uint32_t idx, struct rule_hit *h)
@@ -330,11 +336,10 @@ rule_decide(struct rule_scratch *s, const struct rule *r, uint32_t idx, struct r
 	uint64_t full = r->npats >= 64 ? ~0ull : (1ull << r->npats) - 1;
 	enum rule_field f = (enum rule_field)s->hit_field[idx];
 	size_t so = 0, eo = 0;
-	bool found = false;
+	bool found = false, later = false;
 
 	if (r->all ? (s->mask[idx] & full) != full : s->mask[idx] == 0)
 		return false;
-	h->later = NULL;
 	if (r->pcre) {
 		for (int g = 0; g < RULE_F_COUNT && !found; g++) {
 			if ((r->fields & (1u << g)) && s->val[g] &&
@@ -349,20 +354,15 @@ rule_decide(struct rule_scratch *s, const struct rule *r, uint32_t idx, struct r
 		so = (size_t)s->hit_span[idx]->so;	/* a repeated value: found before */
 		eo = (size_t)s->hit_span[idx]->eo;
 	} else if (s->lazy) {
-		h->rule = &r->info;
-		h->field = rule_field_ecs(f);
-		h->text = NULL;
-		h->text_len = 0;
-		h->later = &s->later[idx];
-		return true;
+		later = true;	/* rule_hit_text() finds it if an alert needs it */
 	} else {
 		hit_span(s, idx, &so, &eo);
 	}
 	h->rule = &r->info;
 	h->field = rule_field_ecs(f);
-	h->text = s->val[f] + so;
-	h->text_len = eo - so > RULE_HIT_TEXT_MAX ? RULE_HIT_TEXT_MAX : eo - so;
-	h->later = NULL;
+	h->text = later ? NULL : s->val[f] + so;
+	h->text_len = later ? 0 : hit_text_len(so, eo);
+	h->later = later ? &s->later[idx] : NULL;
 	return true;
 }
 
@@ -375,7 +375,7 @@ rule_hit_text(const void *later, const char **text)
 
 	hit_span(s, l->idx, &so, &eo);
 	*text = s->val[s->hit_field[l->idx]] + so;
-	return eo - so > RULE_HIT_TEXT_MAX ? RULE_HIT_TEXT_MAX : eo - so;
+	return hit_text_len(so, eo);
 }
 
 int
